@@ -1,0 +1,118 @@
+/**
+ * The kernel contract. Every backend (the TypeScript reference, the WebAssembly SIMD builds) implements it,
+ * and the same tests run against each. Arrays are views into the shared heap (see heap.ts); sizes are given
+ * explicitly, so a kernel may work on a prefix of a larger buffer.
+ *
+ * Layout: matrices are row-major. Activations are feature-major, [features, batch], so the batch is the
+ * contiguous dimension: a dense layer computes Y[out, B] = W[out, in] · X[in, B], and a sparse layer walks
+ * a weight row's kept entries and adds whole contiguous batch rows (the layout that makes sparse kernels fast).
+ *
+ * `accumulate`: when true the kernel adds its result into `out`; when false it overwrites `out`.
+ */
+export interface Kernels {
+  /** 'reference', 'wasm-simd' or 'wasm-relaxed-simd'. */
+  readonly name: string;
+
+  /**
+   * Dense product in the three forms training needs (m, k, n describe the product, not the storage):
+   * - NN: C[m×n] = A[m×k] · B[k×n]
+   * - TN: C[m×n] = Aᵀ · B with A stored [k×m]     (input gradient: dX = Wᵀ·dY)
+   * - NT: C[m×n] = A · Bᵀ with B stored [n×k]     (weight gradient: dW = dY·Xᵀ)
+   * transA and transB together is not supported.
+   */
+  matmul(
+    a: Float32Array,
+    b: Float32Array,
+    c: Float32Array,
+    m: number,
+    k: number,
+    n: number,
+    transA: boolean,
+    transB: boolean,
+    accumulate: boolean,
+  ): void;
+
+  /** out[r, c] = x[r, c] + bias[r] for a [rows×cols] matrix (feature-major bias: one value per row). */
+  addRowBias(x: Float32Array, bias: Float32Array, out: Float32Array, rows: number, cols: number): void;
+
+  /** out[r] (+)= Σ_c x[r, c]: the gradient of addRowBias with respect to the bias. */
+  rowSums(x: Float32Array, out: Float32Array, rows: number, cols: number, accumulate: boolean): void;
+
+  /** out = max(x, 0), elementwise over n entries. */
+  relu(x: Float32Array, out: Float32Array, n: number): void;
+  /** dx (+)= dy · [x > 0]. */
+  reluBackward(x: Float32Array, dy: Float32Array, dx: Float32Array, n: number, accumulate: boolean): void;
+
+  /** out = GELU(x) = x·Φ(x), tanh approximation: 0.5x(1 + tanh(√(2/π)(x + 0.044715x³))). */
+  gelu(x: Float32Array, out: Float32Array, n: number): void;
+  /** dx (+)= dy · GELU'(x) (derivative of the same tanh approximation). */
+  geluBackward(x: Float32Array, dy: Float32Array, dx: Float32Array, n: number, accumulate: boolean): void;
+
+  /** out = a + b. */
+  add(a: Float32Array, b: Float32Array, out: Float32Array, n: number): void;
+  /** out = a ⊙ b. */
+  mul(a: Float32Array, b: Float32Array, out: Float32Array, n: number): void;
+  /** out = s · a. */
+  scale(a: Float32Array, s: number, out: Float32Array, n: number): void;
+  /** y += alpha · x. */
+  axpy(alpha: number, x: Float32Array, y: Float32Array, n: number): void;
+  /** Σ x over n entries (accumulated in float64). */
+  sum(x: Float32Array, n: number): number;
+
+  /**
+   * Row softmax and cross-entropy on feature-major logits [classes × batch] (a column is one example).
+   * Writes the probabilities to `probs` and returns the mean loss over the batch, −(1/B) Σ_b log p[label_b, b].
+   */
+  softmaxCrossEntropy(
+    logits: Float32Array,
+    labels: Int32Array,
+    probs: Float32Array,
+    classes: number,
+    batch: number,
+  ): number;
+  /** dlogits (+)= scale · (probs − onehot(labels)); scale is usually upstream/B. */
+  softmaxCrossEntropyBackward(
+    probs: Float32Array,
+    labels: Int32Array,
+    dlogits: Float32Array,
+    classes: number,
+    batch: number,
+    scale: number,
+    accumulate: boolean,
+  ): void;
+
+  /**
+   * SGD step over n entries (PyTorch semantics): g = grad + wd·p; v = μ·v + g;
+   * p −= lr · (nesterov ? g + μ·v : v). With μ = 0 the velocity array is not read.
+   */
+  sgdUpdate(
+    params: Float32Array,
+    grads: Float32Array,
+    velocity: Float32Array,
+    n: number,
+    lr: number,
+    momentum: number,
+    nesterov: boolean,
+    weightDecay: number,
+  ): void;
+
+  /**
+   * AdamW step over n entries (Loshchilov and Hutter 2019, decoupled decay): p −= lr·wd·p;
+   * m = β1·m + (1−β1)·g; v = β2·v + (1−β2)·g²; p −= lr · (m / bc1) / (√(v / bc2) + ε),
+   * where bc1 = 1 − β1^t and bc2 = 1 − β2^t are the bias corrections of step t (given by the caller).
+   */
+  adamwUpdate(
+    params: Float32Array,
+    grads: Float32Array,
+    m: Float32Array,
+    v: Float32Array,
+    n: number,
+    lr: number,
+    beta1: number,
+    beta2: number,
+    eps: number,
+    weightDecay: number,
+    bc1: number,
+    bc2: number,
+  ): void;
+}

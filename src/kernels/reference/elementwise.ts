@@ -1,0 +1,70 @@
+/** Reference elementwise kernels, bias and reductions (see the Kernels contract for each). */
+
+export function addRowBias(x: Float32Array, bias: Float32Array, out: Float32Array, rows: number, cols: number): void {
+  for (let r = 0; r < rows; r++) {
+    const b = bias[r];
+    for (let c = 0; c < cols; c++) out[r * cols + c] = x[r * cols + c] + b;
+  }
+}
+
+export function rowSums(x: Float32Array, out: Float32Array, rows: number, cols: number, accumulate: boolean): void {
+  for (let r = 0; r < rows; r++) {
+    let acc = 0;
+    for (let c = 0; c < cols; c++) acc += x[r * cols + c];
+    out[r] = accumulate ? out[r] + acc : acc;
+  }
+}
+
+export function relu(x: Float32Array, out: Float32Array, n: number): void {
+  for (let i = 0; i < n; i++) out[i] = x[i] > 0 ? x[i] : 0;
+}
+
+export function reluBackward(x: Float32Array, dy: Float32Array, dx: Float32Array, n: number, accumulate: boolean): void {
+  for (let i = 0; i < n; i++) {
+    const g = x[i] > 0 ? dy[i] : 0;
+    dx[i] = accumulate ? dx[i] + g : g;
+  }
+}
+
+const GELU_C = Math.sqrt(2 / Math.PI);
+const GELU_A = 0.044715;
+
+export function gelu(x: Float32Array, out: Float32Array, n: number): void {
+  for (let i = 0; i < n; i++) {
+    const v = x[i];
+    out[i] = 0.5 * v * (1 + Math.tanh(GELU_C * (v + GELU_A * v * v * v)));
+  }
+}
+
+/** d/dx of 0.5x(1 + tanh u), u = c(x + a x³): 0.5(1 + tanh u) + 0.5x(1 − tanh² u)·c(1 + 3a x²). */
+export function geluBackward(x: Float32Array, dy: Float32Array, dx: Float32Array, n: number, accumulate: boolean): void {
+  for (let i = 0; i < n; i++) {
+    const v = x[i];
+    const t = Math.tanh(GELU_C * (v + GELU_A * v * v * v));
+    const d = 0.5 * (1 + t) + 0.5 * v * (1 - t * t) * GELU_C * (1 + 3 * GELU_A * v * v);
+    const g = dy[i] * d;
+    dx[i] = accumulate ? dx[i] + g : g;
+  }
+}
+
+export function add(a: Float32Array, b: Float32Array, out: Float32Array, n: number): void {
+  for (let i = 0; i < n; i++) out[i] = a[i] + b[i];
+}
+
+export function mul(a: Float32Array, b: Float32Array, out: Float32Array, n: number): void {
+  for (let i = 0; i < n; i++) out[i] = a[i] * b[i];
+}
+
+export function scale(a: Float32Array, s: number, out: Float32Array, n: number): void {
+  for (let i = 0; i < n; i++) out[i] = a[i] * s;
+}
+
+export function axpy(alpha: number, x: Float32Array, y: Float32Array, n: number): void {
+  for (let i = 0; i < n; i++) y[i] += alpha * x[i];
+}
+
+export function sum(x: Float32Array, n: number): number {
+  let acc = 0;
+  for (let i = 0; i < n; i++) acc += x[i];
+  return acc;
+}

@@ -1,0 +1,26 @@
+import type { Kernels } from '../kernels.js';
+import { add, addRowBias, axpy, gelu, geluBackward, mul, relu, reluBackward, rowSums, scale, sum } from './elementwise.js';
+import { matmul } from './matmul.js';
+import { adamwUpdate, sgdUpdate } from './optimizers.js';
+import { softmaxCrossEntropy, softmaxCrossEntropyBackward } from './softmaxCrossEntropy.js';
+
+/** The plain TypeScript kernels: the spec, the fallback, and what every fast kernel is tested against. */
+export const referenceKernels: Kernels = {
+  name: 'reference',
+  matmul,
+  addRowBias,
+  rowSums,
+  relu,
+  reluBackward,
+  gelu,
+  geluBackward,
+  add,
+  mul,
+  scale,
+  axpy,
+  sum,
+  softmaxCrossEntropy,
+  softmaxCrossEntropyBackward,
+  sgdUpdate,
+  adamwUpdate,
+};
