@@ -1,0 +1,55 @@
+import { engine } from '../../kernels/engine.js';
+import { createOutput, recordBackward } from '../tape.js';
+import { formatShape, type Tensor } from '../tensor.js';
+
+/** Which operands of matmul are read transposed. */
+export interface MatmulOptions {
+  /** Use Aᵀ, with A stored [k, m]. */
+  transA?: boolean;
+  /** Use Bᵀ, with B stored [n, k]. */
+  transB?: boolean;
+}
+
+/**
+ * C[m, n] = op(A) · op(B) for 2-D tensors, op = identity or transpose (not both at once). A dense layer runs
+ * the NN form, Y[out, B] = W[out, in] · X[in, B].
+ *
+ * Gradients, with dC the upstream gradient (each a single kernel call in one of the three forms):
+ * - C = A·B:   dA = dC·Bᵀ (NT),  dB = Aᵀ·dC (TN)
+ * - C = Aᵀ·B:  dA = B·dCᵀ (NT),  dB = A·dC  (NN)
+ * - C = A·Bᵀ:  dA = dC·B  (NN),  dB = dCᵀ·A (TN)
+ */
+export function matmul(a: Tensor, b: Tensor, options: MatmulOptions = {}): Tensor {
+  const transA = options.transA ?? false;
+  const transB = options.transB ?? false;
+  if (transA && transB)
+    throw new Error('matmul: transA and transB together is not supported; transpose one operand first');
+  if (a.shape.length !== 2 || b.shape.length !== 2) {
+    throw new Error(`matmul: needs 2-D tensors, got a ${formatShape(a.shape)} and b ${formatShape(b.shape)}`);
+  }
+  const [m, k] = transA ? [a.shape[1], a.shape[0]] : [a.shape[0], a.shape[1]];
+  const [kb, n] = transB ? [b.shape[1], b.shape[0]] : [b.shape[0], b.shape[1]];
+  if (k !== kb) {
+    throw new Error(
+      `matmul: inner dimensions differ: a ${formatShape(a.shape)}${transA ? 'ᵀ' : ''} · b ${formatShape(b.shape)}${transB ? 'ᵀ' : ''} (${k} ≠ ${kb})`,
+    );
+  }
+  const c = createOutput('matmul', [m, n], [a, b]);
+  engine().kernels.matmul(a.data, b.data, c.data, m, k, n, transA, transB, false);
+  recordBackward(c, (dc) => {
+    const { kernels } = engine();
+    if (a.requiresGrad) {
+      const da = a.ensureGrad();
+      if (transA) kernels.matmul(b.data, dc, da, k, n, m, false, true, true);
+      else if (transB) kernels.matmul(dc, b.data, da, m, n, k, false, false, true);
+      else kernels.matmul(dc, b.data, da, m, n, k, false, true, true);
+    }
+    if (b.requiresGrad) {
+      const db = b.ensureGrad();
+      if (transA) kernels.matmul(a.data, dc, db, k, m, n, false, false, true);
+      else if (transB) kernels.matmul(dc, a.data, db, n, m, k, true, false, true);
+      else kernels.matmul(a.data, dc, db, k, m, n, true, false, true);
+    }
+  });
+  return c;
+}
