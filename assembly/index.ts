@@ -1,5 +1,16 @@
 // Entry point of the WebAssembly kernel module: re-exports every kernel file.
 // Memory is imported and shared with the host; everything above heapBase() belongs to the host's heap.
+import { scratchEnd } from './scratch';
+
+export { add, addRowBias, axpy, mul, relu, reluBackward, scale } from './elementwise';
+export { gelu, geluBackward } from './gelu';
+export { matmul } from './matmul';
+export { adamwUpdate, sgdUpdate } from './optimizers';
+export { rowSums, sum } from './reductions';
+export { setScratch } from './scratch';
+export { softmaxCrossEntropy, softmaxCrossEntropyBackward } from './softmaxCrossEntropy';
+
+/** The first byte the host heap may use: above the static data and the kernels' scratch region. */
 export function heapBase(): usize {
-  return __heap_base;
+  return scratchEnd();
 }

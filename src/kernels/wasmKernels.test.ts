@@ -1,0 +1,349 @@
+import { setFlagsFromString } from 'node:v8';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { Random } from '../util/random.js';
+import { createSharedMemory, Heap } from './heap.js';
+import type { Kernels } from './kernels.js';
+import { referenceKernels as ref } from './reference/index.js';
+import { instantiateWasmKernels, type WasmVariant } from './wasm.js';
+
+// Node 20 validates relaxed SIMD only behind a V8 flag; setting it before the first compile lets this process
+// test the relaxed build too. A runtime that still refuses it skips that build, with the reason printed.
+setFlagsFromString('--experimental-wasm-relaxed-simd');
+
+const SIZES = [1, 3, 7, 17, 33, 64, 129];
+
+/** Entries of `got` within rtol·(|want| + scaleOf[i]) + 1e-30 of `want`; scaleOf defaults to |want|. */
+function expectClose(
+  got: ArrayLike<number>,
+  want: ArrayLike<number>,
+  rtol: number,
+  magnitude?: ArrayLike<number>,
+) {
+  expect(got.length).toBe(want.length);
+  for (let i = 0; i < want.length; i++) {
+    const scale = Math.abs(want[i]) + (magnitude ? Math.abs(magnitude[i]) : 0);
+    const error = Math.abs(got[i] - want[i]);
+    if (!(error <= rtol * scale + 1e-30)) {
+      throw new Error(`entry ${i}: got ${got[i]}, want ${want[i]} (error ${error}, allowed ${rtol * scale})`);
+    }
+  }
+}
+
+for (const variant of ['simd', 'relaxed'] as WasmVariant[]) {
+  describe(`wasm kernels, ${variant} build`, () => {
+    let kernels: Kernels;
+    let heap: Heap;
+    let random: Random;
+    let supported = true;
+
+    beforeAll(() => {
+      try {
+        const memory = createSharedMemory(16);
+        const instance = instantiateWasmKernels(memory, variant);
+        kernels = instance.kernels;
+        heap = new Heap(memory, instance.heapBase);
+      } catch (error) {
+        supported = false;
+        console.log(`skipping the ${variant} build: ${(error as Error).message}`);
+      }
+      random = new Random(7);
+    });
+
+    const filled = (n: number, spread = 1) => {
+      const view = heap.allocF32(n);
+      for (let i = 0; i < n; i++) view[i] = spread * random.normal();
+      return view;
+    };
+    const copy = (view: Float32Array) => {
+      const out = heap.allocF32(view.length);
+      out.set(view);
+      return out;
+    };
+    const labels = (classes: number, batch: number) => {
+      const view = heap.allocI32(batch);
+      for (let b = 0; b < batch; b++) view[b] = random.nextInt(classes);
+      return view;
+    };
+
+    it('names itself after the build', ({ skip }) => {
+      if (!supported) skip();
+      expect(kernels.name).toBe(variant === 'relaxed' ? 'wasm-relaxed-simd' : 'wasm-simd');
+    });
+
+    const shapes: Array<[number, number, number]> = [
+      [1, 1, 1],
+      [3, 7, 17],
+      [129, 33, 64],
+      [64, 129, 1],
+      [1, 129, 129],
+      [33, 64, 7],
+      [17, 3, 129],
+      [7, 17, 33],
+      [4, 8, 8],
+      [9, 300, 520], // crosses the k-block (256) and column-block (512) boundaries
+    ];
+    for (let t = 0; t < 6; t++) {
+      const pick = () => SIZES[(t * 5 + shapes.length * 3) % SIZES.length];
+      shapes.push([pick(), SIZES[(t * 3 + 1) % SIZES.length], SIZES[(t * 2 + 4) % SIZES.length]]);
+    }
+    for (const [transA, transB] of [
+      [false, false],
+      [true, false],
+      [false, true],
+    ]) {
+      const form = `${transA ? 'T' : 'N'}${transB ? 'T' : 'N'}`;
+      it(`matmul ${form} matches the reference on every shape, overwriting and accumulating`, ({ skip }) => {
+        if (!supported) skip();
+        for (const [m, k, n] of shapes) {
+          for (const accumulate of [false, true]) {
+            const a = filled(m * k);
+            const b = filled(k * n);
+            const c = filled(m * n);
+            const want = copy(c);
+            kernels.matmul(a, b, c, m, k, n, transA, transB, accumulate);
+            ref.matmul(a, b, want, m, k, n, transA, transB, accumulate);
+            // Error bound: a few ulps of Σ|a||b| (the magnitude of the sum before cancellation).
+            const magnitude = heap.allocF32(m * n);
+            ref.matmul(a.map(Math.abs), b.map(Math.abs), magnitude, m, k, n, transA, transB, false);
+            expectClose(c, want, 1e-5, magnitude);
+          }
+        }
+      });
+    }
+
+    it('matmul with k = 0 writes zeros, or leaves C when accumulating', ({ skip }) => {
+      if (!supported) skip();
+      const empty = heap.allocF32(0);
+      const c = filled(3 * 5);
+      const before = Array.from(c);
+      kernels.matmul(empty, empty, c, 3, 0, 5, false, false, true);
+      expect(Array.from(c)).toEqual(before);
+      kernels.matmul(empty, empty, c, 3, 0, 5, false, false, false);
+      expect(Array.from(c)).toEqual(new Array(15).fill(0));
+    });
+
+    it('matmul leaves the entries around C untouched', ({ skip }) => {
+      if (!supported) skip();
+      const [m, k, n] = [5, 6, 11];
+      const a = filled(m * k);
+      const b = filled(k * n);
+      const padded = heap.allocF32(m * n + 8).fill(42);
+      const c = padded.subarray(4, 4 + m * n);
+      kernels.matmul(a, b, c, m, k, n, false, false, false);
+      expect([...padded.subarray(0, 4), ...padded.subarray(4 + m * n)]).toEqual(new Array(8).fill(42));
+    });
+
+    it('matmul refuses transA and transB together, arrays outside the heap, and arrays too short', ({
+      skip,
+    }) => {
+      if (!supported) skip();
+      const a = filled(6);
+      expect(() => kernels.matmul(a, a, a, 2, 3, 2, true, true, false)).toThrow(/not supported/);
+      expect(() => kernels.matmul(new Float32Array(6), a, a, 2, 3, 2, false, false, false)).toThrow(
+        /kernel heap/,
+      );
+      expect(() => kernels.matmul(a, a, a, 3, 3, 3, false, false, false)).toThrow(/a has 6 entries/);
+    });
+
+    it('accepts views made after the memory grew', ({ skip }) => {
+      if (!supported) skip();
+      const x = filled(4);
+      heap.allocF32(16 * 65536); // forces growth: later views are on a new SharedArrayBuffer object
+      const y = filled(4);
+      expect(y.buffer).not.toBe(x.buffer);
+      const out = heap.allocF32(4);
+      kernels.add(x, y, out, 4);
+      expect(Array.from(out)).toEqual(Array.from(x).map((v, i) => Math.fround(v + y[i])));
+    });
+
+    const lengths = [0, ...SIZES, 1031];
+
+    it('elementwise kernels match the reference at every length', ({ skip }) => {
+      if (!supported) skip();
+      for (const n of lengths) {
+        const a = filled(n);
+        const b = filled(n);
+        const out = heap.allocF32(n);
+        const want = heap.allocF32(n);
+        for (const op of ['add', 'mul'] as const) {
+          kernels[op](a, b, out, n);
+          ref[op](a, b, want, n);
+          expect(Array.from(out)).toEqual(Array.from(want));
+        }
+        kernels.scale(a, -1.5, out, n);
+        ref.scale(a, -1.5, want, n);
+        expect(Array.from(out)).toEqual(Array.from(want));
+        kernels.relu(a, out, n);
+        ref.relu(a, want, n);
+        expect(Array.from(out)).toEqual(Array.from(want));
+        const y = copy(b);
+        kernels.axpy(0.25, a, y, n);
+        ref.axpy(0.25, a, b, n);
+        expectClose(y, b, 1e-6);
+      }
+    });
+
+    it('reluBackward and geluBackward match the reference, overwriting and accumulating', ({ skip }) => {
+      if (!supported) skip();
+      for (const n of lengths) {
+        const x = filled(n, 3);
+        const dy = filled(n);
+        for (const accumulate of [false, true]) {
+          const dx = filled(n);
+          const want = copy(dx);
+          kernels.reluBackward(x, dy, dx, n, accumulate);
+          ref.reluBackward(x, dy, want, n, accumulate);
+          expectClose(dx, want, 1e-7);
+          const gx = filled(n);
+          const gwant = copy(gx);
+          kernels.geluBackward(x, dy, gx, n, accumulate);
+          ref.geluBackward(x, dy, gwant, n, accumulate);
+          expectClose(gx, gwant, 2e-6, dy);
+        }
+      }
+    });
+
+    it('gelu matches the tanh-approximation reference, from large negative to large positive inputs', ({
+      skip,
+    }) => {
+      if (!supported) skip();
+      for (const n of lengths) {
+        const x = filled(n, 3);
+        const out = heap.allocF32(n);
+        const want = heap.allocF32(n);
+        kernels.gelu(x, out, n);
+        ref.gelu(x, want, n);
+        expectClose(out, want, 2e-6, x);
+      }
+      const extremes = heap.allocF32(6);
+      extremes.set([-100, -12, -1e-6, 0, 1e-6, 100]);
+      const out = heap.allocF32(6);
+      kernels.gelu(extremes, out, 6);
+      expectClose(out, [-0, -0, -5e-7, 0, 5e-7, 100], 1e-5, extremes);
+    });
+
+    it('addRowBias and rowSums match the reference on every shape', ({ skip }) => {
+      if (!supported) skip();
+      for (const rows of [1, 3, 17]) {
+        for (const cols of lengths) {
+          const x = filled(rows * cols);
+          const bias = filled(rows);
+          const out = heap.allocF32(rows * cols);
+          const want = heap.allocF32(rows * cols);
+          kernels.addRowBias(x, bias, out, rows, cols);
+          ref.addRowBias(x, bias, want, rows, cols);
+          expect(Array.from(out)).toEqual(Array.from(want));
+          for (const accumulate of [false, true]) {
+            const sums = filled(rows);
+            const wantSums = copy(sums);
+            kernels.rowSums(x, sums, rows, cols, accumulate);
+            ref.rowSums(x, wantSums, rows, cols, accumulate);
+            const magnitude = heap.allocF32(rows);
+            ref.rowSums(x.map(Math.abs), magnitude, rows, cols, false);
+            expectClose(sums, wantSums, 1e-6, magnitude);
+          }
+        }
+      }
+    });
+
+    it('sum accumulates in float64', ({ skip }) => {
+      if (!supported) skip();
+      for (const n of lengths) {
+        const x = filled(n);
+        expect(kernels.sum(x, n)).toBeCloseTo(ref.sum(x, n), 10);
+      }
+      const x = heap.allocF32(4097).fill(0.1);
+      expect(kernels.sum(x, 4097)).toBeCloseTo(4097 * Math.fround(0.1), 9);
+    });
+
+    it('softmaxCrossEntropy matches the reference on feature-major logits', ({ skip }) => {
+      if (!supported) skip();
+      for (const [classes, batch] of [
+        [1, 1],
+        [3, 7],
+        [10, 17],
+        [129, 5],
+        [7, 64],
+        [33, 129],
+        [2, 4],
+      ]) {
+        const logits = filled(classes * batch, 4);
+        const y = labels(classes, batch);
+        const probs = heap.allocF32(classes * batch);
+        const want = heap.allocF32(classes * batch);
+        const loss = kernels.softmaxCrossEntropy(logits, y, probs, classes, batch);
+        const wantLoss = ref.softmaxCrossEntropy(logits, y, want, classes, batch);
+        expect(Math.abs(loss - wantLoss)).toBeLessThan(1e-5 * (1 + wantLoss));
+        expectClose(probs, want, 1e-5, new Float32Array(want.length).fill(1e-3));
+        for (const accumulate of [false, true]) {
+          const d = filled(classes * batch);
+          const dWant = copy(d);
+          kernels.softmaxCrossEntropyBackward(probs, y, d, classes, batch, 1 / batch, accumulate);
+          ref.softmaxCrossEntropyBackward(probs, y, dWant, classes, batch, 1 / batch, accumulate);
+          expectClose(d, dWant, 1e-6);
+        }
+      }
+    });
+
+    it('softmaxCrossEntropy stays finite for huge logits and names a bad label', ({ skip }) => {
+      if (!supported) skip();
+      const logits = heap.allocF32(2 * 5);
+      logits.set([1000, -1000, 0, 50, 3, -1000, 1000, 0, -50, 3]);
+      const y = heap.allocI32(5);
+      y.set([0, 0, 1, 1, 0]);
+      const probs = heap.allocF32(10);
+      const loss = kernels.softmaxCrossEntropy(logits, y, probs, 2, 5);
+      // Losses per example: 0, 2000, log 2, 100, log 2.
+      expect(loss).toBeCloseTo((2000 + 100 + 2 * Math.LN2) / 5, 3);
+      y[3] = 2;
+      expect(() => kernels.softmaxCrossEntropy(logits, y, probs, 2, 5)).toThrow(/label 2 of example 3/);
+    });
+
+    it('sgdUpdate matches the reference with and without momentum, Nesterov and weight decay', ({ skip }) => {
+      if (!supported) skip();
+      for (const n of lengths) {
+        for (const [momentum, nesterov, weightDecay] of [
+          [0, false, 0],
+          [0, false, 0.01],
+          [0.9, false, 0],
+          [0.9, true, 5e-4],
+        ] as Array<[number, boolean, number]>) {
+          const params = filled(n);
+          const grads = filled(n);
+          const velocity = filled(n);
+          const wantParams = copy(params);
+          const wantVelocity = copy(velocity);
+          for (let step = 0; step < 3; step++) {
+            kernels.sgdUpdate(params, grads, velocity, n, 0.1, momentum, nesterov, weightDecay);
+            ref.sgdUpdate(wantParams, grads, wantVelocity, n, 0.1, momentum, nesterov, weightDecay);
+          }
+          expectClose(params, wantParams, 1e-5, wantVelocity);
+          expectClose(velocity, wantVelocity, 1e-5, grads);
+        }
+      }
+    });
+
+    it('adamwUpdate matches the reference over several steps', ({ skip }) => {
+      if (!supported) skip();
+      for (const n of lengths) {
+        const params = filled(n);
+        const m = heap.allocF32(n);
+        const v = heap.allocF32(n);
+        const wantParams = copy(params);
+        const wantM = heap.allocF32(n);
+        const wantV = heap.allocF32(n);
+        for (let t = 1; t <= 3; t++) {
+          const grads = filled(n);
+          const [bc1, bc2] = [1 - 0.9 ** t, 1 - 0.999 ** t];
+          kernels.adamwUpdate(params, grads, m, v, n, 1e-2, 0.9, 0.999, 1e-8, 0.01, bc1, bc2);
+          ref.adamwUpdate(wantParams, grads, wantM, wantV, n, 1e-2, 0.9, 0.999, 1e-8, 0.01, bc1, bc2);
+        }
+        // The moments cancel terms of size |g| ≈ 1, so their error is relative to that, not to their value.
+        const unit = new Float32Array(n).fill(1);
+        expectClose(params, wantParams, 1e-5, unit);
+        expectClose(m, wantM, 1e-6, unit);
+        expectClose(v, wantV, 1e-6, unit);
+      }
+    });
+  });
+}
