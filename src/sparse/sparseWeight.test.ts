@@ -1,0 +1,105 @@
+import { describe, expect, it } from 'vitest';
+import { engine } from '../kernels/engine.js';
+import { SparseWeight } from './sparseWeight.js';
+
+const theta = Float32Array.from([0.9, -0.1, 0.5, -0.3, 0.7, 0.05, -0.2, 0.6, 0.0, 0.45]);
+
+function weight(): SparseWeight {
+  // 2×5 matrix; the spec's check sets: A = {0, 4}, B = {0, 2, 4, 7, 9}.
+  return new SparseWeight({
+    name: 'w',
+    rows: 2,
+    cols: 5,
+    theta,
+    forward: Int32Array.from([0, 4]),
+    backward: Int32Array.from([0, 2, 4, 7, 9]),
+  });
+}
+
+describe('SparseWeight', () => {
+  it('holds values for B only and gathers A from them', () => {
+    const w = weight();
+    expect(Array.from(w.values)).toEqual(Array.from([0.9, 0.5, 0.7, 0.6, 0.45], Math.fround));
+    expect(Array.from(w.forwardPositions)).toEqual([0, 2]);
+    expect(Array.from(w.forwardValues)).toEqual([Math.fround(0.9), Math.fround(0.7)]);
+    expect(Array.from(w.forwardSet.rowOffsets)).toEqual([0, 2, 2]);
+    expect(Array.from(w.forwardSet.columnIndices)).toEqual([0, 4]);
+    expect(Array.from(w.backwardSet.rowOffsets)).toEqual([0, 3, 5]);
+    expect(Array.from(w.forwardDense())).toEqual(Array.from([0.9, 0, 0, 0, 0.7, 0, 0, 0, 0, 0], Math.fround));
+    w.dispose();
+  });
+
+  it('refresh writes B back into θ, keeps the state of staying entries and zeroes entering ones', () => {
+    const w = weight();
+    w.state.set('velocity', copyToHeap(Float32Array.from([10, 11, 12, 13, 14])));
+    w.values[1] = 1.5; // entry 2 was trained
+    // New B = {2, 3, 4, 8}: entries 2 and 4 stay, 3 and 8 enter. New A = {2}.
+    w.setSets(Int32Array.from([2]), Int32Array.from([2, 3, 4, 8]));
+    expect(Array.from(w.backwardIndices)).toEqual([2, 3, 4, 8]);
+    expect(Array.from(w.values)).toEqual(Array.from([1.5, -0.3, 0.7, 0.0], Math.fround));
+    expect(Array.from(w.state.get('velocity')!)).toEqual([11, 0, 12, 0]);
+    expect(Array.from(w.forwardValues)).toEqual([1.5]);
+    expect(w.grads.length).toBe(4);
+    // Entries outside every B (1, 5, 6) never changed; entries that left B (0, 7, 9) kept their last values.
+    const current = w.syncTheta();
+    expect(current[0]).toBe(Math.fround(0.9));
+    expect(current[1]).toBe(Math.fround(-0.1));
+    expect(current[2]).toBe(1.5);
+    w.dispose();
+  });
+
+  it('refuses a forward set outside the backward set and an empty forward set', () => {
+    expect(
+      () =>
+        new SparseWeight({
+          name: 'w',
+          rows: 2,
+          cols: 5,
+          theta,
+          forward: Int32Array.from([1]),
+          backward: Int32Array.from([0, 2]),
+        }),
+    ).toThrow(/A ⊆ B/);
+    expect(
+      () =>
+        new SparseWeight({
+          name: 'w',
+          rows: 2,
+          cols: 5,
+          theta,
+          forward: new Int32Array(0),
+          backward: Int32Array.from([0]),
+        }),
+    ).toThrow(/at least one entry/);
+    expect(
+      () =>
+        new SparseWeight({
+          name: 'w',
+          rows: 3,
+          cols: 5,
+          theta,
+          forward: Int32Array.from([0]),
+          backward: Int32Array.from([0]),
+        }),
+    ).toThrow(/3×5 matrix needs 15/);
+  });
+
+  it('counts hot memory on B and A, and the dense equivalent', () => {
+    const w = weight();
+    w.state.set('m', copyToHeap(new Float32Array(5)));
+    w.state.set('v', copyToHeap(new Float32Array(5)));
+    const memory = w.memory();
+    // floats: 5·(2 + 2) + 2 = 22; ints: 2·3 + 5 + 2 + 2 = 15.
+    expect(memory.hotBytes).toBe(4 * (22 + 15));
+    expect(memory.masterBytes).toBe(40);
+    expect(memory.denseEquivalentBytes).toBe(4 * 10 * 4);
+    w.dispose();
+  });
+});
+
+/** A heap copy of `values`, as an optimizer would create state. */
+function copyToHeap(values: Float32Array): Float32Array {
+  const array = engine().heap.allocF32(values.length);
+  array.set(values);
+  return array;
+}
