@@ -1,3 +1,4 @@
+export { type GradientCheckResult, gradientCheck } from './gradientCheck.js';
 export { add } from './ops/add.js';
 export { addRowBias } from './ops/addRowBias.js';
 export { gelu } from './ops/gelu.js';
