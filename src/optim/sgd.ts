@@ -53,6 +53,7 @@ export class SGD implements Optimizer {
     const { kernels } = engine();
     for (const t of this.trainables) {
       checkSizes('SGD', t);
+      // With μ = 0 the kernel never reads the velocity, so no state is created for it.
       const velocity = this.momentum > 0 ? stateArray('SGD', t, 'velocity') : t.grads;
       const decay = t.decay ? this.weightDecay : 0;
       kernels.sgdUpdate(
