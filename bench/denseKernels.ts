@@ -1,0 +1,72 @@
+/**
+ * Dense matmul throughput in the three forms training uses (NN forward, TN input gradient, NT weight
+ * gradient), on the engine's kernels and, at the smallest size, on the reference kernels for scale.
+ * A product of m×k by k×n is 2·m·k·n floating-point operations.
+ */
+import { engine } from '../src/kernels/engine.js';
+import type { Kernels } from '../src/kernels/kernels.js';
+import { referenceKernels } from '../src/kernels/reference/index.js';
+
+export interface DenseKernelResult {
+  kernel: string;
+  shape: string;
+  gflops: number;
+  ms: number;
+}
+
+const FORMS = [
+  ['NN', false, false],
+  ['TN', true, false],
+  ['NT', false, true],
+] as const;
+
+const SHAPES: Array<[number, number, number]> = [
+  [256, 256, 256],
+  [1024, 1024, 1024],
+  [1024, 1024, 128],
+];
+
+/** Median milliseconds of `run` after two warm-up calls, over at least 5 reps or 300 ms (at most 30 reps). */
+function medianMs(run: () => void): number {
+  run();
+  run();
+  const times: number[] = [];
+  let total = 0;
+  while (times.length < 30 && (times.length < 5 || total < 300)) {
+    const start = performance.now();
+    run();
+    const ms = performance.now() - start;
+    times.push(ms);
+    total += ms;
+  }
+  times.sort((x, y) => x - y);
+  return times[times.length >> 1];
+}
+
+export function benchDenseKernels(): DenseKernelResult[] {
+  const { heap, kernels } = engine();
+  const results: DenseKernelResult[] = [];
+  const measure = (k: Kernels, [m, depth, n]: [number, number, number]) => {
+    const a = heap.allocF32(m * depth);
+    const b = heap.allocF32(depth * n);
+    const c = heap.allocF32(m * n);
+    for (let i = 0; i < a.length; i++) a[i] = Math.sin(i);
+    for (let i = 0; i < b.length; i++) b[i] = Math.cos(i);
+    for (const [form, transA, transB] of FORMS) {
+      const ms = medianMs(() => k.matmul(a, b, c, m, depth, n, transA, transB, false));
+      const gflops = (2 * m * depth * n) / (ms * 1e6);
+      results.push({
+        kernel: `matmul ${form} (${k.name})`,
+        shape: `${m}×${depth}·${depth}×${n}`,
+        gflops,
+        ms,
+      });
+    }
+    heap.free(a);
+    heap.free(b);
+    heap.free(c);
+  };
+  for (const shape of SHAPES) measure(kernels, shape);
+  measure(referenceKernels, SHAPES[0]);
+  return results;
+}
