@@ -1,15 +1,18 @@
 import { createSharedMemory, Heap } from './heap.js';
 import type { Kernels } from './kernels.js';
 import { referenceKernels } from './reference/index.js';
+import { referenceSparseKernels } from './reference/sparse.js';
+import type { SparseKernels } from './sparseKernels.js';
 import { bestWasmVariant, instantiateWasmKernels, type WasmVariant } from './wasm.js';
 
 /** Which kernels to run: the best WebAssembly build the runtime supports, a named one, or the reference. */
 export type BackendName = 'auto' | 'reference' | 'wasm-simd' | 'wasm-relaxed-simd';
 
-/** The heap every tensor lives in, and the kernels that compute on it. */
+/** The heap every tensor lives in, and the dense and sparse kernels that compute on it. */
 export interface Engine {
   readonly heap: Heap;
   readonly kernels: Kernels;
+  readonly sparse: SparseKernels;
 }
 
 /**
@@ -19,15 +22,16 @@ export interface Engine {
 export function createEngine(backend: BackendName = 'auto'): Engine {
   const chosen = backend === 'auto' ? envBackend() : backend;
   const memory = createSharedMemory();
-  if (chosen === 'reference') return { heap: new Heap(memory, 0), kernels: referenceKernels };
+  const reference = { kernels: referenceKernels, sparse: referenceSparseKernels };
+  if (chosen === 'reference') return { heap: new Heap(memory, 0), ...reference };
   const variant: WasmVariant | null =
     chosen === 'wasm-simd' ? 'simd' : chosen === 'wasm-relaxed-simd' ? 'relaxed' : bestWasmVariant();
   if (variant === null) {
     if (chosen !== 'auto') throw new Error(`backend ${chosen} is not supported by this JavaScript engine`);
-    return { heap: new Heap(memory, 0), kernels: referenceKernels };
+    return { heap: new Heap(memory, 0), ...reference };
   }
   const { kernels, heapBase } = instantiateWasmKernels(memory, variant);
-  return { heap: new Heap(memory, heapBase), kernels };
+  return { heap: new Heap(memory, heapBase), kernels, sparse: referenceSparseKernels };
 }
 
 let current: Engine | undefined;

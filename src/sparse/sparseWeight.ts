@@ -138,7 +138,7 @@ export class SparseWeight implements Trainable {
     return this.backwardFlat.length;
   }
 
-  /** Copies A's current values out of B's values; call after every optimizer step. */
+  /** Copies A's current values out of B's values (the sparse forward pass does it before every use). */
   gatherForward(): void {
     const positions = this.forwardPositionsInB;
     const values = this.backwardValues;

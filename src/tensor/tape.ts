@@ -112,11 +112,17 @@ export function recordTape<T>(fn: () => T): { tape: Tape; result: T } {
 
 /**
  * For op authors: allocates an op's output. It requires grad when a tape is recording and any input
- * requires grad, and it belongs to the recording tape if there is one (otherwise to the caller).
+ * requires grad (or the op reads a trainable that is not a tensor, such as a SparseWeight:
+ * `hasTrainableInput`), and it belongs to the recording tape if there is one (otherwise to the caller).
  * Throws if an input was disposed.
  */
-export function createOutput(op: string, shape: readonly number[], inputs: readonly Tensor[]): Tensor {
-  let requiresGrad = false;
+export function createOutput(
+  op: string,
+  shape: readonly number[],
+  inputs: readonly Tensor[],
+  hasTrainableInput = false,
+): Tensor {
+  let requiresGrad = hasTrainableInput;
   for (const input of inputs) {
     input.assertAlive(op);
     if (input.requiresGrad) requiresGrad = true;

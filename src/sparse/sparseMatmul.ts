@@ -1,0 +1,78 @@
+/**
+ * Y[out, B] = W_A · X[in, B] for a SparseWeight W: the always-sparse linear map (Top-KAST §2, steps 1–2).
+ *
+ * Forward and input gradient use the forward set A only: Y = W_A·X (SpMM) and dX = W_Aᵀ·dY. The weight
+ * gradient is computed only at the backward set B, at the sparse point α = W_A: dW_B = (dY·Xᵀ) sampled at B
+ * (SDDMM), so entries of B \ A receive gradient although their forward value is zero. Entries outside B get
+ * none, and cost nothing.
+ *
+ * The engine may run a dense kernel instead, on the masked weights, when the density is above `denseAbove`
+ * (the measured crossover where the dense kernel is faster): same numbers up to summation order.
+ */
+import { engine } from '../kernels/engine.js';
+import { createOutput, recordBackward } from '../tensor/tape.js';
+import { formatShape, type Tensor } from '../tensor/tensor.js';
+import type { SparseWeight } from './sparseWeight.js';
+
+/** When to use the dense kernels on masked weights instead of the sparse ones. */
+export interface SparseMatmulOptions {
+  /** Forward density (|A| / n) above which the forward and input gradient run densely. Default 1 (never). */
+  forwardDenseAbove?: number;
+  /** Backward density (|B| / n) above which the weight gradient runs densely. Default 1 (never). */
+  backwardDenseAbove?: number;
+}
+
+export function sparseMatmul(weight: SparseWeight, x: Tensor, options: SparseMatmulOptions = {}): Tensor {
+  const { rows, cols } = weight;
+  if (x.shape.length !== 2 || x.shape[0] !== cols) {
+    throw new Error(
+      `sparseMatmul ${weight.name}: expects input [${cols}, batch] (feature-major), got ${formatShape(x.shape)}`,
+    );
+  }
+  const batch = x.shape[1];
+  const { kernels, sparse, heap } = engine();
+  const forwardDense = weight.forwardCount / weight.size > (options.forwardDenseAbove ?? 1);
+  const backwardDense = weight.backwardCount / weight.size > (options.backwardDenseAbove ?? 1);
+  const y = createOutput('sparseMatmul', [rows, batch], [x], true);
+  const maskedWeights = forwardDense ? heap.allocF32(weight.size) : null;
+  const A = weight.forwardSet;
+  weight.gatherForward();
+  if (maskedWeights) {
+    weight.scatterForward(maskedWeights);
+    kernels.matmul(maskedWeights, x.data, y.data, rows, cols, batch, false, false, false);
+  } else {
+    sparse.spmm(A.rowOffsets, A.columnIndices, weight.forwardValues, x.data, y.data, rows, batch, false);
+  }
+  recordBackward(
+    y,
+    (dy) => {
+      if (x.requiresGrad) {
+        const dx = x.ensureGrad();
+        if (maskedWeights) kernels.matmul(maskedWeights, dy, dx, cols, rows, batch, true, false, true);
+        else
+          sparse.spmmTransposed(
+            A.rowOffsets,
+            A.columnIndices,
+            weight.forwardValues,
+            dy,
+            dx,
+            rows,
+            cols,
+            batch,
+            true,
+          );
+      }
+      const B = weight.backwardSet;
+      if (backwardDense) {
+        const denseGrad = heap.allocF32(weight.size);
+        kernels.matmul(dy, x.data, denseGrad, rows, batch, cols, false, true, false);
+        weight.accumulateDenseGrad(denseGrad);
+        heap.free(denseGrad);
+      } else {
+        sparse.sddmm(B.rowOffsets, B.columnIndices, dy, x.data, weight.grads, rows, batch, true);
+      }
+    },
+    maskedWeights ? [maskedWeights] : [],
+  );
+  return y;
+}
