@@ -9,6 +9,9 @@ export { adamwUpdate, sgdUpdate } from './optimizers';
 export { rowSums, sum } from './reductions';
 export { setScratch } from './scratch';
 export { softmaxCrossEntropy, softmaxCrossEntropyBackward } from './softmaxCrossEntropy';
+export * from './sparseSddmm';
+export * from './sparseSpmm';
+export * from './sparseSpmmTransposed';
 
 /** The first byte the host heap may use: above the static data and the kernels' scratch region. */
 export function heapBase(): usize {
