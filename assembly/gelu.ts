@@ -4,27 +4,33 @@
 //   GELU(x)  = x·s
 //   GELU'(x) = 0.5(1 + tanh u) + 0.5x(1 − tanh² u)·c(1 + 3a·x²) = s + 2x·s(1 − s)·c(1 + 3a·x²)
 // which needs one exponential and no cancellation in 1 + tanh u for negative x.
-import { exp4 } from './exp';
+import { Exp } from './exp';
 
 const C: f32 = 0.7978845608028654;
 const A: f32 = 0.044715;
 
-/** s = σ(2u) on four lanes. */
-function sigmoidOf2u(x: v128): v128 {
-  const x3 = f32x4.mul(f32x4.mul(x, x), x);
-  const u = f32x4.mul(f32x4.splat(C), f32x4.add(x, f32x4.mul(f32x4.splat(A), x3)));
-  const e = exp4(f32x4.mul(u, f32x4.splat(-2)));
-  return f32x4.div(f32x4.splat(1), f32x4.add(f32x4.splat(1), e));
-}
+/** The lane-wise pieces, as static members so that @inline applies (see exp.ts). */
+class Gelu {
+  /** s = σ(2u) on four lanes. */
+  @inline
+  static sigmoidOf2u(x: v128): v128 {
+    const x3 = f32x4.mul(f32x4.mul(x, x), x);
+    const u = f32x4.mul(f32x4.splat(C), f32x4.add(x, f32x4.mul(f32x4.splat(A), x3)));
+    const e = Exp.lanes(f32x4.mul(u, f32x4.splat(-2)));
+    return f32x4.div(f32x4.splat(1), f32x4.add(f32x4.splat(1), e));
+  }
 
-function geluDerivative(x: v128): v128 {
-  const s = sigmoidOf2u(x);
-  const slope = f32x4.mul(
-    f32x4.splat(C),
-    f32x4.add(f32x4.splat(1), f32x4.mul(f32x4.splat(3 * A), f32x4.mul(x, x))),
-  );
-  const sTimesOneMinusS = f32x4.mul(s, f32x4.sub(f32x4.splat(1), s));
-  return f32x4.add(s, f32x4.mul(f32x4.mul(f32x4.add(x, x), sTimesOneMinusS), slope));
+  /** GELU'(x) on four lanes. */
+  @inline
+  static derivative(x: v128): v128 {
+    const s = Gelu.sigmoidOf2u(x);
+    const slope = f32x4.mul(
+      f32x4.splat(C),
+      f32x4.add(f32x4.splat(1), f32x4.mul(f32x4.splat(3 * A), f32x4.mul(x, x))),
+    );
+    const sTimesOneMinusS = f32x4.mul(s, f32x4.sub(f32x4.splat(1), s));
+    return f32x4.add(s, f32x4.mul(f32x4.mul(f32x4.add(x, x), sTimesOneMinusS), slope));
+  }
 }
 
 export function gelu(x: usize, out: usize, n: i32): void {
@@ -32,12 +38,12 @@ export function gelu(x: usize, out: usize, n: i32): void {
   for (; i + 4 <= n; i += 4) {
     const at = (<usize>i) << 2;
     const v = v128.load(x + at);
-    v128.store(out + at, f32x4.mul(v, sigmoidOf2u(v)));
+    v128.store(out + at, f32x4.mul(v, Gelu.sigmoidOf2u(v)));
   }
   for (; i < n; i++) {
     const at = (<usize>i) << 2;
     const v = f32x4.splat(load<f32>(x + at));
-    store<f32>(out + at, f32x4.extract_lane(f32x4.mul(v, sigmoidOf2u(v)), 0));
+    store<f32>(out + at, f32x4.extract_lane(f32x4.mul(v, Gelu.sigmoidOf2u(v)), 0));
   }
 }
 
@@ -45,13 +51,13 @@ export function geluBackward(x: usize, dy: usize, dx: usize, n: i32, accumulate:
   let i = 0;
   for (; i + 4 <= n; i += 4) {
     const at = (<usize>i) << 2;
-    let g = f32x4.mul(v128.load(dy + at), geluDerivative(v128.load(x + at)));
+    let g = f32x4.mul(v128.load(dy + at), Gelu.derivative(v128.load(x + at)));
     if (accumulate) g = f32x4.add(v128.load(dx + at), g);
     v128.store(dx + at, g);
   }
   for (; i < n; i++) {
     const at = (<usize>i) << 2;
-    const g = load<f32>(dy + at) * f32x4.extract_lane(geluDerivative(f32x4.splat(load<f32>(x + at))), 0);
+    const g = load<f32>(dy + at) * f32x4.extract_lane(Gelu.derivative(f32x4.splat(load<f32>(x + at))), 0);
     store<f32>(dx + at, accumulate ? load<f32>(dx + at) + g : g);
   }
 }

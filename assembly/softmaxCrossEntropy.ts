@@ -3,7 +3,7 @@
 //   p[c, b] = e^(z[c, b] − max_b) / Z_b,  Z_b = Σ_c e^(z[c, b] − max_b),
 //   loss = −(1/B) Σ_b log p[label_b, b] = (1/B) Σ_b (log Z_b + max_b − z[label_b, b]).
 // Labels are checked by the host (a label outside 0..classes−1 would read another example's logit).
-import { exp1, exp4 } from './exp';
+import { Exp } from './exp';
 
 export function softmaxCrossEntropy(
   logits: usize,
@@ -18,11 +18,11 @@ export function softmaxCrossEntropy(
   for (; b + 4 <= batch; b += 4) {
     const column = (<usize>b) << 2;
     let max = f32x4.splat(-Infinity);
-    for (let c = 0; c < classes; c++) max = f32x4.max(max, v128.load(logits + <usize>c * rowBytes + column));
+    for (let c = 0; c < classes; c++) max = f32x4.pmax(max, v128.load(logits + <usize>c * rowBytes + column));
     let z = f32x4.splat(0);
     for (let c = 0; c < classes; c++) {
       const at = <usize>c * rowBytes + column;
-      const e = exp4(f32x4.sub(v128.load(logits + at), max));
+      const e = Exp.lanes(f32x4.sub(v128.load(logits + at), max));
       v128.store(probs + at, e);
       z = f32x4.add(z, e);
     }
@@ -64,7 +64,7 @@ export function softmaxCrossEntropy(
     let z: f32 = 0;
     for (let c = 0; c < classes; c++) {
       const at = <usize>c * rowBytes + column;
-      const e = exp1(load<f32>(logits + at) - max);
+      const e = Exp.scalar(load<f32>(logits + at) - max);
       store<f32>(probs + at, e);
       z += e;
     }
