@@ -4,6 +4,7 @@ import { referenceKernels } from './reference/index.js';
 import { referenceSparseKernels } from './reference/sparse.js';
 import type { SparseKernels } from './sparseKernels.js';
 import { bestWasmVariant, instantiateWasmKernels, type WasmVariant } from './wasm.js';
+import { wasmSparseKernels } from './wasmSparse.js';
 
 /** Which kernels to run: the best WebAssembly build the runtime supports, a named one, or the reference. */
 export type BackendName = 'auto' | 'reference' | 'wasm-simd' | 'wasm-relaxed-simd';
@@ -30,8 +31,12 @@ export function createEngine(backend: BackendName = 'auto'): Engine {
     if (chosen !== 'auto') throw new Error(`backend ${chosen} is not supported by this JavaScript engine`);
     return { heap: new Heap(memory, 0), ...reference };
   }
-  const { kernels, heapBase } = instantiateWasmKernels(memory, variant);
-  return { heap: new Heap(memory, heapBase), kernels, sparse: referenceSparseKernels };
+  const { kernels, heapBase, exports } = instantiateWasmKernels(memory, variant);
+  return {
+    heap: new Heap(memory, heapBase),
+    kernels,
+    sparse: wasmSparseKernels(exports, memory, kernels.name),
+  };
 }
 
 let current: Engine | undefined;
