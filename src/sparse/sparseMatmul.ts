@@ -6,6 +6,9 @@
  * (SDDMM), so entries of B \ A receive gradient although their forward value is zero. Entries outside B get
  * none, and cost nothing.
  *
+ * When the weight asks for its dense gradient (weight.denseGradient, RigL's grow steps), the full dY·Xᵀ is
+ * accumulated there too.
+ *
  * The engine may run a dense kernel instead, on the masked weights, when the density is above `denseAbove`
  * (the measured crossover where the dense kernel is faster): same numbers up to summation order.
  */
@@ -63,7 +66,10 @@ export function sparseMatmul(weight: SparseWeight, x: Tensor, options: SparseMat
           );
       }
       const B = weight.backwardSet;
-      if (backwardDense) {
+      if (weight.denseGradient) {
+        kernels.matmul(dy, x.data, weight.denseGradient, rows, batch, cols, false, true, true);
+        sparse.sddmm(B.rowOffsets, B.columnIndices, dy, x.data, weight.grads, rows, batch, true);
+      } else if (backwardDense) {
         const denseGrad = heap.allocF32(weight.size);
         kernels.matmul(dy, x.data, denseGrad, rows, batch, cols, false, true, false);
         weight.accumulateDenseGrad(denseGrad);

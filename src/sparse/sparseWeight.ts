@@ -59,6 +59,11 @@ export class SparseWeight implements Trainable {
   private backwardGrads: Float32Array;
   private forwardGathered: Float32Array;
   private readonly optimizerState = new Map<string, Float32Array>();
+  /**
+   * When set (a heap array of rows·cols zeros), the next backward pass also accumulates the dense gradient
+   * dL/dW at every entry into it: the one place a method may see gradients outside B (RigL's grow step).
+   */
+  denseGradient: Float32Array | null = null;
   private readonly heap: Heap;
 
   constructor(options: SparseWeightOptions) {
@@ -155,14 +160,16 @@ export class SparseWeight implements Trainable {
 
   /**
    * Replaces the sets (flat indices, strictly ascending, forward ⊆ backward). B's values go back into θ first;
-   * the new B's values come from θ; optimizer state is kept for entries in both the old and the new B and is
-   * zero for entries that enter. Entries outside the new B keep their θ unchanged.
+   * the new B's values come from θ (or, with entering = 'zero', entries that enter B start at 0, as SET and
+   * RigL grow connections); optimizer state is kept for entries in both the old and the new B and is zero for
+   * entries that enter. Entries outside the new B keep their θ unchanged.
    */
-  setSets(forward: Int32Array, backward: Int32Array): void {
+  setSets(forward: Int32Array, backward: Int32Array, entering: 'theta' | 'zero' = 'theta'): void {
     this.syncTheta();
     const sets = this.buildSets(forward, backward);
     const oldFlat = this.backwardFlat;
     const n = sets.backwardFlat.length;
+    if (entering === 'zero') zeroEntering(oldFlat, sets.backwardFlat, this.theta);
     const values = this.heap.allocF32(n);
     for (let p = 0; p < n; p++) values[p] = this.theta[sets.backwardFlat[p]];
     for (const [key, oldState] of this.optimizerState) {
@@ -227,6 +234,8 @@ export class SparseWeight implements Trainable {
 
   /** Returns every heap array to the heap; the weight must not be used afterwards. */
   dispose(): void {
+    if (this.denseGradient) this.heap.free(this.denseGradient);
+    this.denseGradient = null;
     for (const array of this.optimizerState.values()) this.heap.free(array);
     this.optimizerState.clear();
     this.heap.free(this.backwardValues);
@@ -256,6 +265,15 @@ export class SparseWeight implements Trainable {
       );
     }
     return { forwardPattern, backwardPattern, backwardFlat: Int32Array.from(backward), forwardPositionsInB };
+  }
+}
+
+/** θ = 0 at the entries of newFlat that are not in oldFlat (both ascending). */
+function zeroEntering(oldFlat: Int32Array, newFlat: Int32Array, theta: Float32Array): void {
+  let i = 0;
+  for (const flat of newFlat) {
+    while (i < oldFlat.length && oldFlat[i] < flat) i++;
+    if (i === oldFlat.length || oldFlat[i] !== flat) theta[flat] = 0;
   }
 }
 

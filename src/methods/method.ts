@@ -1,0 +1,81 @@
+/**
+ * The sparsity-method contract (../../shared/DESIGN.md, "Sparsity methods"; modelled on JaxPruner and optax).
+ *
+ * A method decides, for each sparse weight, the forward set A and the backward set B ⊇ A, when they are
+ * refreshed, and optionally an extra gradient term. The axes stay apart:
+ * - how much per layer: the controller turns the method's overall densities into per-layer counts through a
+ *   distribution (distribution.ts);
+ * - when: `isRefreshStep` and the density targets are pure functions of the step;
+ * - what to rank and how to select: the method's `selectSets`, using exact top-k (ties to the lower index).
+ *
+ * Methods keep no hidden mutable state: everything they decide is a function of the step, the weights, the
+ * run's seed and their config, so a run's method state is its config plus the step (and the sets, which the
+ * SparseWeights hold and checkpoints store).
+ */
+import type { SparseWeight } from '../sparse/sparseWeight.js';
+import type { Random } from '../util/random.js';
+
+/** Flat indices (row·cols + col, strictly ascending) of the forward and backward sets, forward ⊆ backward. */
+export interface Sets {
+  forward: Int32Array;
+  backward: Int32Array;
+}
+
+/** How many entries of one weight the sets keep at this point of training. */
+export interface LayerBudget {
+  forwardCount: number;
+  backwardCount: number;
+}
+
+/** What a method may read when it selects sets. */
+export interface SelectionContext {
+  /** The update step just completed (−1 at initialisation). */
+  step: number;
+  totalSteps: number;
+  budget: LayerBudget;
+  /** A generator seeded from the run's seed, the layer and the step: same inputs, same draws. */
+  random: Random;
+  /**
+   * The dense gradient dL/dW of this step's batch at every entry (rows·cols), when the method asked for one
+   * with `needsDenseGradient`; null otherwise.
+   */
+  denseGradient: Float32Array | null;
+}
+
+/** The value an entry takes when it enters the backward set. */
+export type EnteringValue = 'theta' | 'zero';
+
+export interface SparsityMethod {
+  /** The registry name ('topkast', 'rigl', ...). */
+  readonly name: string;
+  /** The method's options as plain data (for the run summary and checkpoints). */
+  readonly config: Readonly<Record<string, number | string | boolean>>;
+  /** Whether the method makes layers sparse at all ('dense' does not). */
+  readonly sparse: boolean;
+  /**
+   * 'theta': an entering entry resumes from its master value θ (Top-KAST, STE, GMP);
+   * 'zero': it starts at 0 (SET and RigL grow new connections at zero).
+   */
+  readonly enteringValue: EnteringValue;
+  /** The overall forward density of the sparse layers after `step` updates. */
+  forwardDensity(step: number, totalSteps: number): number;
+  /** The overall backward density (≥ the forward density) after `step` updates. */
+  backwardDensity(step: number, totalSteps: number): number;
+  /** The sets of a new weight, from its initial values. */
+  initialSets(theta: Float32Array, context: SelectionContext): Sets;
+  /** Whether the sets are recomputed after the update of `step` (0-based). */
+  isRefreshStep(step: number, totalSteps: number): boolean;
+  /** The new sets at a refresh step, from the weight's current state (call weight.syncTheta() for θ). */
+  selectSets(weight: SparseWeight, context: SelectionContext): Sets;
+  /** Adds the method's own gradient term to B's gradients, before the optimizer's update (optional). */
+  addGradientTerm?(weight: SparseWeight, forwardDensity: number): void;
+  /** Whether the step's backward pass must also produce the dense gradient of each sparse weight (RigL). */
+  needsDenseGradient?(step: number, totalSteps: number): boolean;
+}
+
+/** Checks that a density is a finite number in (0, 1]; `what` names it in the error. */
+export function checkDensity(value: number, what: string): void {
+  if (!Number.isFinite(value) || value <= 0 || value > 1) {
+    throw new Error(`${what} must be in (0, 1] (a sparsity in [0, 1)), got ${value}`);
+  }
+}

@@ -1,0 +1,109 @@
+/**
+ * Top-KAST (Jayakumar et al. 2020, arXiv:2106.03517; ../../shared/spec/topkast.md).
+ *
+ * Per sparse weight: A = the top-D entries of |θ| (forward set), B = the top-(D+M) entries (backward set),
+ * A ⊂ B, both exact (ties to the lower index), recomputed from |θ| every `refreshInterval` steps (§2.1).
+ * Forward and input gradient use A only; weight gradients exist on B only (§2.2); the optimizer updates B only.
+ * Exploration penalty (§2.3, appendix pseudocode): a gradient term λ·θᵢ on A and (λ/D)·θᵢ on B \ A — the
+ * gradient of ½λ‖θ_A‖² + ½(λ/D)‖θ_{B\A}‖² — where D is the forward density (not the sparsity). It replaces
+ * optimizer weight decay on sparse weights.
+ */
+
+import type { SparseWeight } from '../sparse/sparseWeight.js';
+import { selectTopKByMagnitude } from '../sparse/topk.js';
+import {
+  checkDensity,
+  type LayerBudget,
+  type SelectionContext,
+  type Sets,
+  type SparsityMethod,
+} from './method.js';
+
+export interface TopKastOptions {
+  /** Forward sparsity S = 1 − D (e.g. 0.9). */
+  forwardSparsity: number;
+  /** Backward sparsity 1 − (D + M) ≤ S (e.g. 0.8). */
+  backwardSparsity: number;
+  /** Steps between refreshes of A and B; the paper's main runs use 1, its appendix shows 100 matches. */
+  refreshInterval?: number;
+  /** λ of the exploration penalty (the paper's ImageNet value, 1e-4, by default). */
+  penalty?: number;
+}
+
+export class TopKast implements SparsityMethod {
+  readonly name: string = 'topkast';
+  readonly sparse = true;
+  readonly enteringValue = 'theta';
+  readonly forwardSparsity: number;
+  readonly backwardSparsity: number;
+  readonly refreshInterval: number;
+  readonly penalty: number;
+
+  constructor(options: TopKastOptions) {
+    const { forwardSparsity, backwardSparsity } = options;
+    checkDensity(1 - forwardSparsity, 'forward density (1 − sparsity)');
+    checkDensity(1 - backwardSparsity, 'backward density (1 − backward sparsity)');
+    if (backwardSparsity > forwardSparsity) {
+      throw new Error(
+        `backward sparsity ${backwardSparsity} is above forward sparsity ${forwardSparsity}: the backward set must contain the forward set, so use a backward sparsity ≤ the forward sparsity`,
+      );
+    }
+    this.forwardSparsity = forwardSparsity;
+    this.backwardSparsity = backwardSparsity;
+    this.refreshInterval = options.refreshInterval ?? 100;
+    this.penalty = options.penalty ?? 1e-4;
+    if (!Number.isInteger(this.refreshInterval) || this.refreshInterval < 1) {
+      throw new Error(`refresh interval must be a whole number of steps ≥ 1, got ${this.refreshInterval}`);
+    }
+    if (!Number.isFinite(this.penalty) || this.penalty < 0) {
+      throw new Error(`penalty λ must be a finite number ≥ 0, got ${this.penalty}`);
+    }
+  }
+
+  get config(): Readonly<Record<string, number | string | boolean>> {
+    return {
+      forwardSparsity: this.forwardSparsity,
+      backwardSparsity: this.backwardSparsity,
+      refreshInterval: this.refreshInterval,
+      penalty: this.penalty,
+    };
+  }
+
+  forwardDensity(): number {
+    return 1 - this.forwardSparsity;
+  }
+
+  backwardDensity(): number {
+    return 1 - this.backwardSparsity;
+  }
+
+  initialSets(theta: Float32Array, context: SelectionContext): Sets {
+    return magnitudeSets(theta, context.budget);
+  }
+
+  isRefreshStep(step: number): boolean {
+    return (step + 1) % this.refreshInterval === 0;
+  }
+
+  selectSets(weight: SparseWeight, context: SelectionContext): Sets {
+    return magnitudeSets(weight.syncTheta(), context.budget);
+  }
+
+  /** grads += λ·θ on A and (λ/D)·θ on B \ A, with D the layer's forward density. */
+  addGradientTerm(weight: SparseWeight, forwardDensity: number): void {
+    if (this.penalty === 0) return;
+    const { values, grads, forwardPositions } = weight;
+    const outside = this.penalty / forwardDensity;
+    for (let p = 0; p < values.length; p++) grads[p] += outside * values[p];
+    const inside = this.penalty - outside;
+    for (const p of forwardPositions) grads[p] += inside * values[p];
+  }
+}
+
+/** A = top-|A| and B = top-|B| of |θ|; A ⊆ B because both rank by the same total order. */
+export function magnitudeSets(theta: Float32Array, budget: LayerBudget): Sets {
+  return {
+    forward: selectTopKByMagnitude(theta, budget.forwardCount),
+    backward: selectTopKByMagnitude(theta, budget.backwardCount),
+  };
+}
