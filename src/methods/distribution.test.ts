@@ -8,7 +8,7 @@ const total = sizes.reduce((a, b) => a + b, 0);
 describe('layer distributions', () => {
   it('uniform gives every tensor the same density and hits the total within one per tensor', () => {
     const counts = distributeCounts('uniform', shapes, 0.1);
-    counts.forEach((c, l) => expect(Math.abs(c - 0.1 * sizes[l])).toBeLessThanOrEqual(0.5));
+    for (const [l, c] of counts.entries()) expect(Math.abs(c - 0.1 * sizes[l])).toBeLessThanOrEqual(0.5);
     expect(Math.abs(counts.reduce((a, b) => a + b, 0) - 0.1 * total)).toBeLessThanOrEqual(shapes.length);
   });
 
