@@ -7,7 +7,7 @@ export { gelu, geluBackward } from './gelu';
 export { matmul } from './matmul';
 export { adamwUpdate, sgdUpdate } from './optimizers';
 export { rowSums, sum } from './reductions';
-export { setScratch } from './scratch';
+export { scratchBytes, setScratch } from './scratch';
 export { softmaxCrossEntropy, softmaxCrossEntropyBackward } from './softmaxCrossEntropy';
 export * from './sparseSddmm';
 export * from './sparseSpmm';

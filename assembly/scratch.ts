@@ -18,7 +18,12 @@ export function scratchStart(): usize {
   return scratch;
 }
 
-/** Points this instance at another scratch region of SCRATCH_BYTES bytes (a worker's own, 64-byte aligned). */
+/** Bytes a scratch region must have, for a host allocating one per worker (see setScratch). */
+export function scratchBytes(): usize {
+  return SCRATCH_BYTES;
+}
+
+/** Points this instance at another scratch region of scratchBytes() bytes (a worker's own, 64-byte aligned). */
 export function setScratch(start: usize): void {
   scratch = start;
 }
