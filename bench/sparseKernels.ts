@@ -1,0 +1,105 @@
+/**
+ * Sparse kernel throughput on a 1024×1024 weight and batch 128, at the densities the issue asks for, next
+ * to the dense kernel of the same product (NN for spmm, TN for spmmTransposed, NT for sddmm), and exact
+ * top-k of 1M magnitudes. GFLOP/s count the kept entries: 2·nnz·batch for a sparse kernel.
+ */
+import { engine } from '../src/kernels/engine.js';
+import { selectTopKByMagnitude } from '../src/sparse/topk.js';
+
+export interface SparseKernelResult {
+  /** 'spmm', 'spmmTransposed', 'sddmm', or 'selectTopKByMagnitude' (1M scores, k = 10%). */
+  kernel: string;
+  density: number;
+  /** null for top-k, which does no floating-point arithmetic worth counting. */
+  gflops: number | null;
+  ms: number;
+  /** Dense kernel time over this kernel's time (> 1: the sparse kernel is faster); null for top-k. */
+  speedupOverDense: number | null;
+}
+
+const ROWS = 1024;
+const COLS = 1024;
+const BATCH = 128;
+const DENSITIES = [1, 0.5, 0.2, 0.1, 0.05, 0.02];
+const TOPK_SCORES = 1 << 20;
+
+/** Median milliseconds of `run` after two warm-up calls, over at least 7 reps or 200 ms (at most 50 reps). */
+function medianMs(run: () => void): number {
+  run();
+  run();
+  const times: number[] = [];
+  let total = 0;
+  while (times.length < 50 && (times.length < 7 || total < 200)) {
+    const start = performance.now();
+    run();
+    const ms = performance.now() - start;
+    times.push(ms);
+    total += ms;
+  }
+  times.sort((a, b) => a - b);
+  return times[times.length >> 1];
+}
+
+/** A deterministic value in [−1, 1) for index i (no generator state to carry). */
+const wave = (i: number) => Math.sin(i * 12.9898) * 0.5 + Math.cos(i * 78.233) * 0.5;
+
+export function benchSparseKernels(): SparseKernelResult[] {
+  const { heap, kernels, sparse } = engine();
+  const x = heap.allocF32(COLS * BATCH);
+  const dy = heap.allocF32(ROWS * BATCH);
+  const y = heap.allocF32(ROWS * BATCH);
+  const dx = heap.allocF32(COLS * BATCH);
+  const dense = heap.allocF32(ROWS * COLS);
+  for (let i = 0; i < x.length; i++) x[i] = wave(i);
+  for (let i = 0; i < dy.length; i++) dy[i] = wave(i + 7);
+  for (let i = 0; i < dense.length; i++) dense[i] = wave(i + 3);
+  const denseMs = {
+    spmm: medianMs(() => kernels.matmul(dense, x, y, ROWS, COLS, BATCH, false, false, false)),
+    spmmTransposed: medianMs(() => kernels.matmul(dense, dy, dx, COLS, ROWS, BATCH, true, false, false)),
+    sddmm: medianMs(() => kernels.matmul(dy, x, dense, ROWS, BATCH, COLS, false, true, false)),
+  };
+
+  const results: SparseKernelResult[] = [];
+  for (const density of DENSITIES) {
+    // Every row keeps the same number of entries, evenly spread with a per-row offset.
+    const perRow = Math.round(density * COLS);
+    const nnz = perRow * ROWS;
+    const rowOffsets = heap.allocI32(ROWS + 1);
+    const columnIndices = heap.allocI32(nnz);
+    for (let r = 0; r < ROWS; r++) {
+      rowOffsets[r + 1] = (r + 1) * perRow;
+      for (let j = 0; j < perRow; j++)
+        columnIndices[r * perRow + j] = Math.floor((j * COLS) / perRow + r) % COLS;
+      columnIndices.subarray(r * perRow, (r + 1) * perRow).sort();
+    }
+    const values = heap.allocF32(nnz);
+    for (let p = 0; p < nnz; p++) values[p] = wave(p + 11);
+    const gradient = heap.allocF32(nnz);
+    const runs = {
+      spmm: () => sparse.spmm(rowOffsets, columnIndices, values, x, y, ROWS, BATCH, false),
+      spmmTransposed: () =>
+        sparse.spmmTransposed(rowOffsets, columnIndices, values, dy, dx, ROWS, COLS, BATCH, false),
+      sddmm: () => sparse.sddmm(rowOffsets, columnIndices, dy, x, gradient, ROWS, BATCH, false),
+    };
+    for (const [kernel, run] of Object.entries(runs)) {
+      const ms = medianMs(run);
+      results.push({
+        kernel,
+        density,
+        gflops: (2 * nnz * BATCH) / (ms * 1e6),
+        ms,
+        speedupOverDense: denseMs[kernel as keyof typeof denseMs] / ms,
+      });
+    }
+    heap.free(rowOffsets);
+    heap.free(columnIndices);
+    heap.free(values);
+    heap.free(gradient);
+  }
+  for (const view of [x, dy, y, dx, dense]) heap.free(view);
+
+  const scores = Float32Array.from({ length: TOPK_SCORES }, (_, i) => wave(i));
+  const ms = medianMs(() => selectTopKByMagnitude(scores, Math.round(TOPK_SCORES / 10)));
+  results.push({ kernel: 'selectTopKByMagnitude', density: 0.1, gflops: null, ms, speedupOverDense: null });
+  return results;
+}
