@@ -7,9 +7,9 @@
  * the caller rebuilds it. Files are written atomically (a temporary file renamed into place), so a reader never
  * sees half a file even when two processes build the cache at once.
  */
-import { createHash, randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { writeFileAtomic } from '../util/writeFileAtomic.js';
 import type { Split } from './dataset.js';
 
 const MAGIC = 0x53444b54; // "TKDS" read as a little-endian u32
@@ -40,15 +40,7 @@ export function writeSplitsCache(file: string, shape: CacheShape, splits: Cached
   header.writeUInt32LE(splits.train.labels.length, 16);
   header.writeUInt32LE(splits.test.labels.length, 20);
   digest(parts).copy(header, DIGEST_OFFSET);
-  mkdirSync(dirname(file), { recursive: true });
-  const temporary = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
-  try {
-    writeFileSync(temporary, Buffer.concat([header, ...parts]));
-    renameSync(temporary, file);
-  } catch (error) {
-    rmSync(temporary, { force: true });
-    throw error;
-  }
+  writeFileAtomic(file, Buffer.concat([header, ...parts]));
 }
 
 /**
