@@ -6,6 +6,7 @@
 import { engine } from '../src/kernels/engine.js';
 import type { Kernels } from '../src/kernels/kernels.js';
 import { referenceKernels } from '../src/kernels/reference/index.js';
+import { medianMs } from './timing.js';
 
 export interface DenseKernelResult {
   kernel: string;
@@ -26,23 +27,6 @@ const SHAPES: Array<[number, number, number]> = [
   [1024, 1024, 128],
 ];
 
-/** Median milliseconds of `run` after two warm-up calls, over at least 5 reps or 300 ms (at most 30 reps). */
-function medianMs(run: () => void): number {
-  run();
-  run();
-  const times: number[] = [];
-  let total = 0;
-  while (times.length < 30 && (times.length < 5 || total < 300)) {
-    const start = performance.now();
-    run();
-    const ms = performance.now() - start;
-    times.push(ms);
-    total += ms;
-  }
-  times.sort((x, y) => x - y);
-  return times[times.length >> 1];
-}
-
 export function benchDenseKernels(): DenseKernelResult[] {
   const { heap, kernels } = engine();
   const results: DenseKernelResult[] = [];
@@ -53,7 +37,7 @@ export function benchDenseKernels(): DenseKernelResult[] {
     for (let i = 0; i < a.length; i++) a[i] = Math.sin(i);
     for (let i = 0; i < b.length; i++) b[i] = Math.cos(i);
     for (const [form, transA, transB] of FORMS) {
-      const ms = medianMs(() => k.matmul(a, b, c, m, depth, n, transA, transB, false));
+      const ms = medianMs(() => k.matmul(a, b, c, m, depth, n, transA, transB, false), { minReps: 5 });
       const gflops = (2 * m * depth * n) / (ms * 1e6);
       results.push({
         kernel: `matmul ${form} (${k.name})`,

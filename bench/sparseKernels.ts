@@ -5,6 +5,7 @@
  */
 import { engine } from '../src/kernels/engine.js';
 import { selectTopKByMagnitude } from '../src/sparse/topk.js';
+import { medianMs } from './timing.js';
 
 export interface SparseKernelResult {
   /** 'spmm', 'spmmTransposed', 'sddmm', or 'selectTopKByMagnitude' (1M scores, k = 10%). */
@@ -22,23 +23,6 @@ const COLS = 1024;
 const BATCH = 128;
 const DENSITIES = [1, 0.5, 0.2, 0.1, 0.05, 0.02];
 const TOPK_SCORES = 1 << 20;
-
-/** Median milliseconds of `run` after two warm-up calls, over at least 7 reps or 200 ms (at most 50 reps). */
-function medianMs(run: () => void): number {
-  run();
-  run();
-  const times: number[] = [];
-  let total = 0;
-  while (times.length < 50 && (times.length < 7 || total < 200)) {
-    const start = performance.now();
-    run();
-    const ms = performance.now() - start;
-    times.push(ms);
-    total += ms;
-  }
-  times.sort((a, b) => a - b);
-  return times[times.length >> 1];
-}
 
 /** A deterministic value in [−1, 1) for index i (no generator state to carry). */
 const wave = (i: number) => Math.sin(i * 12.9898) * 0.5 + Math.cos(i * 78.233) * 0.5;

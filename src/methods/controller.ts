@@ -15,7 +15,7 @@ import type { Module } from '../nn/module.js';
 import { Sequential } from '../nn/sequential.js';
 import { SparseLinear } from '../nn/sparseLinear.js';
 import type { SparseMatmulOptions } from '../sparse/sparseMatmul.js';
-import type { SparseWeight } from '../sparse/sparseWeight.js';
+import { SparseWeight, type SparseWeightMemory } from '../sparse/sparseWeight.js';
 import { Random } from '../util/random.js';
 import { type DistributionName, distributeCounts } from './distribution.js';
 import type { LayerBudget, SelectionContext, SparsityMethod } from './method.js';
@@ -121,6 +121,28 @@ export class SparsityController {
       forwardDensity: weight.forwardCount / weight.size,
       backwardDensity: weight.backwardCount / weight.size,
     }));
+  }
+
+  /**
+   * Bytes of the whole model's training state: hot (what every step touches: sparse weights' B values,
+   * gradients, optimizer state, A's values and the patterns; dense parameters' values, gradients and state),
+   * master (θ of the sparse weights), and the dense equivalent (every parameter dense, same optimizer state).
+   */
+  memory(): SparseWeightMemory {
+    const total = { hotBytes: 0, masterBytes: 0, denseEquivalentBytes: 0 };
+    for (const trainable of this.model.trainables()) {
+      if (trainable instanceof SparseWeight) {
+        const m = trainable.memory();
+        total.hotBytes += m.hotBytes;
+        total.masterBytes += m.masterBytes;
+        total.denseEquivalentBytes += m.denseEquivalentBytes;
+      } else {
+        const bytes = 4 * trainable.values.length * (2 + trainable.state.size);
+        total.hotBytes += bytes;
+        total.denseEquivalentBytes += bytes;
+      }
+    }
+    return total;
   }
 
   /**

@@ -1,0 +1,99 @@
+/**
+ * `npm run bench`: every benchmark in one run, printed as tables and optionally written as JSON.
+ *
+ *   npm run bench                      all of it (a few minutes)
+ *   npm run bench -- --json FILE       also write the numbers
+ *   npm run bench -- --only kernels    one part: kernels | sparse | steps | threads
+ *
+ * Kernels run on the engine's best WebAssembly build (relaxed SIMD is switched on for Node 20); the training
+ * steps are measured next to TensorFlow.js (wasm backend, XNNPACK) on the same model in the same process.
+ */
+import { writeFileSync } from 'node:fs';
+import { Command, Option } from 'commander';
+import { engine } from '../src/kernels/engine.js';
+import { enableRelaxedSimd } from '../src/kernels/relaxedSimd.js';
+import { benchDenseKernels } from './denseKernels.js';
+import { benchSparseKernels } from './sparseKernels.js';
+import { benchTfjsStep } from './tfjsStep.js';
+import { benchTrainingStep, type TrainingStepCase } from './trainingStep.js';
+
+const MLP = [784, 2048, 2048, 10];
+const BATCH = 128;
+const STEP_CASES: TrainingStepCase[] = [
+  { label: 'dense', sparsity: null },
+  { label: 'topkast 90%/80%', sparsity: { forward: 0.9, backward: 0.8 } },
+  { label: 'topkast 95%/90%', sparsity: { forward: 0.95, backward: 0.9 } },
+];
+
+const parts = ['kernels', 'sparse', 'steps'] as const;
+
+async function main(): Promise<void> {
+  const options = new Command('bench')
+    .option('--json <file>', 'write every figure to this JSON file')
+    .addOption(new Option('--only <part>', 'run one part').choices(parts))
+    .parse()
+    .opts<{ json?: string; only?: (typeof parts)[number] }>();
+  enableRelaxedSimd();
+  const backend = engine().kernels.name;
+  const wants = (part: (typeof parts)[number]) => options.only === undefined || options.only === part;
+  const report: Record<string, unknown> = { backend, node: process.version, date: new Date().toISOString() };
+  console.log(`backend: ${backend}, node ${process.version}`);
+
+  if (wants('kernels')) {
+    const dense = benchDenseKernels();
+    report.denseKernels = dense;
+    console.log('\nDense kernels');
+    console.table(
+      dense.map((r) => ({
+        kernel: r.kernel,
+        shape: r.shape,
+        'GFLOP/s': r.gflops.toFixed(1),
+        ms: r.ms.toFixed(3),
+      })),
+    );
+  }
+  if (wants('sparse')) {
+    const sparse = benchSparseKernels();
+    report.sparseKernels = sparse;
+    console.log('\nSparse kernels (1024×1024 weight, batch 128; GFLOP/s on kept entries)');
+    console.table(
+      sparse.map((r) => ({
+        kernel: r.kernel,
+        density: r.density,
+        'GFLOP/s': r.gflops?.toFixed(1) ?? '',
+        ms: r.ms.toFixed(3),
+        'speedup vs dense': r.speedupOverDense?.toFixed(2) ?? '',
+      })),
+    );
+  }
+  if (wants('steps')) {
+    const ours = STEP_CASES.map((c) => benchTrainingStep(MLP, BATCH, c));
+    const tfjs = await benchTfjsStep(MLP, BATCH);
+    const denseMs = ours[0].stepMsMedian;
+    report.trainingSteps = { model: MLP.join('-'), batch: BATCH, ours, tfjs };
+    console.log(`\nTraining step, MLP ${MLP.join('-')}, batch ${BATCH}, SGD momentum (hidden layers sparse)`);
+    console.table([
+      ...ours.map((r) => ({
+        run: `topkast engine: ${r.label}`,
+        'ms/step': r.stepMsMedian.toFixed(2),
+        'speedup vs our dense': (denseMs / r.stepMsMedian).toFixed(2),
+        'speedup vs tfjs dense': (tfjs.stepMsMedian / r.stepMsMedian).toFixed(2),
+        'FLOPs vs dense': r.relativeFlops.toFixed(3),
+        'hot memory vs dense (AdamW)': r.hotMemoryRatio.toFixed(3),
+      })),
+      {
+        run: `tfjs ${tfjs.backend}${tfjs.simd ? ' simd' : ''}: dense`,
+        'ms/step': tfjs.stepMsMedian.toFixed(2),
+      },
+    ]);
+  }
+  if (options.json) {
+    writeFileSync(options.json, `${JSON.stringify(report, null, 2)}\n`);
+    console.log(`\nwrote ${options.json}`);
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(`bench: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+});
