@@ -1,0 +1,46 @@
+/**
+ * Hooks into the fit loop (progress display, metrics files, checkpoints). Every hook is optional; fit calls
+ * them synchronously, in the order the callbacks were given.
+ */
+
+/** Known before the first step. */
+export interface TrainPlan {
+  readonly epochs: number;
+  readonly stepsPerEpoch: number;
+  /** Steps the run will take: epochs × stepsPerEpoch, or maxSteps when smaller. */
+  readonly totalSteps: number;
+}
+
+/** After each optimizer step. */
+export interface StepMetrics {
+  /** 1-based count of steps taken so far. */
+  readonly step: number;
+  /** 1-based epoch the step belongs to. */
+  readonly epoch: number;
+  readonly loss: number;
+  /** The learning rate the step used. */
+  readonly lr: number;
+  readonly stepMs: number;
+}
+
+/** After each epoch's evaluation on the test split (a run stopped by maxSteps ends with a partial epoch). */
+export interface EpochMetrics {
+  /** 1-based epoch. */
+  readonly epoch: number;
+  /** Steps taken so far in the run. */
+  readonly step: number;
+  /** Mean training loss over the epoch's steps. */
+  readonly trainLoss: number;
+  readonly testAccuracy: number;
+  readonly testLoss: number;
+}
+
+export interface Callbacks {
+  onTrainBegin?(plan: TrainPlan): void;
+  /** `epoch` counts from 1. */
+  onEpochBegin?(epoch: number): void;
+  onBatchEnd?(metrics: StepMetrics): void;
+  onEpochEnd?(metrics: EpochMetrics): void;
+  /** After the last epoch, also when the run stops with an error (then before the error propagates). */
+  onTrainEnd?(): void;
+}

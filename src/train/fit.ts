@@ -1,0 +1,163 @@
+import { BatchIterator } from '../data/batches.js';
+import { type Dataset, inputSize, splitSize } from '../data/dataset.js';
+import type { Module } from '../nn/module.js';
+import type { Optimizer } from '../optim/optimizer.js';
+import type { LrSchedule } from '../optim/schedules.js';
+import { softmaxCrossEntropy } from '../tensor/ops/softmaxCrossEntropy.js';
+import { recordTape } from '../tensor/tape.js';
+import { Random } from '../util/random.js';
+import type { Callbacks, EpochMetrics, StepMetrics, TrainPlan } from './callbacks.js';
+import { evaluate } from './evaluate.js';
+import { median } from './median.js';
+
+export interface FitOptions {
+  readonly model: Module;
+  readonly optimizer: Optimizer;
+  /** The learning rate of each step, from the 0-based index of the step about to run. */
+  readonly schedule: LrSchedule;
+  readonly dataset: Dataset;
+  readonly epochs: number;
+  /** Stop after this many steps even if epochs remain (the last epoch is then partial, and evaluated). */
+  readonly maxSteps?: number;
+  readonly batchSize: number;
+  /** Seeds the order of the training examples (the model's initialisation has its own seed). */
+  readonly seed: number;
+  readonly callbacks?: readonly Callbacks[];
+  /** Examples per forward pass when evaluating (default 1000). */
+  readonly evalBatchSize?: number;
+}
+
+export interface FitResult {
+  /** Optimizer steps taken. */
+  readonly steps: number;
+  /** Epochs run; the last may be partial when maxSteps stopped the run. */
+  readonly epochs: number;
+  readonly testAccuracy: number;
+  readonly testLoss: number;
+  /** One entry per epoch run. */
+  readonly history: readonly EpochMetrics[];
+  /** Time spent in training steps (batch preparation, forward, backward, update), not in evaluation. */
+  readonly trainSeconds: number;
+  readonly evalSeconds: number;
+  readonly stepMsMedian: number;
+}
+
+/** How many steps a run takes: full batches only (the last partial batch of an epoch is dropped). */
+export function planTraining(options: {
+  trainSize: number;
+  batchSize: number;
+  epochs: number;
+  maxSteps?: number;
+}): TrainPlan {
+  const { trainSize, batchSize, epochs, maxSteps } = options;
+  if (!Number.isInteger(epochs) || epochs < 1) {
+    throw new Error(`fit: epochs must be a positive integer, got ${epochs}`);
+  }
+  if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > trainSize) {
+    throw new Error(
+      `fit: batch size must be an integer in 1..${trainSize} (the training examples), got ${batchSize}`,
+    );
+  }
+  if (maxSteps !== undefined && (!Number.isInteger(maxSteps) || maxSteps < 1)) {
+    throw new Error(`fit: maxSteps must be a positive integer, got ${maxSteps}`);
+  }
+  const stepsPerEpoch = Math.floor(trainSize / batchSize);
+  const totalSteps = Math.min(epochs * stepsPerEpoch, maxSteps ?? Number.POSITIVE_INFINITY);
+  return { epochs: Math.ceil(totalSteps / stepsPerEpoch), stepsPerEpoch, totalSteps };
+}
+
+/**
+ * Trains a classifier with softmax cross-entropy. Each step: fill the batch, record the forward pass and
+ * loss on a tape, backward, optimizer.step(schedule(step)), zeroGrad, dispose the tape. After every epoch
+ * the model is evaluated on the test split. The training order is shuffled per epoch from `seed`, and the
+ * last partial batch of each epoch is dropped, so every step has the same batch size.
+ *
+ * A loss that is NaN or infinite stops the run with an error naming the step, before the update.
+ */
+export function fit(options: FitOptions): FitResult {
+  const { model, optimizer, schedule, dataset, batchSize, callbacks = [] } = options;
+  const plan = planTraining({
+    trainSize: splitSize(dataset.train),
+    batchSize,
+    epochs: options.epochs,
+    maxSteps: options.maxSteps,
+  });
+  const features = inputSize(dataset);
+  const evaluation = {
+    inputSize: features,
+    normalization: dataset.normalization,
+    batchSize: options.evalBatchSize,
+  };
+  const batches = new BatchIterator(dataset.train, {
+    batchSize,
+    inputSize: features,
+    normalization: dataset.normalization,
+    random: new Random(options.seed).fork('batches'),
+    dropLast: true,
+  });
+  const stepMs = new Float64Array(plan.totalSteps);
+  const history: EpochMetrics[] = [];
+  let evalSeconds = 0;
+  let step = 0;
+  try {
+    for (const callback of callbacks) callback.onTrainBegin?.(plan);
+    for (let epoch = 1; epoch <= plan.epochs; epoch++) {
+      if (epoch > 1) batches.nextEpoch();
+      for (const callback of callbacks) callback.onEpochBegin?.(epoch);
+      let lossSum = 0;
+      let epochSteps = 0;
+      while (batches.hasNext() && step < plan.totalSteps) {
+        const started = performance.now();
+        const lr = schedule(step);
+        const { x, labels } = batches.next();
+        const { tape, result: loss } = recordTape(() => softmaxCrossEntropy(model.forward(x), labels));
+        let value: number;
+        try {
+          value = loss.item();
+          if (!Number.isFinite(value)) {
+            throw new Error(
+              `training diverged at step ${step + 1} (epoch ${epoch}): the loss is ${value}; lower the learning rate`,
+            );
+          }
+          tape.backward(loss);
+          optimizer.step(lr);
+          optimizer.zeroGrad();
+        } finally {
+          tape.dispose();
+        }
+        stepMs[step] = performance.now() - started;
+        step++;
+        lossSum += value;
+        epochSteps++;
+        const metrics: StepMetrics = { step, epoch, loss: value, lr, stepMs: stepMs[step - 1]! };
+        for (const callback of callbacks) callback.onBatchEnd?.(metrics);
+      }
+      const evalStarted = performance.now();
+      const test = evaluate(model, dataset.test, evaluation);
+      evalSeconds += (performance.now() - evalStarted) / 1000;
+      const metrics: EpochMetrics = {
+        epoch,
+        step,
+        trainLoss: lossSum / epochSteps,
+        testAccuracy: test.accuracy,
+        testLoss: test.loss,
+      };
+      history.push(metrics);
+      for (const callback of callbacks) callback.onEpochEnd?.(metrics);
+    }
+  } finally {
+    batches.dispose();
+    for (const callback of callbacks) callback.onTrainEnd?.();
+  }
+  const last = history[history.length - 1]!;
+  return {
+    steps: step,
+    epochs: history.length,
+    testAccuracy: last.testAccuracy,
+    testLoss: last.testLoss,
+    history,
+    trainSeconds: stepMs.reduce((a, b) => a + b, 0) / 1000,
+    evalSeconds,
+    stepMsMedian: median(stepMs),
+  };
+}

@@ -1,0 +1,35 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { metricsLog } from './metricsLog.js';
+
+describe('metricsLog', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'topkast-metrics-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('writes a JSON line every n steps and one per epoch', () => {
+    const file = join(dir, 'runs', 'metrics.jsonl');
+    const log = metricsLog(file, { every: 2 });
+    log.onTrainBegin?.({ epochs: 1, stepsPerEpoch: 5, totalSteps: 5 });
+    for (let step = 1; step <= 5; step++)
+      log.onBatchEnd?.({ step, epoch: 1, loss: 1 / step, lr: 0.1, stepMs: 3 });
+    log.onEpochEnd?.({ epoch: 1, step: 5, trainLoss: 0.5, testAccuracy: 0.75, testLoss: 0.6 });
+    log.onTrainEnd?.();
+    const lines = readFileSync(file, 'utf8')
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line));
+    expect(lines).toEqual([
+      { type: 'step', step: 2, epoch: 1, loss: 0.5, lr: 0.1, stepMs: 3 },
+      { type: 'step', step: 4, epoch: 1, loss: 0.25, lr: 0.1, stepMs: 3 },
+      { type: 'epoch', epoch: 1, step: 5, trainLoss: 0.5, testAccuracy: 0.75, testLoss: 0.6 },
+    ]);
+  });
+
+  it('rejects a logging interval below one', () => {
+    expect(() => metricsLog(join(dir, 'x.jsonl'), { every: 0 })).toThrow(
+      'every must be a positive integer, got 0',
+    );
+  });
+});

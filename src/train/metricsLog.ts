@@ -1,0 +1,42 @@
+import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type { Callbacks } from './callbacks.js';
+
+export interface MetricsLogOptions {
+  /** Log a step line every this many steps (default 10); every epoch is always logged. */
+  readonly every?: number;
+}
+
+/**
+ * Writes training metrics as JSON lines, one object per line, for plotting or comparing runs:
+ *   {"type":"step","step":10,"epoch":1,"loss":1.23,"lr":0.05,"stepMs":31.2}
+ *   {"type":"epoch","step":468,"epoch":1,"trainLoss":0.52,"testAccuracy":0.85,"testLoss":0.41}
+ * The file is created (or truncated) when training begins and each line is written as it happens, so a
+ * long run can be followed with `tail -f`.
+ */
+export function metricsLog(file: string, options: MetricsLogOptions = {}): Callbacks {
+  const every = options.every ?? 10;
+  if (!Number.isInteger(every) || every < 1) {
+    throw new Error(`metricsLog: every must be a positive integer, got ${every}`);
+  }
+  let fd: number | null = null;
+  const writeLine = (record: object): void => {
+    if (fd !== null) writeSync(fd, `${JSON.stringify(record)}\n`);
+  };
+  return {
+    onTrainBegin() {
+      mkdirSync(dirname(file), { recursive: true });
+      fd = openSync(file, 'w');
+    },
+    onBatchEnd(m) {
+      if (m.step % every === 0) writeLine({ type: 'step', ...m });
+    },
+    onEpochEnd(m) {
+      writeLine({ type: 'epoch', ...m });
+    },
+    onTrainEnd() {
+      if (fd !== null) closeSync(fd);
+      fd = null;
+    },
+  };
+}

@@ -1,0 +1,99 @@
+import cliProgress from 'cli-progress';
+import type { Callbacks, EpochMetrics, StepMetrics, TrainPlan } from './callbacks.js';
+
+/** Where progress goes: a Node stream, or anything with `write` (tests). */
+export interface ProgressStream {
+  write(text: string): unknown;
+  readonly isTTY?: boolean;
+}
+
+export interface ProgressOptions {
+  /** Default process.stderr, so standard output stays free for results. */
+  readonly stream?: ProgressStream;
+  /** Draw a live progress bar; default: when the stream is a terminal. Otherwise plain lines are printed. */
+  readonly bar?: boolean;
+  /** Plain lines: one every this many steps (default: about 10 per epoch). */
+  readonly every?: number;
+}
+
+/**
+ * Shows training progress: on a terminal a live bar (cli-progress) with step, epoch, loss, learning rate,
+ * step time and ETA, with each epoch's evaluation printed above it; elsewhere (CI, a pipe, a log file) plain
+ * lines every few steps and one per epoch, which read well in a log.
+ */
+export function progressReporter(options: ProgressOptions = {}): Callbacks {
+  const stream = options.stream ?? process.stderr;
+  return (options.bar ?? stream.isTTY === true) ? barProgress(stream) : lineProgress(stream, options.every);
+}
+
+function barProgress(stream: ProgressStream): Callbacks {
+  let plan: TrainPlan;
+  let bar: cliProgress.SingleBar | null = null;
+  return {
+    onTrainBegin(p) {
+      plan = p;
+      // Training is synchronous, so the bar redraws from update() (synchronousUpdate), not from its timer.
+      bar = new cliProgress.SingleBar(
+        {
+          stream: stream as NodeJS.WritableStream,
+          format:
+            ' {bar} {value}/{total} | epoch {epoch}/{epochs} | loss {loss} | lr {lr} | {stepMs} ms/step | ETA {eta_formatted}',
+          hideCursor: true,
+          barsize: 20,
+          etaBuffer: 50,
+          forceRedraw: true,
+        },
+        cliProgress.Presets.shades_classic,
+      );
+      bar.start(p.totalSteps, 0, { epoch: 1, epochs: p.epochs, loss: '-', lr: '-', stepMs: '-' });
+    },
+    onBatchEnd(m) {
+      bar?.update(m.step, {
+        epoch: m.epoch,
+        loss: m.loss.toFixed(4),
+        lr: formatLr(m.lr),
+        stepMs: m.stepMs.toFixed(1),
+      });
+    },
+    onEpochEnd(m) {
+      // Clear the bar's line, print the epoch's result there, and let the next update redraw the bar below.
+      stream.write(`\r\x1b[2K${formatEpoch(m, plan)}\n`);
+    },
+    onTrainEnd() {
+      bar?.stop();
+      bar = null;
+    },
+  };
+}
+
+function lineProgress(stream: ProgressStream, every?: number): Callbacks {
+  let plan: TrainPlan;
+  let interval = 1;
+  return {
+    onTrainBegin(p) {
+      plan = p;
+      interval = every ?? Math.max(1, Math.round(p.stepsPerEpoch / 10));
+      stream.write(`training: ${p.totalSteps} steps, ${p.epochs} epochs of ${p.stepsPerEpoch} steps\n`);
+    },
+    onBatchEnd(m) {
+      if (m.step % interval === 0 || m.step === plan.totalSteps) stream.write(`${formatStep(m, plan)}\n`);
+    },
+    onEpochEnd(m) {
+      stream.write(`${formatEpoch(m, plan)}\n`);
+    },
+  };
+}
+
+/** `step 120/2340 | epoch 1/5 | loss 0.5123 | lr 0.05 | 31.2 ms/step` */
+export function formatStep(m: StepMetrics, plan: TrainPlan): string {
+  return `step ${m.step}/${plan.totalSteps} | epoch ${m.epoch}/${plan.epochs} | loss ${m.loss.toFixed(4)} | lr ${formatLr(m.lr)} | ${m.stepMs.toFixed(1)} ms/step`;
+}
+
+/** `epoch 1/5 (step 468) | train loss 0.5213 | test accuracy 0.8532 | test loss 0.4011` */
+export function formatEpoch(m: EpochMetrics, plan: TrainPlan): string {
+  return `epoch ${m.epoch}/${plan.epochs} (step ${m.step}) | train loss ${m.trainLoss.toFixed(4)} | test accuracy ${m.testAccuracy.toFixed(4)} | test loss ${m.testLoss.toFixed(4)}`;
+}
+
+function formatLr(lr: number): string {
+  return Number(lr.toPrecision(3)).toString();
+}

@@ -1,0 +1,70 @@
+import { writeFileAtomic } from '../util/writeFileAtomic.js';
+import type { EpochMetrics } from './callbacks.js';
+import type { FitResult } from './fit.js';
+
+/**
+ * What a training run reports (`topkast train --json FILE`). Everything but the timing fields
+ * (trainSeconds, timing) is a function of the configuration: the same seed and flags give the same summary.
+ */
+export interface RunSummary {
+  /** The sparsity method: 'dense' for ordinary training. */
+  readonly method: string;
+  /** The architecture, e.g. 'mlp 784-1024-1024-10 relu'. */
+  readonly model: string;
+  readonly dataset: string;
+  readonly seed: number;
+  /** Epochs run (the last may be partial when a step limit stopped the run). */
+  readonly epochs: number;
+  readonly steps: number;
+  readonly testAccuracy: number;
+  readonly testLoss: number;
+  /** Seconds spent in training steps (evaluation excluded). */
+  readonly trainSeconds: number;
+  readonly timing: { readonly stepMsMedian: number; readonly evalSeconds: number };
+  readonly parameters: { readonly total: number };
+  /** The kernels that ran: 'reference', 'wasm-simd' or 'wasm-relaxed-simd'. */
+  readonly backend: string;
+  /** The resolved settings of the run (every default filled in). */
+  readonly config: Readonly<Record<string, unknown>>;
+  readonly history: readonly EpochMetrics[];
+}
+
+export interface RunDescription {
+  readonly method: string;
+  readonly model: string;
+  readonly dataset: string;
+  readonly seed: number;
+  readonly parameters: number;
+  readonly backend: string;
+  readonly config: Readonly<Record<string, unknown>>;
+}
+
+export function runSummary(run: RunDescription, result: FitResult): RunSummary {
+  return {
+    method: run.method,
+    model: run.model,
+    dataset: run.dataset,
+    seed: run.seed,
+    epochs: result.epochs,
+    steps: result.steps,
+    testAccuracy: result.testAccuracy,
+    testLoss: result.testLoss,
+    trainSeconds: result.trainSeconds,
+    timing: { stepMsMedian: result.stepMsMedian, evalSeconds: result.evalSeconds },
+    parameters: { total: run.parameters },
+    backend: run.backend,
+    config: run.config,
+    history: result.history,
+  };
+}
+
+/** The summary without its timing fields: what must be identical between two runs of the same config. */
+export function withoutTiming(summary: RunSummary): Omit<RunSummary, 'trainSeconds' | 'timing'> {
+  const { trainSeconds: _seconds, timing: _timing, ...rest } = summary;
+  return rest;
+}
+
+/** Writes the summary as indented JSON, atomically (a reader never sees half a file). */
+export function writeSummary(file: string, summary: RunSummary): void {
+  writeFileAtomic(file, `${JSON.stringify(summary, null, 2)}\n`);
+}
