@@ -10,6 +10,7 @@
  */
 
 import type { SparseWeight } from '../sparse/sparseWeight.js';
+import { engine } from '../kernels/engine.js';
 import { selectTopKByMagnitude } from '../sparse/topk.js';
 import {
   checkDensity,
@@ -94,9 +95,12 @@ export class TopKast implements SparsityMethod {
     if (this.penalty === 0) return;
     const { values, grads, forwardPositions } = weight;
     const outside = this.penalty / forwardDensity;
-    for (let p = 0; p < values.length; p++) grads[p] += outside * values[p];
+    engine().kernels.axpy(outside, values, grads, values.length);
     const inside = this.penalty - outside;
-    for (const p of forwardPositions) grads[p] += inside * values[p];
+    for (let i = 0; i < forwardPositions.length; i++) {
+      const p = forwardPositions[i];
+      grads[p] += inside * values[p];
+    }
   }
 }
 
