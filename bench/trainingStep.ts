@@ -61,7 +61,7 @@ export function benchTrainingStep(
       optimizer === 'sgd'
         ? new SGD(trainables, { lr: 0.01, momentum: 0.9 })
         : new AdamW(trainables, { lr: 1e-3 });
-    return { controller, optimizer: opt };
+    return { model: dense, controller, optimizer: opt };
   };
   const x = Tensor.zeros([sizes[0], batch]);
   for (let i = 0; i < x.size; i++) x.data[i] = random.next();
@@ -73,7 +73,7 @@ export function benchTrainingStep(
   const stepMsMedian = medianMs(
     () => {
       trainStep({
-        model: timed.controller.model,
+        model: timed.model,
         optimizer: timed.optimizer,
         x,
         labels,
@@ -86,11 +86,11 @@ export function benchTrainingStep(
     { minReps: 10, minMs: 1000 },
   );
   const relativeFlops = timed.controller.relativeTrainingFlops();
-  timed.controller.model.dispose();
+  timed.model.dispose();
 
   const withAdam = build('adamw');
   trainStep({
-    model: withAdam.controller.model,
+    model: withAdam.model,
     optimizer: withAdam.optimizer,
     x,
     labels,
@@ -99,7 +99,7 @@ export function benchTrainingStep(
     hooks: withAdam.controller,
   });
   const memory = withAdam.controller.memory();
-  withAdam.controller.model.dispose();
+  withAdam.model.dispose();
   x.dispose();
   heap.free(labels);
   return {

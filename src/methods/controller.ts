@@ -2,18 +2,17 @@
  * Applies a sparsity method to a model and runs it through training: the one place where methods, layer
  * distributions and sparse weights meet.
  *
- * `sparsify` replaces the chosen Linear layers by SparseLinear layers whose sets the method chose from the
- * initial weights. During training the loop calls, for each step t (0-based):
+ * `sparsify` walks the model, finds the layers whose weight may be sparse (Linear, and any Sparsifiable
+ * layer), and switches the chosen ones to SparseWeights whose sets the method chose from the initial
+ * weights, in place. During training the loop calls, for each step t (0-based):
  *   beforeStep(t)       — arm dense-gradient capture if the method wants it this step (RigL);
  *   afterBackward(t)    — add the method's gradient term (Top-KAST's exploration penalty) to B's gradients;
  *   afterUpdate(t)      — refresh the sets when the method's schedule says so, and count the step's FLOPs.
  */
 
 import { engine } from '../kernels/engine.js';
-import { Linear } from '../nn/linear.js';
 import type { Module } from '../nn/module.js';
-import { Sequential } from '../nn/sequential.js';
-import { SparseLinear } from '../nn/sparseLinear.js';
+import { allModules, isSparsifiable, type Sparsifiable } from '../nn/sparsifiable.js';
 import type { SparseMatmulOptions } from '../sparse/sparseMatmul.js';
 import { SparseWeight, type SparseWeightMemory } from '../sparse/sparseWeight.js';
 import { Random } from '../util/random.js';
@@ -25,8 +24,8 @@ export interface SparsifyOptions {
   /** How the overall density is split across the sparse layers (default 'uniform'). */
   distribution?: DistributionName;
   /**
-   * Linear layers kept dense: names ('fc1'), 'first', 'last', or nothing. Default ['first', 'last'], as in the
-   * paper's ImageNet runs (biases are always dense).
+   * Layers kept dense: names ('fc1'), 'first', 'last', or 'none'. Default ['first', 'last'], as in the paper's
+   * ImageNet runs (biases and normalisation parameters are always dense).
    */
   denseLayers?: readonly string[];
   /** Total training steps (the schedules of GMP, SET and RigL depend on it). */
@@ -55,8 +54,9 @@ export interface ChurnRecord {
 
 export class SparsityController {
   readonly method: SparsityMethod;
-  readonly model: Sequential;
-  readonly layers: readonly SparseLinear[];
+  readonly model: Module;
+  /** The sparse weights, in forward order. */
+  readonly weights: readonly SparseWeight[];
   readonly distribution: DistributionName;
   readonly totalSteps: number;
   readonly churn: ChurnRecord[] = [];
@@ -64,10 +64,10 @@ export class SparsityController {
   private trainingFlops = 0;
   private denseFlops = 0;
 
-  constructor(method: SparsityMethod, model: Sequential, layers: SparseLinear[], options: SparsifyOptions) {
+  constructor(method: SparsityMethod, model: Module, weights: SparseWeight[], options: SparsifyOptions) {
     this.method = method;
     this.model = model;
-    this.layers = layers;
+    this.weights = weights;
     this.distribution = options.distribution ?? 'uniform';
     this.totalSteps = options.totalSteps;
     this.random = new Random(options.seed).fork('sparsity');
@@ -76,21 +76,21 @@ export class SparsityController {
   /** Arms dense-gradient capture on every sparse weight when the method needs it at this step. */
   beforeStep(step: number): void {
     if (!this.method.needsDenseGradient?.(step, this.totalSteps)) return;
-    for (const { weight } of this.layers) weight.denseGradient ??= engine().heap.allocF32(weight.size);
+    for (const weight of this.weights) weight.denseGradient ??= engine().heap.allocF32(weight.size);
   }
 
   /** Adds the method's gradient term to each sparse weight's gradients. */
   afterBackward(_step: number): void {
     const { method } = this;
     if (!method.addGradientTerm) return;
-    for (const { weight } of this.layers) method.addGradientTerm(weight, weight.forwardCount / weight.size);
+    for (const weight of this.weights) method.addGradientTerm(weight, weight.forwardCount / weight.size);
   }
 
   /** Counts the step's FLOPs, then refreshes the sets if the method's schedule says so. */
   afterUpdate(step: number): void {
     this.countStepFlops();
     if (this.method.isRefreshStep(step, this.totalSteps)) this.refresh(step);
-    for (const { weight } of this.layers) {
+    for (const weight of this.weights) {
       if (weight.denseGradient) engine().heap.free(weight.denseGradient);
       weight.denseGradient = null;
     }
@@ -98,7 +98,7 @@ export class SparsityController {
 
   /** Recomputes every sparse layer's sets with the budgets of the method's densities after `step`. */
   refresh(step: number): void {
-    const weights = this.layers.map((layer) => layer.weight);
+    const { weights } = this;
     const budgets = layerBudgets(this.method, this.distribution, weights, step, this.totalSteps);
     const forwardChurn: number[] = [];
     weights.forEach((weight, l) => {
@@ -113,7 +113,7 @@ export class SparsityController {
 
   /** Per-layer shapes, kept counts and densities. */
   layerReports(): LayerReport[] {
-    return this.layers.map(({ weight }) => ({
+    return this.weights.map((weight) => ({
       name: weight.name,
       shape: [weight.rows, weight.cols],
       forwardCount: weight.forwardCount,
@@ -165,20 +165,21 @@ export class SparsityController {
     this.denseFlops += dense;
   }
 
-  /** Per-example FLOPs of one step of the model's linear layers, sparse and dense. */
+  /** Per-example FLOPs of one step of the model's sparsifiable layers' weight products, sparse and dense. */
   private stepFlops(): { sparse: number; dense: number } {
     let sparse = 0;
     let dense = 0;
-    for (const module of this.model.modules) {
-      if (module instanceof SparseLinear) {
-        const { weight } = module;
+    for (const module of allModules(this.model)) {
+      if (!isSparsifiable(module)) continue;
+      const { weight } = module;
+      if (weight instanceof SparseWeight) {
         const denseGradient = weight.denseGradient ? weight.size : 0;
         sparse += 2 * (2 * weight.forwardCount + weight.backwardCount + denseGradient);
-        dense += 6 * weight.size;
-      } else if (module instanceof Linear) {
-        sparse += 6 * module.inputs * module.outputs;
-        dense += 6 * module.inputs * module.outputs;
+      } else {
+        sparse += 6 * weight.values.length;
       }
+      dense +=
+        6 * weight.values.length * (weight instanceof SparseWeight ? weight.size / weight.values.length : 1);
     }
     return { sparse, dense };
   }
@@ -195,24 +196,23 @@ export class SparsityController {
 }
 
 /**
- * Replaces the model's sparse-eligible Linear layers by SparseLinear layers with the method's initial sets,
- * and returns the new model with its controller. A method that is not sparse ('dense') returns the model as
- * it is, with no sparse layers.
+ * Makes the model's chosen layers sparse, in place, with the method's initial sets, and returns the controller
+ * that runs the method through training. A method that is not sparse ('dense') leaves every layer dense.
  */
-export function sparsify(model: Sequential, options: SparsifyOptions): SparsityController {
+export function sparsify(model: Module, options: SparsifyOptions): SparsityController {
   const { method } = options;
-  const linears = model.modules.filter((m): m is Linear => m instanceof Linear);
-  const keepDense = denseLayerNames(linears, options.denseLayers ?? ['first', 'last']);
+  const candidates = allModules(model).filter(isSparsifiable);
+  const keepDense = denseLayerNames(candidates, options.denseLayers ?? ['first', 'last']);
   if (!method.sparse) return new SparsityController(method, model, [], options);
-  const chosen = linears.filter((l) => !keepDense.has(l.name));
+  const chosen = candidates.filter((layer) => !keepDense.has(layer.name));
   if (chosen.length === 0) {
     throw new Error(
-      `method ${method.name} has no layer to make sparse: every linear layer is listed in --dense-layers; keep at least one sparse (e.g. --dense-layers none)`,
+      `method ${method.name} has no layer to make sparse: every layer is listed in --dense-layers; keep at least one sparse (e.g. --dense-layers none)`,
     );
   }
   const distribution = options.distribution ?? 'uniform';
-  const shapes = chosen.map((l) => ({ dims: [l.outputs, l.inputs] }));
-  const magnitudes = chosen.map((l) => l.weight.values);
+  const shapes = chosen.map((layer) => ({ dims: layer.weightDims }));
+  const magnitudes = chosen.map((layer) => layer.weight.values);
   const forwardCounts = distributeCounts(
     distribution,
     shapes,
@@ -226,23 +226,21 @@ export function sparsify(model: Sequential, options: SparsifyOptions): SparsityC
     magnitudes,
   );
   const random = new Random(options.seed).fork('sparsity');
-  const replaced = new Map<Module, SparseLinear>();
-  chosen.forEach((linear, l) => {
+  const weights = chosen.map((layer, l) => {
     const budget = {
       forwardCount: forwardCounts[l],
       backwardCount: Math.max(forwardCounts[l], backwardCounts[l]),
     };
-    const sets = method.initialSets(linear.weight.values, {
+    const sets = method.initialSets(layer.weight.values, {
       step: -1,
       totalSteps: options.totalSteps,
       budget,
-      random: random.fork(`${linear.weight.name}@init`),
+      random: random.fork(`${layer.weight.name}@init`),
       denseGradient: null,
     });
-    replaced.set(linear, SparseLinear.fromLinear(linear, sets.forward, sets.backward, options.kernelChoice));
+    return layer.makeSparse(sets.forward, sets.backward, options.kernelChoice);
   });
-  const sparseModel = new Sequential(model.modules.map((m) => replaced.get(m) ?? m));
-  return new SparsityController(method, sparseModel, [...replaced.values()], options);
+  return new SparsityController(method, model, weights, options);
 }
 
 /** The layer budgets of the method's densities after `step`, through the distribution. */
@@ -265,17 +263,17 @@ function layerBudgets(
   return forward.map((f, l) => ({ forwardCount: f, backwardCount: Math.max(f, backward[l]) }));
 }
 
-/** Resolves 'first', 'last' and names against the model's linear layers; unknown names are an error. */
-function denseLayerNames(linears: readonly Linear[], requested: readonly string[]): Set<string> {
+/** Resolves 'first', 'last' and names against the model's sparsifiable layers; unknown names are an error. */
+function denseLayerNames(layers: readonly Sparsifiable[], requested: readonly string[]): Set<string> {
   const names = new Set<string>();
   for (const entry of requested) {
     if (entry === 'none') continue;
-    if (entry === 'first' && linears.length > 0) names.add(linears[0].name);
-    else if (entry === 'last' && linears.length > 0) names.add(linears[linears.length - 1].name);
-    else if (linears.some((l) => l.name === entry)) names.add(entry);
+    if (entry === 'first' && layers.length > 0) names.add(layers[0].name);
+    else if (entry === 'last' && layers.length > 0) names.add(layers[layers.length - 1].name);
+    else if (layers.some((l) => l.name === entry)) names.add(entry);
     else {
       throw new Error(
-        `--dense-layers: no linear layer is named '${entry}': use first, last, none, or one of ${linears.map((l) => l.name).join(', ')}`,
+        `--dense-layers: no layer is named '${entry}': use first, last, none, or one of ${layers.map((l) => l.name).join(', ')}`,
       );
     }
   }

@@ -5,6 +5,7 @@ import { Tensor } from '../tensor/tensor.js';
 import { randomTensor, testBackends, weightedSum } from '../tensor/testing.js';
 import { Random } from '../util/random.js';
 import { Linear } from './linear.js';
+import type { Parameter } from './parameter.js';
 
 describe.each(testBackends())('Linear on $name', ({ engine }) => {
   beforeAll(() => useEngine(engine));
@@ -28,7 +29,7 @@ describe.each(testBackends())('Linear on $name', ({ engine }) => {
     layer.bias!.values.set([0.1, -0.2, 0.3]);
     const x = randomTensor([4, 5], random, { requiresGrad: true });
     const w = randomTensor([3, 5], random);
-    const inputs = [x, layer.weight.tensor, layer.bias!.tensor];
+    const inputs = [x, (layer.weight as Parameter).tensor, layer.bias!.tensor];
     const { maxError } = gradientCheck(([input]) => weightedSum(layer.forward(input), w), inputs);
     expect(maxError).toBeLessThan(1e-2);
   });

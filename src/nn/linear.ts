@@ -1,3 +1,5 @@
+import { type SparseMatmulOptions, sparseMatmul } from '../sparse/sparseMatmul.js';
+import { SparseWeight } from '../sparse/sparseWeight.js';
 import { addRowBias } from '../tensor/ops/addRowBias.js';
 import { matmul } from '../tensor/ops/matmul.js';
 import { formatShape, Tensor } from '../tensor/tensor.js';
@@ -5,6 +7,7 @@ import type { Random } from '../util/random.js';
 import { initWeights, type WeightInit } from './init.js';
 import type { Module } from './module.js';
 import { Parameter } from './parameter.js';
+import type { Sparsifiable } from './sparsifiable.js';
 import type { Trainable } from './trainable.js';
 
 export interface LinearOptions {
@@ -19,15 +22,19 @@ export interface LinearOptions {
 }
 
 /**
- * A dense layer on feature-major activations: Y[out, B] = W[out, in] · X[in, B] + b, one NN matmul and a
- * row bias; the backward runs the TN form for dX = Wᵀ·dY and the NT form for dW = dY·Xᵀ.
+ * A linear layer on feature-major activations: Y[out, B] = W[out, in] · X[in, B] + b.
+ *
+ * Dense, it is one NN matmul and a row bias (the backward runs the TN form for dX = Wᵀ·dY and the NT form for
+ * dW = dY·Xᵀ). After makeSparse its weight is a SparseWeight and it runs sparseMatmul: the forward set A for
+ * the forward pass and the input gradient, the backward set B for the weight gradient. The bias stays dense.
  */
-export class Linear implements Module {
+export class Linear implements Module, Sparsifiable {
   readonly name: string;
   readonly inputs: number;
   readonly outputs: number;
-  readonly weight: Parameter;
   readonly bias: Parameter | null;
+  private current: Parameter | SparseWeight;
+  private kernelChoice: SparseMatmulOptions = {};
 
   constructor(options: LinearOptions) {
     const { inputs, outputs, name } = options;
@@ -39,9 +46,38 @@ export class Linear implements Module {
     this.name = name;
     this.inputs = inputs;
     this.outputs = outputs;
-    this.weight = new Parameter(`${name}.weight`, Tensor.zeros([outputs, inputs], { requiresGrad: true }));
-    initWeights(this.weight.values, inputs, outputs, options.init, options.random);
+    const weight = new Parameter(`${name}.weight`, Tensor.zeros([outputs, inputs], { requiresGrad: true }));
+    initWeights(weight.values, inputs, outputs, options.init, options.random);
+    this.current = weight;
     this.bias = (options.bias ?? true) ? Parameter.zeros(`${name}.bias`, [outputs], { decay: false }) : null;
+  }
+
+  get weight(): Parameter | SparseWeight {
+    return this.current;
+  }
+
+  get weightDims(): readonly number[] {
+    return [this.outputs, this.inputs];
+  }
+
+  makeSparse(
+    forward: Int32Array,
+    backward: Int32Array,
+    kernelChoice: SparseMatmulOptions = {},
+  ): SparseWeight {
+    if (this.current instanceof SparseWeight) throw new Error(`Linear ${this.name} is already sparse`);
+    const sparse = new SparseWeight({
+      name: this.current.name,
+      rows: this.outputs,
+      cols: this.inputs,
+      theta: this.current.values,
+      forward,
+      backward,
+    });
+    this.current.dispose();
+    this.current = sparse;
+    this.kernelChoice = kernelChoice;
+    return sparse;
   }
 
   forward(x: Tensor): Tensor {
@@ -50,20 +86,23 @@ export class Linear implements Module {
         `Linear ${this.name}: expects input [${this.inputs}, batch] (feature-major), got ${formatShape(x.shape)}`,
       );
     }
-    const y = matmul(this.weight.tensor, x);
+    const weight = this.current;
+    const y =
+      weight instanceof SparseWeight ? sparseMatmul(weight, x, this.kernelChoice) : matmul(weight.tensor, x);
     return this.bias ? addRowBias(y, this.bias.tensor) : y;
   }
 
   trainables(): Trainable[] {
-    return this.bias ? [this.weight, this.bias] : [this.weight];
+    return this.bias ? [this.current, this.bias] : [this.current];
   }
 
+  /** The dense count (a sparse layer's kept counts are its weight's forwardCount and backwardCount). */
   parameterCount(): number {
-    return this.weight.values.length + (this.bias?.values.length ?? 0);
+    return this.inputs * this.outputs + (this.bias?.values.length ?? 0);
   }
 
   dispose(): void {
-    this.weight.dispose();
+    this.current.dispose();
     this.bias?.dispose();
   }
 }

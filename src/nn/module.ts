@@ -11,6 +11,8 @@ export interface Module {
   trainables(): Trainable[];
   /** The number of trainable scalars (dense count). */
   parameterCount(): number;
+  /** The modules this one is made of, in forward order (containers and blocks); leaves have none. */
+  children?(): readonly Module[];
   /** Returns the module's parameters and optimizer state to the heap. */
   dispose?(): void;
 }

@@ -28,6 +28,10 @@ export class Sequential implements Module {
     return y;
   }
 
+  children(): readonly Module[] {
+    return this.modules;
+  }
+
   trainables(): Trainable[] {
     return this.modules.flatMap((module) => module.trainables());
   }

@@ -1,0 +1,33 @@
+/**
+ * Layers whose weight a sparsity method may make sparse (Linear now; Conv2d and attention projections use
+ * the same contract). A layer switches its own weight from a dense Parameter to a SparseWeight in place, so
+ * nested models (attention blocks, residual blocks) need no surgery: the controller walks the module tree,
+ * finds these layers, and calls makeSparse.
+ */
+import type { SparseMatmulOptions } from '../sparse/sparseMatmul.js';
+import type { SparseWeight } from '../sparse/sparseWeight.js';
+import type { Module } from './module.js';
+import type { Parameter } from './parameter.js';
+
+export interface Sparsifiable {
+  readonly name: string;
+  /** The weight's dims as layer distributions see them: [out, in] for a linear map, [out, in, kh, kw] for a
+   * convolution kernel. */
+  readonly weightDims: readonly number[];
+  /** The weight: dense until makeSparse, then the SparseWeight. */
+  readonly weight: Parameter | SparseWeight;
+  /**
+   * Moves the dense weight into a SparseWeight (θ = the current dense values) with the given sets (flat
+   * indices of the [rows × cols] weight matrix); the dense Parameter is disposed.
+   */
+  makeSparse(forward: Int32Array, backward: Int32Array, kernelChoice?: SparseMatmulOptions): SparseWeight;
+}
+
+export function isSparsifiable(module: Module): module is Module & Sparsifiable {
+  return typeof (module as Partial<Sparsifiable>).makeSparse === 'function';
+}
+
+/** The module and all its descendants, depth-first in forward order. */
+export function allModules(root: Module): Module[] {
+  return [root, ...(root.children?.() ?? []).flatMap(allModules)];
+}
