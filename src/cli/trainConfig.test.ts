@@ -1,0 +1,44 @@
+import { describe, expect, it } from 'vitest';
+import { resolveTrainConfig, type TrainFlags } from './trainConfig.js';
+
+const flags: TrainFlags = {
+  dataset: 'fashion-mnist',
+  model: 'mlp',
+  hidden: [1024, 1024],
+  activation: 'relu',
+  batchSize: 128,
+  optimizer: 'sgd',
+  schedule: 'cosine',
+  seed: 0,
+};
+
+describe('resolveTrainConfig', () => {
+  it('fills the defaults of each optimizer', () => {
+    expect(resolveTrainConfig(flags)).toMatchObject({
+      epochs: 5,
+      lr: 0.05,
+      momentum: 0.9,
+      weightDecay: 5e-4,
+    });
+    expect(resolveTrainConfig({ ...flags, optimizer: 'adamw' })).toMatchObject({
+      lr: 0.001,
+      momentum: 0,
+      nesterov: false,
+      weightDecay: 0.01,
+    });
+  });
+
+  it('leaves epochs to the step limit when only --steps is given', () => {
+    expect(resolveTrainConfig({ ...flags, steps: 100 })).toMatchObject({ epochs: undefined, steps: 100 });
+    expect(resolveTrainConfig({ ...flags, steps: 100, epochs: 2 })).toMatchObject({ epochs: 2, steps: 100 });
+  });
+
+  it('rejects SGD-only flags with AdamW, and Nesterov without momentum', () => {
+    expect(() => resolveTrainConfig({ ...flags, optimizer: 'adamw', momentum: 0.9 })).toThrow(
+      '--momentum and --nesterov apply to SGD only: drop them, or use --optimizer sgd',
+    );
+    expect(() => resolveTrainConfig({ ...flags, nesterov: true, momentum: 0 })).toThrow(
+      '--nesterov needs momentum: drop --nesterov or set --momentum above 0',
+    );
+  });
+});

@@ -1,0 +1,91 @@
+/**
+ * The settings of a training run, as the CLI resolves them: every default filled in, every combination
+ * checked. `epochs` may stay undefined here when a step limit is given: the run then takes as many epochs as
+ * the steps need (runTraining resolves it once the dataset size is known).
+ */
+import type { DatasetName } from '../data/registry.js';
+
+export const optimizerNames = ['sgd', 'adamw'] as const;
+export const scheduleNames = ['constant', 'cosine', 'step'] as const;
+export const activationNames = ['relu', 'gelu'] as const;
+export const modelNames = ['mlp'] as const;
+
+export type OptimizerName = (typeof optimizerNames)[number];
+export type ScheduleName = (typeof scheduleNames)[number];
+
+export interface TrainConfig {
+  readonly dataset: DatasetName;
+  readonly model: (typeof modelNames)[number];
+  readonly hidden: readonly number[];
+  readonly activation: (typeof activationNames)[number];
+  /** Epochs to run; undefined: enough for `steps`, or DEFAULT_EPOCHS without a step limit. */
+  readonly epochs?: number;
+  /** Stop after this many optimizer steps. */
+  readonly steps?: number;
+  readonly batchSize: number;
+  readonly optimizer: OptimizerName;
+  readonly lr: number;
+  /** SGD only. */
+  readonly momentum: number;
+  /** SGD only. */
+  readonly nesterov: boolean;
+  readonly weightDecay: number;
+  readonly schedule: ScheduleName;
+  readonly seed: number;
+}
+
+export const DEFAULT_EPOCHS = 5;
+
+/** Per-optimizer defaults: SGD with momentum at 0.05, AdamW at 0.001 with its usual decoupled decay. */
+export const optimizerDefaults = {
+  sgd: { lr: 0.05, weightDecay: 5e-4 },
+  adamw: { lr: 1e-3, weightDecay: 0.01 },
+} as const satisfies Record<OptimizerName, { lr: number; weightDecay: number }>;
+
+/** The options of `topkast train` after commander parsed each value (unset ones undefined). */
+export interface TrainFlags {
+  readonly dataset: DatasetName;
+  readonly model: TrainConfig['model'];
+  readonly hidden: readonly number[];
+  readonly activation: TrainConfig['activation'];
+  readonly epochs?: number;
+  readonly steps?: number;
+  readonly batchSize: number;
+  readonly optimizer: OptimizerName;
+  readonly lr?: number;
+  readonly momentum?: number;
+  readonly nesterov?: boolean;
+  readonly weightDecay?: number;
+  readonly schedule: ScheduleName;
+  readonly seed: number;
+}
+
+/** Fills optimizer-dependent defaults and rejects combinations that make no sense, naming the fix. */
+export function resolveTrainConfig(flags: TrainFlags): TrainConfig {
+  const { optimizer } = flags;
+  if (optimizer !== 'sgd' && (flags.momentum !== undefined || flags.nesterov)) {
+    throw new Error(
+      `--momentum and --nesterov apply to SGD only: drop them, or use --optimizer sgd (AdamW has --lr and --weight-decay)`,
+    );
+  }
+  const momentum = flags.momentum ?? (optimizer === 'sgd' ? 0.9 : 0);
+  if (flags.nesterov && momentum === 0) {
+    throw new Error('--nesterov needs momentum: drop --nesterov or set --momentum above 0');
+  }
+  return {
+    dataset: flags.dataset,
+    model: flags.model,
+    hidden: [...flags.hidden],
+    activation: flags.activation,
+    epochs: flags.epochs ?? (flags.steps === undefined ? DEFAULT_EPOCHS : undefined),
+    steps: flags.steps,
+    batchSize: flags.batchSize,
+    optimizer,
+    lr: flags.lr ?? optimizerDefaults[optimizer].lr,
+    momentum,
+    nesterov: flags.nesterov ?? false,
+    weightDecay: flags.weightDecay ?? optimizerDefaults[optimizer].weightDecay,
+    schedule: flags.schedule,
+    seed: flags.seed,
+  };
+}
