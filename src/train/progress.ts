@@ -29,6 +29,7 @@ export function progressReporter(options: ProgressOptions = {}): Callbacks {
 function barProgress(stream: ProgressStream): Callbacks {
   let plan: TrainPlan;
   let bar: cliProgress.SingleBar | null = null;
+  const payload = (epoch: number) => ({ epoch, epochs: plan.epochs, loss: '-', lr: '-', stepMs: '-' });
   return {
     onTrainBegin(p) {
       plan = p;
@@ -41,11 +42,11 @@ function barProgress(stream: ProgressStream): Callbacks {
           hideCursor: true,
           barsize: 20,
           etaBuffer: 50,
-          forceRedraw: true,
+          clearOnComplete: true,
         },
         cliProgress.Presets.shades_classic,
       );
-      bar.start(p.totalSteps, 0, { epoch: 1, epochs: p.epochs, loss: '-', lr: '-', stepMs: '-' });
+      bar.start(p.totalSteps, 0, payload(1));
     },
     onBatchEnd(m) {
       bar?.update(m.step, {
@@ -56,8 +57,10 @@ function barProgress(stream: ProgressStream): Callbacks {
       });
     },
     onEpochEnd(m) {
-      // Clear the bar's line, print the epoch's result there, and let the next update redraw the bar below.
-      stream.write(`\r\x1b[2K${formatEpoch(m, plan)}\n`);
+      // The bar stays on one line: clear it, print the epoch's result there, and start it again below.
+      bar?.stop();
+      stream.write(`${formatEpoch(m, plan)}\n`);
+      if (m.step < plan.totalSteps) bar?.start(plan.totalSteps, m.step, payload(m.epoch + 1));
     },
     onTrainEnd() {
       bar?.stop();
