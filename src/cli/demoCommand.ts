@@ -12,7 +12,7 @@ export const demoConfig: TrainConfig = {
   model: 'mlp',
   hidden: [1024, 1024],
   activation: 'relu',
-  epochs: 2,
+  epochs: 3,
   batchSize: 128,
   optimizer: 'sgd',
   lr: 0.05,
