@@ -28,9 +28,12 @@ export class Heap {
     this.buffers.add(memory.buffer);
   }
 
-  /** A fresh (zeroed) float32 array of n entries inside the shared memory. */
-  allocF32(n: number): Float32Array {
-    const ptr = this.allocBytes(n * 4);
+  /**
+   * A float32 array of n entries inside the shared memory, zeroed unless `zeroed` is false (then its
+   * contents are whatever the block held before: only for outputs a kernel overwrites entirely).
+   */
+  allocF32(n: number, zeroed = true): Float32Array {
+    const ptr = this.allocBytes(n * 4, zeroed);
     return new Float32Array(this.memory.buffer, ptr, n);
   }
 
@@ -67,7 +70,9 @@ export class Heap {
   /** The byte offset of a view, for a kernel call; throws if the view is not in this heap. */
   ptr(view: HeapView): number {
     if (!this.buffers.has(view.buffer)) {
-      throw new Error('array is not in the kernel heap: allocate it with heap.allocF32/allocI32 (or copy it in)');
+      throw new Error(
+        'array is not in the kernel heap: allocate it with heap.allocF32/allocI32 (or copy it in)',
+      );
     }
     return view.byteOffset;
   }
@@ -82,14 +87,14 @@ export class Heap {
     return this.top;
   }
 
-  private allocBytes(bytes: number): number {
+  private allocBytes(bytes: number, zeroed = true): number {
     if (!Number.isInteger(bytes) || bytes < 0) throw new Error(`cannot allocate ${bytes} bytes`);
     if (bytes === 0) return this.top;
     const size = alignUp(bytes);
     this.liveBytes += size;
     const reused = this.freeLists.get(size)?.pop();
     if (reused !== undefined) {
-      new Uint8Array(this.memory.buffer, reused, size).fill(0);
+      if (zeroed) new Uint8Array(this.memory.buffer, reused, size).fill(0);
       return reused;
     }
     const ptr = this.top;

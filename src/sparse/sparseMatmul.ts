@@ -36,7 +36,7 @@ export function sparseMatmul(weight: SparseWeight, x: Tensor, options: SparseMat
   const { kernels, sparse, heap } = engine();
   const forwardDense = weight.forwardCount / weight.size > (options.forwardDenseAbove ?? 1);
   const backwardDense = weight.backwardCount / weight.size > (options.backwardDenseAbove ?? 1);
-  const y = createOutput('sparseMatmul', [rows, batch], [x], true);
+  const y = createOutput('sparseMatmul', [rows, batch], [x], { trainableInput: true, overwritten: true });
   const maskedWeights = forwardDense ? heap.allocF32(weight.size) : null;
   const A = weight.forwardSet;
   weight.gatherForward();

@@ -9,5 +9,12 @@ export { relu } from './ops/relu.js';
 export { scale } from './ops/scale.js';
 export { softmaxCrossEntropy } from './ops/softmaxCrossEntropy.js';
 export { sum } from './ops/sum.js';
-export { type BackwardFn, createOutput, recordBackward, recordTape, Tape } from './tape.js';
+export {
+  type BackwardFn,
+  createOutput,
+  type OutputOptions,
+  recordBackward,
+  recordTape,
+  Tape,
+} from './tape.js';
 export { formatShape, shapeSize, Tensor, type TensorOptions } from './tensor.js';

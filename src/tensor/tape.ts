@@ -110,24 +110,34 @@ export function recordTape<T>(fn: () => T): { tape: Tape; result: T } {
   }
 }
 
+/** How an op's output is made (see createOutput). */
+export interface OutputOptions {
+  /** The op reads a trainable that is not a tensor (a SparseWeight), so its output needs a gradient. */
+  trainableInput?: boolean;
+  /** The op's kernel writes every entry of the output, so it need not be zeroed first. */
+  overwritten?: boolean;
+}
+
 /**
- * For op authors: allocates an op's output. It requires grad when a tape is recording and any input
- * requires grad (or the op reads a trainable that is not a tensor, such as a SparseWeight:
- * `hasTrainableInput`), and it belongs to the recording tape if there is one (otherwise to the caller).
- * Throws if an input was disposed.
+ * For op authors: allocates an op's output (zeroed unless `overwritten`). It requires grad when a tape is
+ * recording and any input requires grad (or `trainableInput`), and it belongs to the recording tape if there
+ * is one (otherwise to the caller). Throws if an input was disposed.
  */
 export function createOutput(
   op: string,
   shape: readonly number[],
   inputs: readonly Tensor[],
-  hasTrainableInput = false,
+  options: OutputOptions = {},
 ): Tensor {
-  let requiresGrad = hasTrainableInput;
+  let requiresGrad = options.trainableInput ?? false;
   for (const input of inputs) {
     input.assertAlive(op);
     if (input.requiresGrad) requiresGrad = true;
   }
-  const output = Tensor.zeros(shape, { requiresGrad: requiresGrad && active !== null });
+  const tensorOptions = { requiresGrad: requiresGrad && active !== null };
+  const output = options.overwritten
+    ? Tensor.uninitialized(shape, tensorOptions)
+    : Tensor.zeros(shape, tensorOptions);
   active?.own(output);
   return output;
 }

@@ -49,6 +49,15 @@ export class Tensor {
     return new Tensor(heap.allocF32(shapeSize(shape)), shape, options.requiresGrad ?? false, heap);
   }
 
+  /**
+   * A tensor whose entries are not initialised: for op outputs that a kernel overwrites entirely before
+   * anything reads them (saves zeroing megabytes per step).
+   */
+  static uninitialized(shape: readonly number[], options: TensorOptions = {}): Tensor {
+    const heap = engine().heap;
+    return new Tensor(heap.allocF32(shapeSize(shape), false), shape, options.requiresGrad ?? false, heap);
+  }
+
   /** A tensor holding a copy of `values` (in row-major order) in the current engine's heap. */
   static fromArray(values: ArrayLike<number>, shape: readonly number[], options: TensorOptions = {}): Tensor {
     const size = shapeSize(shape);

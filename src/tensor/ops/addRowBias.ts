@@ -15,7 +15,7 @@ export function addRowBias(x: Tensor, bias: Tensor): Tensor {
     );
   }
   const [rows, cols] = x.shape;
-  const y = createOutput('addRowBias', x.shape, [x, bias]);
+  const y = createOutput('addRowBias', x.shape, [x, bias], { overwritten: true });
   engine().kernels.addRowBias(x.data, bias.data, y.data, rows, cols);
   recordBackward(y, (dy) => {
     const { kernels } = engine();

@@ -7,7 +7,7 @@ import type { Tensor } from '../tensor.js';
  * Gimpel 2016). Gradient: dx = dy · (0.5(1 + tanh u) + 0.5x(1 − tanh² u)·√(2/π)(1 + 3·0.044715x²)).
  */
 export function gelu(x: Tensor): Tensor {
-  const y = createOutput('gelu', x.shape, [x]);
+  const y = createOutput('gelu', x.shape, [x], { overwritten: true });
   engine().kernels.gelu(x.data, y.data, x.size);
   recordBackward(y, (dy) => engine().kernels.geluBackward(x.data, dy, x.ensureGrad(), x.size, true));
   return y;

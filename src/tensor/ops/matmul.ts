@@ -34,7 +34,7 @@ export function matmul(a: Tensor, b: Tensor, options: MatmulOptions = {}): Tenso
       `matmul: inner dimensions differ: a ${formatShape(a.shape)}${transA ? 'ᵀ' : ''} · b ${formatShape(b.shape)}${transB ? 'ᵀ' : ''} (${k} ≠ ${kb})`,
     );
   }
-  const c = createOutput('matmul', [m, n], [a, b]);
+  const c = createOutput('matmul', [m, n], [a, b], { overwritten: true });
   engine().kernels.matmul(a.data, b.data, c.data, m, k, n, transA, transB, false);
   recordBackward(c, (dc) => {
     const { kernels } = engine();

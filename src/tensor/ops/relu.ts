@@ -4,7 +4,7 @@ import type { Tensor } from '../tensor.js';
 
 /** y = max(x, 0) elementwise. Gradient: dx = dy · [x > 0] (zero at the kink x = 0). */
 export function relu(x: Tensor): Tensor {
-  const y = createOutput('relu', x.shape, [x]);
+  const y = createOutput('relu', x.shape, [x], { overwritten: true });
   engine().kernels.relu(x.data, y.data, x.size);
   recordBackward(y, (dy) => engine().kernels.reluBackward(x.data, dy, x.ensureGrad(), x.size, true));
   return y;
