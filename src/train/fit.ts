@@ -70,7 +70,9 @@ export function planTraining(options: {
  * Trains a classifier with softmax cross-entropy. Each step: fill the batch, record the forward pass and
  * loss on a tape, backward, optimizer.step(schedule(step)), zeroGrad, dispose the tape. After every epoch
  * the model is evaluated on the test split. The training order is shuffled per epoch from `seed`, and the
- * last partial batch of each epoch is dropped, so every step has the same batch size.
+ * last partial batch of each epoch is dropped, so every step has the same batch size. Inputs are normalised
+ * with the dataset's pixel statistics, x = (pixel/255 − mean) / std (Dataset.normalization), in training and
+ * evaluation alike.
  *
  * A loss that is NaN or infinite stops the run with an error naming the step, before the update.
  */
