@@ -4,7 +4,7 @@ import { scratchEnd } from './scratch';
 
 export { add, addRowBias, axpy, mul, relu, reluBackward, scale } from './elementwise';
 export { gelu, geluBackward } from './gelu';
-export { matmul } from './matmul';
+export { matmul, matmulRows } from './matmul';
 export { adamwUpdate, sgdUpdate } from './optimizers';
 export { rowSums, sum } from './reductions';
 export { scratchBytes, setScratch } from './scratch';

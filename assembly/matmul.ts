@@ -31,9 +31,30 @@ export function matmul(
   transB: bool,
   accumulate: bool,
 ): void {
-  if (m <= 0 || n <= 0) return;
+  matmulRows(a, b, c, m, k, n, transA, transB, accumulate, 0, m);
+}
+
+/**
+ * Rows r0..r1 of the same product (a multiple of MR for r0, so the tiles are those of the whole product):
+ * each entry of C gets the same instruction sequence as in `matmul`, so threads that split the rows of C
+ * produce the bits of one thread. Each caller packs B itself, into its own scratch region.
+ */
+export function matmulRows(
+  a: usize,
+  b: usize,
+  c: usize,
+  m: i32,
+  k: i32,
+  n: i32,
+  transA: bool,
+  transB: bool,
+  accumulate: bool,
+  r0: i32,
+  r1: i32,
+): void {
+  if (r1 <= r0 || n <= 0) return;
   if (k <= 0) {
-    if (!accumulate) memory.fill(c, 0, (<usize>m * n) << 2);
+    if (!accumulate) memory.fill(c + ((<usize>r0 * n) << 2), 0, (<usize>(r1 - r0) * n) << 2);
     return;
   }
   const packedB = scratchStart();
@@ -47,8 +68,8 @@ export function matmul(
       const add = accumulate || p0 > 0;
       if (transB) packBColumns(b, k, j0, nc, p0, kc, packedB);
       else packBRows(b, n, j0, nc, p0, kc, packedB);
-      for (let i = 0; i < m; i += MR) {
-        const rows = min(MR, m - i);
+      for (let i = r0; i < r1; i += MR) {
+        const rows = min(MR, r1 - i);
         if (transA) packAColumns(a, m, i, rows, p0, kc, packedA);
         else packARows(a, k, i, rows, p0, kc, packedA);
         const cRow = c + <usize>i * ldc + ((<usize>j0) << 2);
