@@ -21,6 +21,10 @@ export const demoConfig: TrainConfig = {
   weightDecay: 5e-4,
   schedule: 'cosine',
   seed: 0,
+  method: 'dense',
+  sparsity: 0,
+  distribution: 'uniform',
+  denseLayers: ['first', 'last'],
 };
 
 /** `topkast demo`: a short default training run that prints its accuracy and step time. */

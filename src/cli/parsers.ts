@@ -43,6 +43,31 @@ export function parseUnitFraction(text: string): number {
   return value;
 }
 
+/** A sparsity in [0, 1): the fraction of weights removed, like 0.9. */
+export function parseSparsity(text: string): number {
+  const value = parseDecimal(text);
+  if (!(value >= 0 && value < 1)) {
+    throw new InvalidArgumentError(
+      `expected a sparsity in [0, 1) (the fraction of weights removed), like 0.9.`,
+    );
+  }
+  return value;
+}
+
+/** A comma-separated list of layer names (or first, last, none), like first,last. */
+export function parseLayerList(text: string): string[] {
+  const parts = text.split(',').map((part) => part.trim());
+  if (parts.some((part) => !/^[A-Za-z_][\w.]*$/.test(part))) {
+    throw new InvalidArgumentError(
+      `expected comma-separated layer names, first, last or none, like first,last.`,
+    );
+  }
+  if (parts.includes('none') && parts.length > 1) {
+    throw new InvalidArgumentError(`'none' keeps no layer dense: give it alone.`);
+  }
+  return parts;
+}
+
 /** Hidden layer widths: comma-separated integers ≥ 1, like 1024,1024. */
 export function parseHiddenSizes(text: string): number[] {
   const parts = text.split(',');

@@ -5,6 +5,8 @@
 import { inputSize, splitSize } from '../data/dataset.js';
 import { loadDataset } from '../data/registry.js';
 import { engine } from '../kernels/engine.js';
+import { sparsify } from '../methods/controller.js';
+import { createMethod, defaultBackwardSparsity } from '../methods/registry.js';
 import { mlp } from '../nn/mlp.js';
 import type { Trainable } from '../nn/trainable.js';
 import { AdamW } from '../optim/adamw.js';
@@ -28,6 +30,12 @@ export interface RunOptions {
 }
 
 export function runTraining(config: TrainConfig, options: RunOptions = {}): RunSummary {
+  const method = createMethod(config.method, {
+    sparsity: config.sparsity,
+    backwardSparsity: config.backwardSparsity,
+    refreshInterval: config.refreshInterval,
+    penalty: config.penalty,
+  });
   const dataset = loadDataset(config.dataset);
   const trainSize = splitSize(dataset.train);
   if (config.batchSize > trainSize) {
@@ -49,12 +57,19 @@ export function runTraining(config: TrainConfig, options: RunOptions = {}): RunS
     seed: config.seed,
   });
   try {
+    const controller = sparsify(model, {
+      method,
+      distribution: config.distribution,
+      denseLayers: config.denseLayers,
+      totalSteps: plan.totalSteps,
+      seed: config.seed,
+    });
     const optimizer = createOptimizer(config, model.trainables());
     const callbacks: Callbacks[] = [];
     if (options.progress !== false) callbacks.push(progressReporter(options.progress));
     if (options.metricsFile !== undefined) callbacks.push(metricsLog(options.metricsFile));
     options.announce?.(
-      `dense ${modelName} on ${dataset.name} (${model.parameterCount().toLocaleString('en-US')} parameters): ` +
+      `${describeMethod(config)} ${modelName} on ${dataset.name} (${model.parameterCount().toLocaleString('en-US')} parameters): ` +
         `${config.optimizer} lr ${config.lr} ${config.schedule}, batch ${config.batchSize}, ${plan.totalSteps} steps, seed ${config.seed}, ${engine().kernels.name} kernels`,
     );
     // biome-ignore lint/suspicious/noFocusedTests: fit is the training loop, not a focused test
@@ -68,22 +83,35 @@ export function runTraining(config: TrainConfig, options: RunOptions = {}): RunS
       batchSize: config.batchSize,
       seed: config.seed,
       callbacks,
+      hooks: controller,
     });
     return runSummary(
       {
-        method: 'dense',
+        method: method.name,
         model: modelName,
         dataset: dataset.name,
         seed: config.seed,
         parameters: model.parameterCount(),
         backend: engine().kernels.name,
         config: { ...config, epochs: plan.epochs },
+        sparsity: controller.report(),
       },
       result,
     );
   } finally {
     model.dispose();
   }
+}
+
+/** 'dense', or e.g. 'topkast 90%/80%' (forward/backward sparsity) for a sparse method. */
+function describeMethod(config: TrainConfig): string {
+  if (config.method === 'dense') return 'dense';
+  const percent = (s: number) => `${Math.round(s * 1000) / 10}%`;
+  const backward =
+    config.method === 'topkast'
+      ? `/${percent(config.backwardSparsity ?? defaultBackwardSparsity(config.sparsity))}`
+      : '';
+  return `${config.method} ${percent(config.sparsity)}${backward}`;
 }
 
 /** One line with the result, for people: accuracy, loss, steps, time and step time. */

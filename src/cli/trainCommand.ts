@@ -1,19 +1,24 @@
 import { Command, Option } from 'commander';
 import { datasetNames } from '../data/registry.js';
+import { distributionNames } from '../methods/distribution.js';
+import { methodNames } from '../methods/registry.js';
 import { writeSummary } from '../train/summary.js';
 import type { CliIo } from './io.js';
 import {
   parseHiddenSizes,
+  parseLayerList,
   parseNonNegativeInteger,
   parseNonNegativeNumber,
   parsePositiveInteger,
   parsePositiveNumber,
+  parseSparsity,
   parseUnitFraction,
 } from './parsers.js';
 import { describeResult, runTraining } from './runTraining.js';
 import {
   activationNames,
   DEFAULT_EPOCHS,
+  DEFAULT_SPARSITY,
   modelNames,
   optimizerDefaults,
   optimizerNames,
@@ -32,7 +37,7 @@ interface TrainCommandFlags extends TrainFlags {
 export function trainCommand(io: CliIo): Command {
   const { sgd, adamw } = optimizerDefaults;
   return new Command('train')
-    .description('train a dense model on a dataset and report its test accuracy')
+    .description('train a model, dense or sparse, on a dataset and report its test accuracy')
     .addOption(new Option('--dataset <name>', 'dataset').choices(datasetNames).default('fashion-mnist'))
     .addOption(new Option('--model <name>', 'model family').choices(modelNames).default('mlp'))
     .option('--hidden <widths>', 'hidden layer widths, comma-separated', parseHiddenSizes, [1024, 1024])
@@ -65,6 +70,28 @@ export function trainCommand(io: CliIo): Command {
         .default('cosine'),
     )
     .option('--seed <n>', 'seed of initialisation and data order', parseNonNegativeInteger, 0)
+    .addOption(new Option('--method <name>', 'sparsity method').choices(methodNames()).default('dense'))
+    .option(
+      '--sparsity <s>',
+      `forward sparsity of the sparse layers (default: ${DEFAULT_SPARSITY})`,
+      parseSparsity,
+    )
+    .option(
+      '--bwd-sparsity <s>',
+      "Top-KAST's backward sparsity (default: the paper's pairing, 0.8→0.5, 0.9→0.8, 0.95→0.9)",
+      parseSparsity,
+    )
+    .option('--refresh-interval <n>', 'steps between refreshes of the sparse sets', parsePositiveInteger)
+    .option('--penalty <λ>', "Top-KAST's exploration penalty (default: 1e-4)", parseNonNegativeNumber)
+    .addOption(
+      new Option('--distribution <name>', 'how the sparsity is spread over layers')
+        .choices(distributionNames)
+        .default('uniform'),
+    )
+    .option('--dense-layers <layers>', 'layers kept dense: names, first, last, or none', parseLayerList, [
+      'first',
+      'last',
+    ])
     .option('--json <file>', 'write the run summary as JSON when the run ends')
     .option('--metrics <file>', 'write JSON-lines metrics while training')
     .option('--no-progress', 'no progress bar or progress lines')

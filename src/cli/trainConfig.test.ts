@@ -10,6 +10,9 @@ const flags: TrainFlags = {
   optimizer: 'sgd',
   schedule: 'cosine',
   seed: 0,
+  method: 'dense',
+  distribution: 'uniform',
+  denseLayers: ['first', 'last'],
 };
 
 describe('resolveTrainConfig', () => {
@@ -39,6 +42,26 @@ describe('resolveTrainConfig', () => {
     );
     expect(() => resolveTrainConfig({ ...flags, nesterov: true, momentum: 0 })).toThrow(
       '--nesterov needs momentum: drop --nesterov or set --momentum above 0',
+    );
+  });
+
+  it('fills the sparsity of a sparse method and refuses flags that belong to another method', () => {
+    expect(resolveTrainConfig(flags)).toMatchObject({ method: 'dense', sparsity: 0 });
+    expect(resolveTrainConfig({ ...flags, method: 'topkast' })).toMatchObject({ sparsity: 0.9 });
+    expect(
+      resolveTrainConfig({ ...flags, method: 'topkast', sparsity: 0.8, bwdSparsity: 0.5 }),
+    ).toMatchObject({
+      sparsity: 0.8,
+      backwardSparsity: 0.5,
+    });
+    expect(() => resolveTrainConfig({ ...flags, sparsity: 0.9 })).toThrow(
+      /--sparsity 0.9 with --method dense/,
+    );
+    expect(() => resolveTrainConfig({ ...flags, method: 'static', bwdSparsity: 0.5 })).toThrow(
+      /--bwd-sparsity is Top-KAST's backward set/,
+    );
+    expect(() => resolveTrainConfig({ ...flags, method: 'static', penalty: 1e-4 })).toThrow(
+      /exploration penalty/,
     );
   });
 });

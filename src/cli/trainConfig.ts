@@ -4,6 +4,7 @@
  * the steps need (runTraining resolves it once the dataset size is known).
  */
 import type { DatasetName } from '../data/registry.js';
+import type { DistributionName } from '../methods/distribution.js';
 
 export const optimizerNames = ['sgd', 'adamw'] as const;
 export const scheduleNames = ['constant', 'cosine', 'step'] as const;
@@ -32,9 +33,25 @@ export interface TrainConfig {
   readonly weightDecay: number;
   readonly schedule: ScheduleName;
   readonly seed: number;
+  /** The sparsity method's registry name ('dense', 'topkast', ...). */
+  readonly method: string;
+  /** Forward sparsity of the sparse layers (the final one for GMP); 0 for dense. */
+  readonly sparsity: number;
+  /** Top-KAST's backward sparsity; undefined: the paper's pairing for the forward sparsity. */
+  readonly backwardSparsity?: number;
+  /** Steps between refreshes of the sparse sets; undefined: the method's default. */
+  readonly refreshInterval?: number;
+  /** Top-KAST's exploration penalty λ; undefined: 1e-4. */
+  readonly penalty?: number;
+  readonly distribution: DistributionName;
+  /** Layers kept dense: names, 'first', 'last', or 'none'. */
+  readonly denseLayers: readonly string[];
 }
 
 export const DEFAULT_EPOCHS = 5;
+
+/** The forward sparsity of a sparse method when --sparsity is not given. */
+export const DEFAULT_SPARSITY = 0.9;
 
 /** Per-optimizer defaults: SGD with momentum at 0.05, AdamW at 0.001 with its usual decoupled decay. */
 export const optimizerDefaults = {
@@ -58,6 +75,13 @@ export interface TrainFlags {
   readonly weightDecay?: number;
   readonly schedule: ScheduleName;
   readonly seed: number;
+  readonly method: string;
+  readonly sparsity?: number;
+  readonly bwdSparsity?: number;
+  readonly refreshInterval?: number;
+  readonly penalty?: number;
+  readonly distribution: DistributionName;
+  readonly denseLayers: readonly string[];
 }
 
 /** Fills optimizer-dependent defaults and rejects combinations that make no sense, naming the fix. */
@@ -69,6 +93,18 @@ export function resolveTrainConfig(flags: TrainFlags): TrainConfig {
     );
   }
   const momentum = flags.momentum ?? (optimizer === 'sgd' ? 0.9 : 0);
+  const { method } = flags;
+  if (method === 'dense' && flags.sparsity !== undefined && flags.sparsity > 0) {
+    throw new Error(
+      `--sparsity ${flags.sparsity} with --method dense: dense training keeps every weight; pick a sparse --method (e.g. topkast) or drop --sparsity`,
+    );
+  }
+  if (flags.bwdSparsity !== undefined && method !== 'topkast') {
+    throw new Error(`--bwd-sparsity is Top-KAST's backward set: drop it, or use --method topkast`);
+  }
+  if (flags.penalty !== undefined && method !== 'topkast') {
+    throw new Error(`--penalty is Top-KAST's exploration penalty: drop it, or use --method topkast`);
+  }
   if (flags.nesterov && momentum === 0) {
     throw new Error('--nesterov needs momentum: drop --nesterov or set --momentum above 0');
   }
@@ -87,5 +123,12 @@ export function resolveTrainConfig(flags: TrainFlags): TrainConfig {
     weightDecay: flags.weightDecay ?? optimizerDefaults[optimizer].weightDecay,
     schedule: flags.schedule,
     seed: flags.seed,
+    method,
+    sparsity: method === 'dense' ? 0 : (flags.sparsity ?? DEFAULT_SPARSITY),
+    backwardSparsity: flags.bwdSparsity,
+    refreshInterval: flags.refreshInterval,
+    penalty: flags.penalty,
+    distribution: flags.distribution,
+    denseLayers: [...flags.denseLayers],
   };
 }

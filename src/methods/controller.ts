@@ -46,6 +46,25 @@ export interface LayerReport {
   backwardDensity: number;
 }
 
+/** What a run reports about its sparsity (the run summary's `sparsity`, `memory` and active counts). */
+export interface SparsityReport {
+  method: string;
+  config: Readonly<Record<string, number | string | boolean>>;
+  distribution: DistributionName;
+  /** Every trainable scalar of the model, dense count. */
+  totalParameters: number;
+  /** Scalars the forward pass uses (dense parameters and every sparse weight's A). */
+  forwardActive: number;
+  /** Scalars that receive gradients and updates (dense parameters and every sparse weight's B). */
+  backwardActive: number;
+  /** 1 − forwardActive / totalParameters: the whole model's sparsity, dense layers and biases counted. */
+  modelSparsity: number;
+  layers: LayerReport[];
+  /** Training FLOPs of the weight products relative to dense training of the same model. */
+  relativeTrainingFlops: number;
+  memory: SparseWeightMemory;
+}
+
 /** One refresh: the step and, per layer, the fraction of A that changed. */
 export interface ChurnRecord {
   step: number;
@@ -121,6 +140,36 @@ export class SparsityController {
       forwardDensity: weight.forwardCount / weight.size,
       backwardDensity: weight.backwardCount / weight.size,
     }));
+  }
+
+  /** The run summary's view of the sparsity: counts, per-layer densities, FLOPs and memory. */
+  report(): SparsityReport {
+    let totalParameters = 0;
+    let forwardActive = 0;
+    let backwardActive = 0;
+    for (const trainable of this.model.trainables()) {
+      if (trainable instanceof SparseWeight) {
+        totalParameters += trainable.size;
+        forwardActive += trainable.forwardCount;
+        backwardActive += trainable.backwardCount;
+      } else {
+        totalParameters += trainable.values.length;
+        forwardActive += trainable.values.length;
+        backwardActive += trainable.values.length;
+      }
+    }
+    return {
+      method: this.method.name,
+      config: this.method.config,
+      distribution: this.distribution,
+      totalParameters,
+      forwardActive,
+      backwardActive,
+      modelSparsity: 1 - forwardActive / totalParameters,
+      layers: this.layerReports(),
+      relativeTrainingFlops: this.relativeTrainingFlops(),
+      memory: this.memory(),
+    };
   }
 
   /**

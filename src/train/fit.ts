@@ -3,12 +3,11 @@ import { type Dataset, inputSize, splitSize } from '../data/dataset.js';
 import type { Module } from '../nn/module.js';
 import type { Optimizer } from '../optim/optimizer.js';
 import type { LrSchedule } from '../optim/schedules.js';
-import { softmaxCrossEntropy } from '../tensor/ops/softmaxCrossEntropy.js';
-import { recordTape } from '../tensor/tape.js';
 import { Random } from '../util/random.js';
 import type { Callbacks, EpochMetrics, StepMetrics, TrainPlan } from './callbacks.js';
 import { evaluate } from './evaluate.js';
 import { median } from './median.js';
+import { type StepHooks, trainStep } from './trainStep.js';
 
 export interface FitOptions {
   readonly model: Module;
@@ -25,6 +24,8 @@ export interface FitOptions {
   readonly callbacks?: readonly Callbacks[];
   /** Examples per forward pass when evaluating (default 1000). */
   readonly evalBatchSize?: number;
+  /** A sparsity method's step hooks (its SparsityController); none for dense training. */
+  readonly hooks?: StepHooks;
 }
 
 export interface FitResult {
@@ -67,8 +68,8 @@ export function planTraining(options: {
 }
 
 /**
- * Trains a classifier with softmax cross-entropy. Each step: fill the batch, record the forward pass and
- * loss on a tape, backward, optimizer.step(schedule(step)), zeroGrad, dispose the tape. After every epoch
+ * Trains a classifier with softmax cross-entropy. Each step: fill the batch, then trainStep (forward and loss
+ * on a tape, backward, the sparsity hooks, optimizer.step(schedule(step)), zeroGrad). After every epoch
  * the model is evaluated on the test split. The training order is shuffled per epoch from `seed`, and the
  * last partial batch of each epoch is dropped, so every step has the same batch size. Inputs are normalised
  * with the dataset's pixel statistics, x = (pixel/255 − mean) / std (Dataset.normalization), in training and
@@ -112,21 +113,7 @@ export function fit(options: FitOptions): FitResult {
         const started = performance.now();
         const lr = schedule(step);
         const { x, labels } = batches.next();
-        const { tape, result: loss } = recordTape(() => softmaxCrossEntropy(model.forward(x), labels));
-        let value: number;
-        try {
-          value = loss.item();
-          if (!Number.isFinite(value)) {
-            throw new Error(
-              `training diverged at step ${step + 1} (epoch ${epoch}): the loss is ${value}; lower the learning rate`,
-            );
-          }
-          tape.backward(loss);
-          optimizer.step(lr);
-          optimizer.zeroGrad();
-        } finally {
-          tape.dispose();
-        }
+        const value = trainStep({ model, optimizer, x, labels, step, lr, hooks: options.hooks });
         stepMs[step] = performance.now() - started;
         step++;
         lossSum += value;

@@ -1,3 +1,5 @@
+import type { LayerReport, SparsityReport } from '../methods/controller.js';
+import type { SparseWeightMemory } from '../sparse/sparseWeight.js';
 import { writeFileAtomic } from '../util/writeFileAtomic.js';
 import type { EpochMetrics } from './callbacks.js';
 import type { FitResult } from './fit.js';
@@ -21,7 +23,29 @@ export interface RunSummary {
   /** Seconds spent in training steps (evaluation excluded). */
   readonly trainSeconds: number;
   readonly timing: { readonly stepMsMedian: number; readonly evalSeconds: number };
-  readonly parameters: { readonly total: number };
+  readonly parameters: {
+    readonly total: number;
+    /** Scalars the forward pass uses (dense parameters and sparse weights' forward sets). */
+    readonly forwardActive: number;
+    /** Scalars that get gradients and updates (dense parameters and sparse weights' backward sets). */
+    readonly backwardActive: number;
+  };
+  /** The method, its settings, the whole model's sparsity, per-layer densities and training FLOPs. */
+  readonly sparsity: {
+    readonly method: string;
+    readonly config: Readonly<Record<string, unknown>>;
+    readonly distribution: string;
+    /** 1 − forwardActive / total: dense layers and biases counted. */
+    readonly modelSparsity: number;
+    readonly layers: readonly LayerReport[];
+    /** Theoretical training FLOPs of the weight products relative to dense training. */
+    readonly relativeTrainingFlops: number;
+  };
+  /**
+   * Bytes of the training state: hot (what every step touches), master (sparse weights' dense θ), and the
+   * dense equivalent (every weight dense, same optimizer).
+   */
+  readonly memory: SparseWeightMemory;
   /** The kernels that ran: 'reference', 'wasm-simd' or 'wasm-relaxed-simd'. */
   readonly backend: string;
   /** The resolved settings of the run (every default filled in). */
@@ -37,6 +61,7 @@ export interface RunDescription {
   readonly parameters: number;
   readonly backend: string;
   readonly config: Readonly<Record<string, unknown>>;
+  readonly sparsity: SparsityReport;
 }
 
 export function runSummary(run: RunDescription, result: FitResult): RunSummary {
@@ -51,7 +76,20 @@ export function runSummary(run: RunDescription, result: FitResult): RunSummary {
     testLoss: result.testLoss,
     trainSeconds: result.trainSeconds,
     timing: { stepMsMedian: result.stepMsMedian, evalSeconds: result.evalSeconds },
-    parameters: { total: run.parameters },
+    parameters: {
+      total: run.parameters,
+      forwardActive: run.sparsity.forwardActive,
+      backwardActive: run.sparsity.backwardActive,
+    },
+    sparsity: {
+      method: run.sparsity.method,
+      config: run.sparsity.config,
+      distribution: run.sparsity.distribution,
+      modelSparsity: run.sparsity.modelSparsity,
+      layers: run.sparsity.layers,
+      relativeTrainingFlops: run.sparsity.relativeTrainingFlops,
+    },
+    memory: run.sparsity.memory,
     backend: run.backend,
     config: run.config,
     history: result.history,

@@ -38,7 +38,10 @@ export interface TrainStepInput {
   hooks?: StepHooks;
 }
 
-/** Runs one step and returns its loss; throws on a NaN or infinite loss, naming the step, before any update. */
+/**
+ * Runs one step and returns its loss. A NaN or infinite loss throws, naming the step (1-based, as the progress
+ * shows it), before any update: the weights stay those of the last good step.
+ */
 export function trainStep({ model, optimizer, x, labels, step, lr, hooks }: TrainStepInput): number {
   hooks?.beforeStep(step);
   const { tape, result: loss } = recordTape(() => softmaxCrossEntropy(model.forward(x), labels));
@@ -46,9 +49,7 @@ export function trainStep({ model, optimizer, x, labels, step, lr, hooks }: Trai
     const value = loss.item();
     if (!Number.isFinite(value)) {
       optimizer.zeroGrad();
-      throw new Error(
-        `the loss is ${value} at step ${step}: training diverged; lower the learning rate (or check the data), and resume from the last good checkpoint`,
-      );
+      throw new Error(`training diverged at step ${step + 1}: the loss is ${value}; lower the learning rate`);
     }
     tape.backward(loss);
     hooks?.afterBackward(step);
