@@ -1,12 +1,5 @@
 /** Timing helpers shared by the benchmarks. */
-
-/** The median of a non-empty list of numbers. */
-export function median(values: readonly number[]): number {
-  if (values.length === 0) throw new Error('median of an empty list');
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-}
+import { median } from '../src/train/median.js';
 
 /**
  * Median milliseconds of `run` after two warm-up calls, over at least `minReps` timed calls and at least
