@@ -122,7 +122,7 @@ export class SparsityController {
     const forwardChurn: number[] = [];
     weights.forEach((weight, l) => {
       const context = this.context(weight, budgets[l], step);
-      const before = Int32Array.from(forwardFlat(weight));
+      const before = forwardFlat(weight);
       const sets = this.method.selectSets(weight, context);
       weight.setSets(sets.forward, sets.backward, this.method.enteringValue);
       forwardChurn.push(1 - overlap(before, forwardFlat(weight)) / Math.max(1, before.length));
@@ -332,7 +332,9 @@ function denseLayerNames(layers: readonly Sparsifiable[], requested: readonly st
 /** Flat indices of a weight's forward set. */
 function forwardFlat(weight: SparseWeight): Int32Array {
   const { backwardIndices, forwardPositions } = weight;
-  return Int32Array.from(forwardPositions, (p) => backwardIndices[p]);
+  const flat = new Int32Array(forwardPositions.length);
+  for (let i = 0; i < flat.length; i++) flat[i] = backwardIndices[forwardPositions[i]];
+  return flat;
 }
 
 /** |a ∩ b| of two ascending index lists. */
