@@ -1,0 +1,51 @@
+/**
+ * topkast: neural networks that are sparse from the first training step to the last (Top-KAST, Spartan and
+ * the baselines they are compared with) on WebAssembly SIMD kernels. This file is the public API; everything
+ * else is internal.
+ */
+
+// Data, training and evaluation.
+export { BatchIterator } from './data/batches.js';
+export type { Dataset, Split } from './data/dataset.js';
+export { type DatasetName, datasetNames, loadDataset } from './data/registry.js';
+// Engine: the shared-memory heap and the kernels.
+export { type BackendName, createEngine, type Engine, engine, useEngine } from './kernels/engine.js';
+export { enableRelaxedSimd } from './kernels/relaxedSimd.js';
+// Sparsity methods.
+export {
+  type SparsifyOptions,
+  SparsityController,
+  type SparsityReport,
+  sparsify,
+} from './methods/controller.js';
+export { type DistributionName, distributeCounts, erkDensities } from './methods/distribution.js';
+export type { LayerBudget, SelectionContext, Sets, SparsityMethod } from './methods/method.js';
+export {
+  createMethod,
+  defaultBackwardSparsity,
+  type MethodOptions,
+  methodNames,
+} from './methods/registry.js';
+export { TopKast, type TopKastOptions } from './methods/topkast.js';
+// Layers and models.
+export { GELU, ReLU } from './nn/activations.js';
+export { Linear, type LinearOptions } from './nn/linear.js';
+export { type MlpOptions, mlp } from './nn/mlp.js';
+export type { Module } from './nn/module.js';
+export { Parameter } from './nn/parameter.js';
+export { Sequential } from './nn/sequential.js';
+export type { Sparsifiable } from './nn/sparsifiable.js';
+export type { Trainable } from './nn/trainable.js';
+// Optimizers and learning-rate schedules.
+export * from './optim/index.js';
+// Sparse weights, patterns, exact top-k.
+export { type CsrPattern, csrFromSortedIndices, csrToFlatIndices } from './sparse/csr.js';
+export { sparseMatmul } from './sparse/sparseMatmul.js';
+export { SparseWeight, type SparseWeightMemory } from './sparse/sparseWeight.js';
+export { selectTopK, selectTopKByMagnitude } from './sparse/topk.js';
+// Tensors and reverse-mode autodiff.
+export * from './tensor/index.js';
+export { evaluate } from './train/evaluate.js';
+export { type FitOptions, type FitResult, fit } from './train/fit.js';
+export { type StepHooks, trainStep } from './train/trainStep.js';
+export { Random } from './util/random.js';
