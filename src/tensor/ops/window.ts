@@ -44,6 +44,22 @@ export function windowGeometry(op: string, x: Tensor, window: Window): WindowGeo
     );
   }
   const [channels, height, width, batch] = x.shape;
+  checkWindow(op, window);
+  const [kh, kw] = window.kernel;
+  const [sh, sw] = window.stride;
+  const [ph, pw] = window.padding;
+  if (height + 2 * ph < kh || width + 2 * pw < kw) {
+    throw new Error(
+      `${op}: kernel [${kh}, ${kw}] is larger than the padded input ${height + 2 * ph}×${width + 2 * pw} of ${formatShape(x.shape)}; use a smaller kernel or more padding`,
+    );
+  }
+  const outHeight = Math.floor((height + 2 * ph - kh) / sh) + 1;
+  const outWidth = Math.floor((width + 2 * pw - kw) / sw) + 1;
+  return { channels, height, width, batch, outHeight, outWidth };
+}
+
+/** Throws unless kernel and stride are positive integers and padding is a non-negative integer below the kernel. */
+export function checkWindow(op: string, window: Window): void {
   const [kh, kw] = window.kernel;
   const [sh, sw] = window.stride;
   const [ph, pw] = window.padding;
@@ -54,12 +70,4 @@ export function windowGeometry(op: string, x: Tensor, window: Window): WindowGeo
       `${op}: kernel [${kh}, ${kw}] and stride [${sh}, ${sw}] must be positive integers and padding [${ph}, ${pw}] a non-negative integer smaller than the kernel`,
     );
   }
-  if (height + 2 * ph < kh || width + 2 * pw < kw) {
-    throw new Error(
-      `${op}: kernel [${kh}, ${kw}] is larger than the padded input ${height + 2 * ph}×${width + 2 * pw} of ${formatShape(x.shape)}; use a smaller kernel or more padding`,
-    );
-  }
-  const outHeight = Math.floor((height + 2 * ph - kh) / sh) + 1;
-  const outWidth = Math.floor((width + 2 * pw - kw) / sw) + 1;
-  return { channels, height, width, batch, outHeight, outWidth };
 }

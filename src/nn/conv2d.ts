@@ -1,0 +1,140 @@
+import { type SparseMatmulOptions, sparseMatmul } from '../sparse/sparseMatmul.js';
+import { SparseWeight } from '../sparse/sparseWeight.js';
+import { addRowBias } from '../tensor/ops/addRowBias.js';
+import { im2col } from '../tensor/ops/im2col.js';
+import { matmul } from '../tensor/ops/matmul.js';
+import { reshape } from '../tensor/ops/reshape.js';
+import { checkWindow, makeWindow, type Window, windowGeometry } from '../tensor/ops/window.js';
+import { formatShape, Tensor } from '../tensor/tensor.js';
+import type { Random } from '../util/random.js';
+import { initWeights, type WeightInit } from './init.js';
+import type { Module } from './module.js';
+import { Parameter } from './parameter.js';
+import type { Sparsifiable } from './sparsifiable.js';
+import type { Trainable } from './trainable.js';
+
+export interface Conv2dOptions {
+  /** Input channels C. */
+  inputs: number;
+  /** Output channels (filters). */
+  outputs: number;
+  /** [kh, kw], or one number for a square kernel. */
+  kernel: number | readonly [number, number];
+  /** Default 1. */
+  stride?: number | readonly [number, number];
+  /** Zero padding on each side; default 0 (use (k − 1) / 2 with stride 1 to keep the size). */
+  padding?: number | readonly [number, number];
+  /** Add a bias per output channel (default true); biases start at zero and are not weight-decayed. */
+  bias?: boolean;
+  /** Weight init with fan-in C·kh·kw (see init.ts). */
+  init: WeightInit;
+  random: Random;
+  /** Prefix of the trainables' names: `${name}.weight`, `${name}.bias`. */
+  name: string;
+}
+
+/**
+ * A 2-D convolution (cross-correlation, as in every deep-learning library) on image batches [C, H, W, B]:
+ *
+ *     Y[o, oy, ox, b] = bias[o] + Σ_{c, i, j} W[o, c, i, j] · x[c, oy·sh + i − ph, ox·sw + j − pw, b]
+ *
+ * computed as one matrix product on the im2col matrix: Y[out, Hout·Wout·B] = W[out, C·kh·kw] ·
+ * cols[C·kh·kw, Hout·Wout·B], i.e. the linear layer's product with "batch" Hout·Wout·B, whose result is
+ * [out, Hout, Wout, B] in memory order. Backward: dW = dY·colsᵀ, dcols = Wᵀ·dY, then col2im into dx.
+ *
+ * Sparse (Sparsifiable): the weight matrix [out, C·kh·kw] becomes a SparseWeight and the product runs
+ * sparseMatmul, exactly as in Linear (forward set A for Y and dcols, backward set B for dW). Layer
+ * distributions see its dims as [out, C, kh, kw], so ERK counts the kernel size.
+ */
+export class Conv2d implements Module, Sparsifiable {
+  readonly name: string;
+  readonly inputs: number;
+  readonly outputs: number;
+  readonly window: Window;
+  readonly bias: Parameter | null;
+  private current: Parameter | SparseWeight;
+  private kernelChoice: SparseMatmulOptions = {};
+
+  constructor(options: Conv2dOptions) {
+    const { inputs, outputs, name } = options;
+    if (!Number.isInteger(inputs) || inputs < 1 || !Number.isInteger(outputs) || outputs < 1) {
+      throw new Error(
+        `Conv2d ${name}: inputs and outputs (channels) must be positive integers, got ${inputs} and ${outputs}`,
+      );
+    }
+    this.name = name;
+    this.inputs = inputs;
+    this.outputs = outputs;
+    this.window = makeWindow(options.kernel, options.stride ?? 1, options.padding ?? 0);
+    checkWindow(`Conv2d ${name}`, this.window);
+    const [kh, kw] = this.window.kernel;
+    const fanIn = inputs * kh * kw;
+    const weight = new Parameter(`${name}.weight`, Tensor.zeros([outputs, fanIn], { requiresGrad: true }));
+    initWeights(weight.values, fanIn, outputs * kh * kw, options.init, options.random);
+    this.current = weight;
+    this.bias = (options.bias ?? true) ? Parameter.zeros(`${name}.bias`, [outputs], { decay: false }) : null;
+  }
+
+  /** The weight matrix [out, C·kh·kw] (row o holds filter o in (c, i, j) order): dense until makeSparse. */
+  get weight(): Parameter | SparseWeight {
+    return this.current;
+  }
+
+  get weightDims(): readonly number[] {
+    return [this.outputs, this.inputs, ...this.window.kernel];
+  }
+
+  makeSparse(
+    forward: Int32Array,
+    backward: Int32Array,
+    kernelChoice: SparseMatmulOptions = {},
+  ): SparseWeight {
+    if (this.current instanceof SparseWeight) throw new Error(`Conv2d ${this.name} is already sparse`);
+    const [kh, kw] = this.window.kernel;
+    const sparse = new SparseWeight({
+      name: this.current.name,
+      rows: this.outputs,
+      cols: this.inputs * kh * kw,
+      theta: this.current.values,
+      forward,
+      backward,
+    });
+    this.current.dispose();
+    this.current = sparse;
+    this.kernelChoice = kernelChoice;
+    return sparse;
+  }
+
+  /** x [C, H, W, B] → [out, Hout, Wout, B]. */
+  forward(x: Tensor): Tensor {
+    if (x.shape.length !== 4 || x.shape[0] !== this.inputs) {
+      throw new Error(
+        `Conv2d ${this.name}: expects input [${this.inputs}, height, width, batch], got ${formatShape(x.shape)}; reshape a [C·H·W, batch] matrix with Unflatten first`,
+      );
+    }
+    const { batch, outHeight, outWidth } = windowGeometry(`Conv2d ${this.name}`, x, this.window);
+    const cols = im2col(x, this.window);
+    const weight = this.current;
+    const product =
+      weight instanceof SparseWeight
+        ? sparseMatmul(weight, cols, this.kernelChoice)
+        : matmul(weight.tensor, cols);
+    const y = this.bias ? addRowBias(product, this.bias.tensor) : product;
+    return reshape(y, [this.outputs, outHeight, outWidth, batch]);
+  }
+
+  trainables(): Trainable[] {
+    return this.bias ? [this.current, this.bias] : [this.current];
+  }
+
+  /** The dense count (a sparse layer's kept counts are its weight's forwardCount and backwardCount). */
+  parameterCount(): number {
+    const [kh, kw] = this.window.kernel;
+    return this.outputs * this.inputs * kh * kw + (this.bias?.values.length ?? 0);
+  }
+
+  dispose(): void {
+    this.current.dispose();
+    this.bias?.dispose();
+  }
+}
