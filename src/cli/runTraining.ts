@@ -72,7 +72,6 @@ export function runTraining(config: TrainConfig, options: RunOptions = {}): RunS
       `${describeMethod(config)} ${modelName} on ${dataset.name} (${model.parameterCount().toLocaleString('en-US')} parameters): ` +
         `${config.optimizer} lr ${config.lr} ${config.schedule}, batch ${config.batchSize}, ${plan.totalSteps} steps, seed ${config.seed}, ${engine().kernels.name} kernels`,
     );
-    // biome-ignore lint/suspicious/noFocusedTests: fit is the training loop, not a focused test
     const result = fit({
       model,
       optimizer,

@@ -9,8 +9,8 @@
  * optimizer weight decay on sparse weights.
  */
 
-import type { SparseWeight } from '../sparse/sparseWeight.js';
 import { engine } from '../kernels/engine.js';
+import type { SparseWeight } from '../sparse/sparseWeight.js';
 import { selectTopKByMagnitude } from '../sparse/topk.js';
 import {
   checkDensity,
@@ -61,9 +61,10 @@ export class TopKast implements SparsityMethod {
     }
   }
 
+  /** Keyed like MethodOptions, so createMethod('topkast', config) rebuilds this method. */
   get config(): Readonly<Record<string, number | string | boolean>> {
     return {
-      forwardSparsity: this.forwardSparsity,
+      sparsity: this.forwardSparsity,
       backwardSparsity: this.backwardSparsity,
       refreshInterval: this.refreshInterval,
       penalty: this.penalty,

@@ -1,13 +1,25 @@
 /** Reference elementwise kernels, bias and reductions (see the Kernels contract for each). */
 
-export function addRowBias(x: Float32Array, bias: Float32Array, out: Float32Array, rows: number, cols: number): void {
+export function addRowBias(
+  x: Float32Array,
+  bias: Float32Array,
+  out: Float32Array,
+  rows: number,
+  cols: number,
+): void {
   for (let r = 0; r < rows; r++) {
     const b = bias[r];
     for (let c = 0; c < cols; c++) out[r * cols + c] = x[r * cols + c] + b;
   }
 }
 
-export function rowSums(x: Float32Array, out: Float32Array, rows: number, cols: number, accumulate: boolean): void {
+export function rowSums(
+  x: Float32Array,
+  out: Float32Array,
+  rows: number,
+  cols: number,
+  accumulate: boolean,
+): void {
   for (let r = 0; r < rows; r++) {
     let acc = 0;
     for (let c = 0; c < cols; c++) acc += x[r * cols + c];
@@ -16,10 +28,16 @@ export function rowSums(x: Float32Array, out: Float32Array, rows: number, cols: 
 }
 
 export function relu(x: Float32Array, out: Float32Array, n: number): void {
-  for (let i = 0; i < n; i++) out[i] = x[i] > 0 ? x[i] : 0;
+  for (let i = 0; i < n; i++) out[i] = Math.max(x[i], 0);
 }
 
-export function reluBackward(x: Float32Array, dy: Float32Array, dx: Float32Array, n: number, accumulate: boolean): void {
+export function reluBackward(
+  x: Float32Array,
+  dy: Float32Array,
+  dx: Float32Array,
+  n: number,
+  accumulate: boolean,
+): void {
   for (let i = 0; i < n; i++) {
     const g = x[i] > 0 ? dy[i] : 0;
     dx[i] = accumulate ? dx[i] + g : g;
@@ -37,7 +55,13 @@ export function gelu(x: Float32Array, out: Float32Array, n: number): void {
 }
 
 /** d/dx of 0.5x(1 + tanh u), u = c(x + a x³): 0.5(1 + tanh u) + 0.5x(1 − tanh² u)·c(1 + 3a x²). */
-export function geluBackward(x: Float32Array, dy: Float32Array, dx: Float32Array, n: number, accumulate: boolean): void {
+export function geluBackward(
+  x: Float32Array,
+  dy: Float32Array,
+  dx: Float32Array,
+  n: number,
+  accumulate: boolean,
+): void {
   for (let i = 0; i < n; i++) {
     const v = x[i];
     const t = Math.tanh(GELU_C * (v + GELU_A * v * v * v));

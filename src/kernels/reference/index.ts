@@ -1,5 +1,17 @@
 import type { Kernels } from '../kernels.js';
-import { add, addRowBias, axpy, gelu, geluBackward, mul, relu, reluBackward, rowSums, scale, sum } from './elementwise.js';
+import {
+  add,
+  addRowBias,
+  axpy,
+  gelu,
+  geluBackward,
+  mul,
+  relu,
+  reluBackward,
+  rowSums,
+  scale,
+  sum,
+} from './elementwise.js';
 import { matmul } from './matmul.js';
 import { adamwUpdate, sgdUpdate } from './optimizers.js';
 import { softmaxCrossEntropy, softmaxCrossEntropyBackward } from './softmaxCrossEntropy.js';

@@ -14,7 +14,8 @@ export function softmaxCrossEntropy(
     for (let c = 0; c < classes; c++) z += Math.exp(logits[c * batch + b] - max);
     for (let c = 0; c < classes; c++) probs[c * batch + b] = Math.exp(logits[c * batch + b] - max) / z;
     const label = labels[b];
-    if (!(label >= 0 && label < classes)) throw new Error(`label ${label} of example ${b} is outside 0..${classes - 1}`);
+    if (!(label >= 0 && label < classes))
+      throw new Error(`label ${label} of example ${b} is outside 0..${classes - 1}`);
     loss -= logits[label * batch + b] - max - Math.log(z);
   }
   return loss / batch;
