@@ -1,0 +1,39 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { useEngine } from '../../kernels/engine.js';
+import { SparseWeight } from '../../sparse/sparseWeight.js';
+import { Random } from '../../util/random.js';
+import { recordTape } from '../tape.js';
+import { Tensor } from '../tensor.js';
+import { randomTensor, testBackends, weightedSum } from '../testing.js';
+import { embedding } from './embedding.js';
+import { sparseEmbedding } from './sparseEmbedding.js';
+
+describe.each(testBackends())('sparseEmbedding on $name', ({ engine }) => {
+  beforeAll(() => useEngine(engine));
+
+  it('reads A, and gives B the dense gradient at its entries', () => {
+    const random = new Random(6);
+    const theta = randomTensor([4, 3], random);
+    const forward = Int32Array.from([0, 4, 7, 11]);
+    const backward = Int32Array.from([0, 2, 4, 7, 8, 11]);
+    const weight = new SparseWeight({ name: 'e', rows: 4, cols: 3, theta: theta.data, forward, backward });
+    weight.denseGradient = engine.heap.allocF32(12);
+    const ids = Tensor.fromArray([3, 1, 1, 2, 0], [5]);
+    const w = randomTensor([3, 5], random);
+
+    // The reference: a dense table holding A's values (zeros elsewhere).
+    const masked = Tensor.zeros([4, 3], { requiresGrad: true });
+    for (const i of forward) masked.data[i] = theta.data[i];
+    const dense = recordTape(() => weightedSum(embedding(masked, ids), w));
+    dense.tape.backward(dense.result);
+    const sparse = recordTape(() => weightedSum(sparseEmbedding(weight, ids), w));
+    sparse.tape.backward(sparse.result);
+
+    expect(sparse.result.item()).toBeCloseTo(dense.result.item(), 6);
+    for (let p = 0; p < backward.length; p++)
+      expect(weight.grads[p]).toBeCloseTo(masked.grad![backward[p]], 6);
+    for (let i = 0; i < 12; i++) expect(weight.denseGradient[i]).toBeCloseTo(masked.grad![i], 6);
+    dense.tape.dispose();
+    sparse.tape.dispose();
+  });
+});
