@@ -33,12 +33,18 @@ export function bestWasmVariant(): WasmVariant | null {
 /**
  * Instantiates the `variant` build on `memory` (imported as env.memory). Returns the kernels bound to that
  * memory, the first byte the host heap may use (above the module's data and the kernels' scratch region; the
- * memory is grown to reach it), and the raw instance exports for kernels bound elsewhere.
+ * memory is grown to reach it), the raw instance exports for kernels bound elsewhere, and the compiled module
+ * (worker threads instantiate it again on the same memory, see threadsPool.ts).
  */
 export function instantiateWasmKernels(
   memory: WebAssembly.Memory,
   variant: WasmVariant,
-): { kernels: Kernels; heapBase: number; exports: Record<string, unknown> } {
+): {
+  kernels: Kernels;
+  heapBase: number;
+  exports: Record<string, unknown>;
+  module: WebAssembly.Module;
+} {
   const binary = wasmBinary(variant);
   if (!WebAssembly.validate(binary)) {
     throw new Error(
@@ -46,7 +52,8 @@ export function instantiateWasmKernels(
         (variant === 'relaxed' ? ' (Node 20 needs --experimental-wasm-relaxed-simd)' : ''),
     );
   }
-  const instance = new WebAssembly.Instance(new WebAssembly.Module(binary), { env: { memory } });
+  const module = new WebAssembly.Module(binary);
+  const instance = new WebAssembly.Instance(module, { env: { memory } });
   const exports = instance.exports as unknown as DenseKernelExports;
   const heapBase = exports.heapBase();
   const missing = heapBase - memory.buffer.byteLength;
@@ -56,6 +63,7 @@ export function instantiateWasmKernels(
     kernels: bindWasmKernels(memory, exports, name),
     heapBase,
     exports: instance.exports as Record<string, unknown>,
+    module,
   };
 }
 

@@ -1,0 +1,58 @@
+/**
+ * The Kernels contract on a thread pool: a large matmul is split by rows of C over the threads (at multiples
+ * of the 4-row register tile, see threadsSplit.ts), so its result has the bits of one thread; small products,
+ * every other kernel, and everything once the pool is closed run on the calling thread through `base`.
+ */
+import type { Kernels } from './kernels.js';
+import type { ThreadPool } from './threadsPool.js';
+import { splitEvenly } from './threadsSplit.js';
+import { viewPointer } from './wasmKernels.js';
+
+/** Rows of the matmul register tile (MR in assembly/matmulPack.ts). */
+const TILE_ROWS = 4;
+
+/**
+ * Floating-point operations (2·m·k·n) below which a matmul stays on one thread: ~10 µs of work at ~50
+ * GFLOP/s. A dispatch to a polling worker costs ~1.5 µs; two threads already won at 0.26 MFLOP here
+ * (32×32·32×128: 7.1 → 5.2 µs), so this leaves a margin for a worker that has gone to sleep.
+ */
+export const MATMUL_THREAD_MIN_FLOPS = 500_000;
+
+/**
+ * `base` (the single-threaded wasm kernels on `memory`) with every matmul of at least `minFlops`
+ * floating-point operations split over `pool`.
+ */
+export function threadedKernels(
+  base: Kernels,
+  pool: ThreadPool,
+  memory: WebAssembly.Memory,
+  minFlops = MATMUL_THREAD_MIN_FLOPS,
+): Kernels {
+  const ptr = viewPointer(memory);
+  return {
+    ...base,
+    matmul(a, b, c, m, k, n, transA, transB, accumulate) {
+      if (pool.closed || 2 * m * k * n < minFlops || m < 2 * TILE_ROWS) {
+        base.matmul(a, b, c, m, k, n, transA, transB, accumulate);
+        return;
+      }
+      if (transA && transB) throw new Error('matmul: transA and transB together is not supported');
+      const fixed = [
+        ptr(a, m * k, 'a'),
+        ptr(b, k * n, 'b'),
+        ptr(c, m * n, 'c'),
+        m,
+        k,
+        n,
+        Number(transA),
+        Number(transB),
+        Number(accumulate),
+      ];
+      const cuts = splitEvenly(m, pool.threads, TILE_ROWS);
+      pool.run(
+        'matmulRows',
+        cuts.slice(1).map((end, t) => [...fixed, cuts[t], end]),
+      );
+    },
+  };
+}

@@ -1,0 +1,219 @@
+/**
+ * A pool of worker threads that run wasm kernels on the engine's shared memory, synchronously: `run` hands
+ * each worker its share of a kernel call, runs the main thread's share, and returns when every share is done.
+ *
+ * Each worker instantiates the same compiled module on the same memory and packs matmul panels into its own
+ * scratch region (allocated from the heap), so shares never write the same bytes. Coordination is an
+ * Int32Array control block in that memory (layout and worker code: threadsWorker.ts) with Atomics.wait and
+ * Atomics.notify; each side polls for a fraction of a millisecond before it sleeps, because a dispatch to a
+ * polling thread costs ~1.5 µs and waking a sleeping one 50–90 µs. Creating the pool blocks until every
+ * worker is ready, which takes ~50 ms.
+ *
+ * Node only: the pool loads worker_threads through process.getBuiltinModule, so importing this file costs a
+ * browser bundle nothing, and creating a pool outside Node is an error that says so. Workers are unref'd: a
+ * process that never closes its pool still exits.
+ */
+import type { MessagePort, Worker } from 'node:worker_threads';
+import type { Heap } from './heap.js';
+import {
+  Control,
+  controlInts,
+  MAX_ARGS,
+  slotStart,
+  THREAD_KERNELS,
+  type ThreadKernel,
+  workerSource,
+} from './threadsWorker.js';
+
+/** How long `run` waits for the workers' shares before it gives up on the pool (a worker hung or was killed). */
+const DEFAULT_TIMEOUT_MS = 60_000;
+/** How long creating a pool waits for its workers to instantiate the module. */
+const START_TIMEOUT_MS = 30_000;
+
+/**
+ * Milliseconds the main thread polls for the workers after its own share before it sleeps in Atomics.wait
+ * (shares are near-equal, so the workers usually finish within it; waking from a sleep costs 50–90 µs).
+ */
+const MAIN_SPIN_MS = 0.2;
+type WasmFunction = (...args: number[]) => void;
+
+export interface ThreadPoolOptions {
+  /** Threads in all, the main thread included (so threads − 1 workers); at least 2. */
+  threads: number;
+  /** The compiled kernel module the main thread instantiated (instantiateWasmKernels(...).module). */
+  module: WebAssembly.Module;
+  /** The main thread's instance exports, which run its own share. */
+  exports: Record<string, unknown>;
+  /** The engine's heap: the control block and the workers' scratch regions are allocated from it. */
+  heap: Heap;
+  /** Milliseconds `run` waits for the workers before it throws and closes the pool. */
+  timeoutMs?: number;
+}
+
+export class ThreadPool {
+  /** Threads in all, the main thread included. */
+  readonly threads: number;
+  private readonly heap: Heap;
+  private readonly words: Int32Array;
+  private readonly scratch: Uint8Array[];
+  private readonly workers: Worker[];
+  private readonly ports: MessagePort[];
+  private readonly mainKernels: WasmFunction[];
+  private readonly timeoutMs: number;
+  private readonly receive: (port: MessagePort) => { message: unknown } | undefined;
+  private isClosed = false;
+  private exited: Promise<void> = Promise.resolve();
+
+  constructor({ threads, module, exports, heap, timeoutMs = DEFAULT_TIMEOUT_MS }: ThreadPoolOptions) {
+    if (!Number.isInteger(threads) || threads < 2) {
+      throw new Error(
+        `a thread pool needs at least 2 threads, got ${threads}: run on one thread without a pool`,
+      );
+    }
+    const workerThreads = nodeWorkerThreads();
+    this.threads = threads;
+    this.heap = heap;
+    this.timeoutMs = timeoutMs;
+    this.receive = workerThreads.receiveMessageOnPort;
+    this.mainKernels = THREAD_KERNELS.map((name) => {
+      const kernel = exports[name];
+      if (typeof kernel !== 'function') {
+        throw new Error(
+          `the WebAssembly module does not export ${name}: rebuild it with \`npm run build:wasm\``,
+        );
+      }
+      return kernel as WasmFunction;
+    });
+    const scratchBytes = (exports.scratchBytes as () => number)();
+    const workerCount = threads - 1;
+    this.words = heap.allocI32(controlInts(workerCount));
+    this.scratch = [];
+    this.workers = [];
+    this.ports = [];
+    for (let index = 0; index < workerCount; index++) {
+      const scratch = heap.allocU8(scratchBytes);
+      const { port1, port2 } = new workerThreads.MessageChannel();
+      const worker = new workerThreads.Worker(workerSource, {
+        eval: true,
+        workerData: {
+          module,
+          memory: heap.memory,
+          control: this.words.byteOffset,
+          scratch: scratch.byteOffset,
+          index,
+          port: port2,
+        },
+        transferList: [port2],
+      });
+      worker.unref();
+      this.scratch.push(scratch);
+      this.workers.push(worker);
+      this.ports.push(port1);
+    }
+    this.awaitWorkers(Control.ready, 'start', START_TIMEOUT_MS);
+  }
+
+  /** True once close() ran (or a timeout or a failed start closed the pool). */
+  get closed(): boolean {
+    return this.isClosed;
+  }
+
+  /**
+   * Runs `kernel` on every thread at once: the main thread with `shares[0]`, worker i with `shares[i + 1]`
+   * (each the export's numeric arguments, booleans as 0 or 1). Returns when all are done; throws if any
+   * share threw (naming the worker and its error) or the workers did not finish within the timeout.
+   */
+  run(kernel: ThreadKernel, shares: readonly (readonly number[])[]): void {
+    if (this.isClosed) throw new Error('the thread pool is closed: create a new engine to run on threads');
+    if (shares.length !== this.threads) {
+      throw new Error(`run: ${shares.length} shares for ${this.threads} threads: pass one share per thread`);
+    }
+    const words = this.words;
+    const kernelIndex = THREAD_KERNELS.indexOf(kernel);
+    for (let index = 0; index < this.workers.length; index++) {
+      const args = shares[index + 1];
+      if (args.length > MAX_ARGS)
+        throw new Error(`run: a share has ${args.length} arguments, at most ${MAX_ARGS}`);
+      const slot = slotStart(index);
+      words[slot] = kernelIndex;
+      for (let i = 0; i < args.length; i++) words[slot + 1 + i] = args[i];
+    }
+    Atomics.store(words, Control.done, 0);
+    Atomics.store(words, Control.failed, 0);
+    Atomics.add(words, Control.generation, 1);
+    Atomics.notify(words, Control.generation);
+    let mainError: unknown;
+    try {
+      this.mainKernels[kernelIndex](...shares[0]);
+    } catch (error) {
+      mainError = error;
+    }
+    this.awaitWorkers(Control.done, `run ${kernel}`, this.timeoutMs);
+    if (mainError !== undefined) throw mainError;
+  }
+
+  /**
+   * Stops the workers and returns the control block and scratch regions to the heap; resolves once every
+   * worker thread has exited. Idempotent; `run` throws afterwards.
+   */
+  close(): Promise<void> {
+    return this.stop(true);
+  }
+
+  /** Stops the workers; the memory they use goes back to the heap only if none may still be writing to it. */
+  private stop(returnMemory: boolean): Promise<void> {
+    if (!this.isClosed) {
+      this.isClosed = true;
+      Atomics.store(this.words, Control.quit, 1);
+      Atomics.add(this.words, Control.generation, 1);
+      Atomics.notify(this.words, Control.generation);
+      this.exited = Promise.all(this.workers.map((worker) => worker.terminate())).then(() => undefined);
+      for (const port of this.ports) port.close();
+      if (returnMemory) {
+        for (const scratch of this.scratch) this.heap.free(scratch);
+        this.heap.free(this.words);
+      }
+    }
+    return this.exited;
+  }
+
+  /** Blocks until the counter at `word` reaches the number of workers, then surfaces any worker's error. */
+  private awaitWorkers(word: number, what: string, timeoutMs: number): void {
+    const words = this.words;
+    const workers = this.workers.length;
+    const deadline = performance.now() + timeoutMs;
+    const spinEnd = performance.now() + MAIN_SPIN_MS;
+    while (Atomics.load(words, word) < workers && performance.now() < spinEnd);
+    for (;;) {
+      const count = Atomics.load(words, word);
+      if (count >= workers) break;
+      const left = deadline - performance.now();
+      if (left <= 0 || Atomics.wait(words, word, count, left) === 'timed-out') {
+        void this.stop(false); // a late worker may still write its scratch region, so it is not reused
+        throw new Error(
+          `worker threads did not ${what} within ${timeoutMs} ms (${workers - count} of ${workers} ` +
+            'still running): the pool is closed; create a new engine, or run on one thread (threads: 1)',
+        );
+      }
+    }
+    if (Atomics.load(words, Control.failed) === 0) return;
+    const messages: string[] = [];
+    this.ports.forEach((port, index) => {
+      for (let received = this.receive(port); received; received = this.receive(port)) {
+        messages.push(`worker ${index + 1}: ${String(received.message)}`);
+      }
+    });
+    if (what === 'start') void this.close();
+    throw new Error(`a worker thread failed to ${what}\n${messages.join('\n')}`);
+  }
+}
+
+/** Node's worker_threads module, or an error that says threads need Node. */
+function nodeWorkerThreads(): typeof import('node:worker_threads') {
+  if (typeof process === 'undefined' || typeof process.getBuiltinModule !== 'function') {
+    throw new Error(
+      'worker threads need Node.js 20.16 or later (process.getBuiltinModule): use threads: 1 here',
+    );
+  }
+  return process.getBuiltinModule('node:worker_threads');
+}
