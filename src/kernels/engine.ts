@@ -3,6 +3,9 @@ import type { Kernels } from './kernels.js';
 import { referenceKernels } from './reference/index.js';
 import { referenceSparseKernels } from './reference/sparse.js';
 import type { SparseKernels } from './sparseKernels.js';
+import { threadedKernels } from './threadsDense.js';
+import { ThreadPool } from './threadsPool.js';
+import { threadedSparseKernels } from './threadsSparse.js';
 import { bestWasmVariant, instantiateWasmKernels, type WasmVariant } from './wasm.js';
 import { wasmSparseKernels } from './wasmSparse.js';
 
@@ -14,16 +17,46 @@ export interface Engine {
   readonly heap: Heap;
   readonly kernels: Kernels;
   readonly sparse: SparseKernels;
+  /** Threads the large kernels run on (1: the calling thread only). */
+  readonly threads: number;
+  /**
+   * Stops the engine's worker threads, if it has any: its kernels run on the calling thread from now on, and
+   * the promise resolves once the threads have exited. Idempotent.
+   */
+  close(): Promise<void>;
+}
+
+export interface EngineOptions {
+  /**
+   * Threads for the large WebAssembly kernels (matmul, the sparse products), the calling thread included;
+   * results are bit-identical for any count. Default: the TOPKAST_THREADS environment variable, else 1.
+   * The reference backend runs on one thread.
+   */
+  threads?: number;
 }
 
 /**
  * Builds an engine on a fresh shared memory. 'auto' picks relaxed SIMD when the runtime validates it, then
  * plain SIMD, then the reference kernels; the TOPKAST_BACKEND environment variable overrides 'auto'.
+ * With threads > 1 the engine starts threads − 1 worker threads (Node only, see threadsPool.ts); close()
+ * stops them, and they never keep a process alive.
  */
-export function createEngine(backend: BackendName = 'auto'): Engine {
+export function createEngine(backend: BackendName = 'auto', options: EngineOptions = {}): Engine {
   const chosen = backend === 'auto' ? envBackend() : backend;
+  const threads = options.threads ?? envThreads();
+  checkThreads(threads, 'threads');
   const memory = createSharedMemory();
-  const reference = { kernels: referenceKernels, sparse: referenceSparseKernels };
+  const reference = {
+    kernels: referenceKernels,
+    sparse: referenceSparseKernels,
+    threads: 1,
+    close: () => Promise.resolve(),
+  };
+  if (chosen === 'reference' && options.threads !== undefined && options.threads > 1) {
+    throw new Error(
+      `the reference backend runs on one thread, not ${threads}: use a wasm backend or threads: 1`,
+    );
+  }
   if (chosen === 'reference') return { heap: new Heap(memory, 0), ...reference };
   const variant: WasmVariant | null =
     chosen === 'wasm-simd' ? 'simd' : chosen === 'wasm-relaxed-simd' ? 'relaxed' : bestWasmVariant();
@@ -31,11 +64,19 @@ export function createEngine(backend: BackendName = 'auto'): Engine {
     if (chosen !== 'auto') throw new Error(`backend ${chosen} is not supported by this JavaScript engine`);
     return { heap: new Heap(memory, 0), ...reference };
   }
-  const { kernels, heapBase, exports } = instantiateWasmKernels(memory, variant);
+  const { kernels, heapBase, exports, module } = instantiateWasmKernels(memory, variant);
+  const heap = new Heap(memory, heapBase);
+  const sparse = wasmSparseKernels(exports, memory, kernels.name);
+  if (threads === 1) return { heap, kernels, sparse, threads, close: () => Promise.resolve() };
+  const pool = new ThreadPool({ threads, module, exports, heap });
   return {
-    heap: new Heap(memory, heapBase),
-    kernels,
-    sparse: wasmSparseKernels(exports, memory, kernels.name),
+    heap,
+    kernels: threadedKernels(kernels, pool, memory),
+    sparse: threadedSparseKernels(sparse, pool, memory),
+    get threads() {
+      return pool.closed ? 1 : threads;
+    },
+    close: () => pool.close(),
   };
 }
 
@@ -50,6 +91,22 @@ export function engine(): Engine {
 /** Replaces the process-wide engine (tests use it to run the same code on every backend). */
 export function useEngine(next: Engine): void {
   current = next;
+}
+
+function envThreads(): number {
+  const value = typeof process !== 'undefined' ? process.env.TOPKAST_THREADS : undefined;
+  if (value === undefined || value === '') return 1;
+  const threads = Number(value);
+  checkThreads(threads, `TOPKAST_THREADS=${value}`);
+  return threads;
+}
+
+function checkThreads(threads: number, what: string): void {
+  if (!Number.isInteger(threads) || threads < 1) {
+    throw new Error(
+      `${what} is not a thread count: use a whole number ≥ 1 (1 runs on the calling thread only)`,
+    );
+  }
 }
 
 function envBackend(): BackendName {
