@@ -29,6 +29,13 @@ describe('SparseWeight', () => {
     w.dispose();
   });
 
+  it('exports the current A after an update, not the copy gathered for the last forward pass', () => {
+    const w = weight();
+    w.values[0] = 0.25; // an optimizer step on A's first entry, with no forward pass since
+    expect(w.forwardDense()[0]).toBe(0.25);
+    w.dispose();
+  });
+
   it('refresh writes B back into θ, keeps the state of staying entries and zeroes entering ones', () => {
     const w = weight();
     w.state.set('velocity', copyToHeap(Float32Array.from([10, 11, 12, 13, 14])));

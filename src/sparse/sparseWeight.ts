@@ -194,8 +194,12 @@ export class SparseWeight implements Trainable {
     this.gatherForward();
   }
 
-  /** The dense [rows × cols] weights the forward pass uses: A's values, zero elsewhere (evaluation, export). */
+  /**
+   * The dense [rows × cols] weights the forward pass uses: A's current values, zero elsewhere (evaluation,
+   * export). It gathers A first: after an optimizer step the gathered copy is stale until the next forward.
+   */
   forwardDense(): Float32Array {
+    this.gatherForward();
     const dense = new Float32Array(this.size);
     this.scatterForward(dense);
     return dense;
