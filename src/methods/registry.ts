@@ -3,20 +3,41 @@
  * line here.
  */
 import { Dense } from './dense.js';
+import { GradualMagnitudePruning } from './gmp.js';
 import type { SparsityMethod } from './method.js';
+import { RigL } from './rigl.js';
+import { type DropAndGrowOptions, SparseEvolutionaryTraining } from './set.js';
 import { StaticSparse } from './static.js';
+import { StraightThrough } from './ste.js';
 import { TopKast } from './topkast.js';
 
-/** The options every method factory receives; each reads the ones it needs. */
+/**
+ * The options every method factory receives; each reads the ones it needs and ignores the rest. A method's
+ * `config` uses these keys, so createMethod(method.name, method.config) rebuilds the same method
+ * (methodFromConfig).
+ */
 export interface MethodOptions {
   /** Forward sparsity of the sparse layers (the final one, for GMP). */
   sparsity: number;
   /** Top-KAST's backward sparsity (default: the paper's pairing, see defaultBackwardSparsity). */
   backwardSparsity?: number;
-  /** Steps between set refreshes (Top-KAST, STE) or mask updates (SET, RigL). */
+  /**
+   * Steps between set refreshes (Top-KAST: default 100; STE: default 1), pruning steps (GMP's Δt: default 100)
+   * or mask updates (SET, RigL: ΔT, default 100).
+   */
   refreshInterval?: number;
-  /** Top-KAST's exploration penalty λ. */
+  /** Top-KAST's exploration penalty λ (default 1e-4). */
   penalty?: number;
+  /** GMP's initial sparsity s_i (default 0). */
+  initialSparsity?: number;
+  /** GMP's first pruning step t0, as a fraction of training (default 0.1). */
+  pruningStart?: number;
+  /** GMP's end of pruning, as a fraction of training (default 0.6). */
+  pruningEnd?: number;
+  /** SET's and RigL's drop fraction α at the first mask update, cosine-decayed after (default 0.3). */
+  dropFraction?: number;
+  /** SET's and RigL's T_end, the end of mask updates, as a fraction of training (default 0.75). */
+  updateEnd?: number;
 }
 
 type MethodFactory = (options: MethodOptions) => SparsityMethod;
@@ -34,7 +55,30 @@ const factories = new Map<string, MethodFactory>([
         penalty: o.penalty,
       }),
   ],
+  [
+    'gmp',
+    (o) =>
+      new GradualMagnitudePruning({
+        sparsity: o.sparsity,
+        initialSparsity: o.initialSparsity,
+        pruningStart: o.pruningStart,
+        pruningEnd: o.pruningEnd,
+        refreshInterval: o.refreshInterval,
+      }),
+  ],
+  ['ste', (o) => new StraightThrough({ sparsity: o.sparsity, refreshInterval: o.refreshInterval })],
+  ['set', (o) => new SparseEvolutionaryTraining(dropAndGrowOptions(o))],
+  ['rigl', (o) => new RigL(dropAndGrowOptions(o))],
 ]);
+
+function dropAndGrowOptions(o: MethodOptions): DropAndGrowOptions {
+  return {
+    sparsity: o.sparsity,
+    refreshInterval: o.refreshInterval,
+    dropFraction: o.dropFraction,
+    updateEnd: o.updateEnd,
+  };
+}
 
 /** Every registered method name, in registration order. */
 export function methodNames(): string[] {
@@ -47,6 +91,33 @@ export function createMethod(name: string, options: MethodOptions): SparsityMeth
   if (!factory) throw new Error(`unknown method '${name}': use one of ${methodNames().join(', ')}`);
   return factory(options);
 }
+
+/** Rebuilds a method from its name and `config` (a run summary's or a checkpoint's), which hold MethodOptions keys. */
+export function methodFromConfig(
+  name: string,
+  config: Readonly<Record<string, number | string | boolean>>,
+): SparsityMethod {
+  const known = new Set<string>(optionNames);
+  const unknown = Object.keys(config).filter((key) => !known.has(key));
+  if (unknown.length > 0) {
+    throw new Error(
+      `method ${name}: unknown option(s) ${unknown.join(', ')} in its config: use ${optionNames.join(', ')}`,
+    );
+  }
+  return createMethod(name, config as unknown as MethodOptions);
+}
+
+const optionNames: readonly (keyof MethodOptions)[] = [
+  'sparsity',
+  'backwardSparsity',
+  'refreshInterval',
+  'penalty',
+  'initialSparsity',
+  'pruningStart',
+  'pruningEnd',
+  'dropFraction',
+  'updateEnd',
+];
 
 /**
  * Top-KAST's backward sparsity for a forward sparsity, as paired in the paper (80%→50%, 90%→80%, 95%→90%);

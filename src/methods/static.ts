@@ -4,6 +4,7 @@
  */
 import type { SparseWeight } from '../sparse/sparseWeight.js';
 import { selectTopK } from '../sparse/topk.js';
+import type { Random } from '../util/random.js';
 import { checkDensity, type SelectionContext, type Sets, type SparsityMethod } from './method.js';
 
 export class StaticSparse implements SparsityMethod {
@@ -29,12 +30,8 @@ export class StaticSparse implements SparsityMethod {
     return 1 - this.sparsity;
   }
 
-  /** A uniformly random subset of the budgeted size: the top-k of i.i.d. uniform scores. */
   initialSets(theta: Float32Array, context: SelectionContext): Sets {
-    const scores = new Float64Array(theta.length);
-    for (let i = 0; i < scores.length; i++) scores[i] = context.random.next();
-    const kept = selectTopK(scores, context.budget.forwardCount);
-    return { forward: kept, backward: kept };
+    return randomSets(theta.length, context);
   }
 
   isRefreshStep(): boolean {
@@ -47,4 +44,17 @@ export class StaticSparse implements SparsityMethod {
       backward: Int32Array.from(weight.backwardIndices),
     };
   }
+}
+
+/** A = B = a uniformly random subset of the budgeted size: the top-k of i.i.d. uniform scores. */
+export function randomSets(size: number, context: SelectionContext): Sets {
+  const kept = selectTopK(uniformScores(size, context.random), context.budget.forwardCount);
+  return { forward: kept, backward: kept };
+}
+
+/** `size` i.i.d. uniform scores in [0, 1). */
+export function uniformScores(size: number, random: Random): Float64Array {
+  const scores = new Float64Array(size);
+  for (let i = 0; i < size; i++) scores[i] = random.next();
+  return scores;
 }
