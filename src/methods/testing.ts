@@ -1,0 +1,212 @@
+/**
+ * Small fixtures for the method tests: a tiny MLP made sparse by a method, fixed random batches, one step of
+ * training through the same trainStep the fit loop uses (beforeStep → forward and loss on a tape → backward →
+ * afterBackward → optimizer.step → zeroGrad → afterUpdate → tape.dispose), and snapshots of a run that can be
+ * restored into a fresh model.
+ */
+import { engine } from '../kernels/engine.js';
+import { mlp } from '../nn/mlp.js';
+import type { Module } from '../nn/module.js';
+import { AdamW } from '../optim/adamw.js';
+import type { Optimizer, OptimizerState } from '../optim/optimizer.js';
+import { SGD } from '../optim/sgd.js';
+import type { SparseMatmulOptions } from '../sparse/sparseMatmul.js';
+import { SparseWeight } from '../sparse/sparseWeight.js';
+import { Tensor } from '../tensor/tensor.js';
+import { type StepHooks, trainStep } from '../train/trainStep.js';
+import { Random } from '../util/random.js';
+import { type SparsityController, sparsify } from './controller.js';
+import type { DistributionName } from './distribution.js';
+import type { SparsityMethod } from './method.js';
+
+export type OptimizerChoice = 'sgd' | 'sgd-momentum' | 'adamw';
+
+export interface Batch {
+  x: Tensor;
+  labels: Int32Array;
+}
+
+export interface TinyRunOptions {
+  method: SparsityMethod;
+  optimizer: OptimizerChoice;
+  totalSteps: number;
+  /** Default ['none']: every layer sparse. */
+  denseLayers?: readonly string[];
+  distribution?: DistributionName;
+  /** Seed of the weights, the data and the method's draws; default 1. */
+  seed?: number;
+  /** Default [12, 16, 16, 4]. */
+  widths?: readonly number[];
+  learningRate?: number;
+  /** Which kernels sparse layers run (default: the sparse ones); `denseKernels` runs dense ones on masks. */
+  kernelChoice?: SparseMatmulOptions;
+}
+
+/** Sparse layers on the dense kernels (masked weights): the numbers of a dense model with the same mask. */
+export const denseKernels: SparseMatmulOptions = { forwardDenseAbove: 0, backwardDenseAbove: 0 };
+
+export interface TinyRun {
+  model: Module;
+  controller: SparsityController;
+  optimizer: Optimizer;
+  batches: Batch[];
+  learningRate: number;
+  dispose(): void;
+}
+
+/** A ReLU MLP made sparse by the method, its optimizer, and four fixed batches of 8 random examples. */
+export function tinyRun(options: TinyRunOptions): TinyRun {
+  const seed = options.seed ?? 1;
+  const [inputs, ...rest] = options.widths ?? [12, 16, 16, 4];
+  const outputs = rest[rest.length - 1];
+  const model = mlp({ inputs, hidden: rest.slice(0, -1), outputs, activation: 'relu', seed });
+  const controller = sparsify(model, {
+    method: options.method,
+    distribution: options.distribution,
+    denseLayers: options.denseLayers ?? ['none'],
+    totalSteps: options.totalSteps,
+    seed,
+    kernelChoice: options.kernelChoice,
+  });
+  const learningRate = options.learningRate ?? (options.optimizer === 'adamw' ? 0.01 : 0.05);
+  const optimizer = createOptimizer(model, options.optimizer, learningRate);
+  const batches = randomBatches(inputs, outputs, 4, 8, seed);
+  return {
+    model,
+    controller,
+    optimizer,
+    batches,
+    learningRate,
+    dispose() {
+      model.dispose?.();
+      for (const batch of batches) {
+        batch.x.dispose();
+        engine().heap.free(batch.labels);
+      }
+    },
+  };
+}
+
+function createOptimizer(model: Module, choice: OptimizerChoice, lr: number): Optimizer {
+  const trainables = model.trainables();
+  if (choice === 'adamw') return new AdamW(trainables, { lr, weightDecay: 0.01 });
+  if (choice === 'sgd-momentum') return new SGD(trainables, { lr, momentum: 0.9, weightDecay: 1e-3 });
+  return new SGD(trainables, { lr });
+}
+
+/** `count` batches of uniform inputs in (−1, 1), feature-major [inputs, batch], and uniform labels. */
+export function randomBatches(inputs: number, classes: number, count: number, batch: number, seed: number) {
+  const random = new Random(seed).fork('data');
+  return Array.from({ length: count }, () => {
+    const x = Tensor.zeros([inputs, batch]);
+    for (let i = 0; i < x.size; i++) x.data[i] = 2 * random.next() - 1;
+    const labels = engine().heap.allocI32(batch);
+    for (let b = 0; b < batch; b++) labels[b] = random.nextInt(classes);
+    return { x, labels };
+  });
+}
+
+/**
+ * Step `step` of the run (batch step mod 4), through the controller's hooks; `beforeRefresh` runs after the
+ * optimizer's update and before the controller's afterUpdate (which may refresh the sets). Returns the loss.
+ */
+export function runStep(run: TinyRun, step: number, beforeRefresh?: () => void): number {
+  const { controller } = run;
+  const hooks: StepHooks = {
+    beforeStep: (t) => controller.beforeStep(t),
+    afterBackward: (t) => controller.afterBackward(t),
+    afterUpdate: (t) => {
+      beforeRefresh?.();
+      controller.afterUpdate(t);
+    },
+  };
+  const batch = run.batches[step % run.batches.length];
+  return trainStep({
+    model: run.model,
+    optimizer: run.optimizer,
+    x: batch.x,
+    labels: batch.labels,
+    step,
+    lr: run.learningRate,
+    hooks,
+  });
+}
+
+/** Runs steps from..to−1 and returns their losses. */
+export function runSteps(run: TinyRun, from: number, to: number): number[] {
+  const losses: number[] = [];
+  for (let step = from; step < to; step++) losses.push(runStep(run, step));
+  return losses;
+}
+
+/** A trainable's saved state: θ and the sets for a sparse weight, the values for a dense one; state arrays. */
+interface TrainableSnapshot {
+  values: Float32Array;
+  forward?: Int32Array;
+  backward?: Int32Array;
+  state: Map<string, Float32Array>;
+}
+
+export interface RunSnapshot {
+  trainables: TrainableSnapshot[];
+  optimizer: OptimizerState;
+}
+
+/** Copies everything a checkpoint holds: per trainable θ (or values), sets, optimizer state arrays. */
+export function snapshotRun(run: TinyRun): RunSnapshot {
+  const trainables = run.model.trainables().map((t): TrainableSnapshot => {
+    const state = new Map([...t.state].map(([key, array]) => [key, Float32Array.from(array)]));
+    if (!(t instanceof SparseWeight)) return { values: Float32Array.from(t.values), state };
+    return {
+      values: Float32Array.from(t.syncTheta()),
+      forward: forwardIndices(t),
+      backward: Int32Array.from(t.backwardIndices),
+      state,
+    };
+  });
+  return { trainables, optimizer: run.optimizer.getState() };
+}
+
+/** Puts a snapshot into a run of the same model: sets and θ first, then B's values and the state arrays. */
+export function restoreRun(run: TinyRun, snapshot: RunSnapshot): void {
+  run.model.trainables().forEach((t, i) => {
+    const saved = snapshot.trainables[i];
+    if (t instanceof SparseWeight) {
+      if (!saved.forward || !saved.backward) throw new Error(`snapshot of ${t.name} holds no sets`);
+      t.setSets(saved.forward, saved.backward);
+      t.theta.set(saved.values);
+      t.backwardIndices.forEach((flat, p) => {
+        t.values[p] = t.theta[flat];
+      });
+      t.gatherForward();
+    } else {
+      t.values.set(saved.values);
+    }
+    for (const [key, array] of saved.state) {
+      let target = t.state.get(key);
+      if (!target) {
+        target = engine().heap.allocF32(array.length);
+        t.state.set(key, target);
+      }
+      target.set(array);
+    }
+  });
+  run.optimizer.setState(snapshot.optimizer);
+}
+
+/** Flat indices of a weight's forward set A, ascending. */
+export function forwardIndices(weight: SparseWeight): Int32Array {
+  return Int32Array.from(weight.forwardPositions, (p) => weight.backwardIndices[p]);
+}
+
+/** Whether an ascending index list holds `flat`. */
+export function holds(sorted: Int32Array, flat: number): boolean {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (sorted[mid] < flat) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo < sorted.length && sorted[lo] === flat;
+}
