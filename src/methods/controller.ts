@@ -71,6 +71,13 @@ export interface ChurnRecord {
   forwardChurn: number[];
 }
 
+/** What SparsityController.getState returns. */
+export interface ControllerState {
+  churn: ChurnRecord[];
+  trainingFlops: number;
+  denseFlops: number;
+}
+
 export class SparsityController {
   readonly method: SparsityMethod;
   readonly model: Module;
@@ -128,6 +135,46 @@ export class SparsityController {
       forwardChurn.push(1 - overlap(before, forwardFlat(weight)) / Math.max(1, before.length));
     });
     this.churn.push({ step, forwardChurn });
+  }
+
+  /**
+   * The controller's own progress, as plain data (checkpoints): the refresh history and the FLOPs counted so
+   * far. The rest of a run's method state is the method's config, the step and the sets the weights hold.
+   */
+  getState(): ControllerState {
+    return {
+      churn: this.churn.map((record) => ({ step: record.step, forwardChurn: [...record.forwardChurn] })),
+      trainingFlops: this.trainingFlops,
+      denseFlops: this.denseFlops,
+    };
+  }
+
+  /** Restores a state from getState(); the sets themselves are restored into the weights separately. */
+  setState(state: ControllerState): void {
+    const finite = (x: unknown) => typeof x === 'number' && Number.isFinite(x) && x >= 0;
+    const valid =
+      finite(state?.trainingFlops) &&
+      finite(state?.denseFlops) &&
+      Array.isArray(state.churn) &&
+      state.churn.every(
+        (r) =>
+          Number.isInteger(r?.step) &&
+          Array.isArray(r.forwardChurn) &&
+          r.forwardChurn.length === this.weights.length &&
+          r.forwardChurn.every(finite),
+      );
+    if (!valid) {
+      throw new Error(
+        `SparsityController.setState: expected { churn, trainingFlops, denseFlops } from getState() of a controller with ${this.weights.length} sparse weights`,
+      );
+    }
+    this.churn.splice(
+      0,
+      this.churn.length,
+      ...state.churn.map((r) => ({ step: r.step, forwardChurn: [...r.forwardChurn] })),
+    );
+    this.trainingFlops = state.trainingFlops;
+    this.denseFlops = state.denseFlops;
   }
 
   /** Per-layer shapes, kept counts and densities. */
