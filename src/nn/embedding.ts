@@ -1,0 +1,96 @@
+import type { SparseMatmulOptions } from '../sparse/sparseMatmul.js';
+import { SparseWeight } from '../sparse/sparseWeight.js';
+import { embedding } from '../tensor/ops/embedding.js';
+import { sparseEmbedding } from '../tensor/ops/sparseEmbedding.js';
+import { Tensor } from '../tensor/tensor.js';
+import type { Random } from '../util/random.js';
+import type { Module } from './module.js';
+import { Parameter } from './parameter.js';
+import type { Sparsifiable } from './sparsifiable.js';
+import type { Trainable } from './trainable.js';
+
+export interface EmbeddingOptions {
+  /** Rows of the table: the number of distinct ids (characters, positions). */
+  vocab: number;
+  /** Features per id. */
+  dim: number;
+  /** The trainable is `${name}.weight`. */
+  name: string;
+  random: Random;
+  /** Standard deviation of the normal initialisation (default 0.02, as GPT-2). */
+  std?: number;
+}
+
+/**
+ * A lookup table W [vocab, dim]: forward(ids) = W[ids_c, :] as column c, output [dim, ids.size] (see the
+ * embedding op for the id convention). Dense: sparsity methods pass it by. SparsifiableEmbedding is the
+ * variant whose table a method may make sparse.
+ */
+export class Embedding implements Module {
+  readonly name: string;
+  readonly vocab: number;
+  readonly dim: number;
+  protected current: Parameter | SparseWeight;
+
+  constructor(options: EmbeddingOptions) {
+    const { vocab, dim, name, random, std = 0.02 } = options;
+    if (!Number.isInteger(vocab) || vocab < 1 || !Number.isInteger(dim) || dim < 1) {
+      throw new Error(`Embedding ${name}: vocab and dim must be positive integers, got ${vocab} and ${dim}`);
+    }
+    this.name = name;
+    this.vocab = vocab;
+    this.dim = dim;
+    this.current = new Parameter(`${name}.weight`, Tensor.zeros([vocab, dim], { requiresGrad: true }));
+    const values = this.current.values;
+    for (let i = 0; i < values.length; i++) values[i] = std * random.normal();
+  }
+
+  /** The table [vocab, dim]: a Parameter, or a SparseWeight once made sparse. */
+  get weight(): Parameter | SparseWeight {
+    return this.current;
+  }
+
+  forward(ids: Tensor): Tensor {
+    const table = this.current;
+    return table instanceof SparseWeight ? sparseEmbedding(table, ids) : embedding(table.tensor, ids);
+  }
+
+  trainables(): Trainable[] {
+    return [this.current];
+  }
+
+  parameterCount(): number {
+    return this.vocab * this.dim;
+  }
+
+  dispose(): void {
+    this.current.dispose();
+  }
+}
+
+/**
+ * An Embedding whose table a sparsity method may make sparse (the weight [vocab, dim] as a SparseWeight with
+ * rows = ids): the forward pass reads A, the gradient lands on B (see sparseEmbedding).
+ */
+export class SparsifiableEmbedding extends Embedding implements Sparsifiable {
+  get weightDims(): readonly number[] {
+    return [this.vocab, this.dim];
+  }
+
+  /** The kernel choice only matters to a tied output projection, which runs sparseMatmul with its defaults. */
+  makeSparse(forward: Int32Array, backward: Int32Array, _kernelChoice?: SparseMatmulOptions): SparseWeight {
+    const dense = this.current;
+    if (dense instanceof SparseWeight) throw new Error(`Embedding ${this.name} is already sparse`);
+    const sparse = new SparseWeight({
+      name: dense.name,
+      rows: this.vocab,
+      cols: this.dim,
+      theta: dense.values,
+      forward,
+      backward,
+    });
+    dense.dispose();
+    this.current = sparse;
+    return sparse;
+  }
+}
