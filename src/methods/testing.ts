@@ -210,3 +210,22 @@ export function holds(sorted: Int32Array, flat: number): boolean {
   }
   return lo < sorted.length && sorted[lo] === flat;
 }
+
+/** A 4×5 weight with A = B = the even entries, |θ| = 0.1, 0.2, …, 1.0 in index order; odd entries inactive. */
+export function dropAndGrowWeight(): SparseWeight {
+  const theta = new Float32Array(20).fill(0.05);
+  for (let k = 0; k < 10; k++) theta[2 * k] = (k % 2 === 0 ? 1 : -1) * (k + 1) * 0.1;
+  const active = Int32Array.from({ length: 10 }, (_, k) => 2 * k);
+  return new SparseWeight({ name: 'w', rows: 4, cols: 5, theta, forward: active, backward: active });
+}
+
+/** The context of the first mask update (step 99 of 400: t = 100, T_end = 300, f = 0.15·(1 + cos(π/3)) = 0.225). */
+export function firstUpdate(random: Random, denseGradient: Float32Array | null = null) {
+  return {
+    step: 99,
+    totalSteps: 400,
+    budget: { forwardCount: 10, backwardCount: 10 },
+    random,
+    denseGradient,
+  };
+}
