@@ -30,7 +30,9 @@ describe('schedules', () => {
     const at = [0, 9, 10, 19, 20, 30, 40, 50, 59, 60, 1000].map((t) => gmpSparsity(t, schedule));
     const cube = (k: number) => 0.9 - 0.9 * (1 - k / 5) ** 3;
     const expected = [0, 0, 0, 0, cube(1), cube(2), cube(3), cube(4), cube(4), 0.9, 0.9];
-    at.forEach((s, i) => expect(s).toBeCloseTo(expected[i], 12));
+    at.forEach((s, i) => {
+      expect(s).toBeCloseTo(expected[i], 12);
+    });
     expect(cube(1)).toBeCloseTo(0.4392, 12);
     expect(gmpSparsity(10, { ...schedule, initialSparsity: 0.5 })).toBe(0.5);
   });
