@@ -6,6 +6,7 @@ export { add, addRowBias, axpy, mul, relu, reluBackward, scale } from './element
 export { gelu, geluBackward } from './gelu';
 export { matmul, matmulRows } from './matmul';
 export { adamwUpdate, sgdUpdate } from './optimizers';
+export { maxPool2d, maxPool2dBackward } from './pooling';
 export { rowSums, sum } from './reductions';
 export { scratchBytes, setScratch } from './scratch';
 export { softmaxCrossEntropy, softmaxCrossEntropyBackward } from './softmaxCrossEntropy';

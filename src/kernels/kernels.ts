@@ -48,6 +48,38 @@ export interface Kernels {
   /** dx (+)= dy · GELU'(x) (derivative of the same tanh approximation). */
   geluBackward(x: Float32Array, dy: Float32Array, dx: Float32Array, n: number, accumulate: boolean): void;
 
+  /**
+   * Max pooling of an image batch x [C, H, W, B] (batch innermost) over kh×kw windows with stride [sh, sw], no
+   * padding: y[c, oy, ox, b] = max_{i<kh, j<kw} x[c, oy·sh + i, ox·sw + j, b], with y [C, Hout, Wout, B],
+   * Hout = ⌊(H − kh) / sh⌋ + 1, Wout = ⌊(W − kw) / sw⌋ + 1.
+   */
+  maxPool2d(
+    x: Float32Array,
+    y: Float32Array,
+    channels: number,
+    height: number,
+    width: number,
+    batch: number,
+    kh: number,
+    kw: number,
+    sh: number,
+    sw: number,
+  ): void;
+  /** dx += dy routed to each window's maximum (the first in (i, j) order on ties); sizes as maxPool2d. */
+  maxPool2dBackward(
+    x: Float32Array,
+    dy: Float32Array,
+    dx: Float32Array,
+    channels: number,
+    height: number,
+    width: number,
+    batch: number,
+    kh: number,
+    kw: number,
+    sh: number,
+    sw: number,
+  ): void;
+
   /** out = a + b. */
   add(a: Float32Array, b: Float32Array, out: Float32Array, n: number): void;
   /** out = a ⊙ b. */

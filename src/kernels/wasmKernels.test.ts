@@ -352,6 +352,38 @@ for (const variant of ['simd', 'relaxed'] as WasmVariant[]) {
       }
     });
 
+    it('maxPool2d and its backward match the reference, ties included (batch tails, strides, overlap)', ({
+      skip,
+    }) => {
+      if (!supported) skip();
+      const shapes = [
+        [2, 5, 5, 7, 2, 2, 2, 2],
+        [1, 7, 6, 9, 3, 3, 2, 2],
+        [3, 4, 7, 1, 2, 3, 1, 2],
+        [2, 4, 4, 8, 2, 2, 2, 2],
+      ] as const;
+      for (const sizes of shapes) {
+        const [channels, height, width, batch, kh, kw, sh, sw] = sizes;
+        const inputs = channels * height * width * batch;
+        const outputs =
+          channels * (Math.floor((height - kh) / sh) + 1) * (Math.floor((width - kw) / sw) + 1) * batch;
+        // Rounded values make ties common: the first maximum must win in both.
+        const x = filled(inputs);
+        for (let i = 0; i < inputs; i++) x[i] = Math.round(x[i] * 2) + 0; // + 0: no −0, which max may order either way against +0
+        const y = heap.allocF32(outputs);
+        const want = heap.allocF32(outputs);
+        kernels.maxPool2d(x, y, ...sizes);
+        ref.maxPool2d(x, want, ...sizes);
+        expect(Array.from(y)).toEqual(Array.from(want));
+        const dy = filled(outputs);
+        const dx = filled(inputs);
+        const wantDx = copy(dx);
+        kernels.maxPool2dBackward(x, dy, dx, ...sizes);
+        ref.maxPool2dBackward(x, dy, wantDx, ...sizes);
+        expect(Array.from(dx)).toEqual(Array.from(wantDx)); // the same additions in the same order
+      }
+    });
+
     it('adamwUpdate matches the reference over several steps', ({ skip }) => {
       if (!supported) skip();
       for (const n of lengths) {

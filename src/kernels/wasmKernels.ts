@@ -7,6 +7,8 @@ import type { Kernels } from './kernels.js';
 
 type Ptr = number;
 type Flag = boolean; // passed to wasm as an i32, 1 or 0
+/** channels, height, width, batch, kh, kw, sh, sw of a pooling kernel. */
+type PoolSizes = [number, number, number, number, number, number, number, number];
 
 /** The dense kernel functions the module exports (see assembly/index.ts). */
 export interface DenseKernelExports {
@@ -28,6 +30,8 @@ export interface DenseKernelExports {
   reluBackward(x: Ptr, dy: Ptr, dx: Ptr, n: number, accumulate: Flag): void;
   gelu(x: Ptr, out: Ptr, n: number): void;
   geluBackward(x: Ptr, dy: Ptr, dx: Ptr, n: number, accumulate: Flag): void;
+  maxPool2d(x: Ptr, y: Ptr, ...sizes: PoolSizes): void;
+  maxPool2dBackward(x: Ptr, dy: Ptr, dx: Ptr, ...sizes: PoolSizes): void;
   add(a: Ptr, b: Ptr, out: Ptr, n: number): void;
   mul(a: Ptr, b: Ptr, out: Ptr, n: number): void;
   scale(a: Ptr, s: number, out: Ptr, n: number): void;
@@ -149,6 +153,14 @@ export function bindWasmKernels(memory: WebAssembly.Memory, wasm: DenseKernelExp
     geluBackward(x, dy, dx, n, accumulate) {
       wasm.geluBackward(ptr(x, n, 'x'), ptr(dy, n, 'dy'), ptr(dx, n, 'dx'), n, accumulate);
     },
+    maxPool2d(x, y, ...sizes) {
+      const [inputs, outputs] = poolCounts(sizes);
+      wasm.maxPool2d(ptr(x, inputs, 'x'), ptr(y, outputs, 'y'), ...sizes);
+    },
+    maxPool2dBackward(x, dy, dx, ...sizes) {
+      const [inputs, outputs] = poolCounts(sizes);
+      wasm.maxPool2dBackward(ptr(x, inputs, 'x'), ptr(dy, outputs, 'dy'), ptr(dx, inputs, 'dx'), ...sizes);
+    },
     add(a, b, out, n) {
       wasm.add(ptr(a, n, 'a'), ptr(b, n, 'b'), ptr(out, n, 'out'), n);
     },
@@ -223,4 +235,11 @@ export function bindWasmKernels(memory: WebAssembly.Memory, wasm: DenseKernelExp
       );
     },
   };
+}
+
+/** Entries of a pooling kernel's input [C, H, W, B] and output [C, Hout, Wout, B]. */
+function poolCounts([channels, height, width, batch, kh, kw, sh, sw]: PoolSizes): [number, number] {
+  const outHeight = Math.floor((height - kh) / sh) + 1;
+  const outWidth = Math.floor((width - kw) / sw) + 1;
+  return [channels * height * width * batch, channels * outHeight * outWidth * batch];
 }

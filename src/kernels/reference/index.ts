@@ -14,6 +14,7 @@ import {
 } from './elementwise.js';
 import { matmul } from './matmul.js';
 import { adamwUpdate, sgdUpdate } from './optimizers.js';
+import { maxPool2d, maxPool2dBackward } from './pooling.js';
 import { softmaxCrossEntropy, softmaxCrossEntropyBackward } from './softmaxCrossEntropy.js';
 
 /** The plain TypeScript kernels: the spec, the fallback, and what every fast kernel is tested against. */
@@ -26,6 +27,8 @@ export const referenceKernels: Kernels = {
   reluBackward,
   gelu,
   geluBackward,
+  maxPool2d,
+  maxPool2dBackward,
   add,
   mul,
   scale,

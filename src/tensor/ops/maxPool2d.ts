@@ -1,3 +1,4 @@
+import { engine } from '../../kernels/engine.js';
 import { createOutput, recordBackward } from '../tape.js';
 import type { Tensor } from '../tensor.js';
 import { makeWindow, windowGeometry } from './window.js';
@@ -9,7 +10,8 @@ import { makeWindow, windowGeometry } from './window.js';
  *     y[c, oy, ox, b] = max_{i<kh, j<kw} x[c, oy·sh + i, ox·sw + j, b]
  *
  * Gradient: dy goes to the window's maximum, the first one in (i, j) order on ties: dx[c, argmax, b] += dy.
- * The backward pass finds the argmax again from x (which a tape keeps alive) instead of storing it.
+ * The backward pass finds the argmax again from x (which a tape keeps alive) instead of storing it. Kernels:
+ * maxPool2d and maxPool2dBackward (SIMD over the batch in the WebAssembly builds).
  */
 export function maxPool2d(
   x: Tensor,
@@ -21,45 +23,8 @@ export function maxPool2d(
   const [kh, kw] = window.kernel;
   const [sh, sw] = window.stride;
   const y = createOutput('maxPool2d', [channels, outHeight, outWidth, batch], [x], { overwritten: true });
-  /** Calls visit(outAt, windowStarts) for every output pixel; windowStarts are the kh·kw batch rows of x. */
-  const starts = new Int32Array(kh * kw);
-  const forEachWindow = (visit: (outAt: number) => void) => {
-    for (let c = 0; c < channels; c++) {
-      for (let oy = 0; oy < outHeight; oy++) {
-        for (let ox = 0; ox < outWidth; ox++) {
-          for (let i = 0; i < kh; i++) {
-            for (let j = 0; j < kw; j++) {
-              starts[i * kw + j] = ((c * height + oy * sh + i) * width + ox * sw + j) * batch;
-            }
-          }
-          visit(((c * outHeight + oy) * outWidth + ox) * batch);
-        }
-      }
-    }
-  };
-  const xs = x.data;
-  const ys = y.data;
-  forEachWindow((outAt) => {
-    ys.set(xs.subarray(starts[0], starts[0] + batch), outAt);
-    for (let k = 1; k < starts.length; k++) {
-      const at = starts[k];
-      for (let b = 0; b < batch; b++) {
-        const v = xs[at + b];
-        if (v > ys[outAt + b]) ys[outAt + b] = v;
-      }
-    }
-  });
-  recordBackward(y, (dy) => {
-    const dx = x.ensureGrad();
-    forEachWindow((outAt) => {
-      for (let b = 0; b < batch; b++) {
-        let best = starts[0] + b;
-        for (let k = 1; k < starts.length; k++) {
-          if (xs[starts[k] + b] > xs[best]) best = starts[k] + b;
-        }
-        dx[best] += dy[outAt + b];
-      }
-    });
-  });
+  const sizes = [channels, height, width, batch, kh, kw, sh, sw] as const;
+  engine().kernels.maxPool2d(x.data, y.data, ...sizes);
+  recordBackward(y, (dy) => engine().kernels.maxPool2dBackward(x.data, dy, x.ensureGrad(), ...sizes));
   return y;
 }
