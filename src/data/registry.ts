@@ -1,10 +1,14 @@
 /**
- * The datasets by name, as the CLI offers them.
+ * The datasets by name, as the CLI offers them: image classification datasets (Dataset) and text datasets for
+ * language modelling (TextDataset, see textDataset.ts), two kinds with separate loaders, because a model
+ * consumes one or the other.
  */
+import { loadAusten } from './austen.js';
 import type { DatasetLoadOptions } from './cachedDataset.js';
 import type { Dataset } from './dataset.js';
 import { loadFashionMnist } from './fashionMnist.js';
 import { loadMnist } from './mnist.js';
+import type { TextDataset } from './textDataset.js';
 
 const loaders = {
   'fashion-mnist': loadFashionMnist,
@@ -21,8 +25,33 @@ export function isDatasetName(name: string): name is DatasetName {
 
 /** Loads a dataset by name; an unknown name is an error listing the known ones. */
 export function loadDataset(name: string, options: DatasetLoadOptions = {}): Dataset {
+  if (isTextDatasetName(name)) {
+    throw new Error(
+      `dataset '${name}' is text, not images: load it with loadTextDataset for a language model`,
+    );
+  }
   if (!isDatasetName(name)) {
     throw new Error(`unknown dataset '${name}': use one of ${datasetNames.join(', ')}`);
   }
   return loaders[name](options);
+}
+
+const textLoaders = {
+  austen: () => loadAusten(),
+} satisfies Record<string, () => TextDataset>;
+
+export type TextDatasetName = keyof typeof textLoaders;
+
+export const textDatasetNames = Object.keys(textLoaders) as TextDatasetName[];
+
+export function isTextDatasetName(name: string): name is TextDatasetName {
+  return Object.hasOwn(textLoaders, name);
+}
+
+/** Loads a text dataset by name; an unknown name is an error listing the known ones. */
+export function loadTextDataset(name: string): TextDataset {
+  if (!isTextDatasetName(name)) {
+    throw new Error(`unknown text dataset '${name}': use one of ${textDatasetNames.join(', ')}`);
+  }
+  return textLoaders[name]();
 }
