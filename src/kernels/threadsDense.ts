@@ -5,7 +5,7 @@
  */
 import type { Kernels } from './kernels.js';
 import type { ThreadPool } from './threadsPool.js';
-import { splitEvenly } from './threadsSplit.js';
+import { chunkCount, splitEvenly } from './threadsSplit.js';
 import { viewPointer } from './wasmKernels.js';
 
 /** Rows of the matmul register tile (MR in assembly/matmulPack.ts). */
@@ -37,7 +37,7 @@ export function threadedKernels(
         return;
       }
       if (transA && transB) throw new Error('matmul: transA and transB together is not supported');
-      const fixed = [
+      const args = [
         ptr(a, m * k, 'a'),
         ptr(b, k * n, 'b'),
         ptr(c, m * n, 'c'),
@@ -47,12 +47,10 @@ export function threadedKernels(
         Number(transA),
         Number(transB),
         Number(accumulate),
+        0,
+        m,
       ];
-      const cuts = splitEvenly(m, pool.threads, TILE_ROWS);
-      pool.run(
-        'matmulRows',
-        cuts.slice(1).map((end, t) => [...fixed, cuts[t], end]),
-      );
+      pool.run('matmulRows', args, 9, splitEvenly(m, chunkCount(pool.threads, m / TILE_ROWS), TILE_ROWS));
     },
   };
 }

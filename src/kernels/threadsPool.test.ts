@@ -11,25 +11,12 @@ function setUp() {
   return { instance, heap, options: { module: instance.module, exports: instance.exports, heap } };
 }
 
-/** matmulRows arguments for rows r0..r1 of C = A·B with A [m×k] all ones and B [k×n] all twos. */
+/** matmulRows arguments for C = A·B with A [m×k] all ones and B [k×n] all twos (the row range at index 9). */
 function onesTimesTwos(heap: Heap, m: number, k: number, n: number) {
   const a = heap.allocF32(m * k).fill(1);
   const b = heap.allocF32(k * n).fill(2);
   const c = heap.allocF32(m * n);
-  const rows = (r0: number, r1: number) => [
-    a.byteOffset,
-    b.byteOffset,
-    c.byteOffset,
-    m,
-    k,
-    n,
-    0,
-    0,
-    0,
-    r0,
-    r1,
-  ];
-  return { c, rows };
+  return { c, args: [a.byteOffset, b.byteOffset, c.byteOffset, m, k, n, 0, 0, 0, 0, m] };
 }
 
 describe('ThreadPool', () => {
@@ -40,33 +27,52 @@ describe('ThreadPool', () => {
   });
   afterAll(() => pool.close());
 
-  test('runs each share on its own thread, all done when run returns', () => {
-    const { c, rows } = onesTimesTwos(heap, 16, 3, 8);
-    pool.run('matmulRows', [rows(0, 8), rows(8, 16)]);
+  test('runs every chunk once, all complete when run returns', () => {
+    const { c, args } = onesTimesTwos(heap, 64, 3, 8);
+    pool.run('matmulRows', args, 9, [0, 8, 16, 24, 32, 40, 48, 56, 64]);
     expect(Array.from(new Set(c))).toEqual([6]);
+    // Accumulating twice more adds each chunk's product exactly once per call.
+    args[8] = 1;
+    pool.run('matmulRows', args, 9, [0, 4, 60, 64]);
+    pool.run('matmulRows', args, 9, [0, 64]);
+    expect(Array.from(new Set(c))).toEqual([18]);
   });
 
-  test("a worker's error surfaces as an exception naming the worker, and the pool keeps working", () => {
-    const { c, rows } = onesTimesTwos(heap, 8, 2, 4);
-    const outOfMemory = rows(0, 4);
+  test("an error in any chunk surfaces as an exception, and the pool keeps working", () => {
+    const { c, args } = onesTimesTwos(heap, 8, 2, 4);
+    const outOfMemory = [...args];
     outOfMemory[2] = heap.memory.buffer.byteLength - 4; // C's first row would end past the memory
-    expect(() => pool.run('matmulRows', [rows(0, 0), outOfMemory])).toThrow(
-      /worker thread failed to run matmulRows\nworker 1: RuntimeError: memory access out of bounds/,
+    // Many chunks so that the worker claims some of them too, whichever thread it is that fails first.
+    expect(() => pool.run('matmulRows', outOfMemory, 9, [0, 0, 0, 0, 0, 0, 0, 0, 4])).toThrow(
+      /memory access out of bounds/,
     );
-    pool.run('matmulRows', [rows(0, 4), rows(4, 8)]);
+    pool.run('matmulRows', args, 9, [0, 4, 8]);
     expect(Array.from(new Set(c))).toEqual([4]);
   });
 
-  test("the main thread's error is thrown after the workers are done", () => {
-    const { c, rows } = onesTimesTwos(heap, 8, 2, 4);
-    const outOfMemory = rows(0, 4);
-    outOfMemory[2] = heap.memory.buffer.byteLength - 4;
-    expect(() => pool.run('matmulRows', [outOfMemory, rows(4, 8)])).toThrow(/memory access out of bounds/);
-    expect(Array.from(c.subarray(16))).toEqual(new Array(16).fill(4));
+  test('refuses a job it cannot hold', () => {
+    const { args } = onesTimesTwos(heap, 8, 2, 4);
+    expect(() => pool.run('matmulRows', args, 10, [0, 8])).toThrow(/range inside/);
+    expect(() => pool.run('matmulRows', args, 9, [0])).toThrow(/0 chunks, expected 1 to 64/);
   });
+});
 
-  test('refuses a wrong number of shares', () => {
-    expect(() => pool.run('spmm', [[]])).toThrow(/1 shares for 2 threads: pass one share per thread/);
+describe('worker errors', () => {
+  test("a worker's error names the worker and its message", async () => {
+    const { heap, options } = setUp();
+    const pool = new ThreadPool({ threads: 2, ...options });
+    // C = A·B with rows 0..255 inside the memory (~10 ms of work) and rows 256..259 past its end. The main
+    // thread claims the first chunk at once; the worker, woken from its sleep, gets the failing second one.
+    const [m, k, n] = [260, 512, 512];
+    const a = heap.allocF32(m * k).fill(1);
+    const b = heap.allocF32(k * n).fill(2);
+    heap.allocF32(256 * n);
+    const c = heap.memory.buffer.byteLength - 256 * n * 4;
+    const args = [a.byteOffset, b.byteOffset, c, m, k, n, 0, 0, 0, 0, m];
+    expect(() => pool.run('matmulRows', args, 9, [0, 256, 260])).toThrow(
+      /a worker thread failed to run matmulRows\nworker 1: RuntimeError: memory access out of bounds/,
+    );
+    await pool.close();
   });
 });
 
@@ -99,10 +105,12 @@ describe('ThreadPool lifetime', () => {
   test('a worker that does not finish within the timeout is an exception, and closes the pool', async () => {
     const { heap, options } = setUp();
     const pool = new ThreadPool({ threads: 2, ...options, timeoutMs: 1 });
-    const { rows } = onesTimesTwos(heap, 512, 512, 512); // ~10 ms of work for the worker
-    expect(() => pool.run('matmulRows', [rows(0, 0), rows(0, 512)])).toThrow(
-      /did not run matmulRows within 1 ms \(1 of 1 still running\): the pool is closed/,
-    );
+    const { args } = onesTimesTwos(heap, 512, 512, 512);
+    // The worker claims the first chunk (~10 ms) while the main thread is still claiming: keep trying until
+    // a run leaves the worker with a chunk to finish after the main thread's own.
+    expect(() => {
+      for (let attempt = 0; attempt < 50; attempt++) pool.run('matmulRows', args, 9, [0, 256, 512]);
+    }).toThrow(/did not run matmulRows within 1 ms \(1 of 2 unfinished\): the pool is closed/);
     expect(pool.closed).toBe(true);
     await pool.close();
   });

@@ -1,9 +1,10 @@
 /**
- * A pool of worker threads that run wasm kernels on the engine's shared memory, synchronously: `run` hands
- * each worker its share of a kernel call, runs the main thread's share, and returns when every share is done.
+ * A pool of worker threads that run wasm kernels on the engine's shared memory, synchronously: `run` cuts a
+ * kernel call into chunks that the main thread and the workers claim until none is left (threadsWorker.ts),
+ * and returns when every chunk is complete.
  *
  * Each worker instantiates the same compiled module on the same memory and packs matmul panels into its own
- * scratch region (allocated from the heap), so shares never write the same bytes. Coordination is an
+ * scratch region (allocated from the heap), so chunks never write the same bytes. Coordination is an
  * Int32Array control block in that memory (layout and worker code: threadsWorker.ts) with Atomics.wait and
  * Atomics.notify; each side polls for a fraction of a millisecond before it sleeps, because a dispatch to a
  * polling thread costs ~1.5 µs and waking a sleeping one 50–90 µs. Creating the pool blocks until every
@@ -16,25 +17,25 @@
 import type { MessagePort, Worker } from 'node:worker_threads';
 import type { Heap } from './heap.js';
 import {
+  CONTROL_INTS,
   Control,
-  controlInts,
   MAX_ARGS,
-  slotStart,
+  MAX_CHUNKS,
   THREAD_KERNELS,
   type ThreadKernel,
   workerSource,
 } from './threadsWorker.js';
 
-/** How long `run` waits for the workers' shares before it gives up on the pool (a worker hung or was killed). */
+/** How long `run` waits for the workers' chunks before it gives up on the pool (a worker hung or was killed). */
 const DEFAULT_TIMEOUT_MS = 60_000;
 /** How long creating a pool waits for its workers to instantiate the module. */
 const START_TIMEOUT_MS = 30_000;
-
 /**
- * Milliseconds the main thread polls for the workers after its own share before it sleeps in Atomics.wait
- * (shares are near-equal, so the workers usually finish within it; waking from a sleep costs 50–90 µs).
+ * Milliseconds the main thread polls for the workers' last chunks before it sleeps in Atomics.wait (a chunk
+ * is a fraction of the job, so they usually finish within it; waking from a sleep costs 50–90 µs).
  */
 const MAIN_SPIN_MS = 0.2;
+
 type WasmFunction = (...args: number[]) => void;
 
 export interface ThreadPoolOptions {
@@ -42,7 +43,7 @@ export interface ThreadPoolOptions {
   threads: number;
   /** The compiled kernel module the main thread instantiated (instantiateWasmKernels(...).module). */
   module: WebAssembly.Module;
-  /** The main thread's instance exports, which run its own share. */
+  /** The main thread's instance exports, which run its chunks. */
   exports: Record<string, unknown>;
   /** The engine's heap: the control block and the workers' scratch regions are allocated from it. */
   heap: Heap;
@@ -59,6 +60,7 @@ export class ThreadPool {
   private readonly workers: Worker[];
   private readonly ports: MessagePort[];
   private readonly mainKernels: WasmFunction[];
+  private readonly mainArgs = new Array<number>(MAX_ARGS).fill(0);
   private readonly timeoutMs: number;
   private readonly receive: (port: MessagePort) => { message: unknown } | undefined;
   private isClosed = false;
@@ -85,12 +87,11 @@ export class ThreadPool {
       return kernel as WasmFunction;
     });
     const scratchBytes = (exports.scratchBytes as () => number)();
-    const workerCount = threads - 1;
-    this.words = heap.allocI32(controlInts(workerCount));
+    this.words = heap.allocI32(CONTROL_INTS);
     this.scratch = [];
     this.workers = [];
     this.ports = [];
-    for (let index = 0; index < workerCount; index++) {
+    for (let index = 1; index < threads; index++) {
       const scratch = heap.allocU8(scratchBytes);
       const { port1, port2 } = new workerThreads.MessageChannel();
       const worker = new workerThreads.Worker(workerSource, {
@@ -110,7 +111,7 @@ export class ThreadPool {
       this.workers.push(worker);
       this.ports.push(port1);
     }
-    this.awaitWorkers(Control.ready, 'start', START_TIMEOUT_MS);
+    this.awaitCount(Control.ready, this.workers.length, 'start', START_TIMEOUT_MS);
   }
 
   /** True once close() ran (or a timeout or a failed start closed the pool). */
@@ -119,36 +120,52 @@ export class ThreadPool {
   }
 
   /**
-   * Runs `kernel` on every thread at once: the main thread with `shares[0]`, worker i with `shares[i + 1]`
-   * (each the export's numeric arguments, booleans as 0 or 1). Returns when all are done; throws if any
-   * share threw (naming the worker and its error) or the workers did not finish within the timeout.
+   * Runs `kernel` once per chunk c, with `args` (the export's numeric arguments, booleans as 0 or 1) except
+   * args[rangeArg], args[rangeArg + 1] = cuts[c], cuts[c + 1]; the main thread and the workers claim chunks
+   * until none is left. Returns when all are complete; throws if any chunk threw (naming the worker and its
+   * error) or the workers did not finish within the timeout.
    */
-  run(kernel: ThreadKernel, shares: readonly (readonly number[])[]): void {
+  run(kernel: ThreadKernel, args: readonly number[], rangeArg: number, cuts: readonly number[]): void {
     if (this.isClosed) throw new Error('the thread pool is closed: create a new engine to run on threads');
-    if (shares.length !== this.threads) {
-      throw new Error(`run: ${shares.length} shares for ${this.threads} threads: pass one share per thread`);
+    const chunks = cuts.length - 1;
+    if (args.length > MAX_ARGS || rangeArg < 0 || rangeArg + 1 >= args.length) {
+      throw new Error(
+        `run: ${args.length} arguments with the range at ${rangeArg}: at most ${MAX_ARGS}, range inside`,
+      );
     }
+    if (chunks < 1 || chunks > MAX_CHUNKS)
+      throw new Error(`run: ${chunks} chunks, expected 1 to ${MAX_CHUNKS}`);
     const words = this.words;
     const kernelIndex = THREAD_KERNELS.indexOf(kernel);
-    for (let index = 0; index < this.workers.length; index++) {
-      const args = shares[index + 1];
-      if (args.length > MAX_ARGS)
-        throw new Error(`run: a share has ${args.length} arguments, at most ${MAX_ARGS}`);
-      const slot = slotStart(index);
-      words[slot] = kernelIndex;
-      for (let i = 0; i < args.length; i++) words[slot + 1 + i] = args[i];
-    }
-    Atomics.store(words, Control.done, 0);
+    words[Control.kernel] = kernelIndex;
+    words[Control.rangeArg] = rangeArg;
+    for (let i = 0; i < args.length; i++) words[Control.args + i] = args[i];
+    for (let c = 0; c <= chunks; c++) words[Control.cuts + c] = cuts[c];
+    Atomics.store(words, Control.completed, 0);
     Atomics.store(words, Control.failed, 0);
+    Atomics.store(words, Control.ticket, chunks << 16);
     Atomics.add(words, Control.generation, 1);
     Atomics.notify(words, Control.generation);
+
+    const main = this.mainKernels[kernelIndex];
+    const mainArgs = this.mainArgs;
+    for (let i = 0; i < args.length; i++) mainArgs[i] = args[i];
     let mainError: unknown;
-    try {
-      this.mainKernels[kernelIndex](...shares[0]);
-    } catch (error) {
-      mainError = error;
+    for (;;) {
+      const ticket = Atomics.load(words, Control.ticket);
+      const chunk = ticket & 0xffff;
+      if (chunk >= chunks) break;
+      if (Atomics.compareExchange(words, Control.ticket, ticket, ticket + 1) !== ticket) continue;
+      mainArgs[rangeArg] = cuts[chunk];
+      mainArgs[rangeArg + 1] = cuts[chunk + 1];
+      try {
+        main(...mainArgs);
+      } catch (error) {
+        mainError ??= error;
+      }
+      Atomics.add(words, Control.completed, 1);
     }
-    this.awaitWorkers(Control.done, `run ${kernel}`, this.timeoutMs);
+    this.awaitCount(Control.completed, chunks, `run ${kernel}`, this.timeoutMs);
     if (mainError !== undefined) throw mainError;
   }
 
@@ -177,32 +194,31 @@ export class ThreadPool {
     return this.exited;
   }
 
-  /** Blocks until the counter at `word` reaches the number of workers, then surfaces any worker's error. */
-  private awaitWorkers(word: number, what: string, timeoutMs: number): void {
+  /** Blocks until the counter at `word` reaches `target`, then surfaces any worker's error. */
+  private awaitCount(word: number, target: number, what: string, timeoutMs: number): void {
     const words = this.words;
-    const workers = this.workers.length;
     const deadline = performance.now() + timeoutMs;
     const spinEnd = performance.now() + MAIN_SPIN_MS;
-    while (Atomics.load(words, word) < workers && performance.now() < spinEnd);
+    while (Atomics.load(words, word) < target && performance.now() < spinEnd);
     for (;;) {
       const count = Atomics.load(words, word);
-      if (count >= workers) break;
+      if (count >= target) break;
       const left = deadline - performance.now();
       if (left <= 0 || Atomics.wait(words, word, count, left) === 'timed-out') {
         void this.stop(false); // a late worker may still write its scratch region, so it is not reused
         throw new Error(
-          `worker threads did not ${what} within ${timeoutMs} ms (${workers - count} of ${workers} ` +
-            'still running): the pool is closed; create a new engine, or run on one thread (threads: 1)',
+          `worker threads did not ${what} within ${timeoutMs} ms (${target - count} of ${target} unfinished): ` +
+            'the pool is closed; create a new engine, or run on one thread (threads: 1)',
         );
       }
     }
     if (Atomics.load(words, Control.failed) === 0) return;
     const messages: string[] = [];
-    this.ports.forEach((port, index) => {
+    for (const port of this.ports) {
       for (let received = this.receive(port); received; received = this.receive(port)) {
-        messages.push(`worker ${index + 1}: ${String(received.message)}`);
+        messages.push(String(received.message));
       }
-    });
+    }
     if (what === 'start') void this.close();
     throw new Error(`a worker thread failed to ${what}\n${messages.join('\n')}`);
   }

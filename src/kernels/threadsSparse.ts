@@ -6,11 +6,13 @@
  */
 import type { SparseKernels } from './sparseKernels.js';
 import type { ThreadPool } from './threadsPool.js';
-import { splitEvenly, splitRowsByCost } from './threadsSplit.js';
+import { chunkCount, splitEvenly, splitRowsByCost } from './threadsSplit.js';
 import { viewPointer } from './wasmKernels.js';
 
 /** Batch columns per SIMD vector: spmmTransposed cuts the batch at multiples of this. */
 const VECTOR_COLUMNS = 4;
+/** Batch columns spmmTransposed keeps in registers per row of W (its widest loop). */
+const REGISTER_COLUMNS = 32;
 
 /**
  * Multiply-adds (nnz·batch) below which a sparse product stays on one thread: ~10 µs of work at the sparse
@@ -54,35 +56,38 @@ export function threadedSparseKernels(
         base.spmm(rowOffsets, columnIndices, values, x, y, rows, batch, accumulate);
         return;
       }
-      const operands = [
+      const args = [
         ...pattern(rowOffsets, columnIndices, values, 'values', rows),
         ptr(x, batch, 'x'),
         ptr(y, rows * batch, 'y'),
+        0,
+        rows,
+        batch,
+        0,
+        batch,
+        Number(accumulate),
       ];
-      const cuts = splitRowsByCost(rowOffsets, rows, pool.threads);
-      pool.run(
-        'spmm',
-        cuts.slice(1).map((end, t) => [...operands, cuts[t], end, batch, 0, batch, Number(accumulate)]),
-      );
+      pool.run('spmm', args, 5, splitRowsByCost(rowOffsets, rows, chunkCount(pool.threads, rows)));
     },
     spmmTransposed(rowOffsets, columnIndices, values, dy, dx, rows, cols, batch, accumulate) {
       if (small(rowOffsets, rows, batch) || batch < 2 * VECTOR_COLUMNS) {
         base.spmmTransposed(rowOffsets, columnIndices, values, dy, dx, rows, cols, batch, accumulate);
         return;
       }
-      const operands = [
+      const args = [
         ...pattern(rowOffsets, columnIndices, values, 'values', rows),
         ptr(dy, rows * batch, 'dy'),
         ptr(dx, cols * batch, 'dx'),
         rows,
         cols,
         batch,
+        0,
+        batch,
+        Number(accumulate),
       ];
-      const cuts = splitEvenly(batch, pool.threads, VECTOR_COLUMNS);
-      pool.run(
-        'spmmTransposed',
-        cuts.slice(1).map((end, t) => [...operands, cuts[t], end, Number(accumulate)]),
-      );
+      // Every chunk walks the whole pattern, so chunks stay at least one 32-column register block wide.
+      const chunks = chunkCount(pool.threads, Math.max(2, Math.floor(batch / REGISTER_COLUMNS)));
+      pool.run('spmmTransposed', args, 8, splitEvenly(batch, chunks, VECTOR_COLUMNS));
     },
     sddmm(rowOffsets, columnIndices, dy, x, out, rows, batch, accumulate) {
       if (small(rowOffsets, rows, batch)) {
@@ -90,12 +95,20 @@ export function threadedSparseKernels(
         return;
       }
       const [offsetsAt, indicesAt, outAt] = pattern(rowOffsets, columnIndices, out, 'out', rows);
-      const operands = [offsetsAt, indicesAt, ptr(dy, rows * batch, 'dy'), ptr(x, batch, 'x'), outAt];
-      const cuts = splitRowsByCost(rowOffsets, rows, pool.threads);
-      pool.run(
-        'sddmm',
-        cuts.slice(1).map((end, t) => [...operands, cuts[t], end, batch, 0, batch, Number(accumulate)]),
-      );
+      const args = [
+        offsetsAt,
+        indicesAt,
+        ptr(dy, rows * batch, 'dy'),
+        ptr(x, batch, 'x'),
+        outAt,
+        0,
+        rows,
+        batch,
+        0,
+        batch,
+        Number(accumulate),
+      ];
+      pool.run('sddmm', args, 5, splitRowsByCost(rowOffsets, rows, chunkCount(pool.threads, rows)));
     },
   };
 }

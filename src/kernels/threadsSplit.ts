@@ -1,13 +1,26 @@
 /**
- * How a kernel call is cut into one share per thread. Every cut keeps each output entry's arithmetic that
- * of one thread, so threaded results are bit-identical:
+ * How a kernel call is cut into chunks for the threads (which claim them as they go, see threadsWorker.ts).
+ * Every cut keeps each output entry's arithmetic that of one thread, so threaded results are bit-identical:
  * - dense matmul: rows of C, at multiples of the 4-row register tile (the tiles are those of the whole product);
  * - spmm and sddmm: rows of W (rows are independent), balanced by their cost;
  * - spmmTransposed: batch columns at multiples of 4 (each column stays in the same SIMD or scalar loop).
  *
- * A split is a list of threads + 1 ascending boundaries from 0 to the size; share t is [cuts[t], cuts[t+1]),
+ * A split is a list of chunks + 1 ascending boundaries from 0 to the size; chunk c is [cuts[c], cuts[c+1]),
  * possibly empty.
  */
+import { MAX_CHUNKS } from './threadsWorker.js';
+
+/**
+ * Chunks per thread. More chunks let the threads that are running take over the work of one the machine has
+ * descheduled (on a shared 2-core machine that happens often); fewer keep the per-chunk cost small (each
+ * matmul chunk packs B again, each spmmTransposed chunk walks the whole pattern).
+ */
+export const CHUNKS_PER_THREAD = 4;
+
+/** Chunks for a call on `threads` threads: CHUNKS_PER_THREAD each, but no more than `most` or MAX_CHUNKS. */
+export function chunkCount(threads: number, most: number): number {
+  return Math.max(1, Math.min(threads * CHUNKS_PER_THREAD, Math.floor(most), MAX_CHUNKS));
+}
 
 /** Cuts [0, size) into `parts` near-equal ranges whose inner boundaries are multiples of `multiple`. */
 export function splitEvenly(size: number, parts: number, multiple: number): number[] {

@@ -1,35 +1,56 @@
 /**
  * The worker side of the thread pool (threadsPool.ts) and the control block both sides share.
  *
- * The control block is an Int32Array in the shared wasm memory: a header of counters, then one slot per
- * worker holding the kernel to run and its numeric arguments. The main thread writes the slots, bumps the
- * generation and notifies; each worker wakes, runs its slot, counts itself done and notifies back.
+ * A job is one kernel call cut into chunks: the kernel, its numeric arguments, which argument pair holds the
+ * range, and the chunk boundaries. Every thread, the main one included, claims chunks one at a time until none
+ * is left, so a thread that a busy machine deschedules delays the job by one chunk at most. The chunks are
+ * fixed before the job starts, so which thread runs which chunk never changes the result.
+ *
+ * Claiming is a compare-and-swap on the ticket word, (chunk count << 16) | next chunk. A claim that succeeds
+ * is a chunk of the job published at that moment (the main thread writes a job's data before its ticket and
+ * rewrites it only after every claimed chunk is complete), so a thread reads the job's data after its claim
+ * and never sees a half-written job.
  *
  * The worker is a self-contained CommonJS script passed as a string (`new Worker(source, { eval: true })`), so
  * no file has to be found at run time: the same code works from the TypeScript sources under vitest and from
  * the compiled dist/ files, and a bundler has nothing to resolve.
  */
 
-/** Kernels a worker can run, by their export names in the wasm module; a slot stores the index. */
+/** Kernels a worker can run, by their export names in the wasm module; the job stores the index. */
 export const THREAD_KERNELS = ['matmulRows', 'spmm', 'sddmm', 'spmmTransposed'] as const;
 export type ThreadKernel = (typeof THREAD_KERNELS)[number];
 
-/** Arguments a slot holds: the most any THREAD_KERNELS export takes (matmulRows and the sparse ones take 11). */
+/** Arguments a job holds: the most any THREAD_KERNELS export takes (all four take 11). */
 export const MAX_ARGS = 11;
+/** Chunks a job may have. */
+export const MAX_CHUNKS = 64;
 
-/** Indices of the control block's header words. */
+/** Indices of the control block's words. */
 export const Control = {
-  /** Bumped by the main thread once per job (and to quit); workers wait on it. */
+  /** Bumped by the main thread after it publishes a job (and to quit); sleeping workers wait on it. */
   generation: 0,
-  /** Workers done with the current job; the main thread waits on it. */
-  done: 1,
+  /** (chunk count << 16) | next unclaimed chunk, of the current job. */
+  ticket: 1,
+  /** Chunks of the current job that are complete; the main thread waits on it. */
+  completed: 2,
   /** Workers that have instantiated the module (or failed to). */
-  ready: 2,
-  /** Workers whose share of the current job (or whose start-up) threw; each posts its error on its port. */
-  failed: 3,
+  ready: 3,
+  /** Chunks of the current job (or worker start-ups) that threw; each failing worker posts its error. */
+  failed: 4,
   /** Set to 1 with the last generation bump: workers leave their loop. */
-  quit: 4,
+  quit: 5,
+  /** Index in THREAD_KERNELS of the current job's kernel. */
+  kernel: 6,
+  /** Index in the arguments of the range start; the range end follows it. */
+  rangeArg: 7,
+  /** First of MAX_ARGS argument words. */
+  args: 8,
+  /** First of MAX_CHUNKS + 1 chunk boundaries. */
+  cuts: 8 + MAX_ARGS,
 } as const;
+
+/** Int32 words of a control block. */
+export const CONTROL_INTS = Control.cuts + MAX_CHUNKS + 1;
 
 /**
  * Milliseconds a worker keeps polling for the next job before it sleeps in Atomics.wait. Waking a sleeping
@@ -38,63 +59,61 @@ export const Control = {
  */
 const WORKER_SPIN_MS = 0.2;
 
-const HEADER_INTS = 8;
-const SLOT_INTS = 1 + MAX_ARGS;
-
-/** Int32 words of a control block for `workers` workers. */
-export function controlInts(workers: number): number {
-  return HEADER_INTS + workers * SLOT_INTS;
-}
-
-/** The first word of worker `index`'s slot: the kernel index, then its arguments. */
-export function slotStart(index: number): number {
-  return HEADER_INTS + index * SLOT_INTS;
-}
-
 /**
  * Source of a worker. Its workerData: { module, memory, control, scratch, index, port } — the compiled kernel
  * module, the shared memory, the byte offsets of the control block and of this worker's matmul scratch region,
- * its slot index, and a MessagePort for error messages (read by the main thread with receiveMessageOnPort, so
- * it can report them while it is blocked). Every failure is caught and counted, so the main thread never
- * waits for a worker that died. Between jobs a worker polls for WORKER_SPIN_MS, then sleeps.
+ * the worker's number (for error messages), and a MessagePort for errors (read by the main thread with
+ * receiveMessageOnPort, so it can report them while it is blocked). Every failure is caught and counted, so
+ * the main thread never waits for a worker that died. Between jobs a worker polls for WORKER_SPIN_MS, then
+ * sleeps.
  */
 export const workerSource = `'use strict';
 const { workerData } = require('node:worker_threads');
 const { module, memory, control, scratch, index, port } = workerData;
-const KERNELS = ${JSON.stringify(THREAD_KERNELS)};
 const C = ${JSON.stringify(Control)};
-const words = new Int32Array(memory.buffer, control, ${HEADER_INTS} + (index + 1) * ${SLOT_INTS});
-const slot = ${HEADER_INTS} + index * ${SLOT_INTS};
+const words = new Int32Array(memory.buffer, control, ${CONTROL_INTS});
+const args = new Array(${MAX_ARGS});
 const fail = (error) => {
-  port.postMessage(error instanceof Error ? error.stack || error.message : String(error));
+  port.postMessage('worker ' + index + ': ' + (error instanceof Error ? error.stack || error.message : String(error)));
   Atomics.add(words, C.failed, 1);
 };
-// Read before signalling ready: the first job may bump the generation as soon as the main thread sees it.
-let seen = Atomics.load(words, C.generation);
+const hasWork = () => {
+  const ticket = Atomics.load(words, C.ticket);
+  return (ticket & 0xffff) < ticket >>> 16;
+};
 let kernels = null;
 try {
   const exports = new WebAssembly.Instance(module, { env: { memory } }).exports;
   exports.setScratch(scratch);
-  kernels = KERNELS.map((name) => exports[name]);
+  kernels = ${JSON.stringify(THREAD_KERNELS)}.map((name) => exports[name]);
 } catch (error) {
   fail(error);
 }
 Atomics.add(words, C.ready, 1);
 Atomics.notify(words, C.ready);
 while (kernels !== null) {
-  const spinEnd = performance.now() + ${WORKER_SPIN_MS};
-  while (Atomics.load(words, C.generation) === seen && performance.now() < spinEnd);
-  Atomics.wait(words, C.generation, seen);
-  seen = Atomics.load(words, C.generation);
+  const seen = Atomics.load(words, C.generation);
   if (Atomics.load(words, C.quit) === 1) break;
-  try {
-    const args = Array.from(words.subarray(slot + 1, slot + ${SLOT_INTS}));
-    kernels[words[slot]](...args);
-  } catch (error) {
-    fail(error);
+  for (;;) {
+    const ticket = Atomics.load(words, C.ticket);
+    const chunk = ticket & 0xffff;
+    if (chunk >= ticket >>> 16) break;
+    if (Atomics.compareExchange(words, C.ticket, ticket, ticket + 1) !== ticket) continue;
+    for (let i = 0; i < ${MAX_ARGS}; i++) args[i] = words[C.args + i];
+    const rangeArg = words[C.rangeArg];
+    args[rangeArg] = words[C.cuts + chunk];
+    args[rangeArg + 1] = words[C.cuts + chunk + 1];
+    try {
+      kernels[words[C.kernel]](...args);
+    } catch (error) {
+      fail(error);
+    }
+    Atomics.add(words, C.completed, 1);
+    Atomics.notify(words, C.completed);
   }
-  Atomics.add(words, C.done, 1);
-  Atomics.notify(words, C.done);
+  const spinEnd = performance.now() + ${WORKER_SPIN_MS};
+  while (!hasWork() && Atomics.load(words, C.generation) === seen && performance.now() < spinEnd);
+  if (!hasWork()) Atomics.wait(words, C.generation, seen);
 }
 port.close();
 `;
