@@ -1,6 +1,6 @@
 import { type SparseMatmulOptions, sparseMatmul } from '../sparse/sparseMatmul.js';
 import { SparseWeight } from '../sparse/sparseWeight.js';
-import { addRowBias } from '../tensor/ops/addRowBias.js';
+import { addChannelBias } from '../tensor/ops/addChannelBias.js';
 import { im2col } from '../tensor/ops/im2col.js';
 import { matmul } from '../tensor/ops/matmul.js';
 import { reshape } from '../tensor/ops/reshape.js';
@@ -119,8 +119,8 @@ export class Conv2d implements Module, Sparsifiable {
       weight instanceof SparseWeight
         ? sparseMatmul(weight, cols, this.kernelChoice)
         : matmul(weight.tensor, cols);
-    const y = this.bias ? addRowBias(product, this.bias.tensor) : product;
-    return reshape(y, [this.outputs, outHeight, outWidth, batch]);
+    const shape = [this.outputs, outHeight, outWidth, batch];
+    return this.bias ? addChannelBias(product, this.bias.tensor, shape) : reshape(product, shape);
   }
 
   trainables(): Trainable[] {
