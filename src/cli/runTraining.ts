@@ -2,6 +2,10 @@
  * One dense training run from a resolved configuration: load the dataset, build the model, optimizer and
  * schedule, fit, and summarise. Shared by `topkast train` and `topkast demo`.
  */
+import { type Checkpoint, encodeCheckpoint } from '../checkpoint/checkpoint.js';
+import { checkpointSaver } from '../checkpoint/checkpointSaver.js';
+import { restoreModel } from '../checkpoint/modelTensors.js';
+import type { Checkpointing } from '../checkpoint/runState.js';
 import { inputSize, splitSize } from '../data/dataset.js';
 import { loadDataset } from '../data/registry.js';
 import { engine } from '../kernels/engine.js';
@@ -13,7 +17,7 @@ import { AdamW } from '../optim/adamw.js';
 import type { Optimizer } from '../optim/optimizer.js';
 import { constantLr, cosineLr, type LrSchedule, stepLr } from '../optim/schedules.js';
 import { SGD } from '../optim/sgd.js';
-import type { Callbacks } from '../train/callbacks.js';
+import type { Callbacks, FitProgress } from '../train/callbacks.js';
 import { fit, planTraining } from '../train/fit.js';
 import { metricsLog } from '../train/metricsLog.js';
 import { type ProgressOptions, progressReporter } from '../train/progress.js';
@@ -27,6 +31,10 @@ export interface RunOptions {
   readonly metricsFile?: string;
   /** Receives one line describing the run before it starts. */
   readonly announce?: (line: string) => void;
+  /** Save checkpoints into `dir` (see checkpointSaver). */
+  readonly checkpoint?: Checkpointing & { readonly dir: string };
+  /** Continue the run this checkpoint (of `config`, read from `file`) saved, exactly where it stood. */
+  readonly resume?: { readonly checkpoint: Checkpoint; readonly file: string };
 }
 
 export function runTraining(config: TrainConfig, options: RunOptions = {}): RunSummary {
@@ -65,12 +73,32 @@ export function runTraining(config: TrainConfig, options: RunOptions = {}): RunS
       seed: config.seed,
     });
     const optimizer = createOptimizer(config, model.trainables());
+    const { resume, checkpoint } = options;
+    if (resume) {
+      const { state, tensors } = resume.checkpoint;
+      restoreModel(model, tensors, resume.file);
+      optimizer.setState(state.optimizer);
+      controller.setState(state.controller);
+    }
     const callbacks: Callbacks[] = [];
     if (options.progress !== false) callbacks.push(progressReporter(options.progress));
     if (options.metricsFile !== undefined) callbacks.push(metricsLog(options.metricsFile));
+    if (checkpoint) {
+      const { dir, saveEvery, keep } = checkpoint;
+      const encode = (progress: FitProgress) =>
+        encodeCheckpoint(model, {
+          config,
+          progress,
+          optimizer: optimizer.getState(),
+          controller: controller.getState(),
+          checkpointing: { saveEvery, keep },
+        });
+      callbacks.push(checkpointSaver({ dir, saveEvery, keep, encode }));
+    }
     options.announce?.(
       `${describeMethod(config)} ${modelName} on ${dataset.name} (${model.parameterCount().toLocaleString('en-US')} parameters): ` +
-        `${config.optimizer} lr ${config.lr} ${config.schedule}, batch ${config.batchSize}, ${plan.totalSteps} steps, seed ${config.seed}, ${engine().kernels.name} kernels`,
+        `${config.optimizer} lr ${config.lr} ${config.schedule}, batch ${config.batchSize}, ${plan.totalSteps} steps, seed ${config.seed}, ${engine().kernels.name} kernels` +
+        (resume ? `; resuming from ${resume.file} at step ${resume.checkpoint.state.progress.step}` : ''),
     );
     const result = fit({
       model,
@@ -83,6 +111,7 @@ export function runTraining(config: TrainConfig, options: RunOptions = {}): RunS
       seed: config.seed,
       callbacks,
       hooks: controller,
+      resume: resume?.checkpoint.state.progress,
     });
     return runSummary(
       {

@@ -1,21 +1,25 @@
 import { Command, Option } from 'commander';
 import { methodNames } from '../methods/registry.js';
 import { writeSummary } from '../train/summary.js';
+import { addCheckpointOptions, type CheckpointFlags, planFromFlags } from './checkpointFlags.js';
 import type { CliIo } from './io.js';
 import { parseNonNegativeInteger, parseSparsity } from './parsers.js';
 import { describeResult, runTraining } from './runTraining.js';
-import { DEFAULT_SPARSITY, resolveTrainConfig, type TrainFlags } from './trainConfig.js';
+import { DEFAULT_SPARSITY, type TrainFlags } from './trainConfig.js';
 import { addTrainingOptions } from './trainingOptions.js';
 
-interface TrainCommandFlags extends TrainFlags {
+interface TrainCommandFlags extends TrainFlags, CheckpointFlags {
   readonly json?: string;
   readonly metrics?: string;
   readonly progress: boolean;
 }
 
-/** `topkast train`: one training run, dense or sparse, configured by flags; prints the result, writes --json at the end. */
+/**
+ * `topkast train`: one training run, dense or sparse, configured by flags; prints the result, writes --json at
+ * the end. With --checkpoint-dir it saves checkpoints; --resume continues a saved run exactly.
+ */
 export function trainCommand(io: CliIo): Command {
-  return addTrainingOptions(
+  const command = addTrainingOptions(
     new Command('train').description(
       'train a model, dense or sparse, on a dataset and report its test accuracy',
     ),
@@ -34,18 +38,20 @@ export function trainCommand(io: CliIo): Command {
     )
     .option('--json <file>', 'write the run summary as JSON when the run ends')
     .option('--metrics <file>', 'write JSON-lines metrics while training')
-    .option('--no-progress', 'no progress bar or progress lines')
-    .action((flags: TrainCommandFlags) => {
-      if (flags.json !== undefined && flags.json === flags.metrics) {
-        throw new Error(`--json and --metrics both name ${flags.json}: give them different files`);
-      }
-      const config = resolveTrainConfig(flags);
-      const summary = runTraining(config, {
-        progress: flags.progress ? { stream: io.progress } : false,
-        metricsFile: flags.metrics,
-        announce: (line) => io.out(`${line}\n`),
-      });
-      if (flags.json !== undefined) writeSummary(flags.json, summary);
-      io.out(`${describeResult(summary)}\n`);
+    .option('--no-progress', 'no progress bar or progress lines');
+  return addCheckpointOptions(command).action((flags: TrainCommandFlags, self: Command) => {
+    if (flags.json !== undefined && flags.json === flags.metrics) {
+      throw new Error(`--json and --metrics both name ${flags.json}: give them different files`);
+    }
+    const { config, checkpoint, resume } = planFromFlags(flags, self);
+    const summary = runTraining(config, {
+      progress: flags.progress ? { stream: io.progress } : false,
+      metricsFile: flags.metrics,
+      announce: (line) => io.out(`${line}\n`),
+      checkpoint,
+      resume,
     });
+    if (flags.json !== undefined) writeSummary(flags.json, summary);
+    io.out(`${describeResult(summary)}\n`);
+  });
 }

@@ -1,3 +1,5 @@
+import type { BatchPosition } from '../data/batches.js';
+
 /**
  * Hooks into the fit loop (progress display, metrics files, checkpoints). Every hook is optional; fit calls
  * them synchronously, in the order the callbacks were given.
@@ -35,12 +37,37 @@ export interface EpochMetrics {
   readonly testLoss: number;
 }
 
+/**
+ * Where the fit loop stands, as plain data: with the model, optimizer and sparsity state, everything a run
+ * needs to continue exactly where it was (checkpoints store it; FitOptions.resume takes it back).
+ */
+export interface FitProgress {
+  /** Steps taken so far. */
+  readonly step: number;
+  /** The 1-based epoch in progress (or just evaluated). */
+  readonly epoch: number;
+  /** The training batches' position (the data order is a function of the seed and the epoch). */
+  readonly position: BatchPosition;
+  /** The state of the generator the data order is forked from. */
+  readonly dataRandom: readonly number[];
+  /** Sum of the losses and count of the steps of this epoch so far (for its mean training loss). */
+  readonly epochLossSum: number;
+  readonly epochSteps: number;
+  /** The epochs evaluated so far; history.length === epoch once this epoch is evaluated. */
+  readonly history: readonly EpochMetrics[];
+}
+
 export interface Callbacks {
   onTrainBegin?(plan: TrainPlan): void;
   /** `epoch` counts from 1. */
   onEpochBegin?(epoch: number): void;
   onBatchEnd?(metrics: StepMetrics): void;
   onEpochEnd?(metrics: EpochMetrics): void;
+  /**
+   * After each step (the epoch not yet evaluated) and after each epoch's evaluation, with where the loop
+   * stands: the moment to save a checkpoint.
+   */
+  onProgress?(progress: FitProgress, plan: TrainPlan): void;
   /** After the last epoch, also when the run stops with an error (then before the error propagates). */
   onTrainEnd?(): void;
 }

@@ -4,7 +4,7 @@ import type { Module } from '../nn/module.js';
 import type { Optimizer } from '../optim/optimizer.js';
 import type { LrSchedule } from '../optim/schedules.js';
 import { Random } from '../util/random.js';
-import type { Callbacks, EpochMetrics, StepMetrics, TrainPlan } from './callbacks.js';
+import type { Callbacks, EpochMetrics, FitProgress, StepMetrics, TrainPlan } from './callbacks.js';
 import { evaluate } from './evaluate.js';
 import { median } from './median.js';
 import { type StepHooks, trainStep } from './trainStep.js';
@@ -26,6 +26,11 @@ export interface FitOptions {
   readonly evalBatchSize?: number;
   /** A sparsity method's step hooks (its SparsityController); none for dense training. */
   readonly hooks?: StepHooks;
+  /**
+   * Continue a run from where it stood (a checkpoint's FitProgress): the model, optimizer and hooks must
+   * already hold the state saved with it. The run then ends exactly as the uninterrupted run would have.
+   */
+  readonly resume?: FitProgress;
 }
 
 export interface FitResult {
@@ -37,7 +42,10 @@ export interface FitResult {
   readonly testLoss: number;
   /** One entry per epoch run. */
   readonly history: readonly EpochMetrics[];
-  /** Time spent in training steps (batch preparation, forward, backward, update), not in evaluation. */
+  /**
+   * Time spent in training steps (batch preparation, forward, backward, update), not in evaluation; the
+   * timing fields count only the steps this call ran (after the resume point).
+   */
   readonly trainSeconds: number;
   readonly evalSeconds: number;
   readonly stepMsMedian: number;
@@ -91,24 +99,42 @@ export function fit(options: FitOptions): FitResult {
     normalization: dataset.normalization,
     batchSize: options.evalBatchSize,
   };
+  const { resume } = options;
+  if (resume) checkResume(resume, plan);
+  const dataRandom = new Random(options.seed).fork('batches');
+  if (resume) dataRandom.setState(resume.dataRandom);
   const batches = new BatchIterator(dataset.train, {
     batchSize,
     inputSize: features,
     normalization: dataset.normalization,
-    random: new Random(options.seed).fork('batches'),
+    random: dataRandom,
     dropLast: true,
   });
   const stepMs = new Float64Array(plan.totalSteps);
-  const history: EpochMetrics[] = [];
+  const history: EpochMetrics[] = [...(resume?.history ?? [])];
   let evalSeconds = 0;
-  let step = 0;
+  let step = resume?.step ?? 0;
+  const firstStep = step;
+  // A resumed epoch that was already evaluated is over: continue with the next one.
+  const resumedEpoch = resume && history.length < resume.epoch ? resume.epoch : undefined;
+  const firstEpoch = resume ? resume.epoch + (resumedEpoch === undefined ? 1 : 0) : 1;
   try {
+    if (resume) batches.setPosition(resume.position);
     for (const callback of callbacks) callback.onTrainBegin?.(plan);
-    for (let epoch = 1; epoch <= plan.epochs; epoch++) {
-      if (epoch > 1) batches.nextEpoch();
+    for (let epoch = firstEpoch; epoch <= plan.epochs; epoch++) {
+      if (epoch > 1 && epoch !== resumedEpoch) batches.nextEpoch();
       for (const callback of callbacks) callback.onEpochBegin?.(epoch);
-      let lossSum = 0;
-      let epochSteps = 0;
+      let lossSum = epoch === resumedEpoch ? resume!.epochLossSum : 0;
+      let epochSteps = epoch === resumedEpoch ? resume!.epochSteps : 0;
+      const progress = (): FitProgress => ({
+        step,
+        epoch,
+        position: batches.position,
+        dataRandom: dataRandom.getState(),
+        epochLossSum: lossSum,
+        epochSteps,
+        history: [...history],
+      });
       while (batches.hasNext() && step < plan.totalSteps) {
         const started = performance.now();
         const lr = schedule(step);
@@ -120,6 +146,7 @@ export function fit(options: FitOptions): FitResult {
         epochSteps++;
         const metrics: StepMetrics = { step, epoch, loss: value, lr, stepMs: stepMs[step - 1]! };
         for (const callback of callbacks) callback.onBatchEnd?.(metrics);
+        for (const callback of callbacks) callback.onProgress?.(progress(), plan);
       }
       const evalStarted = performance.now();
       const test = evaluate(model, dataset.test, evaluation);
@@ -133,11 +160,13 @@ export function fit(options: FitOptions): FitResult {
       };
       history.push(metrics);
       for (const callback of callbacks) callback.onEpochEnd?.(metrics);
+      for (const callback of callbacks) callback.onProgress?.(progress(), plan);
     }
   } finally {
     batches.dispose();
     for (const callback of callbacks) callback.onTrainEnd?.();
   }
+  const ran = stepMs.subarray(firstStep, step);
   const last = history[history.length - 1]!;
   return {
     steps: step,
@@ -145,8 +174,32 @@ export function fit(options: FitOptions): FitResult {
     testAccuracy: last.testAccuracy,
     testLoss: last.testLoss,
     history,
-    trainSeconds: stepMs.reduce((a, b) => a + b, 0) / 1000,
+    trainSeconds: ran.reduce((a, b) => a + b, 0) / 1000,
     evalSeconds,
-    stepMsMedian: median(stepMs),
+    stepMsMedian: median(ran),
   };
+}
+
+/** Throws unless a resume point belongs to this plan: a step within it, the data position of its epoch. */
+function checkResume(resume: FitProgress, plan: TrainPlan): void {
+  const { step, epoch, position, history } = resume;
+  const batchesPerEpoch = plan.stepsPerEpoch;
+  const valid =
+    Number.isInteger(step) &&
+    step >= 0 &&
+    step <= plan.totalSteps &&
+    Number.isInteger(epoch) &&
+    epoch >= 1 &&
+    epoch <= plan.epochs &&
+    position?.epoch === epoch - 1 &&
+    Number.isInteger(position.index) &&
+    position.index <= batchesPerEpoch &&
+    Array.isArray(history) &&
+    history.length <= epoch &&
+    history.length >= epoch - 1;
+  if (!valid) {
+    throw new Error(
+      `fit: cannot resume at step ${step}, epoch ${epoch}, batch ${JSON.stringify(position)} with ${history?.length} epochs evaluated: it does not fit a run of ${plan.totalSteps} steps in ${plan.epochs} epochs of ${batchesPerEpoch} batches`,
+    );
+  }
 }

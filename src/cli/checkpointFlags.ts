@@ -1,0 +1,116 @@
+/**
+ * `topkast train`'s checkpoint flags: --checkpoint-dir, --save-every, --keep and --resume, and how they turn
+ * into the run's config, where it saves and where it resumes from.
+ */
+import type { Command } from 'commander';
+import type { Checkpoint } from '../checkpoint/checkpoint.js';
+import { listCheckpoints, loadLatestCheckpoint, removeTemporaryFiles } from '../checkpoint/checkpointDir.js';
+import type { Checkpointing } from '../checkpoint/runState.js';
+import { savedTrainConfig } from '../checkpoint/savedConfig.js';
+import { parsePositiveInteger } from './parsers.js';
+import { resolveTrainConfig, type TrainConfig, type TrainFlags } from './trainConfig.js';
+
+export const DEFAULT_SAVE_EVERY = 100;
+export const DEFAULT_KEEP = 3;
+
+export interface CheckpointFlags {
+  readonly checkpointDir?: string;
+  readonly saveEvery?: number;
+  readonly keep?: number;
+  readonly resume?: string;
+}
+
+/** Options that are not part of the run config: they may differ between a run and its resumption. */
+const notConfig = new Set(['checkpointDir', 'saveEvery', 'keep', 'resume', 'json', 'metrics', 'progress']);
+
+/** Config keys whose flag has another name. */
+const configKeyOf: Readonly<Record<string, string>> = { bwdSparsity: 'backwardSparsity' };
+
+export function addCheckpointOptions(command: Command): Command {
+  return command
+    .option('--checkpoint-dir <dir>', 'save checkpoints into this directory (it must hold none yet)')
+    .option(
+      '--save-every <n>',
+      `save a checkpoint every n steps and at the end (default: ${DEFAULT_SAVE_EVERY})`,
+      parsePositiveInteger,
+    )
+    .option('--keep <k>', `keep the newest k checkpoints (default: ${DEFAULT_KEEP})`, parsePositiveInteger)
+    .option(
+      '--resume <dir>',
+      "continue the run whose checkpoints are in dir from its newest one, with that run's config",
+    );
+}
+
+/** What a train invocation runs: the config, where it saves, and the checkpoint it continues from. */
+export interface TrainPlanFromFlags {
+  readonly config: TrainConfig;
+  readonly checkpoint?: Checkpointing & { readonly dir: string };
+  readonly resume?: { readonly checkpoint: Checkpoint; readonly file: string };
+}
+
+/**
+ * Resolves the flags, before any work starts. A new run with --checkpoint-dir needs a directory without
+ * checkpoints (nothing earlier is overwritten). With --resume the config is the checkpoint's; a config flag
+ * given on the command line that differs from it is refused, and the run keeps saving into the resumed
+ * directory (or --checkpoint-dir) with the saved --save-every and --keep unless given again.
+ */
+export function planFromFlags(flags: TrainFlags & CheckpointFlags, command: Command): TrainPlanFromFlags {
+  if (flags.resume === undefined) {
+    const config = resolveTrainConfig(flags);
+    if (flags.checkpointDir === undefined) {
+      if (flags.saveEvery !== undefined || flags.keep !== undefined) {
+        throw new Error(
+          '--save-every and --keep need --checkpoint-dir: add --checkpoint-dir DIR, or drop them',
+        );
+      }
+      return { config };
+    }
+    if (listCheckpoints(flags.checkpointDir).length > 0) {
+      throw new Error(
+        `--checkpoint-dir ${flags.checkpointDir} already holds checkpoints: continue that run with --resume ${flags.checkpointDir}, or choose an empty directory`,
+      );
+    }
+    const checkpoint = {
+      dir: flags.checkpointDir,
+      saveEvery: flags.saveEvery ?? DEFAULT_SAVE_EVERY,
+      keep: flags.keep ?? DEFAULT_KEEP,
+    };
+    return { config, checkpoint };
+  }
+  const { file, checkpoint } = loadLatestCheckpoint(flags.resume);
+  const config = savedTrainConfig(checkpoint.state.config, file);
+  refuseContradictions(flags, command, config, file);
+  const saved = checkpoint.state.checkpointing;
+  const dir = flags.checkpointDir ?? flags.resume;
+  if (dir !== flags.resume && listCheckpoints(dir).length > 0) {
+    throw new Error(
+      `--checkpoint-dir ${dir} already holds checkpoints of another run: choose an empty directory, or drop --checkpoint-dir to keep saving into ${flags.resume}`,
+    );
+  }
+  removeTemporaryFiles(dir);
+  return {
+    config,
+    checkpoint: { dir, saveEvery: flags.saveEvery ?? saved.saveEvery, keep: flags.keep ?? saved.keep },
+    resume: { checkpoint, file },
+  };
+}
+
+/** Throws for the first config flag given on the command line whose value differs from the saved config. */
+function refuseContradictions(
+  flags: TrainFlags & CheckpointFlags,
+  command: Command,
+  config: TrainConfig,
+  file: string,
+): void {
+  for (const option of command.options) {
+    const name = option.attributeName();
+    if (notConfig.has(name) || command.getOptionValueSource(name) !== 'cli') continue;
+    const given = (flags as unknown as Record<string, unknown>)[name];
+    const saved = (config as unknown as Record<string, unknown>)[configKeyOf[name] ?? name];
+    if (JSON.stringify(given) !== JSON.stringify(saved)) {
+      throw new Error(
+        `${option.long} ${JSON.stringify(given)} contradicts the run being resumed (${file} has ${JSON.stringify(saved ?? null)}): a resumed run keeps its config; drop ${option.long}`,
+      );
+    }
+  }
+}
