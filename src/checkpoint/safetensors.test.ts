@@ -39,7 +39,7 @@ describe('safetensors', () => {
     expect(read.map((t) => [t.name, t.dtype, t.shape])).toEqual(
       tensors.map((t) => [t.name, t.dtype, t.shape]),
     );
-    read.forEach((t, i) => expect(Array.from(t.data)).toEqual(Array.from(tensors[i]!.data)));
+    for (const [i, t] of read.entries()) expect(Array.from(t.data)).toEqual(Array.from(tensors[i]!.data));
     expect(Object.is(read[0]!.data[5], -0)).toBe(true);
   });
 
