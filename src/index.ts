@@ -29,10 +29,14 @@ export {
 export { TopKast, type TopKastOptions } from './methods/topkast.js';
 // Layers and models.
 export { GELU, ReLU } from './nn/activations.js';
+export { type CnnOptions, cnn } from './nn/cnn.js';
+export { Conv2d, type Conv2dOptions } from './nn/conv2d.js';
+export { Flatten, Unflatten } from './nn/flatten.js';
 export { Linear, type LinearOptions } from './nn/linear.js';
 export { type MlpOptions, mlp } from './nn/mlp.js';
 export type { Module } from './nn/module.js';
 export { Parameter } from './nn/parameter.js';
+export { AvgPool2d, MaxPool2d } from './nn/pooling.js';
 export { Sequential } from './nn/sequential.js';
 export type { Sparsifiable } from './nn/sparsifiable.js';
 export type { Trainable } from './nn/trainable.js';

@@ -1,8 +1,12 @@
 export { GELU, ReLU } from './activations.js';
+export { type CnnOptions, cnn } from './cnn.js';
+export { Conv2d, type Conv2dOptions } from './conv2d.js';
+export { Flatten, Unflatten } from './flatten.js';
 export { initWeights, type WeightInit } from './init.js';
 export { Linear, type LinearOptions } from './linear.js';
 export { type MlpOptions, mlp } from './mlp.js';
 export type { Module } from './module.js';
 export { Parameter } from './parameter.js';
+export { AvgPool2d, MaxPool2d } from './pooling.js';
 export { Sequential } from './sequential.js';
 export type { Trainable } from './trainable.js';
