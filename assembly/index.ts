@@ -4,6 +4,7 @@ import { scratchEnd } from './scratch';
 
 export { add, addRowBias, axpy, mul, relu, reluBackward, scale } from './elementwise';
 export { gelu, geluBackward } from './gelu';
+export { layerNorm, layerNormBackward } from './layerNorm';
 export { matmul, matmulRows } from './matmul';
 export { adamwUpdate, sgdUpdate } from './optimizers';
 export { maxPool2d, maxPool2dBackward } from './pooling';

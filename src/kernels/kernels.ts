@@ -80,6 +80,41 @@ export interface Kernels {
     sw: number,
   ): void;
 
+  /**
+   * Layer normalisation of each column of a feature-major x [rows×cols] over its rows (features):
+   * μ_c = mean_r x, σ²_c = mean_r (x − μ_c)², normalized = (x − μ_c)·inverseStd_c with
+   * inverseStd_c = 1/√(σ²_c + eps), out[r, c] = gain[r]·normalized[r, c] + bias[r]. Writes out, normalized
+   * (rows·cols) and inverseStd (cols), both kept for the backward.
+   */
+  layerNorm(
+    x: Float32Array,
+    gain: Float32Array,
+    bias: Float32Array,
+    out: Float32Array,
+    normalized: Float32Array,
+    inverseStd: Float32Array,
+    rows: number,
+    cols: number,
+    eps: number,
+  ): void;
+  /**
+   * Gradients of layerNorm, with ĝ = dy·gain[r]: dx (+)= (ĝ − mean_r ĝ − normalized·mean_r(ĝ·normalized))·inverseStd,
+   * dgain[r] (+)= Σ_c dy·normalized, dbias[r] (+)= Σ_c dy. `scratch` holds 2·cols floats (the two column means).
+   */
+  layerNormBackward(
+    dy: Float32Array,
+    gain: Float32Array,
+    normalized: Float32Array,
+    inverseStd: Float32Array,
+    dx: Float32Array,
+    dgain: Float32Array,
+    dbias: Float32Array,
+    scratch: Float32Array,
+    rows: number,
+    cols: number,
+    accumulate: boolean,
+  ): void;
+
   /** out = a + b. */
   add(a: Float32Array, b: Float32Array, out: Float32Array, n: number): void;
   /** out = a ⊙ b. */

@@ -274,6 +274,51 @@ for (const variant of ['simd', 'relaxed'] as WasmVariant[]) {
       }
     });
 
+    it('layerNorm and its backward match the reference on every shape, overwriting and accumulating', ({
+      skip,
+    }) => {
+      if (!supported) skip();
+      for (const rows of [1, 3, 17]) {
+        for (const cols of lengths) {
+          const [x, gain, bias, dy] = [
+            filled(rows * cols, 3),
+            filled(rows),
+            filled(rows),
+            filled(rows * cols),
+          ];
+          const outputs = () => [heap.allocF32(rows * cols), heap.allocF32(rows * cols), heap.allocF32(cols)];
+          const [out, normalized, inverseStd] = outputs();
+          const [wantOut, wantNormalized, wantInverseStd] = outputs();
+          kernels.layerNorm(x, gain, bias, out, normalized, inverseStd, rows, cols, 1e-5);
+          ref.layerNorm(x, gain, bias, wantOut, wantNormalized, wantInverseStd, rows, cols, 1e-5);
+          expectClose(out, wantOut, 1e-4, heap.allocF32(rows * cols).fill(1));
+          expectClose(inverseStd, wantInverseStd, 1e-5);
+          for (const accumulate of [false, true]) {
+            const [dx, dgain, dbias] = [filled(rows * cols), filled(rows), filled(rows)];
+            const [wantDx, wantDgain, wantDbias] = [copy(dx), copy(dgain), copy(dbias)];
+            const scratch = heap.allocF32(2 * cols);
+            const args = [rows, cols, accumulate] as const;
+            kernels.layerNormBackward(dy, gain, normalized, inverseStd, dx, dgain, dbias, scratch, ...args);
+            ref.layerNormBackward(
+              dy,
+              gain,
+              normalized,
+              inverseStd,
+              wantDx,
+              wantDgain,
+              wantDbias,
+              scratch,
+              ...args,
+            );
+            const magnitude = heap.allocF32(rows).fill(cols);
+            expectClose(dgain, wantDgain, 1e-5, magnitude);
+            expectClose(dbias, wantDbias, 1e-5, magnitude);
+            expectClose(dx, wantDx, 1e-4, heap.allocF32(rows * cols).fill(1));
+          }
+        }
+      }
+    });
+
     it('sum accumulates in float64', ({ skip }) => {
       if (!supported) skip();
       for (const n of lengths) {

@@ -30,6 +30,30 @@ export interface DenseKernelExports {
   reluBackward(x: Ptr, dy: Ptr, dx: Ptr, n: number, accumulate: Flag): void;
   gelu(x: Ptr, out: Ptr, n: number): void;
   geluBackward(x: Ptr, dy: Ptr, dx: Ptr, n: number, accumulate: Flag): void;
+  layerNorm(
+    x: Ptr,
+    gain: Ptr,
+    bias: Ptr,
+    out: Ptr,
+    normalized: Ptr,
+    inverseStd: Ptr,
+    rows: number,
+    cols: number,
+    eps: number,
+  ): void;
+  layerNormBackward(
+    dy: Ptr,
+    gain: Ptr,
+    normalized: Ptr,
+    inverseStd: Ptr,
+    dx: Ptr,
+    dgain: Ptr,
+    dbias: Ptr,
+    scratch: Ptr,
+    rows: number,
+    cols: number,
+    accumulate: Flag,
+  ): void;
   maxPool2d(x: Ptr, y: Ptr, ...sizes: PoolSizes): void;
   maxPool2dBackward(x: Ptr, dy: Ptr, dx: Ptr, ...sizes: PoolSizes): void;
   add(a: Ptr, b: Ptr, out: Ptr, n: number): void;
@@ -152,6 +176,36 @@ export function bindWasmKernels(memory: WebAssembly.Memory, wasm: DenseKernelExp
     },
     geluBackward(x, dy, dx, n, accumulate) {
       wasm.geluBackward(ptr(x, n, 'x'), ptr(dy, n, 'dy'), ptr(dx, n, 'dx'), n, accumulate);
+    },
+    layerNorm(x, gain, bias, out, normalized, inverseStd, rows, cols, eps) {
+      const n = rows * cols;
+      wasm.layerNorm(
+        ptr(x, n, 'x'),
+        ptr(gain, rows, 'gain'),
+        ptr(bias, rows, 'bias'),
+        ptr(out, n, 'out'),
+        ptr(normalized, n, 'normalized'),
+        ptr(inverseStd, cols, 'inverseStd'),
+        rows,
+        cols,
+        eps,
+      );
+    },
+    layerNormBackward(dy, gain, normalized, inverseStd, dx, dgain, dbias, scratch, rows, cols, accumulate) {
+      const n = rows * cols;
+      wasm.layerNormBackward(
+        ptr(dy, n, 'dy'),
+        ptr(gain, rows, 'gain'),
+        ptr(normalized, n, 'normalized'),
+        ptr(inverseStd, cols, 'inverseStd'),
+        ptr(dx, n, 'dx'),
+        ptr(dgain, rows, 'dgain'),
+        ptr(dbias, rows, 'dbias'),
+        ptr(scratch, 2 * cols, 'scratch'),
+        rows,
+        cols,
+        accumulate,
+      );
     },
     maxPool2d(x, y, ...sizes) {
       const [inputs, outputs] = poolCounts(sizes);

@@ -12,6 +12,7 @@ import {
   scale,
   sum,
 } from './elementwise.js';
+import { layerNorm, layerNormBackward } from './layerNorm.js';
 import { matmul } from './matmul.js';
 import { adamwUpdate, sgdUpdate } from './optimizers.js';
 import { maxPool2d, maxPool2dBackward } from './pooling.js';
@@ -27,6 +28,8 @@ export const referenceKernels: Kernels = {
   reluBackward,
   gelu,
   geluBackward,
+  layerNorm,
+  layerNormBackward,
   maxPool2d,
   maxPool2dBackward,
   add,
