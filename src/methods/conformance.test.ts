@@ -11,7 +11,6 @@ import { type DistributionName, distributeCounts } from './distribution.js';
 import type { SparsityMethod } from './method.js';
 import { createMethod, methodFromConfig, methodNames } from './registry.js';
 import {
-  forwardIndices,
   holds,
   type OptimizerChoice,
   restoreRun,
@@ -52,8 +51,8 @@ function checkCounts(run: TinyRun, distribution: DistributionName, step: number)
 }
 
 function checkSubset(weight: SparseWeight): void {
-  const forward = forwardIndices(weight);
-  const backward = weight.backwardIndices;
+  const forward = weight.forwardIndices();
+  const backward = weight.backwardIndices();
   for (let i = 1; i < backward.length; i++) expect(backward[i]).toBeGreaterThan(backward[i - 1]);
   for (const flat of forward) expect(holds(backward, flat)).toBe(true);
 }
@@ -66,12 +65,20 @@ interface WeightMoment {
   state: Map<string, Float32Array>;
 }
 
+/** A per-entry array (values, state: in the weight's entry order) reordered to ascending flat index. */
+function byFlat(weight: SparseWeight, array: Float32Array): Float32Array {
+  const entries = weight.entryIndices;
+  const order = Array.from(entries.keys()).sort((a, b) => entries[a] - entries[b]);
+  return Float32Array.from(order, (p) => array[p]);
+}
+
+/** θ, B (ascending) and B's values and state in that ascending order. */
 function moment(weight: SparseWeight): WeightMoment {
   return {
     theta: Float32Array.from(weight.syncTheta()),
-    backward: Int32Array.from(weight.backwardIndices),
-    values: Float32Array.from(weight.values),
-    state: new Map([...weight.state].map(([key, array]) => [key, Float32Array.from(array)])),
+    backward: weight.backwardIndices().slice(),
+    values: byFlat(weight, weight.values),
+    state: new Map([...weight.state].map(([key, array]) => [key, byFlat(weight, array)])),
   };
 }
 
@@ -82,7 +89,7 @@ function moment(weight: SparseWeight): WeightMoment {
  */
 function checkStep(m: SparsityMethod, weight: SparseWeight, before: WeightMoment, updated: WeightMoment) {
   const theta = weight.syncTheta();
-  const next = weight.backwardIndices;
+  const next = weight.backwardIndices();
   let entered = 0;
   for (let flat = 0; flat < weight.size; flat++) {
     if (holds(before.backward, flat)) continue;
@@ -93,12 +100,13 @@ function checkStep(m: SparsityMethod, weight: SparseWeight, before: WeightMoment
     }
     if (entering) entered++;
   }
+  const now = moment(weight);
   let old = 0;
   next.forEach((flat, q) => {
     while (old < updated.backward.length && updated.backward[old] < flat) old++;
     const stayed = updated.backward[old] === flat;
-    if (stayed) expect(weight.values[q]).toBe(updated.values[old]);
-    for (const [key, array] of weight.state) {
+    if (stayed) expect(now.values[q]).toBe(updated.values[old]);
+    for (const [key, array] of now.state) {
       expect(array[q]).toBe(stayed ? (updated.state.get(key)?.[old] ?? 0) : 0);
     }
   });

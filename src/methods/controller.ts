@@ -129,10 +129,10 @@ export class SparsityController {
     const forwardChurn: number[] = [];
     weights.forEach((weight, l) => {
       const context = this.context(weight, budgets[l], step);
-      const before = forwardFlat(weight);
+      const before = weight.forwardIndices().slice();
       const sets = this.method.selectSets(weight, context);
       weight.setSets(sets.forward, sets.backward, this.method.enteringValue);
-      forwardChurn.push(1 - overlap(before, forwardFlat(weight)) / Math.max(1, before.length));
+      forwardChurn.push(1 - overlap(before, weight.forwardIndices()) / Math.max(1, before.length));
     });
     this.churn.push({ step, forwardChurn });
   }
@@ -374,14 +374,6 @@ function denseLayerNames(layers: readonly Sparsifiable[], requested: readonly st
     }
   }
   return names;
-}
-
-/** Flat indices of a weight's forward set. */
-function forwardFlat(weight: SparseWeight): Int32Array {
-  const { backwardIndices, forwardPositions } = weight;
-  const flat = new Int32Array(forwardPositions.length);
-  for (let i = 0; i < flat.length; i++) flat[i] = backwardIndices[forwardPositions[i]];
-  return flat;
 }
 
 /** |a ∩ b| of two ascending index lists. */

@@ -107,7 +107,7 @@ export class GradualMagnitudePruning implements SparsityMethod {
   /** The budgeted count of largest |θ| among the active entries (A = B); inactive entries never return. */
   selectSets(weight: SparseWeight, context: SelectionContext): Sets {
     const theta = weight.syncTheta();
-    const active = weight.backwardIndices;
+    const active = weight.backwardIndices();
     const count = context.budget.forwardCount;
     if (count > active.length) {
       throw new Error(

@@ -91,12 +91,12 @@ export class SparseEvolutionaryTraining implements SparsityMethod {
    */
   selectSets(weight: SparseWeight, context: SelectionContext): Sets {
     const theta = weight.syncTheta();
-    const { backwardIndices, forwardPositions } = weight;
+    const active = weight.forwardIndices();
     const target = context.budget.forwardCount;
-    const base = Math.min(forwardPositions.length, target);
+    const base = Math.min(active.length, target);
     const survivorCount = base - Math.floor(this.dropFractionAt(context.step, context.totalSteps) * base);
     const magnitudes = new Float32Array(theta.length).fill(-1);
-    for (const p of forwardPositions) magnitudes[backwardIndices[p]] = Math.abs(theta[backwardIndices[p]]);
+    for (const flat of active) magnitudes[flat] = Math.abs(theta[flat]);
     const survivors = selectTopK(magnitudes, survivorCount);
     const scores = this.growScores(weight, context);
     for (const flat of survivors) scores[flat] = Number.NEGATIVE_INFINITY;

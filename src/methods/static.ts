@@ -40,8 +40,8 @@ export class StaticSparse implements SparsityMethod {
 
   selectSets(weight: SparseWeight): Sets {
     return {
-      forward: Int32Array.from(weight.backwardIndices),
-      backward: Int32Array.from(weight.backwardIndices),
+      forward: weight.forwardIndices().slice(),
+      backward: weight.backwardIndices().slice(),
     };
   }
 }

@@ -159,8 +159,8 @@ export function snapshotRun(run: TinyRun): RunSnapshot {
     if (!(t instanceof SparseWeight)) return { values: Float32Array.from(t.values), state };
     return {
       values: Float32Array.from(t.syncTheta()),
-      forward: forwardIndices(t),
-      backward: Int32Array.from(t.backwardIndices),
+      forward: t.forwardIndices().slice(),
+      backward: t.backwardIndices().slice(),
       state,
     };
   });
@@ -174,11 +174,7 @@ export function restoreRun(run: TinyRun, snapshot: RunSnapshot): void {
     if (t instanceof SparseWeight) {
       if (!saved.forward || !saved.backward) throw new Error(`snapshot of ${t.name} holds no sets`);
       t.setSets(saved.forward, saved.backward);
-      t.theta.set(saved.values);
-      t.backwardIndices.forEach((flat, p) => {
-        t.values[p] = t.theta[flat];
-      });
-      t.gatherForward();
+      t.loadTheta(saved.values);
     } else {
       t.values.set(saved.values);
     }
@@ -192,11 +188,6 @@ export function restoreRun(run: TinyRun, snapshot: RunSnapshot): void {
     }
   });
   run.optimizer.setState(snapshot.optimizer);
-}
-
-/** Flat indices of a weight's forward set A, ascending. */
-export function forwardIndices(weight: SparseWeight): Int32Array {
-  return Int32Array.from(weight.forwardPositions, (p) => weight.backwardIndices[p]);
 }
 
 /** Whether an ascending index list holds `flat`. */

@@ -26,7 +26,7 @@ describe('Top-KAST (spec check vector)', () => {
     const weight = new SparseWeight({ name: 'w', rows: 2, cols: 5, theta, ...sets });
     method.addGradientTerm(weight, 0.2);
     const dense = new Float64Array(10);
-    weight.backwardIndices.forEach((flat, p) => {
+    weight.entryIndices.forEach((flat, p) => {
       dense[flat] = weight.grads[p];
     });
     const expected = [9e-5, 0, 2.5e-4, 0, 7e-5, 0, 0, 3e-4, 0, 2.25e-4];

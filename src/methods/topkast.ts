@@ -94,14 +94,12 @@ export class TopKast implements SparsityMethod {
   /** grads += λ·θ on A and (λ/D)·θ on B \ A, with D the layer's forward density. */
   addGradientTerm(weight: SparseWeight, forwardDensity: number): void {
     if (this.penalty === 0) return;
-    const { values, grads, forwardPositions } = weight;
-    const outside = this.penalty / forwardDensity;
-    engine().kernels.axpy(outside, values, grads, values.length);
-    const inside = this.penalty - outside;
-    for (let i = 0; i < forwardPositions.length; i++) {
-      const p = forwardPositions[i];
-      grads[p] += inside * values[p];
-    }
+    const { values, grads, forwardCount } = weight;
+    const { axpy } = engine().kernels;
+    // Entries 0..|A|−1 are A, the rest B \ A (SparseWeight's entry order).
+    axpy(this.penalty, values, grads, forwardCount);
+    const rest = values.length - forwardCount;
+    axpy(this.penalty / forwardDensity, values.subarray(forwardCount), grads.subarray(forwardCount), rest);
   }
 }
 

@@ -205,7 +205,7 @@ describe('Top-KAST spec checks', () => {
       for (let start = 0; start < steps; start += interval) {
         // θ and B right after a refresh (or at initialisation), then `interval` steps up to the next refresh.
         const thetas = weights.map((w) => Float32Array.from(w.syncTheta()));
-        const sets = weights.map((w) => Int32Array.from(w.backwardIndices));
+        const sets = weights.map((w) => w.backwardIndices().slice());
         for (let step = start; step < start + interval; step++) {
           runStep(run, step, () => {
             weights.forEach((w, l) => {

@@ -140,7 +140,7 @@ describe.each(testBackends())('Conv2d on $name', ({ engine }) => {
     expectClose(s.dx, d.dx);
     expectClose(
       s.dw,
-      Array.from(weight.backwardIndices, (flat) => d.dw[flat]),
+      Array.from(weight.entryIndices, (flat) => d.dw[flat]),
     );
     expect(() => sparse.makeSparse(forward, backward)).toThrow(/already sparse/);
   });

@@ -1,9 +1,10 @@
 /**
  * Y[out, B] = W_A · X[in, B] for a SparseWeight W: the always-sparse linear map (Top-KAST §2, steps 1–2).
  *
- * Forward and input gradient use the forward set A only: Y = W_A·X (SpMM) and dX = W_Aᵀ·dY. The weight
- * gradient is computed only at the backward set B, at the sparse point α = W_A: dW_B = (dY·Xᵀ) sampled at B
- * (SDDMM), so entries of B \ A receive gradient although their forward value is zero. Entries outside B get
+ * Forward and input gradient use the forward set A only: Y = W_A·X (SpMM) and dX = W_Aᵀ·dY, reading A's
+ * values in place (they are the first entries of B's values). The weight gradient is computed only at the
+ * backward set B, at the sparse point α = W_A: dW_B = (dY·Xᵀ) sampled at B (SDDMM, on A and on B \ A), so
+ * entries of B \ A receive gradient although their forward value is zero. Entries outside B get
  * none, and cost nothing.
  *
  * When the weight asks for its dense gradient (weight.denseGradient, RigL's grow steps), the full dY·Xᵀ is
@@ -39,12 +40,12 @@ export function sparseMatmul(weight: SparseWeight, x: Tensor, options: SparseMat
   const y = createOutput('sparseMatmul', [rows, batch], [x], { trainableInput: true, overwritten: true });
   const maskedWeights = forwardDense ? heap.allocF32(weight.size) : null;
   const A = weight.forwardSet;
-  weight.gatherForward();
+  const forwardValues = weight.forwardValues;
   if (maskedWeights) {
     weight.scatterForward(maskedWeights);
     kernels.matmul(maskedWeights, x.data, y.data, rows, cols, batch, false, false, false);
   } else {
-    sparse.spmm(A.rowOffsets, A.columnIndices, weight.forwardValues, x.data, y.data, rows, batch, false);
+    sparse.spmm(A.rowOffsets, A.columnIndices, forwardValues, x.data, y.data, rows, batch, false);
   }
   recordBackward(
     y,
@@ -56,7 +57,7 @@ export function sparseMatmul(weight: SparseWeight, x: Tensor, options: SparseMat
           sparse.spmmTransposed(
             A.rowOffsets,
             A.columnIndices,
-            weight.forwardValues,
+            forwardValues,
             dy,
             dx,
             rows,
@@ -65,17 +66,38 @@ export function sparseMatmul(weight: SparseWeight, x: Tensor, options: SparseMat
             true,
           );
       }
-      const B = weight.backwardSet;
       if (weight.denseGradient) {
         kernels.matmul(dy, x.data, weight.denseGradient, rows, batch, cols, false, true, true);
-        sparse.sddmm(B.rowOffsets, B.columnIndices, dy, x.data, weight.grads, rows, batch, true);
-      } else if (backwardDense) {
+      }
+      if (backwardDense) {
         const denseGrad = heap.allocF32(weight.size);
         kernels.matmul(dy, x.data, denseGrad, rows, batch, cols, false, true, false);
         weight.accumulateDenseGrad(denseGrad);
         heap.free(denseGrad);
       } else {
-        sparse.sddmm(B.rowOffsets, B.columnIndices, dy, x.data, weight.grads, rows, batch, true);
+        // B = A followed by B \ A in entry order: one sampled product into each part of the gradient.
+        const { grads, forwardCount } = weight;
+        const R = weight.backwardOnlySet;
+        sparse.sddmm(
+          A.rowOffsets,
+          A.columnIndices,
+          dy,
+          x.data,
+          grads.subarray(0, forwardCount),
+          rows,
+          batch,
+          true,
+        );
+        sparse.sddmm(
+          R.rowOffsets,
+          R.columnIndices,
+          dy,
+          x.data,
+          grads.subarray(forwardCount),
+          rows,
+          batch,
+          true,
+        );
       }
     },
     maskedWeights ? [maskedWeights] : [],

@@ -17,19 +17,23 @@ function weight(): SparseWeight {
 }
 
 describe('SparseWeight', () => {
-  it('holds values for B only and gathers A from them', () => {
+  it('holds values for B only, A first, so A is read in place', () => {
     const w = weight();
-    expect(Array.from(w.values)).toEqual(Array.from([0.9, 0.5, 0.7, 0.6, 0.45], Math.fround));
-    expect(Array.from(w.forwardPositions)).toEqual([0, 2]);
+    expect(Array.from(w.entryIndices)).toEqual([0, 4, 2, 7, 9]);
+    expect(Array.from(w.values)).toEqual(Array.from([0.9, 0.7, 0.5, 0.6, 0.45], Math.fround));
+    expect(Array.from(w.forwardIndices())).toEqual([0, 4]);
+    expect(Array.from(w.backwardIndices())).toEqual([0, 2, 4, 7, 9]);
     expect(Array.from(w.forwardValues)).toEqual([Math.fround(0.9), Math.fround(0.7)]);
+    expect(w.forwardValues.buffer).toBe(w.values.buffer);
     expect(Array.from(w.forwardSet.rowOffsets)).toEqual([0, 2, 2]);
     expect(Array.from(w.forwardSet.columnIndices)).toEqual([0, 4]);
-    expect(Array.from(w.backwardSet.rowOffsets)).toEqual([0, 3, 5]);
+    expect(Array.from(w.backwardOnlySet.rowOffsets)).toEqual([0, 1, 3]);
+    expect(Array.from(w.backwardOnlySet.columnIndices)).toEqual([2, 2, 4]);
     expect(Array.from(w.forwardDense())).toEqual(Array.from([0.9, 0, 0, 0, 0.7, 0, 0, 0, 0, 0], Math.fround));
     w.dispose();
   });
 
-  it('exports the current A after an update, not the copy gathered for the last forward pass', () => {
+  it('exports the current A after an update', () => {
     const w = weight();
     w.values[0] = 0.25; // an optimizer step on A's first entry, with no forward pass since
     expect(w.forwardDense()[0]).toBe(0.25);
@@ -39,12 +43,14 @@ describe('SparseWeight', () => {
   it('refresh writes B back into θ, keeps the state of staying entries and zeroes entering ones', () => {
     const w = weight();
     w.state.set('velocity', copyToHeap(Float32Array.from([10, 11, 12, 13, 14])));
-    w.values[1] = 1.5; // entry 2 was trained
+    w.values[2] = 1.5; // flat entry 2 (third in entry order: A = {0, 4} comes first) was trained
     // New B = {2, 3, 4, 8}: entries 2 and 4 stay, 3 and 8 enter. New A = {2}.
     w.setSets(Int32Array.from([2]), Int32Array.from([2, 3, 4, 8]));
-    expect(Array.from(w.backwardIndices)).toEqual([2, 3, 4, 8]);
+    expect(Array.from(w.backwardIndices())).toEqual([2, 3, 4, 8]);
+    expect(Array.from(w.entryIndices)).toEqual([2, 3, 4, 8]);
     expect(Array.from(w.values)).toEqual(Array.from([1.5, -0.3, 0.7, 0.0], Math.fround));
-    expect(Array.from(w.state.get('velocity')!)).toEqual([11, 0, 12, 0]);
+    // Velocity followed its entries: flat 2 had 12 (position 2), flat 4 had 11 (position 1).
+    expect(Array.from(w.state.get('velocity')!)).toEqual([12, 0, 11, 0]);
     expect(Array.from(w.forwardValues)).toEqual([1.5]);
     expect(w.grads.length).toBe(4);
     // Entries outside every B (1, 5, 6) never changed; entries that left B (0, 7, 9) kept their last values.
@@ -96,8 +102,8 @@ describe('SparseWeight', () => {
     w.state.set('m', copyToHeap(new Float32Array(5)));
     w.state.set('v', copyToHeap(new Float32Array(5)));
     const memory = w.memory();
-    // floats: 5·(2 + 2) + 2 = 22; ints: 2·3 + 5 + 2 + 2 = 15.
-    expect(memory.hotBytes).toBe(4 * (22 + 15));
+    // floats: 5·(2 + 2) = 20; ints: two row-offset arrays 2·3, one column index per entry of B, 5.
+    expect(memory.hotBytes).toBe(4 * (20 + 11));
     expect(memory.masterBytes).toBe(40);
     expect(memory.denseEquivalentBytes).toBe(4 * 10 * 4);
     w.dispose();

@@ -5,20 +5,25 @@
  * It holds
  * - θ (`theta`), the master copy of all rows·cols entries, in ordinary memory: read and written only when the
  *   sets change, so it may stay cold;
- * - the backward set B (CSR) and, for B's entries only, the live values, their gradients and the optimizer state,
- *   as flat heap arrays in B's entry order (this is the Trainable the optimizer sees);
- * - the forward set A ⊆ B (CSR), A's position inside B, and A's values gathered into a compact array for the
- *   forward and input-gradient kernels.
+ * - for the entries of the backward set B only, the live values, their gradients and the optimizer state, as
+ *   flat heap arrays (this is the Trainable the optimizer sees);
+ * - two CSR patterns that split B: the forward set A, and B \ A (the entries that get gradients but do not
+ *   take part in the forward pass).
+ *
+ * Entry order: A's entries first (ascending flat index), then B \ A's (ascending). So A's values are a prefix
+ * of B's values: the forward and input-gradient kernels read them in place (no gathered copy), the weight
+ * gradient is two sampled products (on A and on B \ A) into the two parts of the gradient array, and the hot
+ * memory is B's values, gradients and state plus one column index per entry of B.
  *
  * Between refreshes, B's `values` are the truth and θ is stale on B; entries outside B (the set C) live only
  * in θ and never change. `setSets` is the one place where sets change: it writes B's values back into θ,
- * rebuilds both patterns, reads the values of the new B from θ, and carries the optimizer state of entries that
+ * rebuilds the patterns, reads the values of the new B from θ, and carries the optimizer state of entries that
  * stay in B; entries that enter B start from zero state.
  */
 import { engine } from '../kernels/engine.js';
 import type { Heap } from '../kernels/heap.js';
 import type { Trainable } from '../nn/trainable.js';
-import { type CsrPattern, csrFromSortedIndices, freePattern, positionsInside } from './csr.js';
+import { type CsrPattern, csrFromSortedIndices, freePattern } from './csr.js';
 
 export interface SparseWeightOptions {
   name: string;
@@ -30,11 +35,13 @@ export interface SparseWeightOptions {
   forward: Int32Array;
   /** Flat indices of the backward set B ⊇ A, strictly ascending. */
   backward: Int32Array;
+  /** Whether optimizer weight decay applies (default false: see SparseWeight.decay). */
+  decay?: boolean;
 }
 
 /** Bytes of a sparse weight's memory, against the dense layer it replaces (see SparseWeight.memory). */
 export interface SparseWeightMemory {
-  /** B's values, gradients and optimizer state; A's gathered values; both patterns and A's positions. */
+  /** B's values, gradients and optimizer state, and the patterns (row offsets, a column index per entry). */
   hotBytes: number;
   /** θ, the dense master copy. */
   masterBytes: number;
@@ -48,22 +55,24 @@ export class SparseWeight implements Trainable {
   readonly cols: number;
   /** The master copy (stale on B between refreshes: call `syncTheta` for an up-to-date copy). */
   readonly theta: Float32Array;
-  /** Optimizer weight decay never applies: Top-KAST's exploration penalty replaces it (spec step 4). */
-  readonly decay = false;
-
-  private forwardPattern: CsrPattern;
-  private backwardPattern: CsrPattern;
-  private backwardFlat: Int32Array;
-  private forwardPositionsInB: Int32Array;
-  private backwardValues: Float32Array;
-  private backwardGrads: Float32Array;
-  private forwardGathered: Float32Array;
-  private readonly optimizerState = new Map<string, Float32Array>();
+  /**
+   * Whether the optimizer's weight decay applies to B's entries (Trainable). False by default: Top-KAST's
+   * exploration penalty replaces it (spec step 4); methods without a penalty of their own turn it on.
+   */
+  decay: boolean;
   /**
    * When set (a heap array of rows·cols zeros), the next backward pass also accumulates the dense gradient
    * dL/dW at every entry into it: the one place a method may see gradients outside B (RigL's grow step).
    */
   denseGradient: Float32Array | null = null;
+
+  private forwardPattern!: CsrPattern;
+  private backwardOnlyPattern!: CsrPattern;
+  private entries!: Int32Array;
+  private sortedBackward: Int32Array | null = null;
+  private entryValues!: Float32Array;
+  private entryGrads!: Float32Array;
+  private readonly optimizerState = new Map<string, Float32Array>();
   private readonly heap: Heap;
 
   constructor(options: SparseWeightOptions) {
@@ -77,58 +86,55 @@ export class SparseWeight implements Trainable {
     this.rows = rows;
     this.cols = cols;
     this.theta = Float32Array.from(theta);
+    this.decay = options.decay ?? false;
     this.heap = engine().heap;
-    const sets = this.buildSets(options.forward, options.backward);
-    this.forwardPattern = sets.forwardPattern;
-    this.backwardPattern = sets.backwardPattern;
-    this.backwardFlat = sets.backwardFlat;
-    this.forwardPositionsInB = sets.forwardPositionsInB;
-    this.backwardValues = this.heap.allocF32(this.backwardFlat.length);
-    for (let p = 0; p < this.backwardFlat.length; p++)
-      this.backwardValues[p] = this.theta[this.backwardFlat[p]];
-    this.backwardGrads = this.heap.allocF32(this.backwardFlat.length);
-    this.forwardGathered = this.heap.allocF32(this.forwardPositionsInB.length);
-    this.gatherForward();
+    this.install(this.buildSets(options.forward, options.backward));
   }
 
-  /** The forward set A (CSR, heap). */
+  /** The forward set A (CSR, heap); its entries are entries 0 .. forwardCount − 1. */
   get forwardSet(): CsrPattern {
     return this.forwardPattern;
   }
 
-  /** The backward set B ⊇ A (CSR, heap). */
-  get backwardSet(): CsrPattern {
-    return this.backwardPattern;
+  /** B \ A (CSR, heap); its entries are entries forwardCount .. backwardCount − 1. */
+  get backwardOnlySet(): CsrPattern {
+    return this.backwardOnlyPattern;
   }
 
-  /** Flat indices of B, ascending (the entry order of values, grads and state). */
-  get backwardIndices(): Int32Array {
-    return this.backwardFlat;
+  /** The flat index (row·cols + col) of every entry, in entry order (A ascending, then B \ A ascending). */
+  get entryIndices(): Int32Array {
+    return this.entries;
   }
 
-  /** For each entry of A, its position among B's entries. */
-  get forwardPositions(): Int32Array {
-    return this.forwardPositionsInB;
+  /** The flat indices of A, ascending (a view: do not modify). */
+  forwardIndices(): Int32Array {
+    return this.entries.subarray(0, this.forwardCount);
   }
 
-  /** B's live values (Trainable). */
+  /** The flat indices of B, ascending (computed once per set change: do not modify). */
+  backwardIndices(): Int32Array {
+    this.sortedBackward ??= mergeAscending(this.forwardIndices(), this.entries.subarray(this.forwardCount));
+    return this.sortedBackward;
+  }
+
+  /** B's live values in entry order (Trainable). */
   get values(): Float32Array {
-    return this.backwardValues;
+    return this.entryValues;
   }
 
-  /** d loss / d value for B's entries (Trainable). */
+  /** d loss / d value for B's entries, in entry order (Trainable). */
   get grads(): Float32Array {
-    return this.backwardGrads;
+    return this.entryGrads;
   }
 
-  /** Optimizer state arrays, sized like B (Trainable). */
+  /** Optimizer state arrays, sized like B, in entry order (Trainable). */
   get state(): Map<string, Float32Array> {
     return this.optimizerState;
   }
 
-  /** A's values in A's entry order, for the forward and input-gradient kernels. Refresh with gatherForward. */
+  /** A's live values: the first forwardCount entries of `values` (a view). */
   get forwardValues(): Float32Array {
-    return this.forwardGathered;
+    return this.entryValues.subarray(0, this.forwardCount);
   }
 
   get size(): number {
@@ -136,25 +142,17 @@ export class SparseWeight implements Trainable {
   }
 
   get forwardCount(): number {
-    return this.forwardPositionsInB.length;
+    return this.forwardPattern.columnIndices.length;
   }
 
   get backwardCount(): number {
-    return this.backwardFlat.length;
-  }
-
-  /** Copies A's current values out of B's values (the sparse forward pass does it before every use). */
-  gatherForward(): void {
-    const positions = this.forwardPositionsInB;
-    const values = this.backwardValues;
-    const gathered = this.forwardGathered;
-    for (let p = 0; p < positions.length; p++) gathered[p] = values[positions[p]];
+    return this.entries.length;
   }
 
   /** Writes B's live values into θ and returns θ, now the current value of every entry. */
   syncTheta(): Float32Array {
-    const flat = this.backwardFlat;
-    for (let p = 0; p < flat.length; p++) this.theta[flat[p]] = this.backwardValues[p];
+    const { entries, entryValues, theta } = this;
+    for (let p = 0; p < entries.length; p++) theta[entries[p]] = entryValues[p];
     return this.theta;
   }
 
@@ -167,68 +165,59 @@ export class SparseWeight implements Trainable {
   setSets(forward: Int32Array, backward: Int32Array, entering: 'theta' | 'zero' = 'theta'): void {
     this.syncTheta();
     const sets = this.buildSets(forward, backward);
-    const oldFlat = this.backwardFlat;
-    const n = sets.backwardFlat.length;
-    if (entering === 'zero') zeroEntering(oldFlat, sets.backwardFlat, this.theta);
-    const values = this.heap.allocF32(n);
-    for (let p = 0; p < n; p++) values[p] = this.theta[sets.backwardFlat[p]];
-    for (const [key, oldState] of this.optimizerState) {
-      const next = this.heap.allocF32(n);
-      carryOver(oldFlat, oldState, sets.backwardFlat, next);
-      this.heap.free(oldState);
+    const oldSorted = this.backwardIndices();
+    if (entering === 'zero') zeroEntering(oldSorted, backward, this.theta);
+    const oldPosition = entryPositions(this.entries, this.forwardCount);
+    const newPosition = entryPositions(sets.entries, forward.length);
+    const oldState = [...this.optimizerState];
+    this.release();
+    this.install(sets);
+    for (const [key, old] of oldState) {
+      const next = this.heap.allocF32(sets.entries.length);
+      carryOver(oldSorted, oldPosition, old, backward, newPosition, next);
+      this.heap.free(old);
       this.optimizerState.set(key, next);
     }
-    this.heap.free(this.backwardValues);
-    this.heap.free(this.backwardGrads);
-    this.heap.free(this.forwardGathered);
-    this.heap.free(this.forwardPositionsInB);
-    freePattern(this.forwardPattern, this.heap);
-    freePattern(this.backwardPattern, this.heap);
-    this.forwardPattern = sets.forwardPattern;
-    this.backwardPattern = sets.backwardPattern;
-    this.backwardFlat = sets.backwardFlat;
-    this.forwardPositionsInB = sets.forwardPositionsInB;
-    this.backwardValues = values;
-    this.backwardGrads = this.heap.allocF32(n);
-    this.forwardGathered = this.heap.allocF32(sets.forwardPositionsInB.length);
-    this.gatherForward();
+  }
+
+  /** Replaces θ (every entry, e.g. from a checkpoint) and reloads B's values from it; state is untouched. */
+  loadTheta(theta: Float32Array): void {
+    if (theta.length !== this.size) {
+      throw new Error(`SparseWeight ${this.name}: θ has ${theta.length} entries, expected ${this.size}`);
+    }
+    this.theta.set(theta);
+    const { entries, entryValues } = this;
+    for (let p = 0; p < entries.length; p++) entryValues[p] = theta[entries[p]];
   }
 
   /**
    * The dense [rows × cols] weights the forward pass uses: A's current values, zero elsewhere (evaluation,
-   * export). It gathers A first: after an optimizer step the gathered copy is stale until the next forward.
+   * export).
    */
   forwardDense(): Float32Array {
-    this.gatherForward();
     const dense = new Float32Array(this.size);
     this.scatterForward(dense);
     return dense;
   }
 
-  /** Writes A's values into a zeroed dense [rows × cols] array (entries outside A are left as they are). */
+  /** Writes A's values into a dense [rows × cols] array (entries outside A are left as they are). */
   scatterForward(dense: Float32Array): void {
-    const { rowOffsets, columnIndices } = this.forwardPattern;
-    const gathered = this.forwardGathered;
-    for (let r = 0; r < this.rows; r++) {
-      const base = r * this.cols;
-      for (let p = rowOffsets[r]; p < rowOffsets[r + 1]; p++) dense[base + columnIndices[p]] = gathered[p];
-    }
+    const { entries, entryValues } = this;
+    for (let p = 0; p < this.forwardCount; p++) dense[entries[p]] = entryValues[p];
   }
 
-  /** grads[p] += dense[flat index of B's p-th entry]: samples a dense gradient at B. */
+  /** grads[p] += dense[flat index of entry p]: samples a dense gradient at B. */
   accumulateDenseGrad(dense: Float32Array): void {
-    const flat = this.backwardFlat;
-    const grads = this.backwardGrads;
-    for (let p = 0; p < flat.length; p++) grads[p] += dense[flat[p]];
+    const { entries, entryGrads } = this;
+    for (let p = 0; p < entries.length; p++) entryGrads[p] += dense[entries[p]];
   }
 
   /** Byte counts of the hot training state, θ, and the dense equivalent with the same optimizer state. */
   memory(): SparseWeightMemory {
     const kB = this.backwardCount;
-    const kA = this.forwardCount;
     const stateArrays = this.optimizerState.size;
-    const floats = kB * (2 + stateArrays) + kA;
-    const indices = 2 * (this.rows + 1) + kB + kA + kA; // both patterns' offsets and columns, A's positions
+    const floats = kB * (2 + stateArrays);
+    const indices = 2 * (this.rows + 1) + kB; // both patterns' row offsets, one column index per entry of B
     return {
       hotBytes: 4 * (floats + indices),
       masterBytes: 4 * this.size,
@@ -242,12 +231,31 @@ export class SparseWeight implements Trainable {
     this.denseGradient = null;
     for (const array of this.optimizerState.values()) this.heap.free(array);
     this.optimizerState.clear();
-    this.heap.free(this.backwardValues);
-    this.heap.free(this.backwardGrads);
-    this.heap.free(this.forwardGathered);
-    this.heap.free(this.forwardPositionsInB);
+    this.release();
+  }
+
+  /** Takes the new patterns and entry list, and reads the entries' values from θ. */
+  private install(sets: {
+    forwardPattern: CsrPattern;
+    backwardOnlyPattern: CsrPattern;
+    entries: Int32Array;
+  }): void {
+    this.forwardPattern = sets.forwardPattern;
+    this.backwardOnlyPattern = sets.backwardOnlyPattern;
+    this.entries = sets.entries;
+    this.sortedBackward = null;
+    const n = sets.entries.length;
+    this.entryValues = this.heap.allocF32(n, false);
+    for (let p = 0; p < n; p++) this.entryValues[p] = this.theta[sets.entries[p]];
+    this.entryGrads = this.heap.allocF32(n);
+  }
+
+  /** Frees the patterns, values and gradients (not the optimizer state). */
+  private release(): void {
+    this.heap.free(this.entryValues);
+    this.heap.free(this.entryGrads);
     freePattern(this.forwardPattern, this.heap);
-    freePattern(this.backwardPattern, this.heap);
+    freePattern(this.backwardOnlyPattern, this.heap);
   }
 
   private buildSets(forward: Int32Array, backward: Int32Array) {
@@ -256,20 +264,59 @@ export class SparseWeight implements Trainable {
         `SparseWeight ${this.name}: the forward set is empty; every sparse tensor keeps at least one entry`,
       );
     }
-    const forwardPattern = csrFromSortedIndices(forward, this.rows, this.cols, this.heap);
-    const backwardPattern = csrFromSortedIndices(backward, this.rows, this.cols, this.heap);
-    let forwardPositionsInB: Int32Array;
-    try {
-      forwardPositionsInB = positionsInside(forwardPattern, backwardPattern, this.heap);
-    } catch (error) {
-      freePattern(forwardPattern, this.heap);
-      freePattern(backwardPattern, this.heap);
+    const backwardOnly = ascendingDifference(backward, forward);
+    if (backwardOnly === null) {
       throw new Error(
-        `SparseWeight ${this.name}: the forward set must be inside the backward set (A ⊆ B): ${(error as Error).message}`,
+        `SparseWeight ${this.name}: the forward set must be inside the backward set (A ⊆ B): pass strictly ascending flat indices with every forward index also in backward`,
       );
     }
-    return { forwardPattern, backwardPattern, backwardFlat: Int32Array.from(backward), forwardPositionsInB };
+    const forwardPattern = csrFromSortedIndices(forward, this.rows, this.cols, this.heap);
+    const backwardOnlyPattern = csrFromSortedIndices(backwardOnly, this.rows, this.cols, this.heap);
+    const entries = new Int32Array(backward.length);
+    entries.set(forward);
+    entries.set(backwardOnly, forward.length);
+    return { forwardPattern, backwardOnlyPattern, entries };
   }
+}
+
+/** b \ a for ascending lists, or null when a is not a subset of b (or either is not strictly ascending). */
+function ascendingDifference(b: Int32Array, a: Int32Array): Int32Array | null {
+  if (a.length > b.length) return null;
+  const out = new Int32Array(b.length - a.length);
+  let i = 0;
+  let k = 0;
+  for (let j = 0; j < b.length; j++) {
+    if (j > 0 && b[j] <= b[j - 1]) return null;
+    if (i < a.length && a[i] === b[j]) i++;
+    else if (i < a.length && a[i] < b[j]) return null;
+    else if (k < out.length) out[k++] = b[j];
+    else return null;
+  }
+  return i === a.length ? out : null;
+}
+
+/** The union of two disjoint ascending lists, ascending. */
+function mergeAscending(a: Int32Array, b: Int32Array): Int32Array {
+  const out = new Int32Array(a.length + b.length);
+  let i = 0;
+  let j = 0;
+  for (let k = 0; k < out.length; k++)
+    out[k] = j >= b.length || (i < a.length && a[i] < b[j]) ? a[i++] : b[j++];
+  return out;
+}
+
+/**
+ * For the entries sorted by flat index, each one's position in entry order (entries = A ascending, then
+ * B \ A ascending, with A of length `forwardCount`): a merge of the two runs.
+ */
+function entryPositions(entries: Int32Array, forwardCount: number): Int32Array {
+  const positions = new Int32Array(entries.length);
+  let i = 0;
+  let j = forwardCount;
+  for (let k = 0; k < positions.length; k++) {
+    positions[k] = j >= entries.length || (i < forwardCount && entries[i] < entries[j]) ? i++ : j++;
+  }
+  return positions;
 }
 
 /** θ = 0 at the entries of newFlat that are not in oldFlat (both ascending). */
@@ -281,17 +328,23 @@ function zeroEntering(oldFlat: Int32Array, newFlat: Int32Array, theta: Float32Ar
   }
 }
 
-/** next[q] = old state of the entry at newFlat[q] if it was in oldFlat, else 0 (both lists ascending). */
+/**
+ * Carries optimizer state across a set change: for every new entry (walked in ascending flat order), its old
+ * state if it was in the old B, else 0. Sorted lists and entry positions come from backwardIndices and
+ * entryPositions.
+ */
 function carryOver(
-  oldFlat: Int32Array,
+  oldSorted: Int32Array,
+  oldPosition: Int32Array,
   oldState: Float32Array,
-  newFlat: Int32Array,
+  newSorted: Int32Array,
+  newPosition: Int32Array,
   next: Float32Array,
 ): void {
   let i = 0;
-  for (let q = 0; q < newFlat.length; q++) {
-    const flat = newFlat[q];
-    while (i < oldFlat.length && oldFlat[i] < flat) i++;
-    next[q] = i < oldFlat.length && oldFlat[i] === flat ? oldState[i] : 0;
+  for (let q = 0; q < newSorted.length; q++) {
+    const flat = newSorted[q];
+    while (i < oldSorted.length && oldSorted[i] < flat) i++;
+    next[newPosition[q]] = i < oldSorted.length && oldSorted[i] === flat ? oldState[oldPosition[i]] : 0;
   }
 }

@@ -17,7 +17,6 @@ export function sparseEmbedding(weight: SparseWeight, ids: Tensor): Tensor {
   checkTokenIds(`sparseEmbedding ${weight.name}`, ids, vocab);
   const n = ids.size;
   const y = createOutput('sparseEmbedding', [dim, n], [], { trainableInput: true });
-  weight.gatherForward();
   const A = weight.forwardSet;
   const values = weight.forwardValues;
   const tokens = ids.data;
@@ -28,13 +27,18 @@ export function sparseEmbedding(weight: SparseWeight, ids: Tensor): Tensor {
       out[A.columnIndices[p] * n + c] = values[p];
   }
   recordBackward(y, (dy) => {
-    const B = weight.backwardSet;
+    // Entries of A come first in the gradient array, then those of B \ A (SparseWeight's entry order).
+    const R = weight.backwardOnlySet;
     const grads = weight.grads;
+    const offsetR = weight.forwardCount;
     const dense = weight.denseGradient;
     for (let c = 0; c < n; c++) {
       const token = tokens[c];
-      for (let p = B.rowOffsets[token]; p < B.rowOffsets[token + 1]; p++) {
-        grads[p] += dy[B.columnIndices[p] * n + c];
+      for (let p = A.rowOffsets[token]; p < A.rowOffsets[token + 1]; p++) {
+        grads[p] += dy[A.columnIndices[p] * n + c];
+      }
+      for (let p = R.rowOffsets[token]; p < R.rowOffsets[token + 1]; p++) {
+        grads[offsetR + p] += dy[R.columnIndices[p] * n + c];
       }
       if (dense) for (let j = 0; j < dim; j++) dense[token * dim + j] += dy[j * n + c];
     }
