@@ -12,6 +12,7 @@ import { writeFileSync } from 'node:fs';
 import { Command, Option } from 'commander';
 import { engine } from '../src/kernels/engine.js';
 import { enableRelaxedSimd } from '../src/kernels/relaxedSimd.js';
+import { benchCnnStep } from './cnnStep.js';
 import { benchDenseKernels } from './denseKernels.js';
 import { benchSparseKernels } from './sparseKernels.js';
 import { benchTfjsStep } from './tfjsStep.js';
@@ -25,7 +26,7 @@ const STEP_CASES: TrainingStepCase[] = [
   { label: 'topkast 95%/90%', sparsity: { forward: 0.95, backward: 0.9 } },
 ];
 
-const parts = ['kernels', 'sparse', 'steps'] as const;
+const parts = ['kernels', 'sparse', 'steps', 'cnn'] as const;
 
 async function main(): Promise<void> {
   const options = new Command('bench')
@@ -86,6 +87,18 @@ async function main(): Promise<void> {
         'ms/step': tfjs.stepMsMedian.toFixed(2),
       },
     ]);
+  }
+  if (wants('cnn')) {
+    const cases = STEP_CASES.slice(0, 2).map((c) => ({ label: c.label, ...benchCnnStep(c.sparsity) }));
+    report.cnnSteps = { model: 'cnn 32-64-128', batch: BATCH, cases };
+    console.log(`\nTraining step, convnet (cnn(): conv2 and fc1 sparse), batch ${BATCH}, SGD momentum`);
+    console.table(
+      cases.map((r) => ({
+        run: r.label,
+        'ms/step': r.stepMsMedian.toFixed(2),
+        'speedup vs dense': (cases[0].stepMsMedian / r.stepMsMedian).toFixed(2),
+      })),
+    );
   }
   if (options.json) {
     writeFileSync(options.json, `${JSON.stringify(report, null, 2)}\n`);
