@@ -15,43 +15,43 @@ export function layerNorm(
   eps: f32,
 ): void {
   const rowBytes = (<usize>cols) << 2;
-  const colBytes = rowBytes;
   // inverseStd holds the means first, then the variances, then 1/√(σ² + ε).
-  memory.fill(inverseStd, 0, colBytes);
+  memory.fill(inverseStd, 0, rowBytes);
   for (let r = 0; r < rows; r++) {
     const row = x + <usize>r * rowBytes;
     let c: usize = 0;
-    for (; c + 16 <= colBytes; c += 16) {
+    for (; c + 16 <= rowBytes; c += 16) {
       v128.store(inverseStd + c, f32x4.add(v128.load(inverseStd + c), v128.load(row + c)));
     }
-    for (; c < colBytes; c += 4) store<f32>(inverseStd + c, load<f32>(inverseStd + c) + load<f32>(row + c));
+    for (; c < rowBytes; c += 4) store<f32>(inverseStd + c, load<f32>(inverseStd + c) + load<f32>(row + c));
   }
   const inverseRows: f32 = 1 / <f32>rows;
-  for (let c: usize = 0; c < colBytes; c += 4) store<f32>(inverseStd + c, load<f32>(inverseStd + c) * inverseRows);
+  for (let c: usize = 0; c < rowBytes; c += 4)
+    store<f32>(inverseStd + c, load<f32>(inverseStd + c) * inverseRows);
   for (let r = 0; r < rows; r++) {
     const offset = <usize>r * rowBytes;
     let c: usize = 0;
-    for (; c + 16 <= colBytes; c += 16) {
+    for (; c + 16 <= rowBytes; c += 16) {
       v128.store(normalized + offset + c, f32x4.sub(v128.load(x + offset + c), v128.load(inverseStd + c)));
     }
-    for (; c < colBytes; c += 4) {
+    for (; c < rowBytes; c += 4) {
       store<f32>(normalized + offset + c, load<f32>(x + offset + c) - load<f32>(inverseStd + c));
     }
   }
-  memory.fill(inverseStd, 0, colBytes);
+  memory.fill(inverseStd, 0, rowBytes);
   for (let r = 0; r < rows; r++) {
     const row = normalized + <usize>r * rowBytes;
     let c: usize = 0;
-    for (; c + 16 <= colBytes; c += 16) {
+    for (; c + 16 <= rowBytes; c += 16) {
       const v = v128.load(row + c);
       v128.store(inverseStd + c, f32x4.add(v128.load(inverseStd + c), f32x4.mul(v, v)));
     }
-    for (; c < colBytes; c += 4) {
+    for (; c < rowBytes; c += 4) {
       const v = load<f32>(row + c);
       store<f32>(inverseStd + c, load<f32>(inverseStd + c) + v * v);
     }
   }
-  for (let c: usize = 0; c < colBytes; c += 4) {
+  for (let c: usize = 0; c < rowBytes; c += 4) {
     store<f32>(inverseStd + c, 1 / Mathf.sqrt(load<f32>(inverseStd + c) * inverseRows + eps));
   }
   for (let r = 0; r < rows; r++) {
@@ -61,12 +61,12 @@ export function layerNorm(
     const gv = f32x4.splat(g);
     const bv = f32x4.splat(b);
     let c: usize = 0;
-    for (; c + 16 <= colBytes; c += 16) {
+    for (; c + 16 <= rowBytes; c += 16) {
       const v = f32x4.mul(v128.load(normalized + offset + c), v128.load(inverseStd + c));
       v128.store(normalized + offset + c, v);
       v128.store(out + offset + c, f32x4.add(f32x4.mul(gv, v), bv));
     }
-    for (; c < colBytes; c += 4) {
+    for (; c < rowBytes; c += 4) {
       const v = load<f32>(normalized + offset + c) * load<f32>(inverseStd + c);
       store<f32>(normalized + offset + c, v);
       store<f32>(out + offset + c, g * v + b);
@@ -92,10 +92,9 @@ export function layerNormBackward(
   accumulate: bool,
 ): void {
   const rowBytes = (<usize>cols) << 2;
-  const colBytes = rowBytes;
   const meanScaled = scratch;
-  const meanProjected = scratch + colBytes;
-  memory.fill(scratch, 0, 2 * colBytes);
+  const meanProjected = scratch + rowBytes;
+  memory.fill(scratch, 0, 2 * rowBytes);
   for (let r = 0; r < rows; r++) {
     const offset = <usize>r * rowBytes;
     const g = load<f32>(gain + ((<usize>r) << 2));
@@ -103,7 +102,7 @@ export function layerNormBackward(
     let sumGain = f32x4.splat(0);
     let sumBias = f32x4.splat(0);
     let c: usize = 0;
-    for (; c + 16 <= colBytes; c += 16) {
+    for (; c + 16 <= rowBytes; c += 16) {
       const d = v128.load(dy + offset + c);
       const n = v128.load(normalized + offset + c);
       const scaled = f32x4.mul(d, gv);
@@ -120,7 +119,7 @@ export function layerNormBackward(
       f32x4.extract_lane(sumBias, 0) +
       f32x4.extract_lane(sumBias, 1) +
       (f32x4.extract_lane(sumBias, 2) + f32x4.extract_lane(sumBias, 3));
-    for (; c < colBytes; c += 4) {
+    for (; c < rowBytes; c += 4) {
       const d = load<f32>(dy + offset + c);
       const n = load<f32>(normalized + offset + c);
       store<f32>(meanScaled + c, load<f32>(meanScaled + c) + d * g);
@@ -134,13 +133,14 @@ export function layerNormBackward(
     store<f32>(bAt, accumulate ? load<f32>(bAt) + totalBias : totalBias);
   }
   const inverseRows: f32 = 1 / <f32>rows;
-  for (let c: usize = 0; c < 2 * colBytes; c += 4) store<f32>(scratch + c, load<f32>(scratch + c) * inverseRows);
+  for (let c: usize = 0; c < 2 * rowBytes; c += 4)
+    store<f32>(scratch + c, load<f32>(scratch + c) * inverseRows);
   for (let r = 0; r < rows; r++) {
     const offset = <usize>r * rowBytes;
     const g = load<f32>(gain + ((<usize>r) << 2));
     const gv = f32x4.splat(g);
     let c: usize = 0;
-    for (; c + 16 <= colBytes; c += 16) {
+    for (; c + 16 <= rowBytes; c += 16) {
       const centered = f32x4.sub(
         f32x4.sub(f32x4.mul(v128.load(dy + offset + c), gv), v128.load(meanScaled + c)),
         f32x4.mul(v128.load(normalized + offset + c), v128.load(meanProjected + c)),
@@ -149,7 +149,7 @@ export function layerNormBackward(
       if (accumulate) v = f32x4.add(v128.load(dx + offset + c), v);
       v128.store(dx + offset + c, v);
     }
-    for (; c < colBytes; c += 4) {
+    for (; c < rowBytes; c += 4) {
       const centered =
         load<f32>(dy + offset + c) * g -
         load<f32>(meanScaled + c) -
