@@ -1,6 +1,8 @@
 import { Command, CommanderError } from 'commander';
 import { compareCommand } from './compareCommand.js';
 import { demoCommand } from './demoCommand.js';
+import { evalCommand } from './evalCommand.js';
+import { exportCommand } from './exportCommand.js';
 import { type CliIo, processIo } from './io.js';
 import { trainCommand } from './trainCommand.js';
 
@@ -10,7 +12,13 @@ export function createProgram(io: CliIo = processIo): Command {
     'always-sparse neural network training (Top-KAST, Spartan) on WebAssembly SIMD kernels',
   );
   reportErrorsOnOneLine(program, io, 'topkast --help');
-  for (const command of [trainCommand(io), compareCommand(io), demoCommand(io)]) {
+  for (const command of [
+    trainCommand(io),
+    compareCommand(io),
+    demoCommand(io),
+    exportCommand(io),
+    evalCommand(io),
+  ]) {
     reportErrorsOnOneLine(command, io, `topkast ${command.name()} --help`);
     program.addCommand(command);
   }

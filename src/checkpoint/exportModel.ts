@@ -1,0 +1,103 @@
+/**
+ * Inference files from checkpoints (`topkast export`): only what the forward pass uses, in a checksummed
+ * safetensors file (checksummedFile.ts). Each sparse weight `<name>` is stored
+ *   dense:  `<name>` F32 [rows, cols], A's values and zeros elsewhere;
+ *   csr:    `<name>.values` F32 (A's values in CSR order), `<name>.indptr`, `<name>.indices` I32;
+ * dense parameters (biases, dense layers) under their names. No θ, no backward set, no optimizer state.
+ * `__metadata__`: format "topkast-model", format_version "1", storage, the run's config (JSON), and layers
+ * (JSON: [{ name, shape, sparse }], sparse when the weight was sparse in training).
+ */
+import { readFileSync } from 'node:fs';
+import type { Checkpoint } from './checkpoint.js';
+import { decodeChecksummed, encodeChecksummed } from './checksummedFile.js';
+import { csrTensors, flatFromCsr } from './csrTensors.js';
+import type { NamedTensor } from './safetensors.js';
+
+export const MODEL_FORMAT = 'topkast-model';
+export const MODEL_VERSION = 1;
+export const storageNames = ['dense', 'csr'] as const;
+export type Storage = (typeof storageNames)[number];
+
+export interface LayerEntry {
+  readonly name: string;
+  readonly shape: readonly number[];
+  /** Sparse in training: its forward set is what the file keeps. */
+  readonly sparse: boolean;
+}
+
+/** The bytes of the inference file of a checkpoint. */
+export function exportModel(checkpoint: Checkpoint, storage: Storage, source: string): Uint8Array {
+  const byName = new Map(checkpoint.tensors.map((tensor) => [tensor.name, tensor]));
+  const layers: LayerEntry[] = [];
+  const tensors: NamedTensor[] = [];
+  for (const tensor of checkpoint.tensors) {
+    const { name } = tensor;
+    if (name.includes('.state.') || !(name.endsWith('.theta') || !isSparsePart(name, byName))) continue;
+    if (!name.endsWith('.theta')) {
+      layers.push({ name, shape: tensor.shape, sparse: false });
+      tensors.push(tensor);
+      continue;
+    }
+    const weight = name.slice(0, -'.theta'.length);
+    const [rows, cols] = tensor.shape as [number, number];
+    const get = (suffix: string) => byName.get(`${weight}.${suffix}`)!.data;
+    const forward = flatFromCsr(
+      get('forward.indptr') as Int32Array,
+      get('forward.indices') as Int32Array,
+      rows,
+      cols,
+      `${source}: ${weight}.forward`,
+    );
+    const theta = tensor.data as Float32Array;
+    layers.push({ name: weight, shape: tensor.shape, sparse: true });
+    if (storage === 'dense') {
+      const dense = new Float32Array(rows * cols);
+      for (const flat of forward) dense[flat] = theta[flat]!;
+      tensors.push({ name: weight, dtype: 'F32', shape: [rows, cols], data: dense });
+    } else {
+      const values = Float32Array.from(forward, (flat) => theta[flat]!);
+      tensors.push(
+        { name: `${weight}.values`, dtype: 'F32', shape: [values.length], data: values },
+        ...csrTensors(weight, forward, rows, cols),
+      );
+    }
+  }
+  return encodeChecksummed(tensors, {
+    format: MODEL_FORMAT,
+    format_version: String(MODEL_VERSION),
+    storage,
+    config: JSON.stringify(checkpoint.state.config),
+    layers: JSON.stringify(layers),
+  });
+}
+
+/** A sparse weight's tensor other than θ (`w.forward.indptr`, `w.values`, ...), given the file's tensors. */
+function isSparsePart(name: string, byName: ReadonlyMap<string, NamedTensor>): boolean {
+  const parts = ['.forward.indptr', '.forward.indices', '.backward.indptr', '.backward.indices', '.values'];
+  return parts.some((part) => name.endsWith(part) && byName.has(`${name.slice(0, -part.length)}.theta`));
+}
+
+export interface InferenceFile {
+  readonly storage: Storage;
+  readonly config: Readonly<Record<string, unknown>>;
+  readonly layers: readonly LayerEntry[];
+  readonly tensors: ReadonlyMap<string, NamedTensor>;
+}
+
+/** Reads and checks an inference file; throws, naming it, unless it is whole and of this format. */
+export function readInferenceFile(file: string): InferenceFile {
+  const { tensors, metadata } = decodeChecksummed(readFileSync(file), file);
+  if (metadata.format !== MODEL_FORMAT || metadata.format_version !== String(MODEL_VERSION)) {
+    throw new Error(
+      `${file} is not a topkast model file of version ${MODEL_VERSION} (format ${metadata.format}, version ${metadata.format_version}): make one with \`topkast export\``,
+    );
+  }
+  const storage = metadata.storage as Storage;
+  if (!storageNames.includes(storage)) throw new Error(`${file}: unknown storage ${metadata.storage}`);
+  return {
+    storage,
+    config: JSON.parse(metadata.config ?? 'null'),
+    layers: JSON.parse(metadata.layers ?? '[]'),
+    tensors: new Map(tensors.map((tensor) => [tensor.name, tensor])),
+  };
+}
