@@ -5,28 +5,7 @@ import { sampledShift } from './sampledShift.js';
 import { sinkhornSoftTopK } from './sinkhorn.js';
 import { type Entries, type SoftTopKProblem, validateProblem } from './softTopKInput.js';
 
-/**
- * Spartan's soft top-k mask (Tai, Tian, Lim, "Spartan: Differentiable Sparsity via Regularized
- * Transportation", NeurIPS 2022, arXiv:2205.14107, §3.2; spec/spartan.md, "Soft top-k (forward)"):
- *
- *   m_j = σ(β·u_j + μ'),  u_j = v_j / c_j,  with the scalar μ' chosen so that Σ_j c_j m_j = K,
- *
- * the solution of the entropy-regularised transport of the entries' costs into a "kept" bin of capacity K.
- * Alongside comes the hard mask h (hardTopK: the cheapest prefix, by unit value, whose cost reaches K) and its
- * threshold τ = u_{t*}.
- *
- * The returned `mu` is in the spec's shifted convention m_j = σ(β(u_j − τ) + mu), i.e. mu = μ' + βτ, which
- * stays of moderate size when β·u is huge (β up to 1e4, u up to 1e2). κ = K/Σc = 0 gives m = 0 and
- * mu = −∞; κ = 1 gives m = 1 and mu = +∞; neither is solved for.
- *
- * method 'newton' (default): safeguarded Newton on mu (budgetShift.ts) to |Σ c m − K| ≤ 1e-9·K, started from
- * the solution on a sample of the entries (sampledShift.ts). One pass computes q_j = e^{−β(u_j − τ)}; each
- * Newton evaluation is then a multiply-divide pass; two to four suffice.
- * method 'sinkhorn': the reference code's log-domain Sinkhorn loop and 1% stopping rule (sinkhorn.ts); the
- * budget is met only roughly, as `budgetError` shows.
- *
- * Cost: O(n) for unit costs (radix select for h); with costs, an expected-O(n) weighted quickselect for h.
- */
+/** 'newton': exact (to 1e-9 of the budget); 'sinkhorn': the reference code's loop, for parity. */
 export type SoftTopKMethod = 'newton' | 'sinkhorn';
 
 export interface SoftTopKInput extends SoftTopKProblem {
@@ -49,6 +28,28 @@ export interface SoftTopKResult {
 /** q_j of the last call, reused so that repeated calls of one size allocate only their outputs. */
 let shiftedScratch = new Float64Array(0);
 
+/**
+ * Spartan's soft top-k mask (Tai, Tian, Lim, "Spartan: Differentiable Sparsity via Regularized
+ * Transportation", NeurIPS 2022, arXiv:2205.14107, §3.2; spec/spartan.md, "Soft top-k (forward)"):
+ *
+ *   m_j = σ(β·u_j + μ'),  u_j = v_j / c_j,  with the scalar μ' chosen so that Σ_j c_j m_j = K,
+ *
+ * the solution of the entropy-regularised transport of the entries' costs into a "kept" bin of capacity K.
+ * Alongside comes the hard mask h (hardTopK: the cheapest prefix, by unit value, whose cost reaches K) and its
+ * threshold τ = u_{t*}.
+ *
+ * The returned `mu` is in the spec's shifted convention m_j = σ(β(u_j − τ) + mu), i.e. mu = μ' + βτ, which
+ * stays of moderate size when β·u is huge (β up to 1e4, u up to 1e2). κ = K/Σc = 0 gives m = 0 and
+ * mu = −∞; κ = 1 gives m = 1 and mu = +∞; neither is solved for.
+ *
+ * method 'newton' (default): safeguarded Newton on mu (budgetShift.ts) to |Σ c m − K| ≤ 1e-9·K, started from
+ * the solution on a sample of the entries (sampledShift.ts). One pass computes q_j = e^{−β(u_j − τ)}; each
+ * Newton evaluation is then a multiply-divide pass; three or four suffice (measured, β from 1 to 1e4).
+ * method 'sinkhorn': the reference code's log-domain Sinkhorn loop and 1% stopping rule (sinkhorn.ts); the
+ * budget is met only roughly, as `budgetError` shows.
+ *
+ * Cost: O(n) for unit costs (radix select for h); with costs, an expected-O(n) weighted quickselect for h.
+ */
 export function softTopK(input: SoftTopKInput): SoftTopKResult {
   const { values, costs, budget, beta } = input;
   const method = input.method ?? 'newton';
