@@ -56,13 +56,15 @@ export function sinkhornSoftTopK(
   for (let j = 0; j < n; j++) {
     shifted[j] = beta * ((costs === undefined ? values[j] : values[j] / costs[j]) - threshold);
   }
+  const logCosts = costs === undefined ? undefined : Float64Array.from(costs, Math.log);
+  const terms = new Float64Array(n);
   const logBudget = Math.log(budget);
   let mu = 0;
   let state = writeMask(shifted, values, costs, mu, mask);
   let iterations = 0;
   while (iterations < options.maxIterations) {
     iterations++;
-    mu += logBudget - logKeptCost(shifted, costs, mu);
+    mu += logBudget - logKeptCost(shifted, logCosts, mu, terms);
     const previous = state.objective;
     state = writeMask(shifted, values, costs, mu, mask);
     if (Math.abs(state.objective - previous) <= options.tolerance * Math.abs(previous)) break;
@@ -70,18 +72,26 @@ export function sinkhornSoftTopK(
   return { mu, iterations, keptCost: state.keptCost };
 }
 
-/** log Σ_j c_j σ(z_j + μ) by logsumexp: shifted by the largest term, so no term overflows or all underflow. */
-function logKeptCost(shifted: Float64Array, costs: Entries | undefined, mu: number): number {
+/**
+ * log Σ_j c_j σ(z_j + μ) by logsumexp over the terms log c_j + log σ(z_j + μ) (held in `terms`), shifted by the
+ * largest, so that no term overflows and they do not all underflow.
+ */
+function logKeptCost(
+  shifted: Float64Array,
+  logCosts: Float64Array | undefined,
+  mu: number,
+  terms: Float64Array,
+): number {
   const n = shifted.length;
   let largest = Number.NEGATIVE_INFINITY;
-  for (let j = 0; j < n; j++) largest = Math.max(largest, logTerm(shifted, costs, mu, j));
+  for (let j = 0; j < n; j++) {
+    const term = (logCosts === undefined ? 0 : logCosts[j]) + logSigmoid(shifted[j] + mu);
+    terms[j] = term;
+    largest = Math.max(largest, term);
+  }
   let sum = 0;
-  for (let j = 0; j < n; j++) sum += Math.exp(logTerm(shifted, costs, mu, j) - largest);
+  for (let j = 0; j < n; j++) sum += Math.exp(terms[j] - largest);
   return largest + Math.log(sum);
-}
-
-function logTerm(shifted: Float64Array, costs: Entries | undefined, mu: number, j: number): number {
-  return (costs === undefined ? 0 : Math.log(costs[j])) + logSigmoid(shifted[j] + mu);
 }
 
 function writeMask(
