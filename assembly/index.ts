@@ -2,6 +2,7 @@
 // Memory is imported and shared with the host; everything above heapBase() belongs to the host's heap.
 import { scratchEnd } from './scratch';
 
+export { causalSoftmax, causalSoftmaxBackward, gatherSequences, scatterSequences } from './attention';
 export { add, addRowBias, axpy, mul, relu, reluBackward, scale } from './elementwise';
 export { gelu, geluBackward } from './gelu';
 export { layerNorm, layerNormBackward } from './layerNorm';

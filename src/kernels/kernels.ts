@@ -115,6 +115,37 @@ export interface Kernels {
     accumulate: boolean,
   ): void;
 
+  /**
+   * Position-major activations x [d, T·B] (column t·B + b) to sequence-major blocks out [B, d, T]:
+   * out[(b·d + f)·T + t] = x[f, t·B + b], so the [d_h, T] block of each (sequence, head) is contiguous.
+   */
+  gatherSequences(x: Float32Array, out: Float32Array, d: number, length: number, batch: number): void;
+  /** The inverse of gatherSequences: x[f, t·B + b] (+)= gathered[(b·d + f)·T + t]. */
+  scatterSequences(
+    gathered: Float32Array,
+    x: Float32Array,
+    d: number,
+    length: number,
+    batch: number,
+    accumulate: boolean,
+  ): void;
+  /**
+   * In place on `blocks` score matrices [T×T], T = length: row t becomes softmax(scale · s[t, 0..t]) followed
+   * by zeros (the causal mask: position t attends to positions ≤ t). scale > 0.
+   */
+  causalSoftmax(scores: Float32Array, length: number, blocks: number, scale: number): void;
+  /**
+   * The backward of causalSoftmax, in place on grads (dP in, dS out): dS[t, s] = scale · P[t, s]·(dP[t, s] −
+   * Σ_s' P[t, s']·dP[t, s']) for s ≤ t, 0 above the diagonal.
+   */
+  causalSoftmaxBackward(
+    probs: Float32Array,
+    grads: Float32Array,
+    length: number,
+    blocks: number,
+    scale: number,
+  ): void;
+
   /** out = a + b. */
   add(a: Float32Array, b: Float32Array, out: Float32Array, n: number): void;
   /** out = a ⊙ b. */

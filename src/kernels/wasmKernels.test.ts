@@ -319,6 +319,45 @@ for (const variant of ['simd', 'relaxed'] as WasmVariant[]) {
       }
     });
 
+    it('gatherSequences and scatterSequences match the reference and invert each other', ({ skip }) => {
+      if (!supported) skip();
+      for (const [d, length, batch] of [
+        [1, 1, 1],
+        [3, 5, 7],
+        [8, 17, 4],
+      ]) {
+        const n = d * length * batch;
+        const x = filled(n);
+        const gathered = heap.allocF32(n);
+        const want = heap.allocF32(n);
+        kernels.gatherSequences(x, gathered, d, length, batch);
+        ref.gatherSequences(x, want, d, length, batch);
+        expect(Array.from(gathered)).toEqual(Array.from(want));
+        const back = heap.allocF32(n);
+        kernels.scatterSequences(gathered, back, d, length, batch, false);
+        expect(Array.from(back)).toEqual(Array.from(x));
+        kernels.scatterSequences(gathered, back, d, length, batch, true);
+        expect(Array.from(back)).toEqual(Array.from(x, (v) => 2 * v));
+      }
+    });
+
+    it('causalSoftmax and its backward match the reference on odd lengths', ({ skip }) => {
+      if (!supported) skip();
+      for (const length of [1, 3, 4, 9, 33]) {
+        const n = length * length * 2;
+        const scores = filled(n, 4);
+        const want = copy(scores);
+        kernels.causalSoftmax(scores, length, 2, 0.5);
+        ref.causalSoftmax(want, length, 2, 0.5);
+        expectClose(scores, want, 1e-5);
+        const grads = filled(n);
+        const wantGrads = copy(grads);
+        kernels.causalSoftmaxBackward(scores, grads, length, 2, 0.5);
+        ref.causalSoftmaxBackward(want, wantGrads, length, 2, 0.5);
+        expectClose(grads, wantGrads, 1e-4, heap.allocF32(n).fill(1e-3));
+      }
+    });
+
     it('sum accumulates in float64', ({ skip }) => {
       if (!supported) skip();
       for (const n of lengths) {

@@ -54,6 +54,10 @@ export interface DenseKernelExports {
     cols: number,
     accumulate: Flag,
   ): void;
+  gatherSequences(x: Ptr, out: Ptr, d: number, length: number, batch: number): void;
+  scatterSequences(gathered: Ptr, x: Ptr, d: number, length: number, batch: number, accumulate: Flag): void;
+  causalSoftmax(scores: Ptr, length: number, blocks: number, scale: number): void;
+  causalSoftmaxBackward(probs: Ptr, grads: Ptr, length: number, blocks: number, scale: number): void;
   maxPool2d(x: Ptr, y: Ptr, ...sizes: PoolSizes): void;
   maxPool2dBackward(x: Ptr, dy: Ptr, dx: Ptr, ...sizes: PoolSizes): void;
   add(a: Ptr, b: Ptr, out: Ptr, n: number): void;
@@ -190,6 +194,21 @@ export function bindWasmKernels(memory: WebAssembly.Memory, wasm: DenseKernelExp
         cols,
         eps,
       );
+    },
+    gatherSequences(x, out, d, length, batch) {
+      const n = d * length * batch;
+      wasm.gatherSequences(ptr(x, n, 'x'), ptr(out, n, 'out'), d, length, batch);
+    },
+    scatterSequences(gathered, x, d, length, batch, accumulate) {
+      const n = d * length * batch;
+      wasm.scatterSequences(ptr(gathered, n, 'gathered'), ptr(x, n, 'x'), d, length, batch, accumulate);
+    },
+    causalSoftmax(scores, length, blocks, scale) {
+      wasm.causalSoftmax(ptr(scores, length * length * blocks, 'scores'), length, blocks, scale);
+    },
+    causalSoftmaxBackward(probs, grads, length, blocks, scale) {
+      const n = length * length * blocks;
+      wasm.causalSoftmaxBackward(ptr(probs, n, 'probs'), ptr(grads, n, 'grads'), length, blocks, scale);
     },
     layerNormBackward(dy, gain, normalized, inverseStd, dx, dgain, dbias, scratch, rows, cols, accumulate) {
       const n = rows * cols;

@@ -1,4 +1,5 @@
 import type { Kernels } from '../kernels.js';
+import { causalSoftmax, causalSoftmaxBackward, gatherSequences, scatterSequences } from './attention.js';
 import {
   add,
   addRowBias,
@@ -30,6 +31,10 @@ export const referenceKernels: Kernels = {
   geluBackward,
   layerNorm,
   layerNormBackward,
+  gatherSequences,
+  scatterSequences,
+  causalSoftmax,
+  causalSoftmaxBackward,
   maxPool2d,
   maxPool2dBackward,
   add,
