@@ -31,6 +31,8 @@ export class Embedding implements Module {
   readonly vocab: number;
   readonly dim: number;
   protected current: Parameter | SparseWeight;
+  /** When a sparse table's products may run on dense kernels (read by a tied output projection). */
+  kernelChoice: SparseMatmulOptions = {};
 
   constructor(options: EmbeddingOptions) {
     const { vocab, dim, name, random, std = 0.02 } = options;
@@ -77,8 +79,12 @@ export class SparsifiableEmbedding extends Embedding implements Sparsifiable {
     return [this.vocab, this.dim];
   }
 
-  /** The kernel choice only matters to a tied output projection, which runs sparseMatmul with its defaults. */
-  makeSparse(forward: Int32Array, backward: Int32Array, _kernelChoice?: SparseMatmulOptions): SparseWeight {
+  /** The kernel choice applies to a tied output projection's sparseMatmul (the lookup itself is a gather). */
+  makeSparse(
+    forward: Int32Array,
+    backward: Int32Array,
+    kernelChoice: SparseMatmulOptions = {},
+  ): SparseWeight {
     const dense = this.current;
     if (dense instanceof SparseWeight) throw new Error(`Embedding ${this.name} is already sparse`);
     const sparse = new SparseWeight({
@@ -91,6 +97,7 @@ export class SparsifiableEmbedding extends Embedding implements Sparsifiable {
     });
     dense.dispose();
     this.current = sparse;
+    this.kernelChoice = kernelChoice;
     return sparse;
   }
 }

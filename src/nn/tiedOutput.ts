@@ -1,4 +1,4 @@
-import { type SparseMatmulOptions, sparseMatmul } from '../sparse/sparseMatmul.js';
+import { sparseMatmul } from '../sparse/sparseMatmul.js';
 import { SparseWeight } from '../sparse/sparseWeight.js';
 import { addRowBias } from '../tensor/ops/addRowBias.js';
 import { matmul } from '../tensor/ops/matmul.js';
@@ -17,22 +17,20 @@ export class TiedOutput implements Module {
   readonly name: string;
   readonly embedding: Embedding;
   readonly bias: Parameter;
-  private readonly kernelChoice: SparseMatmulOptions;
 
-  constructor(embedding: Embedding, name: string, kernelChoice: SparseMatmulOptions = {}) {
+  constructor(embedding: Embedding, name: string) {
     this.name = name;
     this.embedding = embedding;
     this.bias = Parameter.zeros(`${name}.bias`, [embedding.vocab], { decay: false });
-    this.kernelChoice = kernelChoice;
   }
 
   forward(x: Tensor): Tensor {
-    const { weight, dim } = this.embedding;
+    const { weight, dim, kernelChoice } = this.embedding;
     if (x.shape.length !== 2 || x.shape[0] !== dim) {
       throw new Error(`TiedOutput ${this.name}: expects input [${dim}, batch], got ${formatShape(x.shape)}`);
     }
     const logits =
-      weight instanceof SparseWeight ? sparseMatmul(weight, x, this.kernelChoice) : matmul(weight.tensor, x);
+      weight instanceof SparseWeight ? sparseMatmul(weight, x, kernelChoice) : matmul(weight.tensor, x);
     return addRowBias(logits, this.bias.tensor);
   }
 
