@@ -82,7 +82,10 @@ export function runTraining(config: TrainConfig, options: RunOptions = {}): RunS
     }
     const callbacks: Callbacks[] = [];
     if (options.progress !== false) callbacks.push(progressReporter(options.progress));
-    if (options.metricsFile !== undefined) callbacks.push(metricsLog(options.metricsFile));
+    if (options.metricsFile !== undefined) {
+      const resumeAfterStep = resume?.checkpoint.state.progress.step;
+      callbacks.push(metricsLog(options.metricsFile, { resumeAfterStep }));
+    }
     if (checkpoint) {
       const { dir, saveEvery, keep } = checkpoint;
       const encode = (progress: FitProgress) =>

@@ -62,6 +62,8 @@ export interface SparsityReport {
   layers: LayerReport[];
   /** Training FLOPs of the weight products relative to dense training of the same model. */
   relativeTrainingFlops: number;
+  /** Every refresh so far: the step and, per sparse layer, the fraction of A that changed. */
+  churn: ChurnRecord[];
   memory: SparseWeightMemory;
 }
 
@@ -215,6 +217,7 @@ export class SparsityController {
       modelSparsity: 1 - forwardActive / totalParameters,
       layers: this.layerReports(),
       relativeTrainingFlops: this.relativeTrainingFlops(),
+      churn: this.churn.map((record) => ({ step: record.step, forwardChurn: [...record.forwardChurn] })),
       memory: this.memory(),
     };
   }

@@ -27,6 +27,25 @@ describe('metricsLog', () => {
     ]);
   });
 
+  it('continues a resumed run: keeps the lines up to the resumed step and appends after them', () => {
+    const file = join(dir, 'resumed.jsonl');
+    const first = metricsLog(file, { every: 1 });
+    first.onTrainBegin?.({ epochs: 1, stepsPerEpoch: 6, totalSteps: 6 });
+    for (let step = 1; step <= 4; step++)
+      first.onBatchEnd?.({ step, epoch: 1, loss: step, lr: 0.1, stepMs: 1 });
+    // Killed after step 4; the last checkpoint was at step 2.
+    const resumed = metricsLog(file, { every: 1, resumeAfterStep: 2 });
+    resumed.onTrainBegin?.({ epochs: 1, stepsPerEpoch: 6, totalSteps: 6 });
+    for (let step = 3; step <= 6; step++)
+      resumed.onBatchEnd?.({ step, epoch: 1, loss: step, lr: 0.1, stepMs: 1 });
+    resumed.onTrainEnd?.();
+    const steps = readFileSync(file, 'utf8')
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line).step);
+    expect(steps).toEqual([1, 2, 3, 4, 5, 6]);
+  });
+
   it('rejects a logging interval below one', () => {
     expect(() => metricsLog(join(dir, 'x.jsonl'), { every: 0 })).toThrow(
       'every must be a positive integer, got 0',

@@ -1,4 +1,4 @@
-import type { LayerReport, SparsityReport } from '../methods/controller.js';
+import type { ChurnRecord, LayerReport, SparsityReport } from '../methods/controller.js';
 import type { SparseWeightMemory } from '../sparse/sparseWeight.js';
 import { writeFileAtomic } from '../util/writeFileAtomic.js';
 import type { EpochMetrics } from './callbacks.js';
@@ -40,6 +40,8 @@ export interface RunSummary {
     readonly layers: readonly LayerReport[];
     /** Theoretical training FLOPs of the weight products relative to dense training. */
     readonly relativeTrainingFlops: number;
+    /** Mask churn: at each refresh, per sparse layer, the fraction of the forward set that changed. */
+    readonly churn: readonly ChurnRecord[];
   };
   /**
    * Bytes of the training state: hot (what every step touches), master (sparse weights' dense θ), and the
@@ -88,6 +90,7 @@ export function runSummary(run: RunDescription, result: FitResult): RunSummary {
       modelSparsity: run.sparsity.modelSparsity,
       layers: run.sparsity.layers,
       relativeTrainingFlops: run.sparsity.relativeTrainingFlops,
+      churn: run.sparsity.churn,
     },
     memory: run.sparsity.memory,
     backend: run.backend,
