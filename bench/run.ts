@@ -3,7 +3,7 @@
  *
  *   npm run bench                      all of it (a few minutes)
  *   npm run bench -- --json FILE       also write the numbers
- *   npm run bench -- --only kernels    one part: kernels | sparse | steps | threads
+ *   npm run bench -- --only kernels    one part: kernels | sparse | steps | threads | cnn | transformer
  *
  * Kernels run on the engine's best WebAssembly build (relaxed SIMD is switched on for Node 20); the training
  * steps are measured next to TensorFlow.js (wasm backend, XNNPACK) on the same model in the same process.
@@ -17,6 +17,7 @@ import { benchDenseKernels } from './denseKernels.js';
 import { benchSparseKernels } from './sparseKernels.js';
 import { benchTfjsStep } from './tfjsStep.js';
 import { benchTrainingStep, type TrainingStepCase } from './trainingStep.js';
+import { benchTransformerStep, TRANSFORMER_BENCH } from './transformerStep.js';
 
 const MLP = [784, 2048, 2048, 10];
 const BATCH = 128;
@@ -26,7 +27,7 @@ const STEP_CASES: TrainingStepCase[] = [
   { label: 'topkast 95%/90%', sparsity: { forward: 0.95, backward: 0.9 } },
 ];
 
-const parts = ['kernels', 'sparse', 'steps', 'cnn'] as const;
+const parts = ['kernels', 'sparse', 'steps', 'cnn', 'transformer'] as const;
 
 async function main(): Promise<void> {
   const options = new Command('bench')
@@ -97,6 +98,26 @@ async function main(): Promise<void> {
         run: r.label,
         'ms/step': r.stepMsMedian.toFixed(2),
         'speedup vs dense': (cases[0].stepMsMedian / r.stepMsMedian).toFixed(2),
+      })),
+    );
+  }
+  if (wants('transformer')) {
+    const transformerCases: TrainingStepCase[] = [
+      ...STEP_CASES.slice(0, 2),
+      { label: 'topkast 80%/0%', sparsity: { forward: 0.8, backward: 0 } },
+    ];
+    const cases = transformerCases.map((c) => ({ label: c.label, ...benchTransformerStep(c.sparsity) }));
+    report.transformerSteps = { model: TRANSFORMER_BENCH, cases };
+    const { layers, dModel, heads, context, batch } = TRANSFORMER_BENCH;
+    console.log(
+      `\nTraining step, transformer (${layers} layers, d ${dModel}, ${heads} heads, context ${context}, batch ${batch}; block projections sparse), AdamW`,
+    );
+    console.table(
+      cases.map((r) => ({
+        run: r.label,
+        'ms/step': r.stepMsMedian.toFixed(2),
+        'speedup vs dense': (cases[0].stepMsMedian / r.stepMsMedian).toFixed(2),
+        'FLOPs vs dense': r.relativeFlops.toFixed(3),
       })),
     );
   }

@@ -7,7 +7,16 @@
 // Data, training and evaluation.
 export { BatchIterator } from './data/batches.js';
 export type { Dataset, Split } from './data/dataset.js';
-export { type DatasetName, datasetNames, loadDataset } from './data/registry.js';
+export {
+  type DatasetName,
+  datasetNames,
+  loadDataset,
+  loadTextDataset,
+  type TextDatasetName,
+  textDatasetNames,
+} from './data/registry.js';
+export { type TextBatch, TextBatcher } from './data/textBatches.js';
+export { bitsPerCharacter, decodeTokens, encodeText, type TextDataset } from './data/textDataset.js';
 // Engine: the shared-memory heap and the kernels.
 export { type BackendName, createEngine, type Engine, engine, useEngine } from './kernels/engine.js';
 export { enableRelaxedSimd } from './kernels/relaxedSimd.js';
@@ -29,17 +38,23 @@ export {
 export { TopKast, type TopKastOptions } from './methods/topkast.js';
 // Layers and models.
 export { GELU, ReLU } from './nn/activations.js';
+export { CausalSelfAttention } from './nn/attention.js';
 export { type CnnOptions, cnn } from './nn/cnn.js';
 export { Conv2d, type Conv2dOptions } from './nn/conv2d.js';
+export { Dropout, setTraining } from './nn/dropout.js';
+export { Embedding, SparsifiableEmbedding } from './nn/embedding.js';
 export { Flatten, Unflatten } from './nn/flatten.js';
+export { LayerNorm } from './nn/layerNorm.js';
 export { Linear, type LinearOptions } from './nn/linear.js';
 export { type MlpOptions, mlp } from './nn/mlp.js';
 export type { Module } from './nn/module.js';
 export { Parameter } from './nn/parameter.js';
 export { AvgPool2d, MaxPool2d } from './nn/pooling.js';
+export { Residual } from './nn/residual.js';
 export { Sequential } from './nn/sequential.js';
 export type { Sparsifiable } from './nn/sparsifiable.js';
 export type { Trainable } from './nn/trainable.js';
+export { Transformer, type TransformerOptions, transformer } from './nn/transformer.js';
 // Optimizers and learning-rate schedules.
 export * from './optim/index.js';
 // Sparse weights, patterns, exact top-k.
@@ -50,6 +65,7 @@ export { selectTopK, selectTopKByMagnitude } from './sparse/topk.js';
 // Tensors and reverse-mode autodiff.
 export * from './tensor/index.js';
 export { evaluate } from './train/evaluate.js';
+export { evaluateText, type TextEvaluation } from './train/evaluateText.js';
 export { type FitOptions, type FitResult, fit } from './train/fit.js';
 export { type StepHooks, trainStep } from './train/trainStep.js';
 export { Random } from './util/random.js';
