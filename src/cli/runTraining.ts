@@ -43,6 +43,11 @@ export function runTraining(config: TrainConfig, options: RunOptions = {}): RunS
     backwardSparsity: config.backwardSparsity,
     refreshInterval: config.refreshInterval,
     penalty: config.penalty,
+    initialSparsity: config.initialSparsity,
+    pruningStart: config.pruningStart,
+    pruningEnd: config.pruningEnd,
+    dropFraction: config.dropFraction,
+    updateEnd: config.updateEnd,
   });
   const dataset = loadDataset(config.dataset);
   const trainSize = splitSize(dataset.train);

@@ -46,9 +46,35 @@ export interface TrainConfig {
   readonly distribution: DistributionName;
   /** Layers kept dense: names, 'first', 'last', or 'none'. */
   readonly denseLayers: readonly string[];
+  /** GMP's initial sparsity s_i; undefined: 0. */
+  readonly initialSparsity?: number;
+  /** GMP's first pruning step as a fraction of training; undefined: 0.1. */
+  readonly pruningStart?: number;
+  /** GMP's last pruning step as a fraction of training; undefined: 0.6. */
+  readonly pruningEnd?: number;
+  /** SET's and RigL's drop fraction α; undefined: 0.3. */
+  readonly dropFraction?: number;
+  /** SET's and RigL's end of mask updates as a fraction of training; undefined: 0.75. */
+  readonly updateEnd?: number;
 }
 
 export const DEFAULT_EPOCHS = 5;
+
+/** Flags that belong to some methods only: given with another method, they are refused. */
+const methodOnlyFlags = [
+  { key: 'bwdSparsity', flag: '--bwd-sparsity', what: "Top-KAST's backward set", methods: ['topkast'] },
+  { key: 'penalty', flag: '--penalty', what: "Top-KAST's exploration penalty", methods: ['topkast'] },
+  { key: 'initialSparsity', flag: '--initial-sparsity', what: "GMP's starting sparsity", methods: ['gmp'] },
+  { key: 'pruningStart', flag: '--pruning-start', what: "GMP's schedule", methods: ['gmp'] },
+  { key: 'pruningEnd', flag: '--pruning-end', what: "GMP's schedule", methods: ['gmp'] },
+  {
+    key: 'dropFraction',
+    flag: '--drop-fraction',
+    what: "SET's and RigL's drop fraction",
+    methods: ['set', 'rigl'],
+  },
+  { key: 'updateEnd', flag: '--update-end', what: "SET's and RigL's schedule", methods: ['set', 'rigl'] },
+] as const;
 
 /** The forward sparsity of a sparse method when --sparsity is not given. */
 export const DEFAULT_SPARSITY = 0.9;
@@ -82,6 +108,11 @@ export interface TrainFlags {
   readonly penalty?: number;
   readonly distribution: DistributionName;
   readonly denseLayers: readonly string[];
+  readonly initialSparsity?: number;
+  readonly pruningStart?: number;
+  readonly pruningEnd?: number;
+  readonly dropFraction?: number;
+  readonly updateEnd?: number;
 }
 
 /** Fills optimizer-dependent defaults and rejects combinations that make no sense, naming the fix. */
@@ -99,11 +130,10 @@ export function resolveTrainConfig(flags: TrainFlags): TrainConfig {
       `--sparsity ${flags.sparsity} with --method dense: dense training keeps every weight; pick a sparse --method (e.g. topkast) or drop --sparsity`,
     );
   }
-  if (flags.bwdSparsity !== undefined && method !== 'topkast') {
-    throw new Error(`--bwd-sparsity is Top-KAST's backward set: drop it, or use --method topkast`);
-  }
-  if (flags.penalty !== undefined && method !== 'topkast') {
-    throw new Error(`--penalty is Top-KAST's exploration penalty: drop it, or use --method topkast`);
+  for (const { key, flag, what, methods } of methodOnlyFlags) {
+    if (flags[key] !== undefined && !(methods as readonly string[]).includes(method)) {
+      throw new Error(`${flag} is ${what}: drop it, or use --method ${methods.join(' or ')}`);
+    }
   }
   if (flags.nesterov && momentum === 0) {
     throw new Error('--nesterov needs momentum: drop --nesterov or set --momentum above 0');
@@ -130,5 +160,23 @@ export function resolveTrainConfig(flags: TrainFlags): TrainConfig {
     penalty: flags.penalty,
     distribution: flags.distribution,
     denseLayers: [...flags.denseLayers],
+    initialSparsity: flags.initialSparsity,
+    pruningStart: flags.pruningStart,
+    pruningEnd: flags.pruningEnd,
+    dropFraction: flags.dropFraction,
+    updateEnd: flags.updateEnd,
+  };
+}
+
+/**
+ * The flags that resolve to `config` again (resolveTrainConfig(trainFlagsOf(c)) equals c): how a config saved
+ * in a checkpoint is checked and rebuilt.
+ */
+export function trainFlagsOf(config: TrainConfig): TrainFlags {
+  const { backwardSparsity, momentum, ...rest } = config;
+  return {
+    ...rest,
+    bwdSparsity: backwardSparsity,
+    momentum: config.optimizer === 'sgd' ? momentum : undefined,
   };
 }

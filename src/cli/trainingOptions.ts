@@ -11,6 +11,7 @@ import {
   parseNonNegativeNumber,
   parsePositiveInteger,
   parsePositiveNumber,
+  parseSparsity,
   parseUnitFraction,
 } from './parsers.js';
 import {
@@ -66,5 +67,22 @@ export function addTrainingOptions(command: Command): Command {
     .option('--dense-layers <layers>', 'layers kept dense: names, first, last, or none', parseLayerList, [
       'first',
       'last',
-    ]);
+    ])
+    .option('--initial-sparsity <s>', "GMP's starting sparsity (default: 0)", parseSparsity)
+    .option(
+      '--pruning-start <f>',
+      "GMP's first pruning step, fraction of training (default: 0.1)",
+      parseUnitFraction,
+    )
+    .option(
+      '--pruning-end <f>',
+      "GMP's last pruning step, fraction of training (default: 0.6)",
+      parseUnitFraction,
+    )
+    .option('--drop-fraction <α>', "SET's and RigL's drop fraction (default: 0.3)", parseUnitFraction)
+    .option(
+      '--update-end <f>',
+      "SET's and RigL's end of mask updates, fraction of training (default: 0.75)",
+      parseUnitFraction,
+    );
 }
