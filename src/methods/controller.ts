@@ -337,7 +337,9 @@ export function sparsify(model: Module, options: SparsifyOptions): SparsityContr
       random: random.fork(`${layer.weight.name}@init`),
       denseGradient: null,
     });
-    return layer.makeSparse(sets.forward, sets.backward, options.kernelChoice);
+    const weight = layer.makeSparse(sets.forward, sets.backward, options.kernelChoice);
+    weight.decay = method.sparseWeightDecay ?? true;
+    return weight;
   });
   return new SparsityController(method, model, weights, options);
 }

@@ -67,6 +67,11 @@ export interface SparsityMethod {
   isRefreshStep(step: number, totalSteps: number): boolean;
   /** The new sets at a refresh step, from the weight's current state (call weight.syncTheta() for θ). */
   selectSets(weight: SparseWeight, context: SelectionContext): Sets;
+  /**
+   * Whether the optimizer's weight decay applies to the sparse weights' kept entries (default true). Top-KAST
+   * says no: its exploration penalty replaces weight decay on sparse tensors (spec step 4).
+   */
+  readonly sparseWeightDecay?: boolean;
   /** Adds the method's own gradient term to B's gradients, before the optimizer's update (optional). */
   addGradientTerm?(weight: SparseWeight, forwardDensity: number): void;
   /** Whether the step's backward pass must also produce the dense gradient of each sparse weight (RigL). */

@@ -35,6 +35,7 @@ export class TopKast implements SparsityMethod {
   readonly name: string = 'topkast';
   readonly sparse = true;
   readonly enteringValue = 'theta';
+  readonly sparseWeightDecay = false;
   readonly forwardSparsity: number;
   readonly backwardSparsity: number;
   readonly refreshInterval: number;
