@@ -3,7 +3,7 @@
  *
  *   npm run bench                      all of it (a few minutes)
  *   npm run bench -- --json FILE       also write the numbers
- *   npm run bench -- --only kernels    one part: kernels | sparse | steps | threads | cnn | transformer
+ *   npm run bench -- --only kernels    one part: kernels | sparse | softtopk | steps | cnn | transformer
  *
  * Kernels run on the engine's best WebAssembly build (relaxed SIMD is switched on for Node 20); the training
  * steps are measured next to TensorFlow.js (wasm backend, XNNPACK) on the same model in the same process.
@@ -14,6 +14,7 @@ import { engine } from '../src/kernels/engine.js';
 import { enableRelaxedSimd } from '../src/kernels/relaxedSimd.js';
 import { benchCnnStep } from './cnnStep.js';
 import { benchDenseKernels } from './denseKernels.js';
+import { benchSoftTopK } from './softTopK.js';
 import { benchSparseKernels } from './sparseKernels.js';
 import { benchTfjsStep } from './tfjsStep.js';
 import { benchTrainingStep, type TrainingStepCase } from './trainingStep.js';
@@ -27,7 +28,7 @@ const STEP_CASES: TrainingStepCase[] = [
   { label: 'topkast 95%/90%', sparsity: { forward: 0.95, backward: 0.9 } },
 ];
 
-const parts = ['kernels', 'sparse', 'steps', 'cnn', 'transformer'] as const;
+const parts = ['kernels', 'sparse', 'softtopk', 'steps', 'cnn', 'transformer'] as const;
 
 async function main(): Promise<void> {
   const options = new Command('bench')
@@ -67,6 +68,12 @@ async function main(): Promise<void> {
         'speedup vs dense': r.speedupOverDense?.toFixed(2) ?? '',
       })),
     );
+  }
+  if (wants('softtopk')) {
+    const soft = benchSoftTopK();
+    report.softTopK = soft;
+    console.log("\nSpartan's soft top-k (Newton), 1M entries, 10% kept");
+    console.table(soft.map((r) => ({ beta: r.beta, ms: r.ms.toFixed(2), 'Newton passes': r.iterations })));
   }
   if (wants('steps')) {
     const ours = STEP_CASES.map((c) => benchTrainingStep(MLP, BATCH, c));

@@ -62,6 +62,8 @@ export { type CsrPattern, csrFromSortedIndices, csrToFlatIndices } from './spars
 export { sparseMatmul } from './sparse/sparseMatmul.js';
 export { SparseWeight, type SparseWeightMemory } from './sparse/sparseWeight.js';
 export { selectTopK, selectTopKByMagnitude } from './sparse/topk.js';
+export { type SoftTopKInput, type SoftTopKResult, softTopK } from './spartan/softTopK.js';
+export { type SoftTopKBackwardInput, softTopKBackward } from './spartan/softTopKBackward.js';
 // Tensors and reverse-mode autodiff.
 export * from './tensor/index.js';
 export { evaluate } from './train/evaluate.js';
