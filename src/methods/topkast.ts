@@ -106,8 +106,13 @@ export class TopKast implements SparsityMethod {
 
 /** A = top-|A| and B = top-|B| of |θ|; A ⊆ B because both rank by the same total order. */
 export function magnitudeSets(theta: Float32Array, budget: LayerBudget): Sets {
-  return {
-    forward: selectTopKByMagnitude(theta, budget.forwardCount),
-    backward: selectTopKByMagnitude(theta, budget.backwardCount),
-  };
+  const backward = selectTopKByMagnitude(theta, budget.backwardCount);
+  // A is the top-|A| of B itself (same order, same tie rule: lower position is lower flat index), so the
+  // second selection reads |B| values instead of all of θ.
+  const inB = new Float32Array(backward.length);
+  for (let p = 0; p < backward.length; p++) inB[p] = theta[backward[p]];
+  const positions = selectTopKByMagnitude(inB, budget.forwardCount);
+  const forward = new Int32Array(positions.length);
+  for (let i = 0; i < positions.length; i++) forward[i] = backward[positions[i]];
+  return { forward, backward };
 }

@@ -160,9 +160,10 @@ export class SparseWeight implements Trainable {
    * Replaces the sets (flat indices, strictly ascending, forward ⊆ backward). B's values go back into θ first;
    * the new B's values come from θ (or, with entering = 'zero', entries that enter B start at 0, as SET and
    * RigL grow connections); optimizer state is kept for entries in both the old and the new B and is zero for
-   * entries that enter. Entries outside the new B keep their θ unchanged.
+   * entries that enter. Entries outside the new B keep their θ unchanged. Unchanged sets change nothing.
    */
   setSets(forward: Int32Array, backward: Int32Array, entering: 'theta' | 'zero' = 'theta'): void {
+    if (sameIndices(forward, this.forwardIndices()) && sameIndices(backward, this.backwardIndices())) return;
     this.syncTheta();
     const sets = this.buildSets(forward, backward);
     const oldSorted = this.backwardIndices();
@@ -277,6 +278,13 @@ export class SparseWeight implements Trainable {
     entries.set(backwardOnly, forward.length);
     return { forwardPattern, backwardOnlyPattern, entries };
   }
+}
+
+/** True when both lists hold the same indices in the same order. */
+function sameIndices(a: Int32Array, b: Int32Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 /** b \ a for ascending lists, or null when a is not a subset of b (or either is not strictly ascending). */
