@@ -2,7 +2,8 @@
  * One thread against two on the 1024-sized kernels of a training step: dense matmul in its three forms
  * (forward NN y = W·x, input gradient TN dx = Wᵀ·dy, weight gradient NT dW = dy·xᵀ, W 1024×1024, batch 128)
  * and the three sparse products at densities 0.1 and 0.5 on the same shapes. Both engines compute the same
- * bits (src/kernels/threads*.ts); this measures only the time.
+ * bits (src/kernels/threads*.ts); this measures only the time. spmmTransposed stays on one thread in the
+ * two-thread engine too (splitting it was measured slower, see threadsSparse.ts), so its ratio is ~1.
  *
  * Calls alternate between the two engines and each time is a median, so a neighbour's load on a shared
  * machine slows both sides alike instead of skewing the ratio.

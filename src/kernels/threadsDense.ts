@@ -10,13 +10,19 @@ import { viewPointer } from './wasmKernels.js';
 
 /** Rows of the matmul register tile (MR in assembly/matmulPack.ts). */
 const TILE_ROWS = 4;
+/**
+ * Rows below which a matmul chunk is not cut further: every chunk packs its block of B again (kc·n floats for
+ * rows·kc·n multiply-adds), so 128 rows keep the repacking to a few percent of the chunk's work.
+ */
+const MIN_CHUNK_ROWS = 128;
 
 /**
- * Floating-point operations (2·m·k·n) below which a matmul stays on one thread: ~10 µs of work at ~50
- * GFLOP/s. A dispatch to a polling worker costs ~1.5 µs; two threads already won at 0.26 MFLOP here
- * (32×32·32×128: 7.1 → 5.2 µs), so this leaves a margin for a worker that has gone to sleep.
+ * Floating-point operations (2·m·k·n) below which a matmul stays on one thread: ~80 µs of work at ~50
+ * GFLOP/s. A dispatch to a polling worker costs ~1.5 µs, and on an idle machine two threads won from
+ * 0.26 MFLOP (32×32·32×128: 7.1 → 5.2 µs); but with other processes on the cores, products under a few
+ * MFLOP gained nothing (a worker woken from sleep starts 50–90 µs late), so the split starts here.
  */
-export const MATMUL_THREAD_MIN_FLOPS = 500_000;
+export const MATMUL_THREAD_MIN_FLOPS = 4_000_000;
 
 /**
  * `base` (the single-threaded wasm kernels on `memory`) with every matmul of at least `minFlops`
@@ -50,7 +56,11 @@ export function threadedKernels(
         0,
         m,
       ];
-      pool.run('matmulRows', args, 9, splitEvenly(m, chunkCount(pool.threads, m / TILE_ROWS), TILE_ROWS));
+      const chunks = Math.min(
+        m / TILE_ROWS,
+        Math.max(pool.threads, chunkCount(pool.threads, m / MIN_CHUNK_ROWS)),
+      );
+      pool.run('matmulRows', args, 9, splitEvenly(m, Math.floor(chunks), TILE_ROWS));
     },
   };
 }

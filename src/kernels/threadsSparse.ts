@@ -1,24 +1,20 @@
 /**
  * The SparseKernels contract on a thread pool. spmm and sddmm split the rows of W, balanced by kept entries
- * (threadsSplit.ts); spmmTransposed, whose rows all scatter into the same dx rows, splits the batch columns
- * at multiples of 4. Every split gives the bits of one thread. Small products, and all of them once the pool
- * is closed, run on the calling thread.
+ * (threadsSplit.ts), which gives the bits of one thread. spmmTransposed stays on one thread: every row of W
+ * scatters into the same rows of dx, and splitting the batch columns instead (bit-identical too, at multiples
+ * of 4) was measured slower than one thread. Small products, and all of them once the pool is closed, run on
+ * the calling thread.
  */
 import type { SparseKernels } from './sparseKernels.js';
 import type { ThreadPool } from './threadsPool.js';
-import { chunkCount, splitEvenly, splitRowsByCost } from './threadsSplit.js';
+import { chunkCount, splitRowsByCost } from './threadsSplit.js';
 import { viewPointer } from './wasmKernels.js';
 
-/** Batch columns per SIMD vector: spmmTransposed cuts the batch at multiples of this. */
-const VECTOR_COLUMNS = 4;
-/** Batch columns spmmTransposed keeps in registers per row of W (its widest loop). */
-const REGISTER_COLUMNS = 32;
-
 /**
- * Multiply-adds (nnz·batch) below which a sparse product stays on one thread: ~10 µs of work at the sparse
- * kernels' ~25 GFLOP/s, against a dispatch of ~1.5 µs (see MATMUL_THREAD_MIN_FLOPS in threadsDense.ts).
+ * Multiply-adds (nnz·batch) below which a sparse product stays on one thread: ~80 µs of work at the sparse
+ * kernels' ~25 GFLOP/s, the same margin as MATMUL_THREAD_MIN_FLOPS (threadsDense.ts) for the same reasons.
  */
-export const SPARSE_THREAD_MIN_MULTIPLY_ADDS = 125_000;
+export const SPARSE_THREAD_MIN_MULTIPLY_ADDS = 1_000_000;
 
 /**
  * `base` (the single-threaded wasm sparse kernels on `memory`) with every product of at least
@@ -69,26 +65,9 @@ export function threadedSparseKernels(
       ];
       pool.run('spmm', args, 5, splitRowsByCost(rowOffsets, rows, chunkCount(pool.threads, rows)));
     },
-    spmmTransposed(rowOffsets, columnIndices, values, dy, dx, rows, cols, batch, accumulate) {
-      if (small(rowOffsets, rows, batch) || batch < 2 * VECTOR_COLUMNS) {
-        base.spmmTransposed(rowOffsets, columnIndices, values, dy, dx, rows, cols, batch, accumulate);
-        return;
-      }
-      const args = [
-        ...pattern(rowOffsets, columnIndices, values, 'values', rows),
-        ptr(dy, rows * batch, 'dy'),
-        ptr(dx, cols * batch, 'dx'),
-        rows,
-        cols,
-        batch,
-        0,
-        batch,
-        Number(accumulate),
-      ];
-      // Every chunk walks the whole pattern, so chunks stay at least one 32-column register block wide.
-      const chunks = chunkCount(pool.threads, Math.max(2, Math.floor(batch / REGISTER_COLUMNS)));
-      pool.run('spmmTransposed', args, 8, splitEvenly(batch, chunks, VECTOR_COLUMNS));
-    },
+    // Measured not to pay: two threads splitting the batch took 1.62 ms where one took 1.38 (density 0.1)
+    // and 6.56 against 6.31 (density 0.5), as both scatter into every row of dx; it stays on one thread.
+    spmmTransposed: base.spmmTransposed,
     sddmm(rowOffsets, columnIndices, dy, x, out, rows, batch, accumulate) {
       if (small(rowOffsets, rows, batch)) {
         base.sddmm(rowOffsets, columnIndices, dy, x, out, rows, batch, accumulate);

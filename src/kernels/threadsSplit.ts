@@ -2,8 +2,7 @@
  * How a kernel call is cut into chunks for the threads (which claim them as they go, see threadsWorker.ts).
  * Every cut keeps each output entry's arithmetic that of one thread, so threaded results are bit-identical:
  * - dense matmul: rows of C, at multiples of the 4-row register tile (the tiles are those of the whole product);
- * - spmm and sddmm: rows of W (rows are independent), balanced by their cost;
- * - spmmTransposed: batch columns at multiples of 4 (each column stays in the same SIMD or scalar loop).
+ * - spmm and sddmm: rows of W (rows are independent), balanced by their cost.
  *
  * A split is a list of chunks + 1 ascending boundaries from 0 to the size; chunk c is [cuts[c], cuts[c+1]),
  * possibly empty.
@@ -13,7 +12,7 @@ import { MAX_CHUNKS } from './threadsWorker.js';
 /**
  * Chunks per thread. More chunks let the threads that are running take over the work of one the machine has
  * descheduled (on a shared 2-core machine that happens often); fewer keep the per-chunk cost small (each
- * matmul chunk packs B again, each spmmTransposed chunk walks the whole pattern).
+ * matmul chunk packs its block of B again).
  */
 export const CHUNKS_PER_THREAD = 4;
 
