@@ -42,7 +42,6 @@ export function benchTransformerStep(
     denseLayers: ['head'],
     totalSteps: 1000,
     seed: 1,
-    kernelChoice: { forwardDenseAbove: 0.5, backwardDenseAbove: 0.5 },
   });
   const optimizer = new AdamW(model.trainables(), { lr: 1e-3 });
   const random = new Random(1);

@@ -29,7 +29,7 @@ function randomSparseWeight(
 }
 
 /** Runs y = W·x and backward from a weighted sum; returns y, dx and B's weight gradient. */
-function runSparse(weight: SparseWeight, x: Tensor, upstream: Tensor, denseAbove?: number) {
+function runSparse(weight: SparseWeight, x: Tensor, upstream: Tensor, denseAbove = 1) {
   weight.grads.fill(0);
   x.grad?.fill(0);
   const { tape, result } = recordTape(() => {
