@@ -38,7 +38,7 @@ describe('ThreadPool', () => {
     expect(Array.from(new Set(c))).toEqual([18]);
   });
 
-  test("an error in any chunk surfaces as an exception, and the pool keeps working", () => {
+  test('an error in any chunk surfaces as an exception, and the pool keeps working', () => {
     const { c, args } = onesTimesTwos(heap, 8, 2, 4);
     const outOfMemory = [...args];
     outOfMemory[2] = heap.memory.buffer.byteLength - 4; // C's first row would end past the memory
