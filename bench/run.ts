@@ -3,20 +3,21 @@
  *
  *   npm run bench                      all of it (a few minutes)
  *   npm run bench -- --json FILE       also write the numbers
- *   npm run bench -- --only kernels    one part: kernels | sparse | softtopk | steps | cnn | transformer
+ *   npm run bench -- --only kernels    one part: kernels | sparse | softtopk | threads | steps | cnn | transformer
  *
  * Kernels run on the engine's best WebAssembly build (relaxed SIMD is switched on for Node 20); the training
  * steps are measured next to TensorFlow.js (wasm backend, XNNPACK) on the same model in the same process.
  */
 import { writeFileSync } from 'node:fs';
 import { Command, Option } from 'commander';
-import { engine } from '../src/kernels/engine.js';
+import { createEngine, engine, useEngine } from '../src/kernels/engine.js';
 import { enableRelaxedSimd } from '../src/kernels/relaxedSimd.js';
 import { benchCnnStep } from './cnnStep.js';
 import { benchDenseKernels } from './denseKernels.js';
 import { benchSoftTopK } from './softTopK.js';
 import { benchSparseKernels } from './sparseKernels.js';
 import { benchTfjsStep } from './tfjsStep.js';
+import { benchThreads } from './threads.js';
 import { benchTrainingStep, type TrainingStepCase } from './trainingStep.js';
 import { benchTransformerStep, TRANSFORMER_BENCH } from './transformerStep.js';
 
@@ -28,7 +29,7 @@ const STEP_CASES: TrainingStepCase[] = [
   { label: 'topkast 95%/90%', sparsity: { forward: 0.95, backward: 0.9 } },
 ];
 
-const parts = ['kernels', 'sparse', 'softtopk', 'steps', 'cnn', 'transformer'] as const;
+const parts = ['kernels', 'sparse', 'softtopk', 'threads', 'steps', 'cnn', 'transformer'] as const;
 
 async function main(): Promise<void> {
   const options = new Command('bench')
@@ -75,17 +76,41 @@ async function main(): Promise<void> {
     console.log("\nSpartan's soft top-k (Newton), 1M entries, 10% kept");
     console.table(soft.map((r) => ({ beta: r.beta, ms: r.ms.toFixed(2), 'Newton passes': r.iterations })));
   }
+  if (wants('threads')) {
+    const threads = benchThreads();
+    report.threads = threads;
+    console.log('\nTwo threads against one (1024×1024, batch 128)');
+    console.table(
+      threads.map((r) => ({
+        kernel: r.kernel,
+        threads: r.threads,
+        ms: r.ms.toFixed(3),
+        speedup: r.speedup.toFixed(2),
+      })),
+    );
+  }
   if (wants('steps')) {
     const ours = STEP_CASES.map((c) => benchTrainingStep(MLP, BATCH, c));
+    const single = engine();
+    const twoThreads = createEngine('auto', { threads: 2 });
+    useEngine(twoThreads);
+    const oursTwoThreads = STEP_CASES.map((c) => ({
+      ...benchTrainingStep(MLP, BATCH, c),
+      label: `${c.label}, 2 threads`,
+    }));
+    useEngine(single);
+    await twoThreads.close();
     const tfjs = await benchTfjsStep(MLP, BATCH);
     const denseMs = ours[0].stepMsMedian;
-    report.trainingSteps = { model: MLP.join('-'), batch: BATCH, ours, tfjs };
+    report.trainingSteps = { model: MLP.join('-'), batch: BATCH, ours, oursTwoThreads, tfjs };
     console.log(`\nTraining step, MLP ${MLP.join('-')}, batch ${BATCH}, SGD momentum (hidden layers sparse)`);
     console.table([
-      ...ours.map((r) => ({
+      ...[...ours, ...oursTwoThreads].map((r, i) => ({
         run: `topkast engine: ${r.label}`,
         'ms/step': r.stepMsMedian.toFixed(2),
-        'speedup vs our dense': (denseMs / r.stepMsMedian).toFixed(2),
+        'speedup vs our dense (same threads)': (
+          (i < ours.length ? denseMs : oursTwoThreads[0].stepMsMedian) / r.stepMsMedian
+        ).toFixed(2),
         'speedup vs tfjs dense': (tfjs.stepMsMedian / r.stepMsMedian).toFixed(2),
         'FLOPs vs dense': r.relativeFlops.toFixed(3),
         'hot memory vs dense (AdamW)': r.hotMemoryRatio.toFixed(3),
