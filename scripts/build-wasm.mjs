@@ -56,4 +56,6 @@ writeFileSync(
     `export const simdWasmBase64 = '${binaries.simd}';\n` +
     `export const relaxedSimdWasmBase64 = '${binaries.relaxed}';\n`,
 );
-console.log(`wasm kernels: simd ${binaries.simd.length * 0.75 | 0} B, relaxed ${binaries.relaxed.length * 0.75 | 0} B`);
+console.log(
+  `wasm kernels: simd ${(binaries.simd.length * 0.75) | 0} B, relaxed ${(binaries.relaxed.length * 0.75) | 0} B`,
+);
