@@ -16,6 +16,11 @@ export function inferenceModel(
   source: string,
 ): { model: Sequential; config: TrainConfig; inputs: number } {
   const config = savedTrainConfig(file.config as unknown as TrainConfig, source);
+  if (config.model !== 'mlp') {
+    throw new Error(
+      `${source}: export and eval rebuild MLPs only, and this is a ${config.model}: evaluate it with \`topkast train --resume\` on its checkpoints instead`,
+    );
+  }
   const shapes = new Map(file.layers.map((layer) => [layer.name, layer]));
   const first = shapes.get('fc1.weight') ?? shapes.get('out.weight');
   const last = shapes.get('out.weight');

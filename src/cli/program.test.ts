@@ -69,6 +69,38 @@ describe('topkast CLI', () => {
     expect(out).toContain('--schedule <name>');
   });
 
+  it('trains the convnet with --model cnn, sparse under Top-KAST', async () => {
+    const file = join(dir, 'cnn.json');
+    const run = await cli(
+      'train',
+      '--dataset',
+      'mnist',
+      '--model',
+      'cnn',
+      '--steps',
+      '6',
+      '--batch-size',
+      '32',
+      '--method',
+      'topkast',
+      '--sparsity',
+      '0.9',
+      '--json',
+      file,
+    );
+    expect(run.err).toBe('');
+    expect(run.code).toBe(0);
+    const summary = JSON.parse(readFileSync(file, 'utf8')) as RunSummary;
+    expect(summary.model).toBe('cnn 1×28×28 conv32-conv64-fc128-10');
+    expect(summary.parameters.total).toBe(421_642);
+    // Default dense layers first and last: conv2 and fc1 are sparse at 10% / 20%.
+    expect(summary.sparsity.layers.map((l) => [l.name, l.forwardCount, l.backwardCount])).toEqual([
+      ['conv2.weight', 1843, 3686],
+      ['fc1.weight', 40141, 80282],
+    ]);
+    expect(summary.testAccuracy).toBeGreaterThan(0.1);
+  });
+
   it('trains, prints the result, writes the summary and metrics; the same seed gives the same summary', async () => {
     const first = join(dir, 'first.json');
     const metrics = join(dir, 'metrics.jsonl');

@@ -11,7 +11,6 @@ import { loadDataset } from '../data/registry.js';
 import { engine } from '../kernels/engine.js';
 import { sparsify } from '../methods/controller.js';
 import { createMethod, defaultBackwardSparsity } from '../methods/registry.js';
-import { mlp } from '../nn/mlp.js';
 import type { Trainable } from '../nn/trainable.js';
 import { AdamW } from '../optim/adamw.js';
 import type { Optimizer } from '../optim/optimizer.js';
@@ -22,6 +21,7 @@ import { fit, planTraining } from '../train/fit.js';
 import { metricsLog } from '../train/metricsLog.js';
 import { type ProgressOptions, progressReporter } from '../train/progress.js';
 import { type RunSummary, runSummary } from '../train/summary.js';
+import { buildModel } from './buildModel.js';
 import { DEFAULT_EPOCHS, type TrainConfig } from './trainConfig.js';
 
 export interface RunOptions {
@@ -60,15 +60,7 @@ export function runTraining(config: TrainConfig, options: RunOptions = {}): RunS
   const epochs =
     config.epochs ?? (config.steps === undefined ? DEFAULT_EPOCHS : Math.ceil(config.steps / stepsPerEpoch));
   const plan = planTraining({ trainSize, batchSize: config.batchSize, epochs, maxSteps: config.steps });
-  const widths = [inputSize(dataset), ...config.hidden, dataset.classes];
-  const modelName = `${config.model} ${widths.join('-')} ${config.activation}`;
-  const model = mlp({
-    inputs: widths[0]!,
-    hidden: config.hidden,
-    outputs: dataset.classes,
-    activation: config.activation,
-    seed: config.seed,
-  });
+  const { model, name: modelName } = buildModel(config, inputSize(dataset), dataset.classes);
   try {
     const controller = sparsify(model, {
       method,

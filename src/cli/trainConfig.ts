@@ -9,7 +9,7 @@ import type { DistributionName } from '../methods/distribution.js';
 export const optimizerNames = ['sgd', 'adamw'] as const;
 export const scheduleNames = ['constant', 'cosine', 'step'] as const;
 export const activationNames = ['relu', 'gelu'] as const;
-export const modelNames = ['mlp'] as const;
+export const modelNames = ['mlp', 'cnn'] as const;
 
 export type OptimizerName = (typeof optimizerNames)[number];
 export type ScheduleName = (typeof scheduleNames)[number];
