@@ -10,7 +10,7 @@ import type { Random } from '../util/random.js';
 import { initWeights, type WeightInit } from './init.js';
 import type { Module } from './module.js';
 import { Parameter } from './parameter.js';
-import type { Sparsifiable } from './sparsifiable.js';
+import { moveToSparseWeight, type Sparsifiable } from './sparsifiable.js';
 import type { Trainable } from './trainable.js';
 
 export interface Conv2dOptions {
@@ -91,15 +91,7 @@ export class Conv2d implements Module, Sparsifiable {
   ): SparseWeight {
     if (this.current instanceof SparseWeight) throw new Error(`Conv2d ${this.name} is already sparse`);
     const [kh, kw] = this.window.kernel;
-    const sparse = new SparseWeight({
-      name: this.current.name,
-      rows: this.outputs,
-      cols: this.inputs * kh * kw,
-      theta: this.current.values,
-      forward,
-      backward,
-    });
-    this.current.dispose();
+    const sparse = moveToSparseWeight(this.current, this.outputs, this.inputs * kh * kw, forward, backward);
     this.current = sparse;
     this.kernelChoice = kernelChoice;
     return sparse;

@@ -7,7 +7,7 @@ import type { Random } from '../util/random.js';
 import { initWeights, type WeightInit } from './init.js';
 import type { Module } from './module.js';
 import { Parameter } from './parameter.js';
-import type { Sparsifiable } from './sparsifiable.js';
+import { moveToSparseWeight, type Sparsifiable } from './sparsifiable.js';
 import type { Trainable } from './trainable.js';
 
 export interface LinearOptions {
@@ -66,15 +66,7 @@ export class Linear implements Module, Sparsifiable {
     kernelChoice: SparseMatmulOptions = {},
   ): SparseWeight {
     if (this.current instanceof SparseWeight) throw new Error(`Linear ${this.name} is already sparse`);
-    const sparse = new SparseWeight({
-      name: this.current.name,
-      rows: this.outputs,
-      cols: this.inputs,
-      theta: this.current.values,
-      forward,
-      backward,
-    });
-    this.current.dispose();
+    const sparse = moveToSparseWeight(this.current, this.outputs, this.inputs, forward, backward);
     this.current = sparse;
     this.kernelChoice = kernelChoice;
     return sparse;

@@ -5,7 +5,7 @@
  * finds these layers, and calls makeSparse.
  */
 import type { SparseMatmulOptions } from '../sparse/sparseMatmul.js';
-import type { SparseWeight } from '../sparse/sparseWeight.js';
+import { SparseWeight } from '../sparse/sparseWeight.js';
 import type { Module } from './module.js';
 import type { Parameter } from './parameter.js';
 
@@ -30,4 +30,27 @@ export function isSparsifiable(module: Module): module is Module & Sparsifiable 
 /** The module and all its descendants, depth-first in forward order. */
 export function allModules(root: Module): Module[] {
   return [root, ...(root.children?.() ?? []).flatMap(allModules)];
+}
+
+/**
+ * Moves a dense weight parameter, seen as a [rows × cols] matrix, into a SparseWeight with the given sets (the
+ * step every makeSparse takes); the parameter is disposed.
+ */
+export function moveToSparseWeight(
+  parameter: Parameter,
+  rows: number,
+  cols: number,
+  forward: Int32Array,
+  backward: Int32Array,
+): SparseWeight {
+  const sparse = new SparseWeight({
+    name: parameter.name,
+    rows,
+    cols,
+    theta: parameter.values,
+    forward,
+    backward,
+  });
+  parameter.dispose();
+  return sparse;
 }
