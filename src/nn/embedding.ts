@@ -6,7 +6,7 @@ import { Tensor } from '../tensor/tensor.js';
 import type { Random } from '../util/random.js';
 import type { Module } from './module.js';
 import { Parameter } from './parameter.js';
-import type { Sparsifiable } from './sparsifiable.js';
+import { moveToSparseWeight, type Sparsifiable } from './sparsifiable.js';
 import type { Trainable } from './trainable.js';
 
 export interface EmbeddingOptions {
@@ -87,15 +87,7 @@ export class SparsifiableEmbedding extends Embedding implements Sparsifiable {
   ): SparseWeight {
     const dense = this.current;
     if (dense instanceof SparseWeight) throw new Error(`Embedding ${this.name} is already sparse`);
-    const sparse = new SparseWeight({
-      name: dense.name,
-      rows: this.vocab,
-      cols: this.dim,
-      theta: dense.values,
-      forward,
-      backward,
-    });
-    dense.dispose();
+    const sparse = moveToSparseWeight(dense, this.vocab, this.dim, forward, backward);
     this.current = sparse;
     this.kernelChoice = kernelChoice;
     return sparse;
