@@ -4,6 +4,7 @@ import { demoCommand } from './demoCommand.js';
 import { evalCommand } from './evalCommand.js';
 import { exportCommand } from './exportCommand.js';
 import { type CliIo, processIo } from './io.js';
+import { reportCommand } from './reportCommand.js';
 import { trainCommand } from './trainCommand.js';
 
 /** The `topkast` command with its subcommands, writing through `io`. */
@@ -18,6 +19,7 @@ export function createProgram(io: CliIo = processIo): Command {
     demoCommand(io),
     exportCommand(io),
     evalCommand(io),
+    reportCommand(io),
   ]) {
     reportErrorsOnOneLine(command, io, `topkast ${command.name()} --help`);
     program.addCommand(command);
