@@ -4,6 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import type { Module } from '../nn/module.js';
+import type { PeriodMetrics } from '../train/callbacks.js';
 import { decodeChecksummed, encodeChecksummed } from './checksummedFile.js';
 import { modelTensors } from './modelTensors.js';
 import { decodeRunState, encodeRunState, type RunState } from './runState.js';
@@ -16,7 +17,7 @@ export interface Checkpoint {
 }
 
 /** The bytes of a checkpoint of `model` at `state`. */
-export function encodeCheckpoint(model: Module, state: RunState): Uint8Array {
+export function encodeCheckpoint(model: Module, state: RunState<PeriodMetrics>): Uint8Array {
   return encodeChecksummed(modelTensors(model), encodeRunState(state));
 }
 

@@ -1,11 +1,11 @@
-import type { Callbacks, FitProgress, TrainPlan } from '../train/callbacks.js';
+import type { Callbacks, FitProgress, PeriodMetrics, TrainPlan } from '../train/callbacks.js';
 import { saveCheckpoint } from './checkpointDir.js';
 import type { Checkpointing } from './runState.js';
 
-export interface CheckpointSaverOptions extends Checkpointing {
+export interface CheckpointSaverOptions<M extends PeriodMetrics> extends Checkpointing {
   readonly dir: string;
   /** The checkpoint's bytes at this point of the run (encodeCheckpoint with the run's current state). */
-  readonly encode: (progress: FitProgress) => Uint8Array;
+  readonly encode: (progress: FitProgress<M>) => Uint8Array;
 }
 
 /**
@@ -13,10 +13,10 @@ export interface CheckpointSaverOptions extends Checkpointing {
  * it is the epoch's last step) and after the last epoch's evaluation, so the newest checkpoint of a finished
  * run holds its whole history. Files are named by step and all but the newest `keep` are removed.
  */
-export function checkpointSaver(options: CheckpointSaverOptions): Callbacks {
+export function checkpointSaver<M extends PeriodMetrics>(options: CheckpointSaverOptions<M>): Callbacks<M> {
   const { dir, saveEvery, keep, encode } = options;
   return {
-    onProgress(progress: FitProgress, plan: TrainPlan) {
+    onProgress(progress: FitProgress<M>, plan: TrainPlan) {
       const evaluated = progress.history.length === progress.epoch;
       const finished = evaluated && progress.epoch === plan.epochs;
       if (finished || (!evaluated && progress.step % saveEvery === 0)) {

@@ -1,4 +1,4 @@
-import type { TrainConfig } from '../cli/trainConfig.js';
+import { imageDefaults, type TrainConfig } from '../cli/trainConfig.js';
 import { mlp } from '../nn/mlp.js';
 import type { Sequential } from '../nn/sequential.js';
 import { allModules, isSparsifiable } from '../nn/sparsifiable.js';
@@ -29,9 +29,9 @@ export function inferenceModel(
   }
   const model = mlp({
     inputs: first.shape[1]!,
-    hidden: config.hidden,
+    hidden: config.hidden ?? imageDefaults.hidden,
     outputs: last.shape[0]!,
-    activation: config.activation,
+    activation: config.activation ?? imageDefaults.activation,
     seed: 0,
   });
   try {

@@ -19,7 +19,7 @@
 import type { TrainConfig } from '../cli/trainConfig.js';
 import type { ControllerState } from '../methods/controller.js';
 import type { OptimizerState } from '../optim/optimizer.js';
-import type { FitProgress } from '../train/callbacks.js';
+import type { EpochMetrics, FitProgress, PeriodMetrics } from '../train/callbacks.js';
 
 export const CHECKPOINT_FORMAT = 'topkast-checkpoint';
 export const CHECKPOINT_VERSION = 1;
@@ -32,16 +32,17 @@ export interface Checkpointing {
   readonly keep: number;
 }
 
-export interface RunState {
+/** A run's state; `M`: the metrics of its periods (an image run's epochs, a language model's evaluations). */
+export interface RunState<M extends PeriodMetrics = EpochMetrics> {
   readonly config: TrainConfig;
-  readonly progress: FitProgress;
+  readonly progress: FitProgress<M>;
   readonly optimizer: OptimizerState;
   readonly controller: ControllerState;
   readonly checkpointing: Checkpointing;
 }
 
 /** The metadata entries of a run state (without the checksum). */
-export function encodeRunState(state: RunState): Record<string, string> {
+export function encodeRunState(state: RunState<PeriodMetrics>): Record<string, string> {
   const { progress } = state;
   return {
     format: CHECKPOINT_FORMAT,

@@ -4,23 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { checkpointFileName } from '../checkpoint/checkpointDir.js';
-import type { CliIo } from './io.js';
-import { runCli } from './program.js';
-
-async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  const captured = { out: '', err: '' };
-  const io: CliIo = {
-    out: (text) => {
-      captured.out += text;
-    },
-    err: (text) => {
-      captured.err += text;
-    },
-    progress: { write: () => true, isTTY: false },
-  };
-  const code = await runCli(argv, io);
-  return { code, ...captured };
-}
+import { cli } from './testing.js';
 
 /** Every file of a directory with the SHA-256 of its bytes. */
 function snapshot(dir: string): Record<string, string> {

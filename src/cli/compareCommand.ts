@@ -1,9 +1,9 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
-import { comparisonMarkdown, comparisonRows } from '../compare/comparison.js';
+import { comparisonTable } from '../compare/comparison.js';
 import { methodNames } from '../methods/registry.js';
-import { type RunSummary, writeSummary } from '../train/summary.js';
+import { type TrainingSummary, writeSummary } from '../train/summary.js';
 import { writeFileAtomic } from '../util/writeFileAtomic.js';
 import type { CliIo } from './io.js';
 import { parseNonNegativeInteger, parsePositiveInteger, parseSparsity } from './parsers.js';
@@ -44,7 +44,7 @@ export function compareCommand(io: CliIo): Command {
     .action((flags: CompareFlags) => {
       const plan = comparePlan(flags);
       mkdirSync(join(flags.out, 'runs'), { recursive: true });
-      const summaries: RunSummary[] = [];
+      const summaries: TrainingSummary[] = [];
       plan.forEach((run, i) => {
         const config = resolveTrainConfig({
           ...flags,
@@ -61,8 +61,7 @@ export function compareCommand(io: CliIo): Command {
         writeSummary(join(flags.out, 'runs', `${run.label}.json`), summary);
         summaries.push(summary);
       });
-      const rows = comparisonRows(summaries);
-      const table = comparisonMarkdown(rows);
+      const { rows, markdown: table } = comparisonTable(summaries);
       writeFileAtomic(
         join(flags.out, 'results.json'),
         `${JSON.stringify({ rows, runs: summaries }, null, 2)}\n`,

@@ -1,7 +1,7 @@
 import { Command } from 'commander';
 import type { RunSummary } from '../train/summary.js';
 import type { CliIo } from './io.js';
-import { describeResult, runTraining } from './runTraining.js';
+import { describeResult, runImageTraining } from './runTraining.js';
 import type { TrainConfig } from './trainConfig.js';
 
 /**
@@ -45,7 +45,7 @@ export function demoCommand(io: CliIo): Command {
     )
     .action(() => {
       const summaries = [demoConfig, demoSparseConfig].map((config) => {
-        const summary = runTraining(config, {
+        const summary = runImageTraining(config, {
           progress: { stream: io.progress },
           announce: (line) => io.out(`${line}\n`),
         });

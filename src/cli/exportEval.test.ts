@@ -4,23 +4,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { readInferenceFile } from '../checkpoint/exportModel.js';
 import type { RunSummary } from '../train/summary.js';
-import type { CliIo } from './io.js';
-import { runCli } from './program.js';
-
-async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  const captured = { out: '', err: '' };
-  const io: CliIo = {
-    out: (text) => {
-      captured.out += text;
-    },
-    err: (text) => {
-      captured.err += text;
-    },
-    progress: { write: () => true, isTTY: false },
-  };
-  const code = await runCli(argv, io);
-  return { code, ...captured };
-}
+import { cli } from './testing.js';
 
 const root = mkdtempSync(join(tmpdir(), 'topkast-export-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));

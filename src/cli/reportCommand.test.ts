@@ -4,23 +4,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { compareLabel } from '../report/reportRun.js';
 import { syntheticComparison, syntheticSummary } from '../report/testing.js';
-import type { CliIo } from './io.js';
-import { runCli } from './program.js';
-
-async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  const captured = { out: '', err: '' };
-  const io: CliIo = {
-    out: (text) => {
-      captured.out += text;
-    },
-    err: (text) => {
-      captured.err += text;
-    },
-    progress: { write: () => true, isTTY: false },
-  };
-  const code = await runCli(argv, io);
-  return { code, ...captured };
-}
+import { cli } from './testing.js';
 
 /** The data-chart names of a page's charts, in order. */
 const chartIds = (html: string) =>

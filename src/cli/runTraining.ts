@@ -1,27 +1,40 @@
 /**
- * One dense training run from a resolved configuration: load the dataset, build the model, optimizer and
- * schedule, fit, and summarise. Shared by `topkast train` and `topkast demo`.
+ * One training run from a resolved configuration: load the data, build the model, optimizer, schedule and
+ * sparsity method, train, and summarise. An image classifier trains with fit (epochs, test accuracy), a
+ * language model with fitText (steps on random windows, bits per character); everything around the loop
+ * (method, optimizer, resume, progress, metrics, checkpoints, the summary's costs) is shared. Used by
+ * `topkast train`, `topkast compare` and `topkast demo`.
  */
 import { type Checkpoint, encodeCheckpoint } from '../checkpoint/checkpoint.js';
 import { checkpointSaver } from '../checkpoint/checkpointSaver.js';
 import { restoreModel } from '../checkpoint/modelTensors.js';
 import type { Checkpointing } from '../checkpoint/runState.js';
 import { inputSize, splitSize } from '../data/dataset.js';
-import { loadDataset } from '../data/registry.js';
+import { loadDataset, loadTextDataset } from '../data/registry.js';
 import { engine } from '../kernels/engine.js';
-import { sparsify } from '../methods/controller.js';
+import { type SparsityController, sparsify } from '../methods/controller.js';
 import { createMethod, defaultBackwardSparsity } from '../methods/registry.js';
+import type { Module } from '../nn/module.js';
 import type { Trainable } from '../nn/trainable.js';
 import { AdamW } from '../optim/adamw.js';
 import type { Optimizer } from '../optim/optimizer.js';
 import { constantLr, cosineLr, type LrSchedule, stepLr } from '../optim/schedules.js';
 import { SGD } from '../optim/sgd.js';
-import type { Callbacks, FitProgress } from '../train/callbacks.js';
+import type { Callbacks, FitProgress, PeriodMetrics } from '../train/callbacks.js';
 import { fit, planTraining } from '../train/fit.js';
+import { fitText } from '../train/fitText.js';
 import { metricsLog } from '../train/metricsLog.js';
 import { type ProgressOptions, progressReporter } from '../train/progress.js';
-import { type RunSummary, runSummary } from '../train/summary.js';
-import { buildModel } from './buildModel.js';
+import {
+  isTextSummary,
+  type RunDescription,
+  type RunSummary,
+  runSummary,
+  type TextRunSummary,
+  type TrainingSummary,
+  textRunSummary,
+} from '../train/summary.js';
+import { buildModel, buildTextModel } from './buildModel.js';
 import { DEFAULT_EPOCHS, type TrainConfig } from './trainConfig.js';
 
 export interface RunOptions {
@@ -37,18 +50,15 @@ export interface RunOptions {
   readonly resume?: { readonly checkpoint: Checkpoint; readonly file: string };
 }
 
-export function runTraining(config: TrainConfig, options: RunOptions = {}): RunSummary {
-  const method = createMethod(config.method, {
-    sparsity: config.sparsity,
-    backwardSparsity: config.backwardSparsity,
-    refreshInterval: config.refreshInterval,
-    penalty: config.penalty,
-    initialSparsity: config.initialSparsity,
-    pruningStart: config.pruningStart,
-    pruningEnd: config.pruningEnd,
-    dropFraction: config.dropFraction,
-    updateEnd: config.updateEnd,
-  });
+/** A run of either kind: a language model for a transformer config, else an image classifier. */
+export function runTraining(config: TrainConfig, options: RunOptions = {}): TrainingSummary {
+  return config.model === 'transformer'
+    ? runTextTraining(config, options)
+    : runImageTraining(config, options);
+}
+
+/** An image classifier (mlp or cnn) trained with fit for epochs; reports test accuracy. */
+export function runImageTraining(config: TrainConfig, options: RunOptions = {}): RunSummary {
   const dataset = loadDataset(config.dataset);
   const trainSize = splitSize(dataset.train);
   if (config.batchSize > trainSize) {
@@ -60,13 +70,92 @@ export function runTraining(config: TrainConfig, options: RunOptions = {}): RunS
   const epochs =
     config.epochs ?? (config.steps === undefined ? DEFAULT_EPOCHS : Math.ceil(config.steps / stepsPerEpoch));
   const plan = planTraining({ trainSize, batchSize: config.batchSize, epochs, maxSteps: config.steps });
-  const { model, name: modelName } = buildModel(config, inputSize(dataset), dataset.classes);
+  const { model, name } = buildModel(config, inputSize(dataset), dataset.classes);
+  const built = { model, name, dataset: dataset.name, totalSteps: plan.totalSteps };
+  const { run, result } = trainBuilt(config, options, built, (parts) =>
+    fit({
+      ...parts,
+      dataset,
+      epochs: plan.epochs,
+      maxSteps: config.steps,
+      batchSize: config.batchSize,
+      seed: config.seed,
+    }),
+  );
+  return runSummary({ ...run, config: { ...config, epochs: plan.epochs } }, result);
+}
+
+/** A character-level transformer trained with fitText for config.steps; reports bits per character. */
+export function runTextTraining(config: TrainConfig, options: RunOptions = {}): TextRunSummary {
+  const dataset = loadTextDataset(config.dataset);
+  const { steps, context, evalEvery, evalChars } = config;
+  if (steps === undefined || context === undefined || evalEvery === undefined || evalChars === undefined) {
+    throw new Error(
+      'a language-model config needs steps, context, evalEvery and evalChars: resolve it first',
+    );
+  }
+  const shortest = Math.min(dataset.train.length, dataset.validation.length, dataset.test.length);
+  if (context >= shortest) {
+    throw new Error(
+      `--context ${context} is longer than a split of ${dataset.name} (${shortest} characters): use --context ${shortest - 1} or less`,
+    );
+  }
+  const { model, name } = buildTextModel(config, dataset.vocabulary.length);
+  const built = { model, name, dataset: dataset.name, totalSteps: steps };
+  const { run, result } = trainBuilt(config, options, built, (parts) =>
+    fitText({
+      ...parts,
+      dataset,
+      steps,
+      context,
+      batchSize: config.batchSize,
+      evalEvery,
+      evalChars,
+      seed: config.seed,
+    }),
+  );
+  return textRunSummary(run, result);
+}
+
+/** What trainBuilt hands the loop: everything but the data and the loop's own settings. */
+interface LoopParts<M extends PeriodMetrics> {
+  readonly model: Module;
+  readonly optimizer: Optimizer;
+  readonly schedule: LrSchedule;
+  readonly callbacks: readonly Callbacks<M>[];
+  readonly hooks: SparsityController;
+  readonly resume?: FitProgress;
+}
+
+/**
+ * The run around a built model: the sparsity method, optimizer and schedule over `totalSteps`, the state of a
+ * resumed checkpoint, progress, metrics and checkpoint callbacks and the announcement; then `loop` trains.
+ * Returns the loop's result and the run's description for the summary; the model is disposed either way.
+ */
+function trainBuilt<M extends PeriodMetrics, R>(
+  config: TrainConfig,
+  options: RunOptions,
+  built: { model: Module; name: string; dataset: string; totalSteps: number },
+  loop: (parts: LoopParts<M>) => R,
+): { run: RunDescription; result: R } {
+  const { model, totalSteps } = built;
   try {
+    const method = createMethod(config.method, {
+      sparsity: config.sparsity,
+      backwardSparsity: config.backwardSparsity,
+      refreshInterval: config.refreshInterval,
+      penalty: config.penalty,
+      initialSparsity: config.initialSparsity,
+      pruningStart: config.pruningStart,
+      pruningEnd: config.pruningEnd,
+      dropFraction: config.dropFraction,
+      updateEnd: config.updateEnd,
+    });
     const controller = sparsify(model, {
       method,
       distribution: config.distribution,
       denseLayers: config.denseLayers,
-      totalSteps: plan.totalSteps,
+      totalSteps,
       seed: config.seed,
     });
     const optimizer = createOptimizer(config, model.trainables());
@@ -77,7 +166,7 @@ export function runTraining(config: TrainConfig, options: RunOptions = {}): RunS
       optimizer.setState(state.optimizer);
       controller.setState(state.controller);
     }
-    const callbacks: Callbacks[] = [];
+    const callbacks: Callbacks<M>[] = [];
     if (options.progress !== false) callbacks.push(progressReporter(options.progress));
     if (options.metricsFile !== undefined) {
       const resumeAfterStep = resume?.checkpoint.state.progress.step;
@@ -85,7 +174,7 @@ export function runTraining(config: TrainConfig, options: RunOptions = {}): RunS
     }
     if (checkpoint) {
       const { dir, saveEvery, keep } = checkpoint;
-      const encode = (progress: FitProgress) =>
+      const encode = (progress: FitProgress<M>) =>
         encodeCheckpoint(model, {
           config,
           progress,
@@ -96,38 +185,31 @@ export function runTraining(config: TrainConfig, options: RunOptions = {}): RunS
       callbacks.push(checkpointSaver({ dir, saveEvery, keep, encode }));
     }
     options.announce?.(
-      `${describeMethod(config)} ${modelName} on ${dataset.name} (${model.parameterCount().toLocaleString('en-US')} parameters): ` +
-        `${config.optimizer} lr ${config.lr} ${config.schedule}, batch ${config.batchSize}, ${plan.totalSteps} steps, seed ${config.seed}, ${engine().kernels.name} kernels` +
+      `${describeMethod(config)} ${built.name} on ${built.dataset} (${model.parameterCount().toLocaleString('en-US')} parameters): ` +
+        `${config.optimizer} lr ${config.lr} ${config.schedule}, batch ${config.batchSize}, ${totalSteps} steps, seed ${config.seed}, ${engine().kernels.name} kernels` +
         (resume ? `; resuming from ${resume.file} at step ${resume.checkpoint.state.progress.step}` : ''),
     );
-    const result = fit({
+    const result = loop({
       model,
       optimizer,
-      schedule: createSchedule(config, plan.totalSteps),
-      dataset,
-      epochs: plan.epochs,
-      maxSteps: config.steps,
-      batchSize: config.batchSize,
-      seed: config.seed,
+      schedule: createSchedule(config, totalSteps),
       callbacks,
       hooks: controller,
       resume: resume?.checkpoint.state.progress,
     });
-    return runSummary(
-      {
-        method: method.name,
-        model: modelName,
-        dataset: dataset.name,
-        seed: config.seed,
-        parameters: model.parameterCount(),
-        backend: engine().kernels.name,
-        config: { ...config, epochs: plan.epochs },
-        sparsity: controller.report(),
-      },
-      result,
-    );
+    const run: RunDescription = {
+      method: method.name,
+      model: built.name,
+      dataset: built.dataset,
+      seed: config.seed,
+      parameters: model.parameterCount(),
+      backend: engine().kernels.name,
+      config: { ...config },
+      sparsity: controller.report(),
+    };
+    return { run, result };
   } finally {
-    model.dispose();
+    model.dispose?.();
   }
 }
 
@@ -142,11 +224,17 @@ function describeMethod(config: TrainConfig): string {
   return `${config.method} ${percent(config.sparsity)}${backward}`;
 }
 
-/** One line with the result, for people: accuracy, loss, steps, time and step time. */
-export function describeResult(summary: RunSummary): string {
+/**
+ * One line with the result, for people: test accuracy and loss (images) or validation and test bits per
+ * character (text), steps, time and step time.
+ */
+export function describeResult(summary: TrainingSummary): string {
+  const quality = isTextSummary(summary)
+    ? `validation bpc ${summary.bitsPerCharacter.validation.toFixed(4)} | test bpc ${summary.bitsPerCharacter.test.toFixed(4)} | ${summary.steps} steps`
+    : `test accuracy ${summary.testAccuracy.toFixed(4)} | test loss ${summary.testLoss.toFixed(4)} | ` +
+      `${summary.steps} steps (${summary.epochs} epoch${summary.epochs === 1 ? '' : 's'})`;
   return (
-    `test accuracy ${summary.testAccuracy.toFixed(4)} | test loss ${summary.testLoss.toFixed(4)} | ` +
-    `${summary.steps} steps (${summary.epochs} epoch${summary.epochs === 1 ? '' : 's'}) in ${summary.trainSeconds.toFixed(1)} s | ` +
+    `${quality} in ${summary.trainSeconds.toFixed(1)} s | ` +
     `${summary.timing.stepMsMedian.toFixed(1)} ms/step median | ${summary.backend}`
   );
 }

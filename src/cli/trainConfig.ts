@@ -2,23 +2,44 @@
  * The settings of a training run, as the CLI resolves them: every default filled in, every combination
  * checked. `epochs` may stay undefined here when a step limit is given: the run then takes as many epochs as
  * the steps need (runTraining resolves it once the dataset size is known).
+ *
+ * Two kinds of run: an image classifier (mlp or cnn on fashion-mnist or mnist, trained for epochs) and a
+ * character-level language model (transformer on austen, trained for steps on random windows). Each kind's
+ * own settings are undefined in the other's config (so they are absent from its JSON), and a flag of the
+ * other kind is refused.
  */
-import type { DatasetName } from '../data/registry.js';
+import { type DatasetName, isTextDatasetName, type TextDatasetName } from '../data/registry.js';
 import type { DistributionName } from '../methods/distribution.js';
 
 export const optimizerNames = ['sgd', 'adamw'] as const;
 export const scheduleNames = ['constant', 'cosine', 'step'] as const;
 export const activationNames = ['relu', 'gelu'] as const;
-export const modelNames = ['mlp', 'cnn'] as const;
+export const modelNames = ['mlp', 'cnn', 'transformer'] as const;
 
 export type OptimizerName = (typeof optimizerNames)[number];
 export type ScheduleName = (typeof scheduleNames)[number];
 
-export interface TrainConfig {
-  readonly dataset: DatasetName;
-  readonly model: (typeof modelNames)[number];
-  readonly hidden: readonly number[];
-  readonly activation: (typeof activationNames)[number];
+export type ModelName = (typeof modelNames)[number];
+
+/** A transformer config's own settings (flags and config alike); undefined in an image model's. */
+export interface TransformerSettings {
+  /** Blocks, width, attention heads, sequence length, tied input/output embedding. */
+  readonly layers?: number;
+  readonly dModel?: number;
+  readonly heads?: number;
+  readonly context?: number;
+  readonly tied?: boolean;
+  /** Steps between validation evaluations, on the first evalChars characters of the split. */
+  readonly evalEvery?: number;
+  readonly evalChars?: number;
+}
+
+export interface TrainConfig extends TransformerSettings {
+  readonly dataset: DatasetName | TextDatasetName;
+  readonly model: ModelName;
+  /** mlp and cnn configs (the mlp's hidden widths and activation; unused by cnn). */
+  readonly hidden?: readonly number[];
+  readonly activation?: (typeof activationNames)[number];
   /** Epochs to run; undefined: enough for `steps`, or DEFAULT_EPOCHS without a step limit. */
   readonly epochs?: number;
   /** Stop after this many optimizer steps. */
@@ -60,6 +81,47 @@ export interface TrainConfig {
 
 export const DEFAULT_EPOCHS = 5;
 
+/** The image models' defaults. */
+export const imageDefaults = {
+  model: 'mlp',
+  hidden: [1024, 1024],
+  activation: 'relu',
+  batchSize: 128,
+  optimizer: 'sgd',
+} as const;
+
+/**
+ * The language model's defaults, sized for two cores (the transformer of the README's step benchmark: about
+ * 0.6 s a step dense): 1000 steps of 8 windows, AdamW, validation every 100 steps on its first 8192
+ * characters (a whole split takes minutes; the end of the run evaluates the whole validation and test splits).
+ */
+export const textDefaults = {
+  model: 'transformer',
+  layers: 4,
+  dModel: 256,
+  heads: 4,
+  context: 128,
+  steps: 1000,
+  evalEvery: 100,
+  evalChars: 8192,
+  batchSize: 8,
+  optimizer: 'adamw',
+} as const;
+
+/** Flags of one kind of model only, and the kind. */
+const modelOnlyFlags = [
+  { key: 'hidden', flag: '--hidden', models: ['mlp', 'cnn'] },
+  { key: 'activation', flag: '--activation', models: ['mlp', 'cnn'] },
+  { key: 'epochs', flag: '--epochs', models: ['mlp', 'cnn'] },
+  { key: 'layers', flag: '--layers', models: ['transformer'] },
+  { key: 'dModel', flag: '--d-model', models: ['transformer'] },
+  { key: 'heads', flag: '--heads', models: ['transformer'] },
+  { key: 'context', flag: '--context', models: ['transformer'] },
+  { key: 'tied', flag: '--tied', models: ['transformer'] },
+  { key: 'evalEvery', flag: '--eval-every', models: ['transformer'] },
+  { key: 'evalChars', flag: '--eval-chars', models: ['transformer'] },
+] as const;
+
 /** Flags that belong to some methods only: given with another method, they are refused. */
 const methodOnlyFlags = [
   { key: 'bwdSparsity', flag: '--bwd-sparsity', what: "Top-KAST's backward set", methods: ['topkast'] },
@@ -86,15 +148,16 @@ export const optimizerDefaults = {
 } as const satisfies Record<OptimizerName, { lr: number; weightDecay: number }>;
 
 /** The options of `topkast train` after commander parsed each value (unset ones undefined). */
-export interface TrainFlags {
-  readonly dataset: DatasetName;
-  readonly model: TrainConfig['model'];
-  readonly hidden: readonly number[];
-  readonly activation: TrainConfig['activation'];
+export interface TrainFlags extends TransformerSettings {
+  readonly dataset: DatasetName | TextDatasetName;
+  /** Default: transformer on a text dataset, mlp on an image dataset. */
+  readonly model?: ModelName;
+  readonly hidden?: readonly number[];
+  readonly activation?: TrainConfig['activation'];
   readonly epochs?: number;
   readonly steps?: number;
-  readonly batchSize: number;
-  readonly optimizer: OptimizerName;
+  readonly batchSize?: number;
+  readonly optimizer?: OptimizerName;
   readonly lr?: number;
   readonly momentum?: number;
   readonly nesterov?: boolean;
@@ -107,7 +170,8 @@ export interface TrainFlags {
   readonly refreshInterval?: number;
   readonly penalty?: number;
   readonly distribution: DistributionName;
-  readonly denseLayers: readonly string[];
+  /** Default: first,last for image models; the transformer's head (none when tied: its output is E). */
+  readonly denseLayers?: readonly string[];
   readonly initialSparsity?: number;
   readonly pruningStart?: number;
   readonly pruningEnd?: number;
@@ -117,7 +181,10 @@ export interface TrainFlags {
 
 /** Fills optimizer-dependent defaults and rejects combinations that make no sense, naming the fix. */
 export function resolveTrainConfig(flags: TrainFlags): TrainConfig {
-  const { optimizer } = flags;
+  const model = resolveModel(flags);
+  const text = model === 'transformer';
+  const defaults = text ? textDefaults : imageDefaults;
+  const optimizer = flags.optimizer ?? defaults.optimizer;
   if (optimizer !== 'sgd' && (flags.momentum !== undefined || flags.nesterov)) {
     throw new Error(
       `--momentum and --nesterov apply to SGD only: drop them, or use --optimizer sgd (AdamW has --lr and --weight-decay)`,
@@ -138,14 +205,22 @@ export function resolveTrainConfig(flags: TrainFlags): TrainConfig {
   if (flags.nesterov && momentum === 0) {
     throw new Error('--nesterov needs momentum: drop --nesterov or set --momentum above 0');
   }
+  const tied = text ? (flags.tied ?? false) : undefined;
   return {
     dataset: flags.dataset,
-    model: flags.model,
-    hidden: [...flags.hidden],
-    activation: flags.activation,
-    epochs: flags.epochs ?? (flags.steps === undefined ? DEFAULT_EPOCHS : undefined),
-    steps: flags.steps,
-    batchSize: flags.batchSize,
+    model,
+    hidden: text ? undefined : [...(flags.hidden ?? imageDefaults.hidden)],
+    activation: text ? undefined : (flags.activation ?? imageDefaults.activation),
+    layers: text ? (flags.layers ?? textDefaults.layers) : undefined,
+    dModel: text ? (flags.dModel ?? textDefaults.dModel) : undefined,
+    heads: text ? (flags.heads ?? textDefaults.heads) : undefined,
+    context: text ? (flags.context ?? textDefaults.context) : undefined,
+    tied,
+    evalEvery: text ? (flags.evalEvery ?? textDefaults.evalEvery) : undefined,
+    evalChars: text ? (flags.evalChars ?? textDefaults.evalChars) : undefined,
+    epochs: text ? undefined : (flags.epochs ?? (flags.steps === undefined ? DEFAULT_EPOCHS : undefined)),
+    steps: text ? (flags.steps ?? textDefaults.steps) : flags.steps,
+    batchSize: flags.batchSize ?? defaults.batchSize,
     optimizer,
     lr: flags.lr ?? optimizerDefaults[optimizer].lr,
     momentum,
@@ -159,13 +234,62 @@ export function resolveTrainConfig(flags: TrainFlags): TrainConfig {
     refreshInterval: flags.refreshInterval,
     penalty: flags.penalty,
     distribution: flags.distribution,
-    denseLayers: [...flags.denseLayers],
+    denseLayers: [...(flags.denseLayers ?? (text ? [tied ? 'none' : 'head'] : ['first', 'last']))],
     initialSparsity: flags.initialSparsity,
     pruningStart: flags.pruningStart,
     pruningEnd: flags.pruningEnd,
     dropFraction: flags.dropFraction,
     updateEnd: flags.updateEnd,
   };
+}
+
+/**
+ * The model the flags ask for (default: the one the dataset's kind takes), refusing a model of the other kind,
+ * flags of the other kind of model, and a width the heads do not divide.
+ */
+function resolveModel(flags: TrainFlags): ModelName {
+  const text = isTextDatasetName(flags.dataset);
+  const model = flags.model ?? (text ? textDefaults.model : imageDefaults.model);
+  if (model === 'transformer' && !text) {
+    throw new Error(
+      `--model transformer is a language model and ${flags.dataset} is images: use --dataset austen, or --model mlp or cnn`,
+    );
+  }
+  if (model !== 'transformer' && text) {
+    throw new Error(
+      `--model ${model} classifies images and ${flags.dataset} is text: use --model transformer, or --dataset fashion-mnist or mnist`,
+    );
+  }
+  for (const { key, flag, models } of modelOnlyFlags) {
+    if (flags[key] !== undefined && !(models as readonly string[]).includes(model)) {
+      const fix =
+        model === 'transformer'
+          ? key === 'epochs'
+            ? 'a language model trains for --steps on random windows: use --steps instead'
+            : 'drop it (the transformer has --layers, --d-model, --heads, --context, --tied)'
+          : 'drop it, or use --model transformer --dataset austen';
+      throw new Error(`${flag} applies to --model ${models.join(' or ')}, not ${model}: ${fix}`);
+    }
+  }
+  if (model === 'transformer') {
+    const context = flags.context ?? textDefaults.context;
+    const evalChars = flags.evalChars ?? textDefaults.evalChars;
+    if (evalChars < context) {
+      throw new Error(
+        `--eval-chars ${evalChars} holds no window of --context ${context}: use --eval-chars ${context} or more`,
+      );
+    }
+    const dModel = flags.dModel ?? textDefaults.dModel;
+    const heads = flags.heads ?? textDefaults.heads;
+    if (dModel % heads !== 0) {
+      let divisor = heads;
+      while (dModel % divisor !== 0) divisor--;
+      throw new Error(
+        `--d-model ${dModel} does not split into ${heads} heads: use --heads ${divisor}, or --d-model ${Math.ceil(dModel / heads) * heads}`,
+      );
+    }
+  }
+  return model;
 }
 
 /**

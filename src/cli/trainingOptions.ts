@@ -3,7 +3,7 @@
  * settings every sparsity method reads (refresh interval, penalty, distribution, dense layers).
  */
 import { type Command, Option } from 'commander';
-import { datasetNames } from '../data/registry.js';
+import { datasetNames, textDatasetNames } from '../data/registry.js';
 import { distributionNames } from '../methods/distribution.js';
 import {
   parseHiddenSizes,
@@ -17,29 +17,79 @@ import {
 import {
   activationNames,
   DEFAULT_EPOCHS,
+  imageDefaults,
   modelNames,
   optimizerDefaults,
   optimizerNames,
   scheduleNames,
+  textDefaults,
 } from './trainConfig.js';
 
 export function addTrainingOptions(command: Command): Command {
   const { sgd, adamw } = optimizerDefaults;
+  const text = textDefaults;
   return command
-    .addOption(new Option('--dataset <name>', 'dataset').choices(datasetNames).default('fashion-mnist'))
-    .addOption(new Option('--model <name>', 'model family').choices(modelNames).default('mlp'))
-    .option('--hidden <widths>', 'hidden layer widths, comma-separated', parseHiddenSizes, [1024, 1024])
     .addOption(
-      new Option('--activation <name>', 'hidden activation').choices(activationNames).default('relu'),
+      new Option('--dataset <name>', 'dataset: images, or text for a language model')
+        .choices([...datasetNames, ...textDatasetNames])
+        .default('fashion-mnist'),
+    )
+    .addOption(
+      new Option('--model <name>', 'model family (default: mlp on images, transformer on text)').choices(
+        modelNames,
+      ),
+    )
+    .option(
+      '--hidden <widths>',
+      `mlp hidden layer widths, comma-separated (default: ${imageDefaults.hidden.join(',')})`,
+      parseHiddenSizes,
+    )
+    .addOption(
+      new Option(
+        '--activation <name>',
+        `mlp hidden activation (default: ${imageDefaults.activation})`,
+      ).choices(activationNames),
+    )
+    .option('--layers <n>', `transformer blocks (default: ${text.layers})`, parsePositiveInteger)
+    .option('--d-model <n>', `transformer width (default: ${text.dModel})`, parsePositiveInteger)
+    .option(
+      '--heads <n>',
+      `attention heads, dividing --d-model (default: ${text.heads})`,
+      parsePositiveInteger,
+    )
+    .option('--context <n>', `characters per window (default: ${text.context})`, parsePositiveInteger)
+    .option('--tied', 'transformer: the token embedding is also the output projection')
+    .option(
+      '--eval-every <n>',
+      `transformer: validation bits per character every n steps (default: ${text.evalEvery})`,
+      parsePositiveInteger,
+    )
+    .option(
+      '--eval-chars <n>',
+      `transformer: characters of the validation split those evaluations read (default: ${text.evalChars}; the end of the run reads all of it)`,
+      parsePositiveInteger,
     )
     .option(
       '--epochs <n>',
-      `passes over the training set (default: ${DEFAULT_EPOCHS}, or what --steps needs)`,
+      `image models: passes over the training set (default: ${DEFAULT_EPOCHS}, or what --steps needs)`,
       parsePositiveInteger,
     )
-    .option('--steps <n>', 'stop after n optimizer steps', parsePositiveInteger)
-    .option('--batch-size <n>', 'examples per step', parsePositiveInteger, 128)
-    .addOption(new Option('--optimizer <name>', 'optimizer').choices(optimizerNames).default('sgd'))
+    .option(
+      '--steps <n>',
+      `stop after n optimizer steps (default for the transformer: ${text.steps})`,
+      parsePositiveInteger,
+    )
+    .option(
+      '--batch-size <n>',
+      `examples (windows) per step (default: ${imageDefaults.batchSize}; transformer ${text.batchSize})`,
+      parsePositiveInteger,
+    )
+    .addOption(
+      new Option(
+        '--optimizer <name>',
+        `optimizer (default: ${imageDefaults.optimizer}; transformer ${text.optimizer})`,
+      ).choices(optimizerNames),
+    )
     .option(
       '--lr <rate>',
       `peak learning rate (default: ${sgd.lr} sgd, ${adamw.lr} adamw)`,
@@ -64,10 +114,11 @@ export function addTrainingOptions(command: Command): Command {
         .choices(distributionNames)
         .default('uniform'),
     )
-    .option('--dense-layers <layers>', 'layers kept dense: names, first, last, or none', parseLayerList, [
-      'first',
-      'last',
-    ])
+    .option(
+      '--dense-layers <layers>',
+      'layers kept dense: names, first, last, or none (default: first,last; transformer: head, none when --tied)',
+      parseLayerList,
+    )
     .option('--initial-sparsity <s>', "GMP's starting sparsity (default: 0)", parseSparsity)
     .option(
       '--pruning-start <f>',

@@ -1,8 +1,10 @@
 import type { BatchPosition } from '../data/batches.js';
 
 /**
- * Hooks into the fit loop (progress display, metrics files, checkpoints). Every hook is optional; fit calls
- * them synchronously, in the order the callbacks were given.
+ * Hooks into the training loops (progress display, metrics files, checkpoints). Every hook is optional; the
+ * loops call them synchronously, in the order the callbacks were given. Both loops run in periods that end
+ * with an evaluation: fit's periods are epochs over the images (EpochMetrics), fitText's are --eval-every
+ * steps of random windows (TextPeriodMetrics); `M` is the period's metrics.
  */
 
 /** Known before the first step. */
@@ -11,6 +13,8 @@ export interface TrainPlan {
   readonly stepsPerEpoch: number;
   /** Steps the run will take: epochs × stepsPerEpoch, or maxSteps when smaller. */
   readonly totalSteps: number;
+  /** What a period is called where progress is shown: 'epoch' (the default) or 'eval' (fitText). */
+  readonly periodName?: string;
 }
 
 /** After each optimizer step. */
@@ -37,11 +41,26 @@ export interface EpochMetrics {
   readonly testLoss: number;
 }
 
+/** After each evaluation period of a language model (fitText), on the first characters of validation. */
+export interface TextPeriodMetrics {
+  /** 1-based period. */
+  readonly epoch: number;
+  readonly step: number;
+  /** Mean training loss (nats per character) over the period's steps. */
+  readonly trainLoss: number;
+  /** Mean loss in nats and bits per character over the evaluated characters of the validation split. */
+  readonly validationLoss: number;
+  readonly validationBpc: number;
+}
+
+/** The metrics of either loop's period. */
+export type PeriodMetrics = EpochMetrics | TextPeriodMetrics;
+
 /**
  * Where the fit loop stands, as plain data: with the model, optimizer and sparsity state, everything a run
  * needs to continue exactly where it was (checkpoints store it; FitOptions.resume takes it back).
  */
-export interface FitProgress {
+export interface FitProgress<M extends PeriodMetrics = EpochMetrics> {
   /** Steps taken so far. */
   readonly step: number;
   /** The 1-based epoch in progress (or just evaluated). */
@@ -54,20 +73,20 @@ export interface FitProgress {
   readonly epochLossSum: number;
   readonly epochSteps: number;
   /** The epochs evaluated so far; history.length === epoch once this epoch is evaluated. */
-  readonly history: readonly EpochMetrics[];
+  readonly history: readonly M[];
 }
 
-export interface Callbacks {
+export interface Callbacks<M extends PeriodMetrics = EpochMetrics> {
   onTrainBegin?(plan: TrainPlan): void;
   /** `epoch` counts from 1. */
   onEpochBegin?(epoch: number): void;
   onBatchEnd?(metrics: StepMetrics): void;
-  onEpochEnd?(metrics: EpochMetrics): void;
+  onEpochEnd?(metrics: M): void;
   /**
    * After each step (the epoch not yet evaluated) and after each epoch's evaluation, with where the loop
    * stands: the moment to save a checkpoint.
    */
-  onProgress?(progress: FitProgress, plan: TrainPlan): void;
+  onProgress?(progress: FitProgress<M>, plan: TrainPlan): void;
   /** After the last epoch, also when the run stops with an error (then before the error propagates). */
   onTrainEnd?(): void;
 }

@@ -4,10 +4,10 @@ import type { Module } from '../nn/module.js';
 import type { Optimizer } from '../optim/optimizer.js';
 import type { LrSchedule } from '../optim/schedules.js';
 import { Random } from '../util/random.js';
-import type { Callbacks, EpochMetrics, FitProgress, StepMetrics, TrainPlan } from './callbacks.js';
+import type { Callbacks, EpochMetrics, FitProgress, TrainPlan } from './callbacks.js';
 import { evaluate } from './evaluate.js';
-import { median } from './median.js';
-import { type StepHooks, trainStep } from './trainStep.js';
+import { endPeriod, StepRecorder } from './trainingLoop.js';
+import type { StepHooks } from './trainStep.js';
 
 export interface FitOptions {
   readonly model: Module;
@@ -110,11 +110,9 @@ export function fit(options: FitOptions): FitResult {
     random: dataRandom,
     dropLast: true,
   });
-  const stepMs = new Float64Array(plan.totalSteps);
+  const recorder = new StepRecorder(plan.totalSteps, resume?.step ?? 0);
   const history: EpochMetrics[] = [...(resume?.history ?? [])];
   let evalSeconds = 0;
-  let step = resume?.step ?? 0;
-  const firstStep = step;
   // A resumed epoch that was already evaluated is over: continue with the next one.
   const resumedEpoch = resume && history.length < resume.epoch ? resume.epoch : undefined;
   const firstEpoch = resume ? resume.epoch + (resumedEpoch === undefined ? 1 : 0) : 1;
@@ -127,7 +125,7 @@ export function fit(options: FitOptions): FitResult {
       let lossSum = epoch === resumedEpoch ? resume!.epochLossSum : 0;
       let epochSteps = epoch === resumedEpoch ? resume!.epochSteps : 0;
       const progress = (): FitProgress => ({
-        step,
+        step: recorder.step,
         epoch,
         position: batches.position,
         dataRandom: dataRandom.getState(),
@@ -135,17 +133,16 @@ export function fit(options: FitOptions): FitResult {
         epochSteps,
         history: [...history],
       });
-      while (batches.hasNext() && step < plan.totalSteps) {
-        const started = performance.now();
-        const lr = schedule(step);
-        const { x, labels } = batches.next();
-        const value = trainStep({ model, optimizer, x, labels, step, lr, hooks: options.hooks });
-        stepMs[step] = performance.now() - started;
-        step++;
-        lossSum += value;
+      while (batches.hasNext() && recorder.step < plan.totalSteps) {
+        lossSum += recorder.run(() => batches.next(), {
+          model,
+          optimizer,
+          schedule,
+          hooks: options.hooks,
+          epoch,
+          callbacks,
+        });
         epochSteps++;
-        const metrics: StepMetrics = { step, epoch, loss: value, lr, stepMs: stepMs[step - 1]! };
-        for (const callback of callbacks) callback.onBatchEnd?.(metrics);
         for (const callback of callbacks) callback.onProgress?.(progress(), plan);
       }
       const evalStarted = performance.now();
@@ -153,30 +150,26 @@ export function fit(options: FitOptions): FitResult {
       evalSeconds += (performance.now() - evalStarted) / 1000;
       const metrics: EpochMetrics = {
         epoch,
-        step,
+        step: recorder.step,
         trainLoss: lossSum / epochSteps,
         testAccuracy: test.accuracy,
         testLoss: test.loss,
       };
-      history.push(metrics);
-      for (const callback of callbacks) callback.onEpochEnd?.(metrics);
-      for (const callback of callbacks) callback.onProgress?.(progress(), plan);
+      endPeriod(metrics, { history, callbacks, progress, plan });
     }
   } finally {
     batches.dispose();
     for (const callback of callbacks) callback.onTrainEnd?.();
   }
-  const ran = stepMs.subarray(firstStep, step);
   const last = history[history.length - 1]!;
   return {
-    steps: step,
+    steps: recorder.step,
     epochs: history.length,
     testAccuracy: last.testAccuracy,
     testLoss: last.testLoss,
     history,
-    trainSeconds: ran.reduce((a, b) => a + b, 0) / 1000,
     evalSeconds,
-    stepMsMedian: median(ran),
+    ...recorder.timing(),
   };
 }
 

@@ -1,7 +1,7 @@
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { writeFileAtomic } from '../util/writeFileAtomic.js';
-import type { Callbacks } from './callbacks.js';
+import type { Callbacks, PeriodMetrics } from './callbacks.js';
 
 export interface MetricsLogOptions {
   /** Log a step line every this many steps (default 10); every epoch is always logged. */
@@ -17,10 +17,11 @@ export interface MetricsLogOptions {
  * Writes training metrics as JSON lines, one object per line, for plotting or comparing runs:
  *   {"type":"step","step":10,"epoch":1,"loss":1.23,"lr":0.05,"stepMs":31.2}
  *   {"type":"epoch","step":468,"epoch":1,"trainLoss":0.52,"testAccuracy":0.85,"testLoss":0.41}
+ * (a language model's evaluation periods: "type":"epoch" with validationLoss and validationBpc instead).
  * The file is created (or truncated) when training begins, or continued when resuming, and each line is
  * written as it happens, so a long run can be followed with `tail -f`.
  */
-export function metricsLog(file: string, options: MetricsLogOptions = {}): Callbacks {
+export function metricsLog(file: string, options: MetricsLogOptions = {}): Callbacks<PeriodMetrics> {
   const every = options.every ?? 10;
   if (!Number.isInteger(every) || every < 1) {
     throw new Error(`metricsLog: every must be a positive integer, got ${every}`);

@@ -1,8 +1,9 @@
 import type { ChurnRecord, LayerReport, SparsityReport } from '../methods/controller.js';
 import type { SparseWeightMemory } from '../sparse/sparseWeight.js';
 import { writeFileAtomic } from '../util/writeFileAtomic.js';
-import type { EpochMetrics } from './callbacks.js';
+import type { EpochMetrics, TextPeriodMetrics } from './callbacks.js';
 import type { FitResult } from './fit.js';
+import type { FitTextResult } from './fitText.js';
 
 /**
  * What a training run reports (`topkast train --json FILE`). Everything but the timing fields
@@ -55,6 +56,24 @@ export interface RunSummary {
   readonly history: readonly EpochMetrics[];
 }
 
+/**
+ * What a language-model run reports: the same as an image run's summary, with bits per character (and the
+ * loss in nats per character) on the whole validation and test splits after the last step in place of test
+ * accuracy, and one history entry per evaluation period (validation on its first --eval-chars characters).
+ */
+export interface TextRunSummary extends Omit<RunSummary, 'epochs' | 'testAccuracy' | 'testLoss' | 'history'> {
+  readonly bitsPerCharacter: { readonly validation: number; readonly test: number };
+  readonly loss: { readonly validation: number; readonly test: number };
+  readonly history: readonly TextPeriodMetrics[];
+}
+
+/** Either kind of run's summary. */
+export type TrainingSummary = RunSummary | TextRunSummary;
+
+export function isTextSummary(summary: TrainingSummary): summary is TextRunSummary {
+  return 'bitsPerCharacter' in summary;
+}
+
 export interface RunDescription {
   readonly method: string;
   readonly model: string;
@@ -68,14 +87,41 @@ export interface RunDescription {
 
 export function runSummary(run: RunDescription, result: FitResult): RunSummary {
   return {
-    method: run.method,
-    model: run.model,
-    dataset: run.dataset,
-    seed: run.seed,
+    ...identity(run),
     epochs: result.epochs,
     steps: result.steps,
     testAccuracy: result.testAccuracy,
     testLoss: result.testLoss,
+    ...details(run, result),
+    history: result.history,
+  };
+}
+
+export function textRunSummary(run: RunDescription, result: FitTextResult): TextRunSummary {
+  return {
+    ...identity(run),
+    steps: result.steps,
+    bitsPerCharacter: {
+      validation: result.validation.bitsPerCharacter,
+      test: result.test.bitsPerCharacter,
+    },
+    loss: { validation: result.validation.loss, test: result.test.loss },
+    ...details(run, result),
+    history: result.history,
+  };
+}
+
+/** Which run: the same first fields for either kind of run. */
+function identity(run: RunDescription): Pick<RunSummary, 'method' | 'model' | 'dataset' | 'seed'> {
+  return { method: run.method, model: run.model, dataset: run.dataset, seed: run.seed };
+}
+
+/** Time, parameter counts, sparsity, memory, kernels and settings: the same for either kind of run. */
+function details(
+  run: RunDescription,
+  result: Pick<FitResult, 'trainSeconds' | 'stepMsMedian' | 'evalSeconds'>,
+): Pick<RunSummary, 'trainSeconds' | 'timing' | 'parameters' | 'sparsity' | 'memory' | 'backend' | 'config'> {
+  return {
     trainSeconds: result.trainSeconds,
     timing: { stepMsMedian: result.stepMsMedian, evalSeconds: result.evalSeconds },
     parameters: {
@@ -95,17 +141,16 @@ export function runSummary(run: RunDescription, result: FitResult): RunSummary {
     memory: run.sparsity.memory,
     backend: run.backend,
     config: run.config,
-    history: result.history,
   };
 }
 
 /** The summary without its timing fields: what must be identical between two runs of the same config. */
-export function withoutTiming(summary: RunSummary): Omit<RunSummary, 'trainSeconds' | 'timing'> {
+export function withoutTiming<S extends TrainingSummary>(summary: S): Omit<S, 'trainSeconds' | 'timing'> {
   const { trainSeconds: _seconds, timing: _timing, ...rest } = summary;
   return rest;
 }
 
 /** Writes the summary as indented JSON, atomically (a reader never sees half a file). */
-export function writeSummary(file: string, summary: RunSummary): void {
+export function writeSummary(file: string, summary: TrainingSummary): void {
   writeFileAtomic(file, `${JSON.stringify(summary, null, 2)}\n`);
 }
