@@ -14,6 +14,7 @@ import {
   holds,
   type OptimizerChoice,
   restoreRun,
+  runLosses,
   runStep,
   runSteps,
   snapshotRun,
@@ -185,12 +186,8 @@ describe.each(methodNames())('conformance: %s', (name) => {
   });
 
   it('gives the same numbers for the same seed, other numbers for another', () => {
-    const losses = (seed: number) => {
-      const run = tinyRun({ method: method(name), optimizer: 'adamw', totalSteps, seed });
-      const result = runSteps(run, 0, totalSteps);
-      run.dispose();
-      return result;
-    };
+    const losses = (seed: number) =>
+      runLosses({ method: method(name), optimizer: 'adamw', totalSteps, seed });
     const first = losses(7);
     expect(losses(7)).toEqual(first);
     expect(losses(8)).not.toEqual(first);

@@ -13,15 +13,18 @@
 import { engine } from '../kernels/engine.js';
 import type { Module } from '../nn/module.js';
 import { allModules, isSparsifiable, type Sparsifiable } from '../nn/sparsifiable.js';
+import { overlap } from '../sparse/sortedIndices.js';
 import type { SparseMatmulOptions } from '../sparse/sparseMatmul.js';
 import { SparseWeight, type SparseWeightMemory } from '../sparse/sparseWeight.js';
 import { Random } from '../util/random.js';
 import { type DistributionName, distributeCounts } from './distribution.js';
 import type { LayerBudget, SelectionContext, SparsityMethod } from './method.js';
+import { Spartan } from './spartan.js';
+import { SpartanController } from './spartanController.js';
 
 export interface SparsifyOptions {
-  method: SparsityMethod;
-  /** How the overall density is split across the sparse layers (default 'uniform'). */
+  method: SparsityMethod | Spartan;
+  /** How the overall density is split across the sparse layers (default 'uniform'; Spartan: 'global'). */
   distribution?: DistributionName;
   /**
    * Layers kept dense: names ('fc1'), 'first', 'last', or 'none'. Default ['first', 'last'], as in the paper's
@@ -34,6 +37,8 @@ export interface SparsifyOptions {
   seed: number;
   /** When sparse layers fall back to dense kernels (see SparseMatmulOptions). */
   kernelChoice?: SparseMatmulOptions;
+  /** Receives setup warnings (Spartan's block fall-backs); default console.warn. */
+  warn?: (message: string) => void;
 }
 
 /** One sparse layer's state as the run summary reports it. */
@@ -65,6 +70,36 @@ export interface SparsityReport {
   /** Every refresh so far: the step and, per sparse layer, the fraction of A that changed. */
   churn: ChurnRecord[];
   memory: SparseWeightMemory;
+  /** Spartan's soft-mask figures (other methods have none). */
+  softMask?: SoftMaskReport;
+}
+
+/** What a Spartan run reports besides the common figures. */
+export interface SoftMaskReport {
+  /** β of the last mask computation (the final β after the freeze). */
+  beta: number;
+  /** κ of the last mask computation: the masked tensors' kept fraction (global or uniform budget). */
+  kappa: number;
+  /** |Σ c m − K| / K of the soft top-k, per step: mean, worst, last. */
+  budgetError: { mean: number; max: number; last: number };
+  freezeStep: number;
+  /** Whether the layers became sparse (after the last step). */
+  finalized: boolean;
+  /** The block dims each masked tensor used (1x1 after a fall-back). */
+  blocks: string[];
+  /** What the memory figures measure. */
+  memoryNote: string;
+}
+
+/** What a run's method controller does: the step hooks, its report, and checkpointable state. */
+export interface MethodController {
+  readonly method: { readonly name: string };
+  beforeStep(step: number): void;
+  afterBackward(step: number): void;
+  afterUpdate(step: number): void;
+  report(): SparsityReport;
+  getState(): ControllerState;
+  setState(state: ControllerState): void;
 }
 
 /** One refresh: the step and, per layer, the fraction of A that changed. */
@@ -78,9 +113,11 @@ export interface ControllerState {
   churn: ChurnRecord[];
   trainingFlops: number;
   denseFlops: number;
+  /** Spartan's running budget-error statistics. */
+  softMask?: { sum: number; max: number; last: number; steps: number };
 }
 
-export class SparsityController {
+export class SparsityController implements MethodController {
   readonly method: SparsityMethod;
   readonly model: Module;
   /** The sparse weights, in forward order. */
@@ -298,16 +335,30 @@ export class SparsityController {
  * Makes the model's chosen layers sparse, in place, with the method's initial sets, and returns the controller
  * that runs the method through training. A method that is not sparse ('dense') leaves every layer dense.
  */
-export function sparsify(model: Module, options: SparsifyOptions): SparsityController {
+export function sparsify(
+  model: Module,
+  options: SparsifyOptions & { method: SparsityMethod },
+): SparsityController;
+export function sparsify(model: Module, options: SparsifyOptions & { method: Spartan }): SpartanController;
+export function sparsify(model: Module, options: SparsifyOptions): MethodController;
+export function sparsify(model: Module, options: SparsifyOptions): MethodController {
   const { method } = options;
   const candidates = allModules(model).filter(isSparsifiable);
   const keepDense = denseLayerNames(candidates, options.denseLayers ?? ['first', 'last']);
-  if (!method.sparse) return new SparsityController(method, model, [], options);
+  if (!method.sparse) return new SparsityController(method as SparsityMethod, model, [], options);
   const chosen = candidates.filter((layer) => !keepDense.has(layer.name));
   if (chosen.length === 0) {
     throw new Error(
       `method ${method.name} has no layer to make sparse: every layer is listed in --dense-layers; keep at least one sparse (e.g. --dense-layers none)`,
     );
+  }
+  if (method instanceof Spartan) {
+    return new SpartanController(method, model, chosen, {
+      distribution: options.distribution ?? 'global',
+      totalSteps: options.totalSteps,
+      kernelChoice: options.kernelChoice,
+      warn: options.warn,
+    });
   }
   const distribution = options.distribution ?? 'uniform';
   const shapes = chosen.map((layer) => ({ dims: layer.weightDims }));
@@ -379,20 +430,4 @@ function denseLayerNames(layers: readonly Sparsifiable[], requested: readonly st
     }
   }
   return names;
-}
-
-/** |a ∩ b| of two ascending index lists. */
-function overlap(a: Int32Array, b: Int32Array): number {
-  let i = 0;
-  let j = 0;
-  let common = 0;
-  while (i < a.length && j < b.length) {
-    if (a[i] === b[j]) {
-      common++;
-      i++;
-      j++;
-    } else if (a[i] < b[j]) i++;
-    else j++;
-  }
-  return common;
 }

@@ -1,12 +1,14 @@
 /**
  * The method registry: a name → a factory from the common options. A new method is one new file plus one
- * line here.
+ * line here. Set-based methods (method.ts) are `methodNames()`; Spartan, which trains dense weights behind a
+ * soft mask (spartan.ts), joins them in `trainingMethodNames()`, the list the CLI offers.
  */
 import { Dense } from './dense.js';
 import { GradualMagnitudePruning } from './gmp.js';
 import type { SparsityMethod } from './method.js';
 import { RigL } from './rigl.js';
 import { type DropAndGrowOptions, SparseEvolutionaryTraining } from './set.js';
+import { type BudgetScope, type CostModel, Spartan } from './spartan.js';
 import { StaticSparse } from './static.js';
 import { StraightThrough } from './ste.js';
 import { TopKast } from './topkast.js';
@@ -38,6 +40,16 @@ export interface MethodOptions {
   dropFraction?: number;
   /** SET's and RigL's T_end, the end of mask updates, as a fraction of training (default 0.75). */
   updateEnd?: number;
+  /** Spartan's options (see SpartanOptions for their defaults). */
+  betaInit?: number;
+  betaTarget?: number;
+  block?: string;
+  costModel?: CostModel;
+  anneal?: 'linear' | 'cosine';
+  warmup?: number;
+  freeze?: number;
+  budgetScope?: BudgetScope;
+  solver?: 'newton' | 'sinkhorn';
 }
 
 type MethodFactory = (options: MethodOptions) => SparsityMethod;
@@ -85,18 +97,40 @@ export function methodNames(): string[] {
   return [...factories.keys()];
 }
 
-/** Builds the named method; unknown names are an error that lists the known ones. */
+/** Every method a run may use: the set-based ones and Spartan. */
+export function trainingMethodNames(): string[] {
+  return [...methodNames(), 'spartan'];
+}
+
+/** Builds the named set-based method; unknown names are an error that lists the known ones. */
 export function createMethod(name: string, options: MethodOptions): SparsityMethod {
   const factory = factories.get(name);
   if (!factory) throw new Error(`unknown method '${name}': use one of ${methodNames().join(', ')}`);
   return factory(options);
 }
 
+/** Builds any method a run may use, Spartan included. */
+export function createTrainingMethod(name: string, options: MethodOptions): SparsityMethod | Spartan {
+  if (name !== 'spartan') return createMethod(name, options);
+  return new Spartan({
+    sparsity: options.sparsity,
+    betaInit: options.betaInit,
+    betaTarget: options.betaTarget,
+    block: options.block,
+    costModel: options.costModel,
+    anneal: options.anneal,
+    warmup: options.warmup,
+    freeze: options.freeze,
+    budgetScope: options.budgetScope,
+    solver: options.solver,
+  });
+}
+
 /** Rebuilds a method from its name and `config` (a run summary's or a checkpoint's), which hold MethodOptions keys. */
 export function methodFromConfig(
   name: string,
   config: Readonly<Record<string, number | string | boolean>>,
-): SparsityMethod {
+): SparsityMethod | Spartan {
   const known = new Set<string>(optionNames);
   const unknown = Object.keys(config).filter((key) => !known.has(key));
   if (unknown.length > 0) {
@@ -104,7 +138,7 @@ export function methodFromConfig(
       `method ${name}: unknown option(s) ${unknown.join(', ')} in its config: use ${optionNames.join(', ')}`,
     );
   }
-  return createMethod(name, config as unknown as MethodOptions);
+  return createTrainingMethod(name, config as unknown as MethodOptions);
 }
 
 const optionNames: readonly (keyof MethodOptions)[] = [
@@ -117,6 +151,15 @@ const optionNames: readonly (keyof MethodOptions)[] = [
   'pruningEnd',
   'dropFraction',
   'updateEnd',
+  'betaInit',
+  'betaTarget',
+  'block',
+  'costModel',
+  'anneal',
+  'warmup',
+  'freeze',
+  'budgetScope',
+  'solver',
 ];
 
 /**

@@ -15,9 +15,16 @@ import { SparseWeight } from '../sparse/sparseWeight.js';
 import { Tensor } from '../tensor/tensor.js';
 import { type StepHooks, trainStep } from '../train/trainStep.js';
 import { Random } from '../util/random.js';
-import { type SparsityController, sparsify } from './controller.js';
+import {
+  type ControllerState,
+  type MethodController,
+  type SparsityController,
+  sparsify,
+} from './controller.js';
 import type { DistributionName } from './distribution.js';
 import type { SparsityMethod } from './method.js';
+import type { Spartan } from './spartan.js';
+import type { SpartanController } from './spartanController.js';
 
 export type OptimizerChoice = 'sgd' | 'sgd-momentum' | 'adamw';
 
@@ -27,7 +34,7 @@ export interface Batch {
 }
 
 export interface TinyRunOptions {
-  method: SparsityMethod;
+  method: SparsityMethod | Spartan;
   optimizer: OptimizerChoice;
   totalSteps: number;
   /** Default ['none']: every layer sparse. */
@@ -45,9 +52,9 @@ export interface TinyRunOptions {
 /** Sparse layers on the dense kernels (masked weights): the numbers of a dense model with the same mask. */
 export const denseKernels: SparseMatmulOptions = { forwardDenseAbove: 0, backwardDenseAbove: 0 };
 
-export interface TinyRun {
+export interface TinyRun<Controller extends MethodController = SparsityController> {
   model: Module;
-  controller: SparsityController;
+  controller: Controller;
   optimizer: Optimizer;
   batches: Batch[];
   learningRate: number;
@@ -55,7 +62,10 @@ export interface TinyRun {
 }
 
 /** A ReLU MLP made sparse by the method, its optimizer, and four fixed batches of 8 random examples. */
-export function tinyRun(options: TinyRunOptions): TinyRun {
+export function tinyRun(options: TinyRunOptions & { method: SparsityMethod }): TinyRun;
+export function tinyRun(options: TinyRunOptions & { method: Spartan }): TinyRun<SpartanController>;
+export function tinyRun(options: TinyRunOptions): TinyRun<MethodController>;
+export function tinyRun(options: TinyRunOptions): TinyRun<MethodController> {
   const seed = options.seed ?? 1;
   const [inputs, ...rest] = options.widths ?? [12, 16, 16, 4];
   const outputs = rest[rest.length - 1];
@@ -110,7 +120,7 @@ export function randomBatches(inputs: number, classes: number, count: number, ba
  * Step `step` of the run (batch step mod 4), through the controller's hooks; `beforeRefresh` runs after the
  * optimizer's update and before the controller's afterUpdate (which may refresh the sets). Returns the loss.
  */
-export function runStep(run: TinyRun, step: number, beforeRefresh?: () => void): number {
+export function runStep(run: TinyRun<MethodController>, step: number, beforeRefresh?: () => void): number {
   const { controller } = run;
   const hooks: StepHooks = {
     beforeStep: (t) => controller.beforeStep(t),
@@ -132,8 +142,16 @@ export function runStep(run: TinyRun, step: number, beforeRefresh?: () => void):
   });
 }
 
+/** The losses of a whole fresh run (steps 0..totalSteps−1); the run is disposed. */
+export function runLosses(options: TinyRunOptions): number[] {
+  const run = tinyRun(options);
+  const losses = runSteps(run, 0, options.totalSteps);
+  run.dispose();
+  return losses;
+}
+
 /** Runs steps from..to−1 and returns their losses. */
-export function runSteps(run: TinyRun, from: number, to: number): number[] {
+export function runSteps(run: TinyRun<MethodController>, from: number, to: number): number[] {
   const losses: number[] = [];
   for (let step = from; step < to; step++) losses.push(runStep(run, step));
   return losses;
@@ -150,10 +168,11 @@ interface TrainableSnapshot {
 export interface RunSnapshot {
   trainables: TrainableSnapshot[];
   optimizer: OptimizerState;
+  controller: ControllerState;
 }
 
 /** Copies everything a checkpoint holds: per trainable θ (or values), sets, optimizer state arrays. */
-export function snapshotRun(run: TinyRun): RunSnapshot {
+export function snapshotRun(run: TinyRun<MethodController>): RunSnapshot {
   const trainables = run.model.trainables().map((t): TrainableSnapshot => {
     const state = new Map([...t.state].map(([key, array]) => [key, Float32Array.from(array)]));
     if (!(t instanceof SparseWeight)) return { values: Float32Array.from(t.values), state };
@@ -164,11 +183,11 @@ export function snapshotRun(run: TinyRun): RunSnapshot {
       state,
     };
   });
-  return { trainables, optimizer: run.optimizer.getState() };
+  return { trainables, optimizer: run.optimizer.getState(), controller: run.controller.getState() };
 }
 
 /** Puts a snapshot into a run of the same model: sets and θ first, then B's values and the state arrays. */
-export function restoreRun(run: TinyRun, snapshot: RunSnapshot): void {
+export function restoreRun(run: TinyRun<MethodController>, snapshot: RunSnapshot): void {
   run.model.trainables().forEach((t, i) => {
     const saved = snapshot.trainables[i];
     if (t instanceof SparseWeight) {
@@ -188,6 +207,7 @@ export function restoreRun(run: TinyRun, snapshot: RunSnapshot): void {
     }
   });
   run.optimizer.setState(snapshot.optimizer);
+  run.controller.setState(snapshot.controller);
 }
 
 /** Whether an ascending index list holds `flat`. */

@@ -49,6 +49,7 @@ export function cnn(options: CnnOptions): Sequential {
         outputs: filters,
         kernel: 3,
         padding: 1,
+        inputSize: [h, w],
         init: 'kaiming',
         random: random.fork(name),
         name,

@@ -4,13 +4,19 @@ import { addChannelBias } from '../tensor/ops/addChannelBias.js';
 import { im2col } from '../tensor/ops/im2col.js';
 import { matmul } from '../tensor/ops/matmul.js';
 import { reshape } from '../tensor/ops/reshape.js';
-import { checkWindow, makeWindow, type Window, windowGeometry } from '../tensor/ops/window.js';
+import {
+  checkWindow,
+  makeWindow,
+  type Window,
+  windowGeometry,
+  windowOutputSize,
+} from '../tensor/ops/window.js';
 import { formatShape, Tensor } from '../tensor/tensor.js';
 import type { Random } from '../util/random.js';
 import { initWeights, type WeightInit } from './init.js';
 import type { Module } from './module.js';
 import { Parameter } from './parameter.js';
-import { moveToSparseWeight, type Sparsifiable } from './sparsifiable.js';
+import { moveToSparseWeight, type Sparsifiable, type WeightTransform } from './sparsifiable.js';
 import type { Trainable } from './trainable.js';
 
 export interface Conv2dOptions {
@@ -24,6 +30,11 @@ export interface Conv2dOptions {
   stride?: number | readonly [number, number];
   /** Zero padding on each side; default 0 (use (k − 1) / 2 with stride 1 to keep the size). */
   padding?: number | readonly [number, number];
+  /**
+   * The input's [height, width], when known at construction: it gives `weightUses` (Hout·Wout, the FLOPs per
+   * weight that Spartan's "flops" cost model charges). Inputs of other sizes still work.
+   */
+  inputSize?: readonly [number, number];
   /** Add a bias per output channel (default true); biases start at zero and are not weight-decayed. */
   bias?: boolean;
   /** Weight init with fan-in C·kh·kw (see init.ts). */
@@ -52,8 +63,11 @@ export class Conv2d implements Module, Sparsifiable {
   readonly outputs: number;
   readonly window: Window;
   readonly bias: Parameter | null;
+  /** Hout·Wout for the constructor's inputSize; undefined without one. */
+  readonly weightUses: number | undefined;
   private current: Parameter | SparseWeight;
   private kernelChoice: SparseMatmulOptions = {};
+  private transform: WeightTransform | null = null;
 
   constructor(options: Conv2dOptions) {
     const { inputs, outputs, name } = options;
@@ -73,6 +87,8 @@ export class Conv2d implements Module, Sparsifiable {
     initWeights(weight.values, fanIn, outputs * kh * kw, options.init, options.random);
     this.current = weight;
     this.bias = (options.bias ?? true) ? Parameter.zeros(`${name}.bias`, [outputs], { decay: false }) : null;
+    this.weightUses =
+      options.inputSize && windowOutputSize(options.inputSize, this.window).reduce((a, b) => a * b);
   }
 
   /** The weight matrix [out, C·kh·kw] (row o holds filter o in (c, i, j) order): dense until makeSparse. */
@@ -94,10 +110,18 @@ export class Conv2d implements Module, Sparsifiable {
     const sparse = moveToSparseWeight(this.current, this.outputs, this.inputs * kh * kw, forward, backward);
     this.current = sparse;
     this.kernelChoice = kernelChoice;
+    this.transform = null;
     return sparse;
   }
 
   /** x [C, H, W, B] → [out, Hout, Wout, B]. */
+  setWeightTransform(transform: WeightTransform | null): void {
+    if (transform && this.current instanceof SparseWeight) {
+      throw new Error(`Conv2d ${this.name}: a sparse weight cannot be transformed; transform it while dense`);
+    }
+    this.transform = transform;
+  }
+
   forward(x: Tensor): Tensor {
     if (x.shape.length !== 4 || x.shape[0] !== this.inputs) {
       throw new Error(
@@ -110,9 +134,13 @@ export class Conv2d implements Module, Sparsifiable {
     const product =
       weight instanceof SparseWeight
         ? sparseMatmul(weight, cols, this.kernelChoice)
-        : matmul(weight.tensor, cols);
+        : matmul(this.denseWeight(weight), cols);
     const shape = [this.outputs, outHeight, outWidth, batch];
     return this.bias ? addChannelBias(product, this.bias.tensor, shape) : reshape(product, shape);
+  }
+
+  private denseWeight(weight: Parameter): Tensor {
+    return this.transform ? this.transform(weight.tensor) : weight.tensor;
   }
 
   trainables(): Trainable[] {

@@ -6,7 +6,7 @@ import { Tensor } from '../tensor/tensor.js';
 import type { Random } from '../util/random.js';
 import type { Module } from './module.js';
 import { Parameter } from './parameter.js';
-import { moveToSparseWeight, type Sparsifiable } from './sparsifiable.js';
+import { moveToSparseWeight, type Sparsifiable, type WeightTransform } from './sparsifiable.js';
 import type { Trainable } from './trainable.js';
 
 export interface EmbeddingOptions {
@@ -33,6 +33,8 @@ export class Embedding implements Module {
   protected current: Parameter | SparseWeight;
   /** When a sparse table's products may run on dense kernels (read by a tied output projection). */
   kernelChoice: SparseMatmulOptions = {};
+  /** Applied to the dense table before every use (lookup and tied output); see Sparsifiable. */
+  protected transform: WeightTransform | null = null;
 
   constructor(options: EmbeddingOptions) {
     const { vocab, dim, name, random, std = 0.02 } = options;
@@ -54,7 +56,14 @@ export class Embedding implements Module {
 
   forward(ids: Tensor): Tensor {
     const table = this.current;
-    return table instanceof SparseWeight ? sparseEmbedding(table, ids) : embedding(table.tensor, ids);
+    return table instanceof SparseWeight
+      ? sparseEmbedding(table, ids)
+      : embedding(this.denseTable(table), ids);
+  }
+
+  /** The dense table as this step uses it: through the weight transform, if one is set. */
+  denseTable(table: Parameter): Tensor {
+    return this.transform ? this.transform(table.tensor) : table.tensor;
   }
 
   trainables(): Trainable[] {
@@ -90,6 +99,21 @@ export class SparsifiableEmbedding extends Embedding implements Sparsifiable {
     const sparse = moveToSparseWeight(dense, this.vocab, this.dim, forward, backward);
     this.current = sparse;
     this.kernelChoice = kernelChoice;
+    this.transform = null;
     return sparse;
+  }
+
+  setWeightTransform(transform: WeightTransform | null): void {
+    if (transform && this.current instanceof SparseWeight) {
+      throw new Error(
+        `Embedding ${this.name}: a sparse table cannot be transformed; transform it while dense`,
+      );
+    }
+    this.transform = transform;
+  }
+
+  /** A lookup reads one row per id: each weight is used at most once per example position. */
+  get weightUses(): number {
+    return 1;
   }
 }

@@ -7,7 +7,7 @@ import type { Random } from '../util/random.js';
 import { initWeights, type WeightInit } from './init.js';
 import type { Module } from './module.js';
 import { Parameter } from './parameter.js';
-import { moveToSparseWeight, type Sparsifiable } from './sparsifiable.js';
+import { moveToSparseWeight, type Sparsifiable, type WeightTransform } from './sparsifiable.js';
 import type { Trainable } from './trainable.js';
 
 export interface LinearOptions {
@@ -35,6 +35,7 @@ export class Linear implements Module, Sparsifiable {
   readonly bias: Parameter | null;
   private current: Parameter | SparseWeight;
   private kernelChoice: SparseMatmulOptions = {};
+  private transform: WeightTransform | null = null;
 
   constructor(options: LinearOptions) {
     const { inputs, outputs, name } = options;
@@ -60,6 +61,11 @@ export class Linear implements Module, Sparsifiable {
     return [this.outputs, this.inputs];
   }
 
+  /** Each weight is used once per example (per column of the input). */
+  get weightUses(): number {
+    return 1;
+  }
+
   makeSparse(
     forward: Int32Array,
     backward: Int32Array,
@@ -69,7 +75,15 @@ export class Linear implements Module, Sparsifiable {
     const sparse = moveToSparseWeight(this.current, this.outputs, this.inputs, forward, backward);
     this.current = sparse;
     this.kernelChoice = kernelChoice;
+    this.transform = null;
     return sparse;
+  }
+
+  setWeightTransform(transform: WeightTransform | null): void {
+    if (transform && this.current instanceof SparseWeight) {
+      throw new Error(`Linear ${this.name}: a sparse weight cannot be transformed; transform it while dense`);
+    }
+    this.transform = transform;
   }
 
   forward(x: Tensor): Tensor {
@@ -80,8 +94,14 @@ export class Linear implements Module, Sparsifiable {
     }
     const weight = this.current;
     const y =
-      weight instanceof SparseWeight ? sparseMatmul(weight, x, this.kernelChoice) : matmul(weight.tensor, x);
+      weight instanceof SparseWeight
+        ? sparseMatmul(weight, x, this.kernelChoice)
+        : matmul(this.denseWeight(weight), x);
     return this.bias ? addRowBias(y, this.bias.tensor) : y;
+  }
+
+  private denseWeight(weight: Parameter): Tensor {
+    return this.transform ? this.transform(weight.tensor) : weight.tensor;
   }
 
   trainables(): Trainable[] {

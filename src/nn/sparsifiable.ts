@@ -6,8 +6,15 @@
  */
 import type { SparseMatmulOptions } from '../sparse/sparseMatmul.js';
 import { SparseWeight } from '../sparse/sparseWeight.js';
+import type { Tensor } from '../tensor/tensor.js';
 import type { Module } from './module.js';
 import type { Parameter } from './parameter.js';
+
+/**
+ * A function the layer applies to its dense weight tensor before using it, recorded on the tape like any op
+ * (Spartan's W ⊙ m ⊙ h, see src/spartan/softMaskedWeight.ts). It returns a tensor of the weight's shape.
+ */
+export type WeightTransform = (weight: Tensor) => Tensor;
 
 export interface Sparsifiable {
   readonly name: string;
@@ -21,6 +28,17 @@ export interface Sparsifiable {
    * indices of the [rows × cols] weight matrix); the dense Parameter is disposed.
    */
   makeSparse(forward: Int32Array, backward: Int32Array, kernelChoice?: SparseMatmulOptions): SparseWeight;
+  /**
+   * Routes the dense weight through `transform` in every forward pass from now on (null: use it as it is).
+   * Only a dense weight can be transformed: a sparse layer refuses.
+   */
+  setWeightTransform(transform: WeightTransform | null): void;
+  /**
+   * How many times one example uses each weight in the forward pass: 1 for a linear map, Hout·Wout for a
+   * convolution (its FLOPs per weight, Spartan's "flops" cost model); undefined when the layer cannot know
+   * (a convolution built without its input size).
+   */
+  readonly weightUses: number | undefined;
 }
 
 export function isSparsifiable(module: Module): module is Module & Sparsifiable {

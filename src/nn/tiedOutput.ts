@@ -30,7 +30,9 @@ export class TiedOutput implements Module {
       throw new Error(`TiedOutput ${this.name}: expects input [${dim}, batch], got ${formatShape(x.shape)}`);
     }
     const logits =
-      weight instanceof SparseWeight ? sparseMatmul(weight, x, kernelChoice) : matmul(weight.tensor, x);
+      weight instanceof SparseWeight
+        ? sparseMatmul(weight, x, kernelChoice)
+        : matmul(this.embedding.denseTable(weight), x);
     return addRowBias(logits, this.bias.tensor);
   }
 

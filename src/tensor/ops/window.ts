@@ -46,16 +46,25 @@ export function windowGeometry(op: string, x: Tensor, window: Window): WindowGeo
   const [channels, height, width, batch] = x.shape;
   checkWindow(op, window);
   const [kh, kw] = window.kernel;
-  const [sh, sw] = window.stride;
   const [ph, pw] = window.padding;
   if (height + 2 * ph < kh || width + 2 * pw < kw) {
     throw new Error(
       `${op}: kernel [${kh}, ${kw}] is larger than the padded input ${height + 2 * ph}×${width + 2 * pw} of ${formatShape(x.shape)}; use a smaller kernel or more padding`,
     );
   }
-  const outHeight = Math.floor((height + 2 * ph - kh) / sh) + 1;
-  const outWidth = Math.floor((width + 2 * pw - kw) / sw) + 1;
+  const [outHeight, outWidth] = windowOutputSize([height, width], window);
   return { channels, height, width, batch, outHeight, outWidth };
+}
+
+/** [Hout, Wout] of the window over a [height, width] input (no checks: see windowGeometry). */
+export function windowOutputSize(
+  [height, width]: readonly [number, number],
+  window: Window,
+): [number, number] {
+  const [kh, kw] = window.kernel;
+  const [sh, sw] = window.stride;
+  const [ph, pw] = window.padding;
+  return [Math.floor((height + 2 * ph - kh) / sh) + 1, Math.floor((width + 2 * pw - kw) / sw) + 1];
 }
 
 /** Throws unless kernel and stride are positive integers and padding is a non-negative integer below the kernel. */

@@ -1,0 +1,481 @@
+/**
+ * Runs Spartan through training (Tai, Tian, Lim, arXiv:2205.14107, Algorithm 1; spec/spartan.md).
+ *
+ * Every masked layer keeps its dense weight W and routes it through softMaskedWeight: W_eff = W ⊙ m ⊙ h.
+ * For each step t (0-based) of T:
+ *   beforeStep(t)     t < ⌊f·T⌋: block values v_j = Σ|w| → soft top-k m (budget κ(t)·Σc, sharpness β(t))
+ *                     and hard mask h, broadcast to every weight. At t = ⌊f·T⌋ the masks are computed once
+ *                     more and frozen: m ← m ⊙ h, kept in the weight's state ("spartanMask", so checkpoints
+ *                     carry it), and from then on W_eff = W ⊙ m with ∂L/∂W = ∂L/∂W_eff ⊙ m.
+ *   afterBackward(t)  before the freeze, the soft top-k path: γ_j = Σ_{i∈j} (∂L/∂W_eff ⊙ W)_i, the implicit
+ *                     gradient ∂L/∂v_j = β a_j (γ_j / c_j − s) (softTopKBackward), and ∂L/∂w_i += sign(w_i)·∂L/∂v_j.
+ *   afterUpdate(T−1)  finalize: W ← W ⊙ m, and each layer becomes an ordinary sparse layer (forward set =
+ *                     backward set = the kept weights): evaluation, checkpoints and export are sparse.
+ *
+ * Weights, gradients and optimizer state are dense while training, as published; the summary's memory says so.
+ *
+ * Global budgets with mixed block sizes (a tensor that fell back to 1×1): one soft top-k has one β, so each
+ * tensor's values are scaled by β_l(t)/β(t) of the group; the hard mask then ranks the β-scaled unit values,
+ * the order of the soft mask itself.
+ */
+import { engine } from '../kernels/engine.js';
+import type { Module } from '../nn/module.js';
+import { Parameter } from '../nn/parameter.js';
+import type { Sparsifiable } from '../nn/sparsifiable.js';
+import { overlap } from '../sparse/sortedIndices.js';
+import type { SparseMatmulOptions } from '../sparse/sparseMatmul.js';
+import { SparseWeight, type SparseWeightMemory } from '../sparse/sparseWeight.js';
+import { BlockLayout } from '../spartan/blockLayout.js';
+import { SpartanSchedule } from '../spartan/schedule.js';
+import { softMaskedWeight, type WeightMasks } from '../spartan/softMaskedWeight.js';
+import { softTopK } from '../spartan/softTopK.js';
+import { softTopKBackward } from '../spartan/softTopKBackward.js';
+import type {
+  ChurnRecord,
+  ControllerState,
+  LayerReport,
+  MethodController,
+  SoftMaskReport,
+  SparsityReport,
+} from './controller.js';
+import type { DistributionName } from './distribution.js';
+import type { Spartan } from './spartan.js';
+import { maskedDensity, tensorDensities } from './spartanBudget.js';
+
+/** The state key under which a frozen layer keeps m ⊙ h (saved and restored with the optimizer state). */
+export const FROZEN_MASK_KEY = 'spartanMask';
+
+/** Churn is recorded at most this many times over a run (every ⌈T / 100⌉ steps before the freeze). */
+const CHURN_RECORDS = 100;
+
+interface MaskedLayer {
+  readonly module: Module & Sparsifiable;
+  readonly weight: Parameter;
+  readonly layout: BlockLayout;
+  /** Cost of each of its entries: block size (× uses per example for the "flops" model). */
+  readonly entryCost: number;
+  /** Its first entry in the concatenated entry arrays. */
+  readonly offset: number;
+  masks: WeightMasks;
+}
+
+/** Tensors whose entries share one soft top-k: every tensor (global budget) or one each. */
+interface BudgetGroup {
+  readonly layers: readonly MaskedLayer[];
+  readonly offset: number;
+  readonly length: number;
+  /** c_j, or undefined when all are 1. */
+  readonly costs: Float64Array | undefined;
+  readonly totalCost: number;
+  /** κ after the warmup. */
+  readonly density: number;
+  /** This step's solution (from beforeStep, read by afterBackward). */
+  solution: { mask: Float64Array; hard: Uint8Array; budget: number; beta: number } | null;
+}
+
+export interface SpartanControllerOptions {
+  readonly distribution: DistributionName;
+  readonly totalSteps: number;
+  readonly kernelChoice?: SparseMatmulOptions;
+  /** Receives warnings (a tensor whose shape the blocks do not divide); default console.warn. */
+  readonly warn?: (message: string) => void;
+}
+
+export class SpartanController implements MethodController {
+  readonly method: Spartan;
+  readonly model: Module;
+  readonly distribution: DistributionName;
+  readonly totalSteps: number;
+  readonly schedule: SpartanSchedule;
+  readonly churn: ChurnRecord[] = [];
+  /** Messages about the run's setup (block fall-backs), also given to options.warn. */
+  readonly warnings: string[] = [];
+  private readonly layers: MaskedLayer[];
+  private readonly groups: BudgetGroup[];
+  private readonly kernelChoice: SparseMatmulOptions | undefined;
+  /** v'_j of every entry, concatenated in layer order. */
+  private readonly values: Float64Array;
+  private readonly upstream: Float64Array;
+  private frozen = false;
+  private finalized = false;
+  private beta = Number.NaN;
+  private kappa = 1;
+  private errors = { sum: 0, max: 0, last: 0, steps: 0 };
+  private previousHard: Int32Array[] | null = null;
+  private trainingMemory: SparseWeightMemory | null = null;
+
+  constructor(
+    method: Spartan,
+    model: Module,
+    modules: readonly (Module & Sparsifiable)[],
+    options: SpartanControllerOptions,
+  ) {
+    this.method = method;
+    this.model = model;
+    this.distribution = options.distribution;
+    this.totalSteps = options.totalSteps;
+    this.kernelChoice = options.kernelChoice;
+    this.schedule = new SpartanSchedule({
+      betaInit: method.betaInit,
+      betaTarget: method.betaTarget,
+      anneal: method.anneal,
+      warmup: method.warmup,
+      freeze: method.freeze,
+      totalSteps: options.totalSteps,
+    });
+    const warn = options.warn ?? ((message: string) => console.warn(message));
+    let offset = 0;
+    this.layers = modules.map((module) => {
+      const layer = this.maskedLayer(module, offset);
+      if (layer.layout.fellBack) {
+        const { rows, cols } = method.block;
+        const message = `spartan: ${module.name}'s weight [${module.weightDims.join(', ')}] does not divide into ${rows}x${cols} blocks: it uses 1x1 blocks`;
+        this.warnings.push(message);
+        warn(message);
+      }
+      offset += layer.layout.entries;
+      return layer;
+    });
+    this.values = new Float64Array(offset);
+    this.upstream = new Float64Array(offset);
+    this.groups = this.budgetGroups();
+    this.computeMasks(0);
+  }
+
+  beforeStep(step: number): void {
+    if (this.finalized || this.frozen) return;
+    this.computeMasks(step);
+    if (step >= this.schedule.freezeStep) this.freeze();
+    else if (step % Math.ceil(this.totalSteps / CHURN_RECORDS) === 0) this.recordChurn(step);
+  }
+
+  /** The soft top-k path of the weight gradient (before the freeze). */
+  afterBackward(step: number): void {
+    if (this.frozen || this.finalized) return;
+    for (const layer of this.layers) {
+      layer.layout.sumBlocks(layer.masks.maskUpstream!, this.upstream, layer.offset);
+    }
+    for (const group of this.groups) {
+      const { solution, offset, length, costs } = group;
+      if (!solution) continue;
+      const gradient = softTopKBackward({
+        values: this.values.subarray(offset, offset + length),
+        costs,
+        budget: solution.budget,
+        beta: solution.beta,
+        mask: solution.mask,
+        upstream: this.upstream.subarray(offset, offset + length),
+      });
+      for (const layer of group.layers) {
+        const scale = this.valueScale(layer, group, step);
+        const perWeight = layer.masks.maskUpstream!;
+        layer.layout.broadcast(gradient, layer.offset - offset, perWeight);
+        const w = layer.weight.values;
+        const grads = layer.weight.grads;
+        for (let i = 0; i < w.length; i++) grads[i] += Math.sign(w[i]) * scale * perWeight[i];
+        perWeight.fill(0);
+      }
+    }
+  }
+
+  afterUpdate(step: number): void {
+    if (step === this.totalSteps - 1 && !this.finalized) this.finalize();
+  }
+
+  /** The weight's entries, the budget and β: what the soft top-k of a group solves this step. */
+  private computeMasks(step: number): void {
+    const errors: number[] = [];
+    for (const group of this.groups) {
+      const beta = this.schedule.beta(step, group.layers[0].layout.blockSize);
+      for (const layer of group.layers) {
+        layer.layout.blockValues(layer.weight.values, this.values, layer.offset);
+        const scale = this.valueScale(layer, group, step);
+        if (scale !== 1) {
+          for (let j = layer.offset; j < layer.offset + layer.layout.entries; j++) this.values[j] *= scale;
+        }
+      }
+      const kappa = this.schedule.kappa(step, group.density);
+      const budget = kappa * group.totalCost;
+      const { mask, hard, budgetError } = softTopK({
+        values: this.values.subarray(group.offset, group.offset + group.length),
+        costs: group.costs,
+        budget,
+        beta,
+        method: this.method.solver,
+      });
+      group.solution = { mask, hard, budget, beta };
+      errors.push(budgetError);
+      this.beta = beta;
+      this.kappa = kappa;
+      const effective = Float64Array.from(mask, (m, j) => m * hard[j]);
+      for (const layer of group.layers) {
+        const at = layer.offset - group.offset;
+        layer.layout.broadcast(mask, at, layer.masks.soft);
+        layer.layout.broadcast(effective, at, layer.masks.effective);
+      }
+    }
+    const error = Math.max(...errors);
+    this.errors = {
+      sum: this.errors.sum + error,
+      max: Math.max(this.errors.max, error),
+      last: error,
+      steps: this.errors.steps + 1,
+    };
+  }
+
+  /** β_l(t) / β_group(t): 1 unless a global budget mixes block sizes (see the file comment). */
+  private valueScale(layer: MaskedLayer, group: BudgetGroup, step: number): number {
+    const first = group.layers[0].layout.blockSize;
+    if (layer.layout.blockSize === first) return 1;
+    return this.schedule.beta(step, layer.layout.blockSize) / this.schedule.beta(step, first);
+  }
+
+  /** m ← m ⊙ h, fixed from now on and stored in each weight's state. */
+  private freeze(): void {
+    const { heap } = engine();
+    for (const layer of this.layers) {
+      const { weight, masks } = layer;
+      let frozen = weight.state.get(FROZEN_MASK_KEY);
+      if (!frozen) {
+        frozen = heap.allocF32(weight.values.length);
+        weight.state.set(FROZEN_MASK_KEY, frozen);
+      }
+      frozen.set(masks.effective);
+      this.useFrozenMask(layer, frozen);
+    }
+    this.frozen = true;
+  }
+
+  private useFrozenMask(layer: MaskedLayer, frozen: Float32Array): void {
+    this.useMasks(layer, { effective: frozen, soft: frozen, maskUpstream: null });
+  }
+
+  /** Routes the layer's weight through `masks`, freeing the ones it replaces (the controller's own). */
+  private useMasks(layer: MaskedLayer, masks: WeightMasks): void {
+    if (layer.masks.maskUpstream) freeMasks(layer.masks);
+    layer.masks = masks;
+    layer.module.setWeightTransform((w) => softMaskedWeight(w, masks));
+  }
+
+  /** W ← W ⊙ m, and each layer becomes sparse on its kept weights. */
+  private finalize(): void {
+    if (!this.frozen) this.freeze();
+    this.trainingMemory = this.memory();
+    for (const layer of this.layers) {
+      const { weight, module } = layer;
+      const mask = layer.masks.effective;
+      engine().kernels.mul(weight.values, mask, weight.values, mask.length);
+      const kept = keptWeights(mask);
+      module.setWeightTransform(null);
+      module.makeSparse(kept, kept, this.kernelChoice);
+    }
+    this.finalized = true;
+  }
+
+  private recordChurn(step: number): void {
+    const hard = this.layers.map((layer) => keptWeights(layer.masks.effective));
+    const previous = this.previousHard;
+    if (previous) {
+      this.churn.push({
+        step,
+        forwardChurn: hard.map((now, l) => changedFraction(previous[l], now)),
+      });
+    }
+    this.previousHard = hard;
+  }
+
+  getState(): ControllerState {
+    return {
+      churn: this.churn.map((record) => ({ step: record.step, forwardChurn: [...record.forwardChurn] })),
+      trainingFlops: 0,
+      denseFlops: 0,
+      softMask: { ...this.errors },
+    };
+  }
+
+  /** After restoreModel: a weight whose state holds a frozen mask resumes frozen on it. */
+  setState(state: ControllerState): void {
+    this.churn.splice(0, this.churn.length, ...state.churn);
+    if (state.softMask) this.errors = { ...state.softMask };
+    this.previousHard = null;
+    const frozen = this.layers.map((layer) => layer.weight.state.get(FROZEN_MASK_KEY));
+    if (frozen.every((mask) => mask !== undefined)) {
+      this.layers.forEach((layer, l) => {
+        this.useFrozenMask(layer, frozen[l]!);
+      });
+      this.frozen = true;
+    } else if (frozen.some((mask) => mask !== undefined)) {
+      throw new Error('spartan: the checkpoint holds frozen masks for some layers only: it is inconsistent');
+    } else if (this.frozen) {
+      for (const layer of this.layers) this.useMasks(layer, unfrozenMasks(layer.weight.values.length));
+      this.frozen = false;
+    }
+  }
+
+  report(): SparsityReport {
+    let totalParameters = 0;
+    let forwardActive = 0;
+    let backwardActive = 0;
+    const masked = new Map(this.layers.map((layer) => [layer.weight, layer]));
+    for (const trainable of this.model.trainables()) {
+      const size = trainable instanceof SparseWeight ? trainable.size : trainable.values.length;
+      totalParameters += size;
+      if (trainable instanceof SparseWeight) {
+        forwardActive += trainable.forwardCount;
+        backwardActive += trainable.backwardCount;
+        continue;
+      }
+      const layer = trainable instanceof Parameter ? masked.get(trainable) : undefined;
+      forwardActive += layer ? keptWeights(layer.masks.effective).length : size;
+      backwardActive += size;
+    }
+    return {
+      method: this.method.name,
+      config: this.method.config,
+      distribution: this.distribution,
+      totalParameters,
+      forwardActive,
+      backwardActive,
+      modelSparsity: 1 - forwardActive / totalParameters,
+      layers: this.layerReports(),
+      relativeTrainingFlops: 1,
+      churn: this.churn.map((record) => ({ step: record.step, forwardChurn: [...record.forwardChurn] })),
+      memory: this.trainingMemory ?? this.memory(),
+      softMask: this.softMaskReport(),
+    };
+  }
+
+  private layerReports(): LayerReport[] {
+    return this.layers.map(({ module, layout, masks }) => {
+      const { weight } = module;
+      const size = layout.rows * layout.cols;
+      const forwardCount =
+        weight instanceof SparseWeight ? weight.forwardCount : keptWeights(masks.effective).length;
+      const backwardCount = weight instanceof SparseWeight ? weight.backwardCount : size;
+      return {
+        name: weight.name,
+        shape: [layout.rows, layout.cols],
+        forwardCount,
+        backwardCount,
+        forwardDensity: forwardCount / size,
+        backwardDensity: backwardCount / size,
+      };
+    });
+  }
+
+  private softMaskReport(): SoftMaskReport {
+    const { sum, max, last, steps } = this.errors;
+    return {
+      beta: this.beta,
+      kappa: this.kappa,
+      budgetError: { mean: steps === 0 ? 0 : sum / steps, max, last },
+      freezeStep: this.schedule.freezeStep,
+      finalized: this.finalized,
+      blocks: this.layers.map((layer) => `${layer.layout.block.rows}x${layer.layout.block.cols}`),
+      memoryNote:
+        'training memory: Spartan trains dense weights, gradients and optimizer state plus its masks (as published); the finalized model is sparse',
+    };
+  }
+
+  /**
+   * Bytes while training: every parameter's values, gradients and state (the frozen mask included) and the
+   * masks before the freeze; the dense equivalent leaves out Spartan's masks.
+   */
+  memory(): SparseWeightMemory {
+    let hotBytes = 0;
+    let maskBytes = 0;
+    for (const trainable of this.model.trainables()) {
+      if (trainable instanceof SparseWeight) {
+        hotBytes += trainable.memory().hotBytes;
+        continue;
+      }
+      hotBytes += 4 * trainable.values.length * (2 + trainable.state.size);
+      if (trainable.state.has(FROZEN_MASK_KEY)) maskBytes += 4 * trainable.values.length;
+    }
+    if (!this.frozen) {
+      for (const layer of this.layers) maskBytes += 3 * 4 * layer.weight.values.length;
+      hotBytes += maskBytes;
+    }
+    return { hotBytes, masterBytes: 0, denseEquivalentBytes: hotBytes - maskBytes };
+  }
+
+  private maskedLayer(module: Module & Sparsifiable, offset: number): MaskedLayer {
+    const { weight, weightDims, name } = module;
+    if (!(weight instanceof Parameter)) throw new Error(`spartan: ${name} is already sparse`);
+    const [rows, , ...kernel] = weightDims;
+    const positions = kernel.reduce((a, b) => a * b, 1);
+    const layout = new BlockLayout(rows, weight.values.length / rows, this.method.block, positions);
+    let uses = 1;
+    if (this.method.costModel === 'flops') {
+      if (module.weightUses === undefined) {
+        throw new Error(
+          `spartan: the flops cost model needs ${name}'s uses per example (a convolution's output size): build it with inputSize, or use --cost-model sparsity`,
+        );
+      }
+      uses = module.weightUses;
+    }
+    const masks = unfrozenMasks(weight.values.length);
+    module.setWeightTransform((w) => softMaskedWeight(w, masks));
+    return { module, weight, layout, entryCost: layout.blockSize * uses, offset, masks };
+  }
+
+  private budgetGroups(): BudgetGroup[] {
+    const maskedParameters = this.layers.reduce((n, layer) => n + layer.weight.values.length, 0);
+    const totalParameters = this.model.trainables().reduce((n, t) => n + t.values.length, 0);
+    const density = maskedDensity(
+      this.method.sparsity,
+      this.method.budgetScope,
+      totalParameters,
+      maskedParameters,
+    );
+    const shapes = this.layers.map((layer) => ({ dims: layer.module.weightDims }));
+    const densities = tensorDensities(this.distribution, shapes, density);
+    const group = (layers: MaskedLayer[], groupDensity: number): BudgetGroup => {
+      const offset = layers[0].offset;
+      const last = layers[layers.length - 1];
+      const length = last.offset + last.layout.entries - offset;
+      const unit = layers.every((layer) => layer.entryCost === 1);
+      const costs = unit ? undefined : new Float64Array(length);
+      let totalCost = 0;
+      for (const layer of layers) {
+        costs?.fill(layer.entryCost, layer.offset - offset, layer.offset - offset + layer.layout.entries);
+        totalCost += layer.entryCost * layer.layout.entries;
+      }
+      return { layers, offset, length, costs, totalCost, density: groupDensity, solution: null };
+    };
+    if (densities === null) return [group(this.layers, density)];
+    return this.layers.map((layer, l) => group([layer], densities[l]));
+  }
+
+  /** Frees the masks a run that stopped before its end still holds (a finished run freed them). */
+  dispose(): void {
+    for (const layer of this.layers) if (layer.masks.maskUpstream) freeMasks(layer.masks);
+  }
+}
+
+/** The controller's own per-weight masks of a layer before the freeze (heap arrays). */
+function unfrozenMasks(n: number): WeightMasks {
+  const { heap } = engine();
+  return { effective: heap.allocF32(n), soft: heap.allocF32(n), maskUpstream: heap.allocF32(n) };
+}
+
+function freeMasks(masks: WeightMasks): void {
+  const { heap } = engine();
+  heap.free(masks.effective);
+  heap.free(masks.soft);
+  if (masks.maskUpstream) heap.free(masks.maskUpstream);
+}
+
+/** Indices of the non-zero entries of a per-weight mask. */
+function keptWeights(mask: Float32Array): Int32Array {
+  let count = 0;
+  for (let i = 0; i < mask.length; i++) if (mask[i] !== 0) count++;
+  const kept = new Int32Array(count);
+  for (let i = 0, k = 0; i < mask.length; i++) if (mask[i] !== 0) kept[k++] = i;
+  return kept;
+}
+
+/** 1 − |a ∩ b| / |b| for ascending index lists (0 when b is empty). */
+function changedFraction(a: Int32Array, b: Int32Array): number {
+  return b.length === 0 ? 0 : 1 - overlap(a, b) / b.length;
+}

@@ -1,0 +1,52 @@
+import { engine } from '../kernels/engine.js';
+import { createOutput, recordBackward } from '../tensor/tape.js';
+import type { Tensor } from '../tensor/tensor.js';
+
+/** Per-weight masks of one layer, heap arrays of the weight's size (Spartan's controller owns them). */
+export interface WeightMasks {
+  /** m ⊙ h: the soft value of each kept weight, 0 outside the hard mask. */
+  readonly effective: Float32Array;
+  /** m: the soft mask, by which the weight's own gradient is scaled. */
+  readonly soft: Float32Array;
+  /**
+   * Receives ∂L/∂W_eff ⊙ W (accumulated), from which the controller sums each block's ∂L/∂m_j; null once the
+   * masks are frozen and no gradient flows to them.
+   */
+  readonly maskUpstream: Float32Array | null;
+}
+
+/**
+ * Spartan's effective weight (Tai, Tian, Lim, arXiv:2205.14107, §3.3; spec/spartan.md, "Hard mask and the
+ * forward weight"):
+ *
+ *   W_eff = W ⊙ m ⊙ h.
+ *
+ * Backward, straight-through on h: ∂L/∂W += ∂L/∂W_eff ⊙ m (the direct path), and per weight
+ * ∂L/∂W_eff ⊙ W goes to `maskUpstream`: summed over a block j it is ∂L/∂m_j, which the soft top-k's implicit
+ * gradient turns into the second path to W (SpartanController.afterBackward). That path needs every layer's
+ * ∂L/∂m when the budget is global, so it runs after the whole backward pass, not here.
+ */
+export function softMaskedWeight(weight: Tensor, masks: WeightMasks): Tensor {
+  const n = weight.size;
+  if (masks.effective.length !== n || masks.soft.length !== n) {
+    throw new Error(
+      `softMaskedWeight: masks of ${masks.effective.length} and ${masks.soft.length} entries for a weight of ${n}: they must match`,
+    );
+  }
+  const y = createOutput('softMaskedWeight', weight.shape, [weight], { overwritten: true });
+  engine().kernels.mul(weight.data, masks.effective, y.data, n);
+  recordBackward(y, (dy) => {
+    const { heap, kernels } = engine();
+    const product = heap.allocF32(n, false);
+    if (weight.requiresGrad) {
+      kernels.mul(dy, masks.soft, product, n);
+      kernels.axpy(1, product, weight.ensureGrad(), n);
+    }
+    if (masks.maskUpstream) {
+      kernels.mul(dy, weight.data, product, n);
+      kernels.axpy(1, product, masks.maskUpstream, n);
+    }
+    heap.free(product);
+  });
+  return y;
+}
