@@ -27,3 +27,22 @@ export function storeTransposed4x4(
   v128.store(out + 2 * rowStride, v128.shuffle<f32>(t2, t3, 0, 1, 4, 5));
   v128.store(out + 3 * rowStride, v128.shuffle<f32>(t2, t3, 2, 3, 6, 7));
 }
+
+/**
+ * Copies `rows` blocks of `bytes` bytes (a multiple of 16) from rows `fromStride` bytes apart to rows
+ * `toStride` bytes apart: a panel of a matrix to or from a contiguous buffer.
+ */
+export function copyRows(
+  to: usize,
+  toStride: usize,
+  from: usize,
+  fromStride: usize,
+  rows: i32,
+  bytes: usize,
+): void {
+  for (let r = 0; r < rows; r++) {
+    const source = from + <usize>r * fromStride;
+    const target = to + <usize>r * toStride;
+    for (let i: usize = 0; i < bytes; i += 16) v128.store(target + i, v128.load(source + i));
+  }
+}

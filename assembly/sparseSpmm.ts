@@ -1,9 +1,23 @@
 // Forward sparse × dense product (SpMM, see SparseKernels.spmm): y[r, b] (+)= Σ_p values[p]·x[col_p, b] for
 // the rows r0..r1 of a CSR weight and the batch columns b0..b1 (x and y rows are `stride` floats apart), so
-// worker threads can split either rows or the batch. Each output row is built in registers, 32 batch
-// columns (eight f32x4) at a time: every kept entry adds its weight times 32 contiguous floats of an x row.
-// Then one f32x4 at a time, then a scalar tail. Pointers are byte offsets into the shared memory.
-import { madd } from './simd';
+// worker threads can split either rows or the batch. Each output row is built in registers, 24 batch
+// columns (six f32x4) at a time: every kept entry adds its weight times 24 contiguous floats of an x row.
+// Six accumulators, not eight: V8 hoists the loads of a step ahead of the multiply-adds and keeps only 15
+// vector registers, so eight accumulators (with eight loads in flight) spilled one to the stack, and its
+// store-reload sat in the dependency chain of every step. Then 16 columns, one f32x4 and a scalar tail.
+//
+// The batch is walked in panels of 24 columns outside the rows, and when W has enough entries per column to
+// pay for it, each panel of x (every column W reads) is first copied to a contiguous block of the scratch:
+// gathered rows of x then come from a few KiB that stay in L1, instead of lines 4 KiB apart that evict each
+// other. Every y entry gets the same multiply-adds in the same order (entry order) whatever the panels, so
+// the result is that of a plain loop. Pointers are byte offsets into the shared memory.
+import { PACKED_B_BYTES } from './matmulPack';
+import { scratchStart } from './scratch';
+import { copyRows, madd } from './simd';
+
+/** Batch columns per register tile and per packed panel of x. */
+const TILE: i32 = 24;
+const TILE_BYTES: usize = (<usize>TILE) << 2;
 
 export function spmm(
   rowOffsets: usize,
@@ -18,23 +32,42 @@ export function spmm(
   b1: i32,
   accumulate: bool,
 ): void {
+  if (r1 <= r0 || b1 <= b0) return;
   const rowBytes = (<usize>stride) << 2;
+  const first = load<i32>(rowOffsets + ((<usize>r0) << 2));
+  const last = load<i32>(rowOffsets + ((<usize>r1) << 2));
+  const cols = maxColumn(columnIndices, first, last) + 1;
+  const packed = scratchStart();
+  // Only when the panel is reused enough to pay for the copy (about 8 entries per column of W).
+  const pack = <usize>cols * TILE_BYTES <= PACKED_B_BYTES && last - first >= cols << 3;
+  let b = b0;
+  for (; b + TILE <= b1; b += TILE) {
+    const column = (<usize>b) << 2;
+    let source = x + column;
+    let sourceBytes = rowBytes;
+    if (pack) {
+      copyRows(packed, TILE_BYTES, source, rowBytes, cols, TILE_BYTES);
+      source = packed;
+      sourceBytes = TILE_BYTES;
+    }
+    for (let r = r0; r < r1; r++) {
+      const pStart = load<i32>(rowOffsets + ((<usize>r) << 2));
+      const pEnd = load<i32>(rowOffsets + ((<usize>r + 1) << 2));
+      const out = y + <usize>r * rowBytes + column;
+      spmmRow24(columnIndices, values, pStart, pEnd, source, sourceBytes, out, accumulate);
+    }
+  }
+  if (b >= b1) return;
+  const tail = b;
   for (let r = r0; r < r1; r++) {
     const pStart = load<i32>(rowOffsets + ((<usize>r) << 2));
     const pEnd = load<i32>(rowOffsets + ((<usize>r + 1) << 2));
     const yRow = y + <usize>r * rowBytes;
-    let b = b0;
-    for (; b + 32 <= b1; b += 32) {
-      spmmRow32(
-        columnIndices,
-        values,
-        pStart,
-        pEnd,
-        x + ((<usize>b) << 2),
-        rowBytes,
-        yRow + ((<usize>b) << 2),
-        accumulate,
-      );
+    b = tail;
+    if (b + 16 <= b1) {
+      const column = (<usize>b) << 2;
+      spmmRow16(columnIndices, values, pStart, pEnd, x + column, rowBytes, yRow + column, accumulate);
+      b += 16;
     }
     for (; b + 4 <= b1; b += 4) {
       const column = (<usize>b) << 2;
@@ -58,8 +91,8 @@ export function spmm(
   }
 }
 
-/** 32 batch columns of one output row: x and out point at the first column; eight accumulators. */
-function spmmRow32(
+/** 24 batch columns of one output row: x and out point at the first column; six accumulators. */
+function spmmRow24(
   columnIndices: usize,
   values: usize,
   pStart: i32,
@@ -75,8 +108,6 @@ function spmmRow32(
   let a3 = a0;
   let a4 = a0;
   let a5 = a0;
-  let a6 = a0;
-  let a7 = a0;
   if (accumulate) {
     a0 = v128.load(out, 0);
     a1 = v128.load(out, 16);
@@ -84,8 +115,6 @@ function spmmRow32(
     a3 = v128.load(out, 48);
     a4 = v128.load(out, 64);
     a5 = v128.load(out, 80);
-    a6 = v128.load(out, 96);
-    a7 = v128.load(out, 112);
   }
   for (let p = pStart; p < pEnd; p++) {
     const w = f32x4.splat(load<f32>(values + ((<usize>p) << 2)));
@@ -96,8 +125,6 @@ function spmmRow32(
     a3 = madd(w, v128.load(src, 48), a3);
     a4 = madd(w, v128.load(src, 64), a4);
     a5 = madd(w, v128.load(src, 80), a5);
-    a6 = madd(w, v128.load(src, 96), a6);
-    a7 = madd(w, v128.load(src, 112), a7);
   }
   v128.store(out, a0, 0);
   v128.store(out, a1, 16);
@@ -105,6 +132,46 @@ function spmmRow32(
   v128.store(out, a3, 48);
   v128.store(out, a4, 64);
   v128.store(out, a5, 80);
-  v128.store(out, a6, 96);
-  v128.store(out, a7, 112);
+}
+
+/** 16 batch columns of one output row (the tail after the 24-column panels); four accumulators. */
+function spmmRow16(
+  columnIndices: usize,
+  values: usize,
+  pStart: i32,
+  pEnd: i32,
+  x: usize,
+  rowBytes: usize,
+  out: usize,
+  accumulate: bool,
+): void {
+  let a0 = f32x4.splat(0);
+  let a1 = a0;
+  let a2 = a0;
+  let a3 = a0;
+  if (accumulate) {
+    a0 = v128.load(out, 0);
+    a1 = v128.load(out, 16);
+    a2 = v128.load(out, 32);
+    a3 = v128.load(out, 48);
+  }
+  for (let p = pStart; p < pEnd; p++) {
+    const w = f32x4.splat(load<f32>(values + ((<usize>p) << 2)));
+    const src = x + <usize>load<i32>(columnIndices + ((<usize>p) << 2)) * rowBytes;
+    a0 = madd(w, v128.load(src, 0), a0);
+    a1 = madd(w, v128.load(src, 16), a1);
+    a2 = madd(w, v128.load(src, 32), a2);
+    a3 = madd(w, v128.load(src, 48), a3);
+  }
+  v128.store(out, a0, 0);
+  v128.store(out, a1, 16);
+  v128.store(out, a2, 32);
+  v128.store(out, a3, 48);
+}
+
+/** The largest column index among the entries first..last − 1 (−1 if there are none). */
+function maxColumn(columnIndices: usize, first: i32, last: i32): i32 {
+  let m: i32 = -1;
+  for (let p = first; p < last; p++) m = max(m, load<i32>(columnIndices + ((<usize>p) << 2)));
+  return m;
 }

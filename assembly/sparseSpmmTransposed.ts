@@ -1,9 +1,14 @@
 // Input gradient through a CSR weight (see SparseKernels.spmmTransposed): dx[c, b] (+)= Σ_{p: col_p = c}
 // values[p]·dy[r_p, b] for the batch columns b0..b1 (rows of dx and dy are `stride` floats apart). Walks W
 // row by row and scatters: 32 batch columns of dy[r] stay in eight registers while every kept entry of the
-// row adds values[p] times them into dx[col_p]. Each dx entry receives its terms in ascending row order
-// whatever the batch range, so threads that split the batch give the same bits as one thread.
-import { madd } from './simd';
+// row adds values[p] times them into dx[col_p]. The batch is walked in panels of 32 columns outside the rows;
+// when W has enough entries per column to pay for it, a panel of dx is accumulated in a contiguous copy in
+// the scratch (cols × 128 bytes, in cache, free of the conflict misses of dx's power-of-two row stride) and
+// copied back. Each dx entry receives its terms in ascending row order whatever the batch range or panels,
+// so threads that split the batch give the same bits as one thread.
+import { PACKED_B_BYTES } from './matmulPack';
+import { scratchStart } from './scratch';
+import { copyRows, madd } from './simd';
 
 export function spmmTransposed(
   rowOffsets: usize,
@@ -25,16 +30,48 @@ export function spmmTransposed(
     const bytes = (<usize>(b1 - b0)) << 2;
     for (let c = 0; c < cols; c++) memory.fill(dx + <usize>c * rowBytes + first, 0, bytes);
   }
+  // Panels of 32 batch columns outside, rows inside. The panel of dx is accumulated in a contiguous copy
+  // (cols × 128 bytes, in cache without the conflicts of dx's power-of-two row stride) and copied back.
+  const packed = scratchStart();
+  // Only when the panel is reused enough to pay for the two copies (about 8 entries per column of W).
+  const usePack =
+    <usize>cols * 128 <= PACKED_B_BYTES && load<i32>(rowOffsets + ((<usize>rows) << 2)) >= cols << 3;
+  let b = b0;
+  for (; b + 32 <= b1; b += 32) {
+    const column = (<usize>b) << 2;
+    let target = dx + column;
+    let targetBytes = rowBytes;
+    if (usePack) {
+      copyRows(packed, 128, target, rowBytes, cols, 128);
+      target = packed;
+      targetBytes = 128;
+    }
+    for (let r = 0; r < rows; r++) {
+      const pStart = load<i32>(rowOffsets + ((<usize>r) << 2));
+      const pEnd = load<i32>(rowOffsets + ((<usize>r + 1) << 2));
+      if (pStart === pEnd) continue;
+      scatterRow32(
+        columnIndices,
+        values,
+        pStart,
+        pEnd,
+        dy + <usize>r * rowBytes + column,
+        target,
+        targetBytes,
+      );
+    }
+    if (usePack) {
+      copyRows(dx + column, rowBytes, packed, 128, cols, 128);
+    }
+  }
+  if (b >= b1) return;
+  const tail = b;
   for (let r = 0; r < rows; r++) {
     const pStart = load<i32>(rowOffsets + ((<usize>r) << 2));
     const pEnd = load<i32>(rowOffsets + ((<usize>r + 1) << 2));
     if (pStart === pEnd) continue;
     const dyRow = dy + <usize>r * rowBytes;
-    let b = b0;
-    for (; b + 32 <= b1; b += 32) {
-      const column = (<usize>b) << 2;
-      scatterRow32(columnIndices, values, pStart, pEnd, dyRow + column, dx + column, rowBytes);
-    }
+    b = tail;
     for (; b + 4 <= b1; b += 4) {
       const column = (<usize>b) << 2;
       const g = v128.load(dyRow + column);
