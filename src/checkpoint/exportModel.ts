@@ -27,6 +27,22 @@ export interface LayerEntry {
 
 /** The bytes of the inference file of a checkpoint. */
 export function exportModel(checkpoint: Checkpoint, storage: Storage, source: string): Uint8Array {
+  const { tensors, metadata } = inferenceContents(checkpoint, storage, source);
+  return encodeChecksummed(tensors, metadata);
+}
+
+/** The inference file of a checkpoint, in memory (what reading back its export gives). */
+export function checkpointInferenceFile(checkpoint: Checkpoint, source: string): InferenceFile {
+  const { tensors, metadata } = inferenceContents(checkpoint, 'csr', source);
+  return inferenceFile(tensors, metadata, source);
+}
+
+/** An inference file's tensors and metadata. */
+function inferenceContents(
+  checkpoint: Checkpoint,
+  storage: Storage,
+  source: string,
+): { tensors: NamedTensor[]; metadata: Record<string, string> } {
   const byName = new Map(checkpoint.tensors.map((tensor) => [tensor.name, tensor]));
   const layers: LayerEntry[] = [];
   const tensors: NamedTensor[] = [];
@@ -62,13 +78,14 @@ export function exportModel(checkpoint: Checkpoint, storage: Storage, source: st
       );
     }
   }
-  return encodeChecksummed(tensors, {
+  const metadata = {
     format: MODEL_FORMAT,
     format_version: String(MODEL_VERSION),
     storage,
     config: JSON.stringify(checkpoint.state.config),
     layers: JSON.stringify(layers),
-  });
+  };
+  return { tensors, metadata };
 }
 
 /** A sparse weight's tensor other than θ (`w.forward.indptr`, `w.values`, ...), given the file's tensors. */
@@ -87,6 +104,14 @@ export interface InferenceFile {
 /** Reads and checks an inference file; throws, naming it, unless it is whole and of this format. */
 export function readInferenceFile(file: string): InferenceFile {
   const { tensors, metadata } = decodeChecksummed(readFileSync(file), file);
+  return inferenceFile(tensors, metadata, file);
+}
+
+function inferenceFile(
+  tensors: readonly NamedTensor[],
+  metadata: Readonly<Record<string, string>>,
+  file: string,
+): InferenceFile {
   if (metadata.format !== MODEL_FORMAT || metadata.format_version !== String(MODEL_VERSION)) {
     throw new Error(
       `${file} is not a topkast model file of version ${MODEL_VERSION} (format ${metadata.format}, version ${metadata.format_version}): make one with \`topkast export\``,

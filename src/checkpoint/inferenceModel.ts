@@ -1,69 +1,116 @@
-import { imageDefaults, type TrainConfig } from '../cli/trainConfig.js';
-import { mlp } from '../nn/mlp.js';
-import type { Sequential } from '../nn/sequential.js';
+import { buildModel, buildTextModel } from '../cli/buildModel.js';
+import type { TrainConfig } from '../cli/trainConfig.js';
+import type { Module } from '../nn/module.js';
 import { allModules, isSparsifiable } from '../nn/sparsifiable.js';
 import { flatFromCsr } from './csrTensors.js';
-import type { InferenceFile } from './exportModel.js';
+import type { InferenceFile, LayerEntry } from './exportModel.js';
 import { savedTrainConfig } from './savedConfig.js';
 
+/** A model rebuilt from an inference file, with what its data must match. */
+export interface RebuiltModel {
+  readonly model: Module;
+  readonly config: TrainConfig;
+  /** Image models: inputs per example. */
+  readonly inputs?: number;
+  /** Language models: characters in the vocabulary. */
+  readonly vocab?: number;
+}
+
 /**
- * The model of an inference file (exportModel.ts), ready to evaluate: the MLP its config describes, with its
- * weights. A weight that was sparse in training runs sparse again, on the forward set the file keeps (csr:
- * the stored set; dense: the non-zero entries), so evaluation takes the same kernels as it did in training.
+ * The model of an inference file (exportModel.ts), ready to evaluate: the mlp, cnn or transformer its config
+ * describes (built as training built it, src/cli/buildModel.ts), with its weights. A weight that was sparse in
+ * training runs sparse again, on the forward set the file keeps (csr: the stored set; dense: the non-zero
+ * entries), so evaluation takes the same kernels as it did in training. The sizes come from the file's layers
+ * (an mlp's inputs, the classes, a transformer's vocabulary); a cnn's image size is not in its weights, so
+ * `inputs` (the data's inputs per example) is needed for one, and checked against an mlp's.
  */
-export function inferenceModel(
-  file: InferenceFile,
-  source: string,
-): { model: Sequential; config: TrainConfig; inputs: number } {
+export function inferenceModel(file: InferenceFile, source: string, inputs?: number): RebuiltModel {
   const config = savedTrainConfig(file.config as unknown as TrainConfig, source);
-  if (config.model !== 'mlp') {
-    throw new Error(
-      `${source}: export and eval rebuild MLPs only, and this is a ${config.model}: evaluate it with \`topkast train --resume\` on its checkpoints instead`,
-    );
-  }
   const shapes = new Map(file.layers.map((layer) => [layer.name, layer]));
-  const first = shapes.get('fc1.weight') ?? shapes.get('out.weight');
-  const last = shapes.get('out.weight');
-  if (!first || !last || first.shape.length !== 2 || last.shape.length !== 2) {
-    throw new Error(`${source}: its layers do not describe an MLP (fc1.weight ... out.weight)`);
-  }
-  const model = mlp({
-    inputs: first.shape[1]!,
-    hidden: config.hidden ?? imageDefaults.hidden,
-    outputs: last.shape[0]!,
-    activation: config.activation ?? imageDefaults.activation,
-    seed: 0,
-  });
+  const rebuilt = buildFromLayers(config, shapes, source, inputs);
   try {
-    for (const layer of allModules(model).filter(isSparsifiable)) {
-      const name = `${layer.name}.weight`;
-      const entry = shapes.get(name);
-      const [rows, cols] = layer.weightDims as [number, number];
-      if (!entry || entry.shape[0] !== rows || entry.shape[1] !== cols) {
-        throw new Error(
-          `${source}: ${name} is missing or not ${rows}×${cols}: the file does not match its config`,
-        );
-      }
-      const dense = layer.weight.values;
-      dense.set(denseWeight(file, name, rows, cols, source));
-      if (entry.sparse) {
-        const kept = nonZeroOrStored(file, name, dense, rows, cols, source);
-        layer.makeSparse(kept, kept);
-      }
-    }
-    for (const trainable of model.trainables()) {
-      if (!trainable.name.endsWith('.bias')) continue;
-      const tensor = file.tensors.get(trainable.name);
-      if (tensor?.dtype !== 'F32' || tensor.data.length !== trainable.values.length) {
-        throw new Error(`${source}: ${trainable.name} is missing or has the wrong size`);
-      }
-      trainable.values.set(tensor.data);
-    }
+    loadWeights(rebuilt.model, file, shapes, source);
   } catch (error) {
-    model.dispose();
+    rebuilt.model.dispose?.();
     throw error;
   }
-  return { model, config, inputs: first.shape[1]! };
+  return rebuilt;
+}
+
+function buildFromLayers(
+  config: TrainConfig,
+  shapes: ReadonlyMap<string, LayerEntry>,
+  source: string,
+  inputs: number | undefined,
+): RebuiltModel {
+  const matrix = (name: string, what: string): readonly number[] => {
+    const shape = shapes.get(name)?.shape;
+    if (!shape || shape.length < 2) {
+      throw new Error(`${source}: it has no ${name} matrix, so its layers do not describe ${what}`);
+    }
+    return shape;
+  };
+  if (config.model === 'transformer') {
+    const vocab = matrix('embedding.weight', 'a transformer')[0]!;
+    return { model: buildTextModel(config, vocab).model, config, vocab };
+  }
+  const classes = matrix('out.weight', `a ${config.model}`)[0]!;
+  if (config.model === 'cnn') {
+    if (inputs === undefined) {
+      throw new Error(
+        `${source}: a cnn's image size is not in its weights: rebuild it with its data's inputs`,
+      );
+    }
+    return { model: buildModel(config, inputs, classes).model, config, inputs };
+  }
+  const first = shapes.has('fc1.weight') ? matrix('fc1.weight', 'an MLP') : matrix('out.weight', 'an MLP');
+  const features = first[1]!;
+  if (inputs !== undefined && inputs !== features) {
+    throw new Error(
+      `${source} takes ${features} inputs but the data has ${inputs}: use --dataset ${config.dataset}`,
+    );
+  }
+  return { model: buildModel(config, features, classes).model, config, inputs: features };
+}
+
+/**
+ * Every trainable's values from the file: the weights of sparsifiable layers (made sparse again where they
+ * were), then everything else (biases, norms, embeddings, dense layers) by name, each checked for its size.
+ */
+function loadWeights(
+  model: Module,
+  file: InferenceFile,
+  shapes: ReadonlyMap<string, LayerEntry>,
+  source: string,
+): void {
+  const loaded = new Set<string>();
+  for (const layer of allModules(model).filter(isSparsifiable)) {
+    const { name } = layer.weight;
+    const entry = shapes.get(name);
+    const [rows, ...rest] = layer.weightDims as [number, ...number[]];
+    const cols = rest.reduce((a, b) => a * b, 1);
+    const size = entry?.shape.reduce((a, b) => a * b, 1);
+    if (!entry || entry.shape[0] !== rows || size !== rows * cols) {
+      throw new Error(
+        `${source}: ${name} is missing or not ${rows}×${cols}: the file does not match its config`,
+      );
+    }
+    const dense = layer.weight.values;
+    dense.set(denseWeight(file, name, rows, cols, source));
+    if (entry.sparse) {
+      const kept = nonZeroOrStored(file, name, dense, rows, cols, source);
+      layer.makeSparse(kept, kept);
+    }
+    loaded.add(name);
+  }
+  for (const trainable of model.trainables()) {
+    if (loaded.has(trainable.name)) continue;
+    const tensor = file.tensors.get(trainable.name);
+    if (tensor?.dtype !== 'F32' || tensor.data.length !== trainable.values.length) {
+      throw new Error(`${source}: ${trainable.name} is missing or has the wrong size`);
+    }
+    trainable.values.set(tensor.data);
+  }
 }
 
 /** The weight as a dense rows×cols matrix (csr storage: scattered from the stored set). */

@@ -1,37 +1,75 @@
 import { Command, Option } from 'commander';
 import { readInferenceFile } from '../checkpoint/exportModel.js';
 import { inferenceModel } from '../checkpoint/inferenceModel.js';
+import { savedTrainConfig } from '../checkpoint/savedConfig.js';
 import { inputSize } from '../data/dataset.js';
-import { datasetNames, loadDataset } from '../data/registry.js';
+import {
+  datasetNames,
+  isTextDatasetName,
+  loadDataset,
+  loadTextDataset,
+  textDatasetNames,
+} from '../data/registry.js';
 import { evaluate } from '../train/evaluate.js';
+import { evaluateText, TEXT_EVAL_WINDOWS } from '../train/evaluateText.js';
 import type { CliIo } from './io.js';
+import type { TrainConfig } from './trainConfig.js';
 
 interface EvalFlags {
   readonly model: string;
   readonly dataset?: string;
 }
 
-/** `topkast eval`: the test accuracy and loss of an exported model (`topkast export`). */
+/**
+ * `topkast eval`: an exported model (`topkast export`) on its data: an image classifier's test accuracy and
+ * loss, a language model's validation and test bits per character (the whole splits, as its run reported).
+ */
 export function evalCommand(io: CliIo): Command {
   return new Command('eval')
-    .description("evaluate an exported model on a dataset's test split")
+    .description(
+      "evaluate an exported model on a dataset's test split (a language model: validation and test)",
+    )
     .requiredOption('--model <file>', 'a file written by `topkast export`')
     .addOption(
-      new Option('--dataset <name>', 'dataset (default: the one the model was trained on)').choices(
-        datasetNames,
-      ),
+      new Option('--dataset <name>', 'dataset (default: the one the model was trained on)').choices([
+        ...datasetNames,
+        ...textDatasetNames,
+      ]),
     )
     .action((flags: EvalFlags) => {
       const file = readInferenceFile(flags.model);
-      const { model, config, inputs } = inferenceModel(file, flags.model);
-      try {
-        const dataset = loadDataset(flags.dataset ?? config.dataset);
-        const features = inputSize(dataset);
-        if (inputs !== features) {
-          throw new Error(
-            `${flags.model} takes ${inputs} inputs but ${dataset.name} has ${features}: use --dataset ${config.dataset}`,
+      const config = savedTrainConfig(file.config as unknown as TrainConfig, flags.model);
+      const name = flags.dataset ?? config.dataset;
+      const text = config.model === 'transformer';
+      if (text !== isTextDatasetName(name)) {
+        throw new Error(
+          `${flags.model} is ${text ? 'a language model' : 'an image classifier'} and ${name} is ${text ? 'images' : 'text'}: use --dataset ${config.dataset}`,
+        );
+      }
+      if (text) {
+        const dataset = loadTextDataset(name);
+        const { model, vocab } = inferenceModel(file, flags.model);
+        try {
+          if (vocab !== dataset.vocabulary.length || config.context === undefined) {
+            throw new Error(
+              `${flags.model} has ${vocab} characters but ${name} has ${dataset.vocabulary.length}: use --dataset ${config.dataset}`,
+            );
+          }
+          const options = { context: config.context, batchSize: TEXT_EVAL_WINDOWS };
+          const validation = evaluateText(model, dataset.validation, options);
+          const test = evaluateText(model, dataset.test, options);
+          io.out(
+            `validation bpc ${validation.bitsPerCharacter.toFixed(4)} | test bpc ${test.bitsPerCharacter.toFixed(4)} | ${validation.characters + test.characters} characters of ${name}\n`,
           );
+        } finally {
+          model.dispose?.();
         }
+        return;
+      }
+      const dataset = loadDataset(name);
+      const features = inputSize(dataset);
+      const { model } = inferenceModel(file, flags.model, features);
+      try {
         const result = evaluate(model, dataset.test, {
           inputSize: features,
           normalization: dataset.normalization,
@@ -40,7 +78,7 @@ export function evalCommand(io: CliIo): Command {
           `test accuracy ${result.accuracy.toFixed(4)} | test loss ${result.loss.toFixed(4)} | ${dataset.test.labels.length} examples of ${dataset.name}\n`,
         );
       } finally {
-        model.dispose();
+        model.dispose?.();
       }
     });
 }

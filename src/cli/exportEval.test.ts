@@ -42,6 +42,42 @@ describe('export and eval', () => {
     expect(sizes.csr! / sizes.dense!).toBeLessThan(0.25);
   });
 
+  it('eval of an exported cnn reproduces its final test accuracy and loss', async () => {
+    const cnnRun = join(root, 'cnn');
+    const trained = await cli(
+      'train',
+      '--dataset',
+      'mnist',
+      '--model',
+      'cnn',
+      '--batch-size',
+      '32',
+      '--steps',
+      '20',
+      '--method',
+      'topkast',
+      '--no-progress',
+      '--checkpoint-dir',
+      cnnRun,
+      '--json',
+      join(root, 'cnn.json'),
+    );
+    expect(trained.err).toBe('');
+    const summary = JSON.parse(readFileSync(join(root, 'cnn.json'), 'utf8')) as RunSummary;
+    expect(summary.sparsity.layers.map((layer) => layer.name)).toEqual(['conv2.weight', 'fc1.weight']);
+    for (const format of ['dense', 'csr']) {
+      const out = join(root, `cnn-${format}.safetensors`);
+      expect((await cli('export', '--from', cnnRun, '--format', format, '--out', out)).err).toBe('');
+      const evaluated = await cli('eval', '--model', out);
+      expect(evaluated.err).toBe('');
+      expect(evaluated.out).toBe(
+        `test accuracy ${summary.testAccuracy.toFixed(4)} | test loss ${summary.testLoss.toFixed(4)} | 999 examples of mnist\n`,
+      );
+    }
+    const text = await cli('eval', '--model', join(root, 'cnn-csr.safetensors'), '--dataset', 'austen');
+    expect(text.err).toContain('is an image classifier and austen is text: use --dataset mnist');
+  });
+
   it('refuses a damaged model file, a checkpoint given as a model, and a directory without checkpoints', async () => {
     const damaged = join(root, 'damaged.safetensors');
     const bytes = readFileSync(join(root, 'model-csr.safetensors'));

@@ -5,6 +5,7 @@ import { evalCommand } from './evalCommand.js';
 import { exportCommand } from './exportCommand.js';
 import { type CliIo, processIo } from './io.js';
 import { reportCommand } from './reportCommand.js';
+import { sampleCommand } from './sampleCommand.js';
 import { trainCommand } from './trainCommand.js';
 
 /** The `topkast` command with its subcommands, writing through `io`. */
@@ -20,6 +21,7 @@ export function createProgram(io: CliIo = processIo): Command {
     exportCommand(io),
     evalCommand(io),
     reportCommand(io),
+    sampleCommand(io),
   ]) {
     reportErrorsOnOneLine(command, io, `topkast ${command.name()} --help`);
     program.addCommand(command);

@@ -16,3 +16,21 @@ export async function cli(...argv: string[]): Promise<{ code: number; out: strin
   const code = await runCli(argv, io);
   return { code, ...captured };
 }
+
+/** Flags of a transformer small enough for tests: 1 block of width 16, 2 heads, context 16, on Austen. */
+export const tinyTransformer = [
+  '--dataset',
+  'austen',
+  '--layers',
+  '1',
+  '--d-model',
+  '16',
+  '--heads',
+  '2',
+  '--context',
+  '16',
+  '--batch-size',
+  '16',
+  '--lr',
+  '0.01',
+] as const;

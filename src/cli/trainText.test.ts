@@ -4,34 +4,12 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { TextRunSummary } from '../train/summary.js';
 import { withoutTiming } from '../train/summary.js';
-import { cli } from './testing.js';
+import { cli, tinyTransformer } from './testing.js';
 
 const root = mkdtempSync(join(tmpdir(), 'topkast-text-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
-/** A transformer small enough for a test: 1 block of width 16, context 16. */
-const tiny = [
-  'train',
-  '--dataset',
-  'austen',
-  '--layers',
-  '1',
-  '--d-model',
-  '16',
-  '--heads',
-  '2',
-  '--context',
-  '16',
-  '--batch-size',
-  '16',
-  '--eval-every',
-  '100',
-  '--eval-chars',
-  '4096',
-  '--lr',
-  '0.01',
-  '--no-progress',
-];
+const tiny = ['train', ...tinyTransformer, '--eval-every', '100', '--eval-chars', '4096', '--no-progress'];
 
 function readSummary(file: string): TextRunSummary {
   return JSON.parse(readFileSync(file, 'utf8')) as TextRunSummary;
@@ -98,6 +76,47 @@ describe('topkast train --dataset austen (language model)', () => {
     expect(resumed.err).toBe('');
     expect(resumed.out).toContain('resuming from');
     expect(withoutTiming(readSummary(join(root, 'resumed.json')))).toEqual(withoutTiming(summary));
+  });
+
+  it('compares methods on a language model in a table of bits per character', async () => {
+    const out = join(root, 'compare');
+    const flags = tiny.slice(1).filter((flag) => flag !== '--no-progress');
+    const compared = await cli(
+      'compare',
+      ...flags,
+      '--steps',
+      '20',
+      '--methods',
+      'dense,static',
+      '--sparsities',
+      '0.5',
+      '--seeds',
+      '2',
+      '--no-progress',
+      '--out',
+      out,
+    );
+    expect(compared.err).toBe('');
+    const results = JSON.parse(readFileSync(join(out, 'results.json'), 'utf8')) as {
+      rows: { method: string; seeds: number; validationBpcMean: number; testBpcStd: number }[];
+      runs: TextRunSummary[];
+    };
+    expect(results.rows.map((row) => [row.method, row.seeds])).toEqual([
+      ['dense', 2],
+      ['static', 2],
+    ]);
+    const dense = results.runs.filter((run) => run.method === 'dense');
+    const mean = (dense[0]!.bitsPerCharacter.validation + dense[1]!.bitsPerCharacter.validation) / 2;
+    expect(results.rows[0]!.validationBpcMean).toBeCloseTo(mean, 12);
+    expect(results.rows[0]!.testBpcStd).toBeGreaterThan(0);
+    const table = readFileSync(join(out, 'results.md'), 'utf8').split('\n');
+    expect(table[0]).toBe(
+      '| method | sparsity (fwd/bwd) | model sparsity | validation bits/char (mean ± std) | test bits/char (mean ± std) | seeds | training FLOPs vs dense | step ms (median) | hot memory vs dense |',
+    );
+    expect(table[2]).toMatch(
+      /^\| dense \| — \| 0% \| \d\.\d{4} ± \d\.\d{4} \| \d\.\d{4} ± \d\.\d{4} \| 2 \| 1\.000 \|/,
+    );
+    expect(table[3]).toMatch(/^\| static \| 50% \| \d+(\.\d)?% \| /);
   });
 
   it('refuses flags that do not fit a language model, with the fix', async () => {

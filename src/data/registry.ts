@@ -48,10 +48,20 @@ export function isTextDatasetName(name: string): name is TextDatasetName {
   return Object.hasOwn(textLoaders, name);
 }
 
-/** Loads a text dataset by name; an unknown name is an error listing the known ones. */
+const loadedText = new Map<TextDatasetName, TextDataset>();
+
+/**
+ * Loads a text dataset by name, once per process (decompressing and encoding Austen takes most of a second,
+ * and `topkast compare` trains many runs on it); an unknown name is an error listing the known ones.
+ */
 export function loadTextDataset(name: string): TextDataset {
   if (!isTextDatasetName(name)) {
     throw new Error(`unknown text dataset '${name}': use one of ${textDatasetNames.join(', ')}`);
   }
-  return textLoaders[name]();
+  let dataset = loadedText.get(name);
+  if (dataset === undefined) {
+    dataset = textLoaders[name]();
+    loadedText.set(name, dataset);
+  }
+  return dataset;
 }

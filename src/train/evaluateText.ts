@@ -5,6 +5,9 @@ import type { Module } from '../nn/module.js';
 import { softmaxCrossEntropy } from '../tensor/ops/softmaxCrossEntropy.js';
 import { recordTape } from '../tensor/tape.js';
 
+/** Windows per forward pass where a run evaluates a language model (training's evaluations, eval). */
+export const TEXT_EVAL_WINDOWS = 32;
+
 export interface TextEvaluation {
   /** Mean next-character cross-entropy in nats over every evaluated position. */
   readonly loss: number;

@@ -5,12 +5,9 @@ import type { Optimizer } from '../optim/optimizer.js';
 import type { LrSchedule } from '../optim/schedules.js';
 import { Random } from '../util/random.js';
 import type { Callbacks, FitProgress, PeriodMetrics, TextPeriodMetrics, TrainPlan } from './callbacks.js';
-import { evaluateText, type TextEvaluation } from './evaluateText.js';
+import { evaluateText, TEXT_EVAL_WINDOWS, type TextEvaluation } from './evaluateText.js';
 import { endPeriod, StepRecorder } from './trainingLoop.js';
 import type { StepHooks } from './trainStep.js';
-
-/** Windows per forward pass when evaluating. */
-const EVAL_WINDOWS = 32;
 
 export interface FitTextOptions {
   /** A language model: token ids [context, batch] in, logits [vocab, context·batch] out (Transformer). */
@@ -82,7 +79,7 @@ export function fitText(options: FitTextOptions): FitTextResult {
     batchSize: options.batchSize,
     random: windowRandom,
   });
-  const evaluation = { context, batchSize: EVAL_WINDOWS };
+  const evaluation = { context, batchSize: TEXT_EVAL_WINDOWS };
   const validationStart = dataset.validation.subarray(
     0,
     Math.min(options.evalChars + 1, dataset.validation.length),
