@@ -21,7 +21,7 @@ interface TrainCommandFlags extends TrainFlags, CheckpointFlags {
 export function trainCommand(io: CliIo): Command {
   const command = addTrainingOptions(
     new Command('train').description(
-      'train a model, dense or sparse, on a dataset and report its test accuracy',
+      'train a model, dense or sparse, and report its test accuracy (a language model: bits per character)',
     ),
   )
     .option('--seed <n>', 'seed of initialisation and data order', parseNonNegativeInteger, 0)
