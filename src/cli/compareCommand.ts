@@ -2,13 +2,13 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
 import { comparisonTable } from '../compare/comparison.js';
-import { methodNames } from '../methods/registry.js';
+import { trainingMethodNames } from '../methods/registry.js';
 import { type TrainingSummary, writeSummary } from '../train/summary.js';
 import { writeFileAtomic } from '../util/writeFileAtomic.js';
 import type { CliIo } from './io.js';
 import { parseNonNegativeInteger, parsePositiveInteger, parseSparsity } from './parsers.js';
 import { describeResult, runTraining } from './runTraining.js';
-import { resolveTrainConfig, type TrainFlags } from './trainConfig.js';
+import { flagsForMethod, resolveTrainConfig, type TrainFlags } from './trainConfig.js';
 import { addTrainingOptions } from './trainingOptions.js';
 
 interface CompareFlags extends Omit<TrainFlags, 'method' | 'sparsity' | 'bwdSparsity' | 'seed'> {
@@ -22,7 +22,8 @@ interface CompareFlags extends Omit<TrainFlags, 'method' | 'sparsity' | 'bwdSpar
 
 /**
  * `topkast compare`: every method at every sparsity for every seed, on the same model, data, optimizer and
- * budget. Dense runs once per seed. Top-KAST's backward sparsity follows the paper's pairing (80%→50%,
+ * budget. Dense runs once per seed. A method-only flag (--penalty, --beta-target, ...) goes to its methods'
+ * runs only. Top-KAST's backward sparsity follows the paper's pairing (80%→50%,
  * 90%→80%, 95%→90%). Writes DIR/runs/<method>-<sparsity>-seed<k>.json as each run ends, then DIR/results.json
  * (every summary and the table's rows) and DIR/results.md (the table).
  */
@@ -32,10 +33,12 @@ export function compareCommand(io: CliIo): Command {
       'train several methods and sparsities on equal terms and tabulate them',
     ),
   )
-    .option('--methods <names>', `comma-separated, of: ${methodNames().join(', ')}`, parseMethodList, [
-      'dense',
-      'topkast',
-    ])
+    .option(
+      '--methods <names>',
+      `comma-separated, of: ${trainingMethodNames().join(', ')}`,
+      parseMethodList,
+      ['dense', 'topkast'],
+    )
     .option('--sparsities <list>', 'comma-separated forward sparsities', parseSparsityList, [0.8, 0.9, 0.95])
     .option('--seeds <n>', 'seeds per configuration', parsePositiveInteger, 1)
     .option('--first-seed <n>', 'the first seed; the others follow it', parseNonNegativeInteger, 0)
@@ -47,7 +50,7 @@ export function compareCommand(io: CliIo): Command {
       const summaries: TrainingSummary[] = [];
       plan.forEach((run, i) => {
         const config = resolveTrainConfig({
-          ...flags,
+          ...flagsForMethod(flags, run.method),
           method: run.method,
           sparsity: run.sparsity,
           seed: run.seed,
@@ -99,10 +102,10 @@ export function comparePlan(
 
 function parseMethodList(text: string): string[] {
   const names = text.split(',').map((name) => name.trim());
-  const unknown = names.filter((name) => !methodNames().includes(name));
+  const unknown = names.filter((name) => !trainingMethodNames().includes(name));
   if (unknown.length > 0 || names.length === 0) {
     throw new InvalidArgumentError(
-      `unknown method ${unknown.join(', ')}: use names from ${methodNames().join(', ')}.`,
+      `unknown method ${unknown.join(', ')}: use names from ${trainingMethodNames().join(', ')}.`,
     );
   }
   return names;

@@ -12,8 +12,8 @@ import type { Checkpointing } from '../checkpoint/runState.js';
 import { inputSize, splitSize } from '../data/dataset.js';
 import { loadDataset, loadTextDataset } from '../data/registry.js';
 import { engine } from '../kernels/engine.js';
-import { type SparsityController, sparsify } from '../methods/controller.js';
-import { createMethod, defaultBackwardSparsity } from '../methods/registry.js';
+import { type MethodController, sparsify } from '../methods/controller.js';
+import { createTrainingMethod, defaultBackwardSparsity } from '../methods/registry.js';
 import type { Module } from '../nn/module.js';
 import type { Trainable } from '../nn/trainable.js';
 import { AdamW } from '../optim/adamw.js';
@@ -123,7 +123,7 @@ interface LoopParts<M extends PeriodMetrics> {
   readonly optimizer: Optimizer;
   readonly schedule: LrSchedule;
   readonly callbacks: readonly Callbacks<M>[];
-  readonly hooks: SparsityController;
+  readonly hooks: MethodController;
   readonly resume?: FitProgress;
 }
 
@@ -140,7 +140,7 @@ function trainBuilt<M extends PeriodMetrics, R>(
 ): { run: RunDescription; result: R } {
   const { model, totalSteps } = built;
   try {
-    const method = createMethod(config.method, {
+    const method = createTrainingMethod(config.method, {
       sparsity: config.sparsity,
       backwardSparsity: config.backwardSparsity,
       refreshInterval: config.refreshInterval,
@@ -150,6 +150,13 @@ function trainBuilt<M extends PeriodMetrics, R>(
       pruningEnd: config.pruningEnd,
       dropFraction: config.dropFraction,
       updateEnd: config.updateEnd,
+      betaInit: config.betaInit,
+      betaTarget: config.betaTarget,
+      block: config.block,
+      costModel: config.costModel,
+      anneal: config.anneal,
+      budgetScope: config.budgetScope,
+      solver: config.softTopK,
     });
     const controller = sparsify(model, {
       method,

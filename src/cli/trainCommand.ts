@@ -1,5 +1,5 @@
 import { Command, Option } from 'commander';
-import { methodNames } from '../methods/registry.js';
+import { trainingMethodNames } from '../methods/registry.js';
 import { writeSummary } from '../train/summary.js';
 import { addCheckpointOptions, type CheckpointFlags, planFromFlags } from './checkpointFlags.js';
 import type { CliIo } from './io.js';
@@ -25,7 +25,9 @@ export function trainCommand(io: CliIo): Command {
     ),
   )
     .option('--seed <n>', 'seed of initialisation and data order', parseNonNegativeInteger, 0)
-    .addOption(new Option('--method <name>', 'sparsity method').choices(methodNames()).default('dense'))
+    .addOption(
+      new Option('--method <name>', 'sparsity method').choices(trainingMethodNames()).default('dense'),
+    )
     .option(
       '--sparsity <s>',
       `forward sparsity of the sparse layers (default: ${DEFAULT_SPARSITY})`,

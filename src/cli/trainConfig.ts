@@ -10,6 +10,9 @@
  */
 import { type DatasetName, isTextDatasetName, type TextDatasetName } from '../data/registry.js';
 import type { DistributionName } from '../methods/distribution.js';
+import type { BudgetScope, CostModel } from '../methods/spartan.js';
+import type { AnnealShape } from '../spartan/schedule.js';
+import type { SoftTopKMethod } from '../spartan/softTopK.js';
 
 export const optimizerNames = ['sgd', 'adamw'] as const;
 export const scheduleNames = ['constant', 'cosine', 'step'] as const;
@@ -77,6 +80,14 @@ export interface TrainConfig extends TransformerSettings {
   readonly dropFraction?: number;
   /** SET's and RigL's end of mask updates as a fraction of training; undefined: 0.75. */
   readonly updateEnd?: number;
+  /** Spartan's settings (undefined: the defaults of SpartanOptions). */
+  readonly betaInit?: number;
+  readonly betaTarget?: number;
+  readonly block?: string;
+  readonly costModel?: CostModel;
+  readonly anneal?: AnnealShape;
+  readonly budgetScope?: BudgetScope;
+  readonly softTopK?: SoftTopKMethod;
 }
 
 export const DEFAULT_EPOCHS = 5;
@@ -136,6 +147,13 @@ const methodOnlyFlags = [
     methods: ['set', 'rigl'],
   },
   { key: 'updateEnd', flag: '--update-end', what: "SET's and RigL's schedule", methods: ['set', 'rigl'] },
+  { key: 'betaInit', flag: '--beta-init', what: "Spartan's sharpness schedule", methods: ['spartan'] },
+  { key: 'betaTarget', flag: '--beta-target', what: "Spartan's sharpness schedule", methods: ['spartan'] },
+  { key: 'block', flag: '--block', what: "Spartan's block shape", methods: ['spartan'] },
+  { key: 'costModel', flag: '--cost-model', what: "Spartan's cost model", methods: ['spartan'] },
+  { key: 'anneal', flag: '--anneal', what: "Spartan's ramp shape", methods: ['spartan'] },
+  { key: 'budgetScope', flag: '--budget-scope', what: "Spartan's budget scope", methods: ['spartan'] },
+  { key: 'softTopK', flag: '--soft-top-k', what: "Spartan's soft top-k solver", methods: ['spartan'] },
 ] as const;
 
 /** The forward sparsity of a sparse method when --sparsity is not given. */
@@ -169,7 +187,8 @@ export interface TrainFlags extends TransformerSettings {
   readonly bwdSparsity?: number;
   readonly refreshInterval?: number;
   readonly penalty?: number;
-  readonly distribution: DistributionName;
+  /** Default: global for Spartan (the spec's default), uniform for the others. */
+  readonly distribution?: DistributionName;
   /** Default: first,last for image models; the transformer's head (none when tied: its output is E). */
   readonly denseLayers?: readonly string[];
   readonly initialSparsity?: number;
@@ -177,6 +196,25 @@ export interface TrainFlags extends TransformerSettings {
   readonly pruningEnd?: number;
   readonly dropFraction?: number;
   readonly updateEnd?: number;
+  readonly betaInit?: number;
+  readonly betaTarget?: number;
+  readonly block?: string;
+  readonly costModel?: CostModel;
+  readonly anneal?: AnnealShape;
+  readonly budgetScope?: BudgetScope;
+  readonly softTopK?: SoftTopKMethod;
+}
+
+/**
+ * The flags without the method-only ones that `method` does not read: `topkast compare` gives every run the same
+ * flags, and a run of another method must neither refuse nor record them.
+ */
+export function flagsForMethod<F extends Partial<TrainFlags>>(flags: F, method: string): F {
+  const kept = { ...flags };
+  for (const { key, methods } of methodOnlyFlags) {
+    if (!(methods as readonly string[]).includes(method)) delete kept[key];
+  }
+  return kept;
 }
 
 /** Fills optimizer-dependent defaults and rejects combinations that make no sense, naming the fix. */
@@ -233,13 +271,20 @@ export function resolveTrainConfig(flags: TrainFlags): TrainConfig {
     backwardSparsity: flags.bwdSparsity,
     refreshInterval: flags.refreshInterval,
     penalty: flags.penalty,
-    distribution: flags.distribution,
+    distribution: flags.distribution ?? (method === 'spartan' ? 'global' : 'uniform'),
     denseLayers: [...(flags.denseLayers ?? (text ? [tied ? 'none' : 'head'] : ['first', 'last']))],
     initialSparsity: flags.initialSparsity,
     pruningStart: flags.pruningStart,
     pruningEnd: flags.pruningEnd,
     dropFraction: flags.dropFraction,
     updateEnd: flags.updateEnd,
+    betaInit: flags.betaInit,
+    betaTarget: flags.betaTarget,
+    block: flags.block,
+    costModel: flags.costModel,
+    anneal: flags.anneal,
+    budgetScope: flags.budgetScope,
+    softTopK: flags.softTopK,
   };
 }
 

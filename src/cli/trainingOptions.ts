@@ -5,6 +5,8 @@
 import { type Command, Option } from 'commander';
 import { datasetNames, textDatasetNames } from '../data/registry.js';
 import { distributionNames } from '../methods/distribution.js';
+import { budgetScopes, costModels } from '../methods/spartan.js';
+import { annealShapes } from '../spartan/schedule.js';
 import {
   parseHiddenSizes,
   parseLayerList,
@@ -110,9 +112,10 @@ export function addTrainingOptions(command: Command): Command {
     .option('--refresh-interval <n>', 'steps between refreshes of the sparse sets', parsePositiveInteger)
     .option('--penalty <λ>', "Top-KAST's exploration penalty (default: 1e-4)", parseNonNegativeNumber)
     .addOption(
-      new Option('--distribution <name>', 'how the sparsity is spread over layers')
-        .choices(distributionNames)
-        .default('uniform'),
+      new Option(
+        '--distribution <name>',
+        'how the sparsity is spread over layers (default: uniform; spartan: global)',
+      ).choices(distributionNames),
     )
     .option(
       '--dense-layers <layers>',
@@ -135,5 +138,33 @@ export function addTrainingOptions(command: Command): Command {
       '--update-end <f>',
       "SET's and RigL's end of mask updates, fraction of training (default: 0.75)",
       parseUnitFraction,
+    )
+    .option('--beta-init <β>', "Spartan's sharpness at step 0 (default: 1)", parsePositiveNumber)
+    .option(
+      '--beta-target <β>',
+      "Spartan's final sharpness, times √(block size); it multiplies raw weight magnitudes (default: 10)",
+      parsePositiveNumber,
+    )
+    .option('--block <b_out>x<b_in>', "Spartan's block shape, e.g. 4x4 (default: 1x1)")
+    .addOption(
+      new Option(
+        '--cost-model <name>',
+        "Spartan's entry costs: weights, or FLOPs (default: sparsity)",
+      ).choices(costModels),
+    )
+    .addOption(
+      new Option('--anneal <shape>', "Spartan's κ and β ramps (default: linear)").choices(annealShapes),
+    )
+    .addOption(
+      new Option(
+        '--budget-scope <scope>',
+        "Spartan's target: the whole model, dense layers counted, or the masked layers alone (default: model)",
+      ).choices(budgetScopes),
+    )
+    .addOption(
+      new Option(
+        '--soft-top-k <solver>',
+        "Spartan's solver: exact Newton, or the reference code's Sinkhorn loop (default: newton)",
+      ).choices(['newton', 'sinkhorn']),
     );
 }

@@ -102,6 +102,17 @@ export interface MethodController {
   setState(state: ControllerState): void;
 }
 
+/** What a Spartan run carries across a checkpoint besides its weights and their state. */
+export interface SoftMaskState {
+  beta: number;
+  kappa: number;
+  /** Sum, maximum and last of the per-step budget errors, over `steps` mask computations. */
+  errorSum: number;
+  errorMax: number;
+  errorLast: number;
+  steps: number;
+}
+
 /** One refresh: the step and, per layer, the fraction of A that changed. */
 export interface ChurnRecord {
   step: number;
@@ -113,8 +124,8 @@ export interface ControllerState {
   churn: ChurnRecord[];
   trainingFlops: number;
   denseFlops: number;
-  /** Spartan's running budget-error statistics. */
-  softMask?: { sum: number; max: number; last: number; steps: number };
+  /** Spartan's last β and κ and its running budget-error statistics. */
+  softMask?: SoftMaskState;
 }
 
 export class SparsityController implements MethodController {

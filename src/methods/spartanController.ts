@@ -36,6 +36,7 @@ import type {
   LayerReport,
   MethodController,
   SoftMaskReport,
+  SoftMaskState,
   SparsityReport,
 } from './controller.js';
 import type { DistributionName } from './distribution.js';
@@ -44,6 +45,9 @@ import { maskedDensity, tensorDensities } from './spartanBudget.js';
 
 /** The state key under which a frozen layer keeps m ⊙ h (saved and restored with the optimizer state). */
 export const FROZEN_MASK_KEY = 'spartanMask';
+
+/** The state key of the hard mask at the last churn record. */
+export const CHURN_REFERENCE_KEY = 'spartanChurnReference';
 
 /** Churn is recorded at most this many times over a run (every ⌈T / 100⌉ steps before the freeze). */
 const CHURN_RECORDS = 100;
@@ -96,12 +100,18 @@ export class SpartanController implements MethodController {
   /** v'_j of every entry, concatenated in layer order. */
   private readonly values: Float64Array;
   private readonly upstream: Float64Array;
+  /** m_j·h_j of a group's entries (scratch of computeMasks). */
+  private readonly effective: Float64Array;
   private frozen = false;
   private finalized = false;
-  private beta = Number.NaN;
-  private kappa = 1;
-  private errors = { sum: 0, max: 0, last: 0, steps: 0 };
-  private previousHard: Int32Array[] | null = null;
+  private soft: SoftMaskState = {
+    beta: Number.NaN,
+    kappa: 1,
+    errorSum: 0,
+    errorMax: 0,
+    errorLast: 0,
+    steps: 0,
+  };
   private trainingMemory: SparseWeightMemory | null = null;
 
   constructor(
@@ -138,8 +148,9 @@ export class SpartanController implements MethodController {
     });
     this.values = new Float64Array(offset);
     this.upstream = new Float64Array(offset);
+    this.effective = new Float64Array(offset);
     this.groups = this.budgetGroups();
-    this.computeMasks(0);
+    this.computeMasks(0, false);
   }
 
   beforeStep(step: number): void {
@@ -182,9 +193,14 @@ export class SpartanController implements MethodController {
     if (step === this.totalSteps - 1 && !this.finalized) this.finalize();
   }
 
-  /** The weight's entries, the budget and β: what the soft top-k of a group solves this step. */
-  private computeMasks(step: number): void {
+  /**
+   * The masks of step `step`: per budget group, the block values, κ(t)·Σc and β(t), one soft top-k, and m and
+   * m ⊙ h broadcast to each weight. `record`: count the step in the budget-error statistics.
+   */
+  private computeMasks(step: number, record = true): void {
     const errors: number[] = [];
+    let lastBeta = Number.NaN;
+    let lastKappa = 1;
     for (const group of this.groups) {
       const beta = this.schedule.beta(step, group.layers[0].layout.blockSize);
       for (const layer of group.layers) {
@@ -205,21 +221,26 @@ export class SpartanController implements MethodController {
       });
       group.solution = { mask, hard, budget, beta };
       errors.push(budgetError);
-      this.beta = beta;
-      this.kappa = kappa;
-      const effective = Float64Array.from(mask, (m, j) => m * hard[j]);
+      lastBeta = beta;
+      lastKappa = kappa;
+      const effective = this.effective.subarray(0, group.length);
+      for (let j = 0; j < group.length; j++) effective[j] = hard[j] === 1 ? mask[j] : 0;
       for (const layer of group.layers) {
         const at = layer.offset - group.offset;
         layer.layout.broadcast(mask, at, layer.masks.soft);
         layer.layout.broadcast(effective, at, layer.masks.effective);
       }
     }
+    if (!record) return;
     const error = Math.max(...errors);
-    this.errors = {
-      sum: this.errors.sum + error,
-      max: Math.max(this.errors.max, error),
-      last: error,
-      steps: this.errors.steps + 1,
+    const { errorSum, errorMax, steps } = this.soft;
+    this.soft = {
+      beta: lastBeta,
+      kappa: lastKappa,
+      errorSum: errorSum + error,
+      errorMax: Math.max(errorMax, error),
+      errorLast: error,
+      steps: steps + 1,
     };
   }
 
@@ -272,16 +293,21 @@ export class SpartanController implements MethodController {
     this.finalized = true;
   }
 
+  /**
+   * Churn since the last record: per layer, the fraction of the kept weights that were not kept then. The last
+   * record's hard mask (1 kept, 0 not) lives in the weight's state, so a resumed run records the same churn.
+   */
   private recordChurn(step: number): void {
-    const hard = this.layers.map((layer) => keptWeights(layer.masks.effective));
-    const previous = this.previousHard;
-    if (previous) {
-      this.churn.push({
-        step,
-        forwardChurn: hard.map((now, l) => changedFraction(previous[l], now)),
-      });
+    const churn: number[] = [];
+    for (const { weight, masks } of this.layers) {
+      const now = keptWeights(masks.effective);
+      const reference = weight.state.get(CHURN_REFERENCE_KEY);
+      if (reference) churn.push(changedFraction(keptWeights(reference), now));
+      const next = reference ?? engine().heap.allocF32(masks.effective.length);
+      for (let i = 0; i < next.length; i++) next[i] = masks.effective[i] === 0 ? 0 : 1;
+      weight.state.set(CHURN_REFERENCE_KEY, next);
     }
-    this.previousHard = hard;
+    if (churn.length > 0) this.churn.push({ step, forwardChurn: churn });
   }
 
   getState(): ControllerState {
@@ -289,15 +315,14 @@ export class SpartanController implements MethodController {
       churn: this.churn.map((record) => ({ step: record.step, forwardChurn: [...record.forwardChurn] })),
       trainingFlops: 0,
       denseFlops: 0,
-      softMask: { ...this.errors },
+      softMask: { ...this.soft },
     };
   }
 
   /** After restoreModel: a weight whose state holds a frozen mask resumes frozen on it. */
   setState(state: ControllerState): void {
     this.churn.splice(0, this.churn.length, ...state.churn);
-    if (state.softMask) this.errors = { ...state.softMask };
-    this.previousHard = null;
+    if (state.softMask) this.soft = { ...state.softMask };
     const frozen = this.layers.map((layer) => layer.weight.state.get(FROZEN_MASK_KEY));
     if (frozen.every((mask) => mask !== undefined)) {
       this.layers.forEach((layer, l) => {
@@ -364,11 +389,11 @@ export class SpartanController implements MethodController {
   }
 
   private softMaskReport(): SoftMaskReport {
-    const { sum, max, last, steps } = this.errors;
+    const { beta, kappa, errorSum, errorMax, errorLast, steps } = this.soft;
     return {
-      beta: this.beta,
-      kappa: this.kappa,
-      budgetError: { mean: steps === 0 ? 0 : sum / steps, max, last },
+      beta,
+      kappa,
+      budgetError: { mean: steps === 0 ? 0 : errorSum / steps, max: errorMax, last: errorLast },
       freezeStep: this.schedule.freezeStep,
       finalized: this.finalized,
       blocks: this.layers.map((layer) => `${layer.layout.block.rows}x${layer.layout.block.cols}`),
@@ -378,8 +403,9 @@ export class SpartanController implements MethodController {
   }
 
   /**
-   * Bytes while training: every parameter's values, gradients and state (the frozen mask included) and the
-   * masks before the freeze; the dense equivalent leaves out Spartan's masks.
+   * Bytes while training: every parameter's values, gradients and state (frozen mask and churn reference
+   * included) and, before the freeze, the controller's three masks per layer; the dense equivalent is the same
+   * model trained dense, without Spartan's masks.
    */
   memory(): SparseWeightMemory {
     let hotBytes = 0;
@@ -389,12 +415,16 @@ export class SpartanController implements MethodController {
         hotBytes += trainable.memory().hotBytes;
         continue;
       }
-      hotBytes += 4 * trainable.values.length * (2 + trainable.state.size);
-      if (trainable.state.has(FROZEN_MASK_KEY)) maskBytes += 4 * trainable.values.length;
+      const bytes = 4 * trainable.values.length;
+      hotBytes += bytes * (2 + trainable.state.size);
+      for (const key of [FROZEN_MASK_KEY, CHURN_REFERENCE_KEY])
+        if (trainable.state.has(key)) maskBytes += bytes;
     }
-    if (!this.frozen) {
-      for (const layer of this.layers) maskBytes += 3 * 4 * layer.weight.values.length;
-      hotBytes += maskBytes;
+    for (const { masks, weight } of this.layers) {
+      if (masks.maskUpstream) {
+        hotBytes += 3 * 4 * weight.values.length;
+        maskBytes += 3 * 4 * weight.values.length;
+      }
     }
     return { hotBytes, masterBytes: 0, denseEquivalentBytes: hotBytes - maskBytes };
   }

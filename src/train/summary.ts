@@ -1,4 +1,4 @@
-import type { ChurnRecord, LayerReport, SparsityReport } from '../methods/controller.js';
+import type { ChurnRecord, LayerReport, SoftMaskReport, SparsityReport } from '../methods/controller.js';
 import type { SparseWeightMemory } from '../sparse/sparseWeight.js';
 import { writeFileAtomic } from '../util/writeFileAtomic.js';
 import type { EpochMetrics, TextPeriodMetrics } from './callbacks.js';
@@ -43,6 +43,8 @@ export interface RunSummary {
     readonly relativeTrainingFlops: number;
     /** Mask churn: at each refresh, per sparse layer, the fraction of the forward set that changed. */
     readonly churn: readonly ChurnRecord[];
+    /** Spartan only: the final β and κ, the soft top-k's per-step budget error, and what `memory` measures. */
+    readonly softMask?: SoftMaskReport;
   };
   /**
    * Bytes of the training state: hot (what every step touches), master (sparse weights' dense θ), and the
@@ -137,6 +139,7 @@ function details(
       layers: run.sparsity.layers,
       relativeTrainingFlops: run.sparsity.relativeTrainingFlops,
       churn: run.sparsity.churn,
+      ...(run.sparsity.softMask ? { softMask: run.sparsity.softMask } : {}),
     },
     memory: run.sparsity.memory,
     backend: run.backend,
