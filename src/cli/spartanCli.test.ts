@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { checkpointFileName } from '../checkpoint/checkpointDir.js';
 import { type RunSummary, withoutTiming } from '../train/summary.js';
-import { cli } from './testing.js';
+import { cli, tinyTransformer } from './testing.js';
+import { resolveTrainConfig } from './trainConfig.js';
 
 const root = mkdtempSync(join(tmpdir(), 'topkast-spartan-cli-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -82,6 +83,49 @@ describe('topkast train --method spartan', () => {
       expect(resumed.err).toBe('');
       expect(withoutTiming(summaryOf(file))).toEqual(withoutTiming(summaryOf(full)));
     }
+  });
+
+  it('masks every attention and feed-forward projection of a transformer in blocks', async () => {
+    const file = join(root, 'lm.json');
+    const run = await cli(
+      'train',
+      ...tinyTransformer,
+      '--steps',
+      '10',
+      '--method',
+      'spartan',
+      '--sparsity',
+      '0.5',
+      '--budget-scope',
+      'masked',
+      '--block',
+      '4x4',
+      '--eval-chars',
+      '512',
+      '--no-progress',
+      '--json',
+      file,
+    );
+    expect(run.err).toBe('');
+    const summary = summaryOf(file);
+    expect(summary.sparsity.config).toMatchObject({ betaTarget: 20, block: '4x4' });
+    const names = summary.sparsity.layers.map((layer) => layer.name);
+    for (const projection of ['query', 'key', 'value', 'output', 'fc1', 'fc2']) {
+      expect(names.some((name) => name.includes(projection))).toBe(true);
+    }
+    expect(summary.sparsity.softMask?.blocks.every((block) => block === '4x4')).toBe(true);
+    for (const layer of summary.sparsity.layers) expect(layer.forwardCount % 16).toBe(0);
+  });
+
+  it('takes β_target by model when --beta-target is not given: mlp 100, cnn 10, transformer 20', () => {
+    const beta = (dataset: 'mnist' | 'austen', model: 'mlp' | 'cnn' | 'transformer') =>
+      resolveTrainConfig({ dataset, model, schedule: 'cosine', seed: 0, method: 'spartan' }).betaTarget;
+    expect([beta('mnist', 'mlp'), beta('mnist', 'cnn'), beta('austen', 'transformer')]).toEqual([
+      100, 10, 20,
+    ]);
+    expect(
+      resolveTrainConfig({ dataset: 'mnist', schedule: 'cosine', seed: 0, method: 'topkast' }).betaTarget,
+    ).toBeUndefined();
   });
 
   it("refuses Spartan's flags with other methods, and a whole-model target the masked layers cannot meet", async () => {

@@ -142,7 +142,7 @@ export function addTrainingOptions(command: Command): Command {
     .option('--beta-init <β>', "Spartan's sharpness at step 0 (default: 1)", parsePositiveNumber)
     .option(
       '--beta-target <β>',
-      "Spartan's final sharpness, times √(block size); it multiplies raw weight magnitudes (default: 10)",
+      "Spartan's final sharpness, times √(block size); it multiplies raw weight magnitudes (default: mlp 100, cnn 10, transformer 20)",
       parsePositiveNumber,
     )
     .option('--block <b_out>x<b_in>', "Spartan's block shape, e.g. 4x4 (default: 1x1)")
