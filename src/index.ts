@@ -22,6 +22,8 @@ export { type BackendName, createEngine, type Engine, engine, useEngine } from '
 export { enableRelaxedSimd } from './kernels/relaxedSimd.js';
 // Sparsity methods.
 export {
+  type MethodController,
+  type SoftMaskReport,
   type SparsifyOptions,
   SparsityController,
   type SparsityReport,
@@ -31,10 +33,14 @@ export { type DistributionName, distributeCounts, erkDensities } from './methods
 export type { LayerBudget, SelectionContext, Sets, SparsityMethod } from './methods/method.js';
 export {
   createMethod,
+  createTrainingMethod,
   defaultBackwardSparsity,
   type MethodOptions,
   methodNames,
+  trainingMethodNames,
 } from './methods/registry.js';
+export { type BudgetScope, type CostModel, Spartan, type SpartanOptions } from './methods/spartan.js';
+export { SpartanController } from './methods/spartanController.js';
 export { TopKast, type TopKastOptions } from './methods/topkast.js';
 // Layers and models.
 export { GELU, ReLU } from './nn/activations.js';
@@ -52,7 +58,7 @@ export { Parameter } from './nn/parameter.js';
 export { AvgPool2d, MaxPool2d } from './nn/pooling.js';
 export { Residual } from './nn/residual.js';
 export { Sequential } from './nn/sequential.js';
-export type { Sparsifiable } from './nn/sparsifiable.js';
+export type { Sparsifiable, WeightTransform } from './nn/sparsifiable.js';
 export type { Trainable } from './nn/trainable.js';
 export { Transformer, type TransformerOptions, transformer } from './nn/transformer.js';
 // Optimizers and learning-rate schedules.
@@ -62,6 +68,7 @@ export { type CsrPattern, csrFromSortedIndices, csrToFlatIndices } from './spars
 export { sparseMatmul } from './sparse/sparseMatmul.js';
 export { SparseWeight, type SparseWeightMemory } from './sparse/sparseWeight.js';
 export { selectTopK, selectTopKByMagnitude } from './sparse/topk.js';
+export { softMaskedWeight, type WeightMasks } from './spartan/softMaskedWeight.js';
 export { type SoftTopKInput, type SoftTopKResult, softTopK } from './spartan/softTopK.js';
 export { type SoftTopKBackwardInput, softTopKBackward } from './spartan/softTopKBackward.js';
 // Tensors and reverse-mode autodiff.
