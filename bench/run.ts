@@ -27,6 +27,7 @@ const STEP_CASES: TrainingStepCase[] = [
   { label: 'dense', sparsity: null },
   { label: 'topkast 90%/80%', sparsity: { forward: 0.9, backward: 0.8 } },
   { label: 'topkast 95%/90%', sparsity: { forward: 0.95, backward: 0.9 } },
+  { label: 'spartan 95% (before its freeze)', sparsity: { forward: 0.95, backward: 0 }, spartan: true },
 ];
 
 const parts = ['kernels', 'sparse', 'softtopk', 'threads', 'steps', 'cnn', 'transformer'] as const;

@@ -5,6 +5,7 @@
 import { engine } from '../src/kernels/engine.js';
 import { sparsify } from '../src/methods/controller.js';
 import { createMethod } from '../src/methods/registry.js';
+import { Spartan } from '../src/methods/spartan.js';
 import { mlp } from '../src/nn/mlp.js';
 import { AdamW } from '../src/optim/adamw.js';
 import { SGD } from '../src/optim/sgd.js';
@@ -27,6 +28,17 @@ export interface TrainingStepCase {
   label: string;
   /** Forward and backward sparsity of the hidden layers; null for dense. */
   sparsity: { forward: number; backward: number } | null;
+  /**
+   * Spartan at the forward sparsity instead of Top-KAST (budget over the hidden layers, β_target 100): the
+   * timed steps are before its freeze, where every step solves the soft top-k and trains dense weights.
+   */
+  spartan?: boolean;
+}
+
+function methodOf({ sparsity, spartan }: TrainingStepCase) {
+  if (!sparsity) return createMethod('dense', { sparsity: 0 });
+  if (spartan) return new Spartan({ sparsity: sparsity.forward, betaTarget: 100, budgetScope: 'masked' });
+  return createMethod('topkast', { sparsity: sparsity.forward, backwardSparsity: sparsity.backward });
 }
 
 /**
@@ -49,14 +61,9 @@ export function benchTrainingStep(
       activation: 'relu',
       seed: 1,
     });
-    const method = testCase.sparsity
-      ? createMethod('topkast', {
-          sparsity: testCase.sparsity.forward,
-          backwardSparsity: testCase.sparsity.backward,
-        })
-      : createMethod('dense', { sparsity: 0 });
+    const method = methodOf(testCase);
     const controller = sparsify(dense, { method, denseLayers: ['last'], totalSteps: 1000, seed: 1 });
-    const trainables = controller.model.trainables();
+    const trainables = dense.trainables();
     const opt =
       optimizer === 'sgd'
         ? new SGD(trainables, { lr: 0.01, momentum: 0.9 })

@@ -98,6 +98,10 @@ export interface MethodController {
   afterBackward(step: number): void;
   afterUpdate(step: number): void;
   report(): SparsityReport;
+  /** Bytes of the training state now (see SparsityReport.memory). */
+  memory(): SparseWeightMemory;
+  /** Training FLOPs of the weight products so far relative to dense training. */
+  relativeTrainingFlops(): number;
   getState(): ControllerState;
   setState(state: ControllerState): void;
 }
