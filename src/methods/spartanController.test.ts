@@ -151,22 +151,20 @@ describe('Spartan through training', () => {
     run.dispose();
   });
 
-  test.each([13, 35])(
-    'a run restored from a snapshot at step %d repeats the next steps bit for bit',
-    (at) => {
-      const original = tinyRun({ method: spartan(), optimizer: 'adamw', totalSteps });
-      runSteps(original, 0, at);
-      const snapshot = snapshotRun(original);
-      expect(snapshot.trainables.some((t) => t.state.has(FROZEN_MASK_KEY))).toBe(true);
-      const continued = runSteps(original, at, totalSteps);
-      const restored = tinyRun({ method: spartan(), optimizer: 'adamw', totalSteps });
-      restoreRun(restored, snapshot);
-      expect(runSteps(restored, at, totalSteps)).toEqual(continued);
-      expect(keptPatterns(restored)).toEqual(keptPatterns(original));
-      original.dispose();
-      restored.dispose();
-    },
-  );
+  // The shared conformance suite restores before the freeze; this, after it, from the frozen masks in the state.
+  test.each([35])('a run restored from a snapshot at step %d repeats the next steps bit for bit', (at) => {
+    const original = tinyRun({ method: spartan(), optimizer: 'adamw', totalSteps });
+    runSteps(original, 0, at);
+    const snapshot = snapshotRun(original);
+    expect(snapshot.trainables.some((t) => t.state.has(FROZEN_MASK_KEY))).toBe(true);
+    const continued = runSteps(original, at, totalSteps);
+    const restored = tinyRun({ method: spartan(), optimizer: 'adamw', totalSteps });
+    restoreRun(restored, snapshot);
+    expect(runSteps(restored, at, totalSteps)).toEqual(continued);
+    expect(keptPatterns(restored)).toEqual(keptPatterns(original));
+    original.dispose();
+    restored.dispose();
+  });
 
   test('κ = 1 (sparsity 0): every mask is 1 and training is dense training, bit for bit', () => {
     const steps = 12;
