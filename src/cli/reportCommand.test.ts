@@ -3,24 +3,50 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { compareLabel } from '../report/reportRun.js';
-import { syntheticComparison, syntheticSummary } from '../report/testing.js';
-import { cli } from './testing.js';
+import {
+  syntheticComparison,
+  syntheticSummary,
+  syntheticTextComparison,
+  syntheticTextSummary,
+} from '../report/testing.js';
+import type { TrainingSummary } from '../train/summary.js';
+import { cli, tinyTransformer } from './testing.js';
 
 /** The data-chart names of a page's charts, in order. */
 const chartIds = (html: string) =>
   [...html.matchAll(/<svg class="chart" data-chart="([^"]+)"/g)].map((m) => m[1]);
 
+/** The SVG of one chart of a page. */
+const chartSvg = (html: string, id: string) =>
+  new RegExp(`<svg class="chart" data-chart="${id}"[\\s\\S]*?</svg>`).exec(html)![0];
+
+/** The table cells of a page's table rows, one list per row. */
+const tableRows = (html: string) =>
+  [...html.matchAll(/<tr><td>(.*?)<\/td><\/tr>/g)].map((m) => m[1]!.split('</td><td>'));
+
 const root = mkdtempSync(join(tmpdir(), 'topkast-report-cli-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
-const summaries = syntheticComparison();
-const compareDir = join(root, 'compare');
-mkdirSync(join(compareDir, 'runs'), { recursive: true });
-for (const summary of summaries) {
-  writeFileSync(join(compareDir, 'runs', `${compareLabel(summary)}.json`), JSON.stringify(summary));
+/** A `compare --out` directory before results.json: DIR/runs/<label>.json for each summary. */
+function compareDirOf(name: string, runs: readonly TrainingSummary[]): string {
+  const dir = join(root, name);
+  mkdirSync(join(dir, 'runs'), { recursive: true });
+  for (const summary of runs) {
+    writeFileSync(join(dir, 'runs', `${compareLabel(summary)}.json`), JSON.stringify(summary));
+  }
+  return dir;
 }
+
+const summaries = syntheticComparison();
+const compareDir = compareDirOf('compare', summaries);
 const resultsFile = join(root, 'results.json');
 writeFileSync(resultsFile, JSON.stringify({ runs: summaries }));
+const textSummaries = syntheticTextComparison();
+const textCompareDir = compareDirOf('text-compare', textSummaries);
+const mixedDir = join(root, 'mixed');
+mkdirSync(mixedDir, { recursive: true });
+writeFileSync(join(mixedDir, 'image.json'), JSON.stringify(summaries[0]));
+writeFileSync(join(mixedDir, 'text.json'), JSON.stringify(textSummaries[0]));
 const single = join(root, 'my-run.json');
 writeFileSync(
   single,
@@ -38,7 +64,7 @@ describe('topkast report', () => {
     expect(html).not.toMatch(/<(script|link|img)\b|url\(/); // self-contained: nothing to fetch
   });
 
-  it('shows the same runs and rows from results.json (rows computed when it has none)', async () => {
+  it('shows the same runs and rows from results.json (rows computed from its runs)', async () => {
     const [fromDir, fromFile] = [join(root, 'a.html'), join(root, 'b.html')];
     await cli('report', '--from', compareDir, '--out', fromDir);
     expect((await cli('report', '--from', resultsFile, '--out', fromFile)).code).toBe(0);
@@ -60,35 +86,71 @@ describe('topkast report', () => {
     );
   });
 
-  it('reads one run summary, with its metrics log', async () => {
-    const metrics = join(root, 'log.jsonl');
+  it.each([
+    {
+      kind: 'an image classifier',
+      summary: syntheticSummary({ method: 'topkast', sparsity: 0.9, seed: 3, testAccuracy: 0.8 }),
+      period: { type: 'epoch', step: 100, epoch: 1, trainLoss: 1, testAccuracy: 0.7, testLoss: 1 },
+      charts: ['accuracy-sparsity', 'loss-0', 'accuracy-0', 'density-0', 'churn-0'],
+      series: ['train loss (logged steps)', 'train loss (epoch mean)', 'test loss'],
+    },
+    {
+      kind: 'a language model',
+      summary: syntheticTextSummary({ method: 'topkast', sparsity: 0.9, seed: 0, testBpc: 2.5 }),
+      period: {
+        type: 'epoch',
+        step: 100,
+        epoch: 1,
+        trainLoss: 2.9,
+        validationLoss: 2.1,
+        validationBpc: 3.03,
+      },
+      charts: ['bpc-sparsity', 'loss-0', 'bpc-0', 'density-0', 'churn-0'],
+      series: ['train loss (logged steps)', 'train loss (period mean)', 'validation loss'],
+    },
+  ])('reads one run summary of $kind, with its metrics log', async ({ summary, period, charts, series }) => {
+    const file = join(root, `${summary.dataset}-run.json`);
+    writeFileSync(file, JSON.stringify(summary));
+    const metrics = join(root, `${summary.dataset}-log.jsonl`);
     const lines = [
       { type: 'step', step: 10, epoch: 1, loss: 2, lr: 0.1, stepMs: 1 },
-      { type: 'epoch', step: 100, epoch: 1, trainLoss: 1, testAccuracy: 0.7, testLoss: 1 },
+      period,
       { type: 'step', step: 20, epoch: 1, loss: 1.5, lr: 0.1, stepMs: 1 },
     ];
     writeFileSync(metrics, `${lines.map((line) => JSON.stringify(line)).join('\n')}\n`);
-    const out = join(root, 'single.html');
-    const result = await cli('report', '--from', single, '--out', out, '--metrics', metrics);
+    const out = join(root, `${summary.dataset}-run.html`);
+    const result = await cli('report', '--from', file, '--out', out, '--metrics', metrics);
     expect(result.out).toBe(`wrote ${out} (1 run, 5 charts)\n`);
     const html = readFileSync(out, 'utf8');
-    expect(chartIds(html)).toEqual(['accuracy-sparsity', 'loss-0', 'accuracy-0', 'density-0', 'churn-0']);
-    const loss = /<svg class="chart" data-chart="loss-0"[\s\S]*?<\/svg>/.exec(html)![0];
-    expect(loss.match(/<path class="series"/g)).toHaveLength(3); // logged steps, epoch means, test loss
-    expect(loss).toContain('train loss (logged steps)');
+    expect(chartIds(html)).toEqual(charts);
+    const loss = chartSvg(html, 'loss-0');
+    expect(loss.match(/<path class="series"/g)).toHaveLength(3);
+    for (const name of series) expect(loss).toContain(`>${name}</text>`);
   });
 
-  it('reads the newest checkpoint of a run', async () => {
-    const dir = join(root, 'checkpoints');
+  /** Trains with `flags`, saving every 10 steps into DIR/`name`, and reports the directory: its page. */
+  async function reportOfCheckpoints(name: string, flags: readonly string[]): Promise<string> {
+    const dir = join(root, name);
     const train = await cli(
-      ...['train', '--dataset', 'mnist', '--hidden', '16', '--steps', '20', '--batch-size', '64'],
-      ...['--method', 'topkast', '--sparsity', '0.9', '--dense-layers', 'none', '--refresh-interval', '5'],
-      ...['--no-progress', '--checkpoint-dir', dir, '--save-every', '10'],
+      'train',
+      ...flags,
+      '--no-progress',
+      '--checkpoint-dir',
+      dir,
+      '--save-every',
+      '10',
     );
     expect(train.err).toBe('');
-    const out = join(root, 'checkpoint.html');
+    const out = join(root, `${name}.html`);
     expect((await cli('report', '--from', dir, '--out', out)).out).toBe(`wrote ${out} (1 run, 4 charts)\n`);
-    const html = readFileSync(out, 'utf8');
+    return readFileSync(out, 'utf8');
+  }
+
+  it('reads the newest checkpoint of a run', async () => {
+    const html = await reportOfCheckpoints('checkpoints', [
+      ...['--dataset', 'mnist', '--hidden', '16', '--steps', '20', '--batch-size', '64'],
+      ...['--method', 'topkast', '--sparsity', '0.9', '--dense-layers', 'none', '--refresh-interval', '5'],
+    ]);
     expect(chartIds(html)).toEqual(['loss-0', 'accuracy-0', 'density-0', 'churn-0']);
     // both layers of 784-16-10 at 10% forward density (±1 weight of rounding), one churn line each
     const density = /data-chart="density-0"[\s\S]*?<\/svg>/.exec(html)![0];
@@ -101,6 +163,61 @@ describe('topkast report', () => {
     expect(churn.match(/<path class="series"/g)).toHaveLength(2);
   });
 
+  it('reports language-model runs: test bits per character against sparsity, validation BPC per run', async () => {
+    const out = join(root, 'text.html');
+    const result = await cli('report', '--from', textCompareDir, '--out', out);
+    expect(result.err).toBe('');
+    // 1 comparison chart; per run loss and validation BPC; per Top-KAST run (4 of 6) density and churn
+    expect(result.out).toBe(`wrote ${out} (6 runs, ${1 + 6 * 2 + 4 * 2} charts)\n`);
+    const html = readFileSync(out, 'utf8');
+    // runs/*.json in name order: dense-seed0, dense-seed1, topkast-0.8-seed0, …
+    expect(chartIds(html).slice(0, 8)).toEqual([
+      'bpc-sparsity',
+      'loss-0',
+      'bpc-0',
+      'loss-1',
+      'bpc-1',
+      'loss-2',
+      'bpc-2',
+      'density-2',
+    ]);
+    expect(html).toContain('<h2>Bits per character against sparsity</h2>');
+    expect(html).not.toContain('accuracy');
+    const sparsity = chartSvg(html, 'bpc-sparsity');
+    expect(sparsity).toContain('>test bits/char (lower is better)</text>');
+    expect(sparsity.match(/<path class="series"/g)).toHaveLength(1); // Top-KAST; dense is the reference line
+    expect(sparsity.match(/<path class="error-bar"/g)).toHaveLength(2);
+    expect(sparsity).toContain('dense 2.0050 ± 0.0071');
+    // mean ± std over the two seeds: validation 0.02 above test
+    const rows = tableRows(html);
+    expect(rows.slice(0, 3)).toEqual([
+      ['dense', '—', '0%', '2.0250 ± 0.0071', '2.0050 ± 0.0071', '2', '1.000', '0.500'],
+      ['topkast', '80% / 40%', '12%', '2.3250 ± 0.0071', '2.3050 ± 0.0071', '2', '0.600', '0.500'],
+      ['topkast', '90% / 45%', '13.5%', '2.4250 ± 0.0071', '2.4050 ± 0.0071', '2', '0.550', '0.500'],
+    ]);
+    // the runs table: each run's own validation and test BPC
+    expect(rows[3]!.slice(1)).toEqual(['dense', '0%', '0', '300', '2.0200', '2.0000', '0%']);
+    const bpc = chartSvg(html, 'bpc-2');
+    expect(bpc).toContain('>validation bits/char (lower is better)</text>');
+    expect(bpc.match(/<circle class="point"/g)).toHaveLength(3); // three evaluation periods
+    const loss = chartSvg(html, 'loss-2');
+    expect(loss).toContain('validation loss');
+    expect(loss).toContain('>loss (nats per character)</text>');
+  });
+
+  it('reads the newest checkpoint of a language model', async () => {
+    const html = await reportOfCheckpoints('text-checkpoints', [
+      ...[...tinyTransformer, '--steps', '20', '--eval-every', '5', '--eval-chars', '256'],
+      ...['--method', 'topkast', '--sparsity', '0.8', '--refresh-interval', '5'],
+    ]);
+    expect(chartIds(html)).toEqual(['loss-0', 'bpc-0', 'density-0', 'churn-0']);
+    expect(chartSvg(html, 'bpc-0').match(/<circle class="point"/g)).toHaveLength(4); // every 5 of 20 steps
+    // query, key, value, output, fc1, fc2 at 20% forward density
+    expect(chartSvg(html, 'density-0').match(/<rect class="bar"/g)).toHaveLength(6 * 2);
+    // the whole splits are evaluated after the last step only: not in a checkpoint
+    expect(tableRows(html)[0]!.slice(5, 7)).toEqual(['—', '—']);
+  });
+
   it.each([
     [[], "error: required option '--from <path>' not specified (see `topkast report --help`)"],
     [['--from', 'nowhere'], 'nowhere does not exist: give a `topkast compare --out` directory'],
@@ -110,6 +227,11 @@ describe('topkast report', () => {
     [['--from', '{emptyResults}'], 'no runs found in'],
     [['--from', '{single}', '--metrics', '{bad}'], 'line 1 is not JSON: give a metrics log'],
     [['--from', '{compare}', '--metrics', '{stray}'], 'stray.jsonl matches no run: name it after its run'],
+    [
+      ['--from', '{mixed}'],
+      'mixed: 1 image-classification and 1 language-model runs do not share a table (test accuracy against bits per character): compare and report each kind apart',
+    ],
+    [['--from', '{noResult}'], 'is not a run summary (no testAccuracy or bitsPerCharacter)'],
   ])('refuses %j with one line naming the problem and the fix, writing nothing', async (argv, message) => {
     const files: Record<string, string> = {
       '{bad}': join(root, 'bad.json'),
@@ -119,12 +241,16 @@ describe('topkast report', () => {
       '{single}': single,
       '{compare}': compareDir,
       '{stray}': join(root, 'stray.jsonl'),
+      '{mixed}': mixedDir,
+      '{noResult}': join(root, 'no-result.json'),
     };
     writeFileSync(files['{bad}']!, '{"runs": [');
     mkdirSync(files['{empty}']!, { recursive: true });
     writeFileSync(files['{notSummary}']!, '{"hello": 1}');
     writeFileSync(files['{emptyResults}']!, '{"runs": []}');
     writeFileSync(files['{stray}']!, '');
+    const { testAccuracy: _accuracy, ...noResult } = summaries[0]!;
+    writeFileSync(files['{noResult}']!, JSON.stringify(noResult));
     const out = join(root, 'refused.html');
     const result = await cli(
       'report',

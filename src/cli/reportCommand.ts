@@ -14,7 +14,9 @@ interface ReportFlags {
 /** `topkast report`: one self-contained HTML page of charts from compare results, summaries or checkpoints. */
 export function reportCommand(io: CliIo): Command {
   return new Command('report')
-    .description('write an HTML page of training curves, accuracy against sparsity, densities and churn')
+    .description(
+      'write an HTML page of training curves, test accuracy or bits per character against sparsity, densities and churn',
+    )
     .requiredOption(
       '--from <path>',
       'a `compare --out` directory, its results.json, a run summary (`train --json`) or a --checkpoint-dir',

@@ -12,7 +12,7 @@ import {
 } from '../train/summary.js';
 
 /** What every row reports: the group, and its costs. */
-interface RowBase {
+export interface RowBase {
   method: string;
   /** The forward sparsity of the sparse layers (0 for dense). */
   sparsity: number;
@@ -73,22 +73,39 @@ export function textComparisonRows(summaries: readonly TextRunSummary[]): TextCo
   });
 }
 
+/** A comparison's rows with their kind: every run an image run, or every run a language model. */
+export type Comparison =
+  | { readonly kind: 'image'; readonly rows: ComparisonRow[] }
+  | { readonly kind: 'text'; readonly rows: TextComparisonRow[] };
+
+/**
+ * The rows of runs of one kind; throws, saying how many of each, for image and language-model runs mixed (test
+ * accuracy and bits per character do not share a table or a chart).
+ */
+export function comparisonOf(summaries: readonly TrainingSummary[]): Comparison {
+  const text = summaries.filter(isTextSummary);
+  const images = summaries.filter((summary): summary is RunSummary => !isTextSummary(summary));
+  if (text.length > 0 && images.length > 0) {
+    throw new Error(
+      `${images.length} image-classification and ${text.length} language-model runs do not share a table (test accuracy against bits per character): compare and report each kind apart`,
+    );
+  }
+  return text.length === 0
+    ? { kind: 'image', rows: comparisonRows(images) }
+    : { kind: 'text', rows: textComparisonRows(text) };
+}
+
 /** The rows and markdown table of a comparison's runs, all image runs or all language-model runs. */
 export function comparisonTable(summaries: readonly TrainingSummary[]): {
   rows: ComparisonRow[] | TextComparisonRow[];
   markdown: string;
 } {
-  const text = summaries.filter(isTextSummary);
-  const images = summaries.filter((summary): summary is RunSummary => !isTextSummary(summary));
-  if (text.length === 0) {
-    const rows = comparisonRows(images);
-    return { rows, markdown: comparisonMarkdown(rows) };
-  }
-  if (images.length > 0) {
-    throw new Error('comparison: image and language-model runs do not share a table; compare them apart');
-  }
-  const rows = textComparisonRows(text);
-  return { rows, markdown: textComparisonMarkdown(rows) };
+  const comparison = comparisonOf(summaries);
+  const markdown =
+    comparison.kind === 'image'
+      ? comparisonMarkdown(comparison.rows)
+      : textComparisonMarkdown(comparison.rows);
+  return { rows: comparison.rows, markdown };
 }
 
 /** The rows as a GitHub markdown table. */

@@ -1,12 +1,14 @@
 /**
  * A run read from its newest checkpoint (`train --checkpoint-dir`): the history and mask churn so far from
- * the run state, and each sparse layer's densities counted from its stored sets.
+ * the run state, and each sparse layer's densities counted from its stored sets. A transformer's run is a
+ * language model's: its history holds evaluation periods, and its final bits per character are not known yet.
  */
 import { basename, resolve } from 'node:path';
 import { readCheckpoint } from '../checkpoint/checkpoint.js';
 import { listCheckpoints } from '../checkpoint/checkpointDir.js';
 import type { NamedTensor } from '../checkpoint/safetensors.js';
 import type { LayerReport } from '../methods/controller.js';
+import type { TextPeriodMetrics } from '../train/callbacks.js';
 import type { ReportRun } from './reportRun.js';
 
 /** The run whose checkpoints `dir` holds; null when it holds none. */
@@ -22,20 +24,24 @@ export function runFromCheckpointDir(dir: string): ReportRun | null {
     );
   }
   const { config, progress, controller } = checkpoint.state;
-  const last = progress.history.at(-1);
-  return {
+  const base = {
     id: basename(resolve(dir)),
     method: config.method,
     sparsity: config.sparsity,
     seed: config.seed,
     steps: progress.step,
-    testAccuracy: last?.testAccuracy ?? null,
     modelSparsity: null,
-    history: progress.history,
     stepLosses: [],
     layers: sparseLayers(checkpoint.tensors),
     churn: controller.churn,
   };
+  if (config.model === 'transformer') {
+    // readCheckpoint types every history as epochs; a transformer's run state stores fitText's periods
+    const history = progress.history as readonly unknown[] as readonly TextPeriodMetrics[];
+    return { ...base, kind: 'text', bitsPerCharacter: null, history };
+  }
+  const testAccuracy = progress.history.at(-1)?.testAccuracy ?? null;
+  return { ...base, kind: 'image', testAccuracy, history: progress.history };
 }
 
 /** Every `<name>.theta` with its forward and backward set sizes, in the file's order. */

@@ -1,5 +1,5 @@
 /** The report's tables: the comparison rows and the list of runs. */
-import type { ComparisonRow } from '../compare/comparison.js';
+import type { Comparison, RowBase } from '../compare/comparison.js';
 import type { ReportRun } from './reportRun.js';
 import { escapeXml } from './svg/escape.js';
 
@@ -21,14 +21,38 @@ export function accuracyPercent(value: number | null): string {
   return value === null || !Number.isFinite(value) ? '—' : `${(value * 100).toFixed(2)}%`;
 }
 
-/** compare's table: accuracy mean ± std over seeds, and the cost figures, per method and sparsity. */
-export function comparisonTable(rows: readonly ComparisonRow[]): string {
+/** A bits-per-character figure with four decimals, as compare's table shows it ('—' when unknown). */
+export function bitsPerCharacter(value: number | null): string {
+  return value === null || !Number.isFinite(value) ? '—' : value.toFixed(4);
+}
+
+/**
+ * compare's table: per method and sparsity, test accuracy (image runs) or validation and test bits per
+ * character (language models) as mean ± std over seeds, and the cost figures.
+ */
+export function comparisonTable(comparison: Comparison): string {
+  return comparison.kind === 'image'
+    ? rowsTable(comparison.rows, ['test accuracy'], (row) => [
+        `${accuracyPercent(row.accuracyMean)} ± ${(row.accuracyStd * 100).toFixed(2)}`,
+      ])
+    : rowsTable(comparison.rows, ['validation bits/char', 'test bits/char'], (row) => [
+        `${bitsPerCharacter(row.validationBpcMean)} ± ${bitsPerCharacter(row.validationBpcStd)}`,
+        `${bitsPerCharacter(row.testBpcMean)} ± ${bitsPerCharacter(row.testBpcStd)}`,
+      ]);
+}
+
+/** The group's columns, then `qualities` (the rows' `quality` cells), then the costs. */
+function rowsTable<R extends RowBase>(
+  rows: readonly R[],
+  qualities: readonly string[],
+  quality: (row: R) => readonly string[],
+): string {
   return table(
     [
       'method',
       'sparsity (fwd/bwd)',
       'model sparsity',
-      'test accuracy',
+      ...qualities,
       'seeds',
       'training FLOPs vs dense',
       'hot memory vs dense',
@@ -39,7 +63,7 @@ export function comparisonTable(rows: readonly ComparisonRow[]): string {
         ? '—'
         : `${percent(row.sparsity)}${row.backwardSparsity === null ? '' : ` / ${percent(row.backwardSparsity)}`}`,
       percent(row.modelSparsity),
-      `${accuracyPercent(row.accuracyMean)} ± ${(row.accuracyStd * 100).toFixed(2)}`,
+      ...quality(row),
       String(row.seeds),
       row.relativeTrainingFlops.toFixed(3),
       row.hotMemoryRatio.toFixed(3),
@@ -47,17 +71,31 @@ export function comparisonTable(rows: readonly ComparisonRow[]): string {
   );
 }
 
-/** One line per run, each linking to its section. */
-export function runsTable(runs: readonly ReportRun[]): string {
+/** What runs of `kind` achieved, as the runs table's column names. */
+export function resultNames(kind: ReportRun['kind']): string[] {
+  return kind === 'image' ? ['test accuracy'] : ['validation bits/char', 'test bits/char'];
+}
+
+/** What the run achieved, in the order of resultNames. */
+export function resultValues(run: ReportRun): string[] {
+  if (run.kind === 'image') return [accuracyPercent(run.testAccuracy)];
+  return [
+    bitsPerCharacter(run.bitsPerCharacter?.validation ?? null),
+    bitsPerCharacter(run.bitsPerCharacter?.test ?? null),
+  ];
+}
+
+/** One line per run, each linking to its section; every run of `kind`. */
+export function runsTable(runs: readonly ReportRun[], kind: ReportRun['kind']): string {
   return table(
-    ['run', 'method', 'sparsity', 'seed', 'steps', 'test accuracy', 'model sparsity'],
+    ['run', 'method', 'sparsity', 'seed', 'steps', ...resultNames(kind), 'model sparsity'],
     runs.map((run, i) => [
       `<a href="#run-${i}">${escapeXml(run.id)}</a>`,
       escapeXml(run.method),
       percent(run.sparsity),
       String(run.seed),
       String(run.steps),
-      accuracyPercent(run.testAccuracy),
+      ...resultValues(run),
       percent(run.modelSparsity),
     ]),
   );

@@ -1,19 +1,26 @@
 /**
  * What `topkast report --from` accepts, read into runs and comparison rows: a `compare --out` directory
  * (its results.json, or runs/*.json when results.json is not written yet), compare's results.json, a
- * directory of run summaries, one run summary (`train --json`), or a `train --checkpoint-dir`.
+ * directory of run summaries, one run summary (`train --json`), or a `train --checkpoint-dir`. The runs are
+ * all image classifiers or all language models: a mix is refused, as test accuracy and bits per character
+ * share no chart. The rows are computed from the runs (results.json's own rows are the same numbers).
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { type ComparisonRow, comparisonRows } from '../compare/comparison.js';
-import type { RunSummary } from '../train/summary.js';
+import { type Comparison, comparisonOf } from '../compare/comparison.js';
+import type { TrainingSummary } from '../train/summary.js';
 import { runFromCheckpointDir } from './checkpointRun.js';
-import { asRunSummary, compareLabel, type ReportRun, runFromSummary } from './reportRun.js';
+import { compareLabel, type ReportRun, runFromSummary } from './reportRun.js';
+import { asTrainingSummary } from './summaryShape.js';
 
 export interface ReportInput {
+  /** Of the comparison's kind. */
   readonly runs: readonly ReportRun[];
-  /** Method × sparsity groups with accuracy mean and std over seeds (none for a checkpoint). */
-  readonly rows: readonly ComparisonRow[];
+  /**
+   * Method × sparsity groups with test accuracy, or validation and test bits per character, mean and std
+   * over seeds (no rows for a checkpoint).
+   */
+  readonly comparison: Comparison;
 }
 
 const ACCEPTED =
@@ -31,15 +38,15 @@ function loadDirectory(dir: string): ReportInput {
   for (const summariesDir of [join(dir, 'runs'), dir]) {
     const files = jsonFiles(summariesDir);
     if (files.length > 0) {
-      const summaries = files.map((file) => asRunSummary(readJson(file), file));
+      const summaries = files.map((file) => asTrainingSummary(readJson(file), file));
       return {
         runs: summaries.map((s, i) => runFromSummary(s, basename(files[i]!, '.json'))),
-        rows: comparisonRows(summaries),
+        comparison: comparisonIn(summaries, summariesDir),
       };
     }
   }
   const run = runFromCheckpointDir(dir);
-  if (run !== null) return { runs: [run], rows: [] };
+  if (run !== null) return { runs: [run], comparison: { kind: run.kind, rows: [] } };
   throw new Error(
     `no runs found in ${dir} (no results.json, runs/*.json, *.json or step-*.safetensors): ${ACCEPTED}`,
   );
@@ -48,16 +55,28 @@ function loadDirectory(dir: string): ReportInput {
 function loadJsonFile(file: string): ReportInput {
   const value = readJson(file);
   if (typeof value === 'object' && value !== null && Array.isArray((value as { runs?: unknown }).runs)) {
-    const { runs, rows } = value as { runs: unknown[]; rows?: unknown };
+    const { runs } = value as { runs: unknown[] };
     if (runs.length === 0) throw new Error(`no runs found in ${file} (its runs list is empty): ${ACCEPTED}`);
-    const summaries = runs.map((run, i) => asRunSummary(run, `${file} runs[${i}]`));
+    const summaries = runs.map((run, i) => asTrainingSummary(run, `${file} runs[${i}]`));
     return {
       runs: uniqueIds(summaries.map((s) => runFromSummary(s, compareLabel(s)))),
-      rows: Array.isArray(rows) ? (rows as ComparisonRow[]) : comparisonRows(summaries),
+      comparison: comparisonIn(summaries, file),
     };
   }
-  const summary: RunSummary = asRunSummary(value, file);
-  return { runs: [runFromSummary(summary, basename(file, '.json'))], rows: comparisonRows([summary]) };
+  const summary = asTrainingSummary(value, file);
+  return {
+    runs: [runFromSummary(summary, basename(file, '.json'))],
+    comparison: comparisonOf([summary]),
+  };
+}
+
+/** The summaries' comparison; throws, naming where they came from, for image and language-model runs mixed. */
+function comparisonIn(summaries: readonly TrainingSummary[], source: string): Comparison {
+  try {
+    return comparisonOf(summaries);
+  } catch (error) {
+    throw new Error(`${source}: ${(error as Error).message}`);
+  }
 }
 
 /** The `.json` files of `dir` (none when it does not exist), sorted by name. */

@@ -2,13 +2,13 @@
  * The report as one self-contained HTML page: inline CSS and inline SVG charts, no scripts, no external
  * resources. The same input always gives the same bytes.
  */
-import { accuracySparsityChart } from './comparisonChart.js';
-import { accuracyPercent, comparisonTable, percent, runsTable } from './htmlTables.js';
+import { sparsityChart } from './comparisonChart.js';
+import { comparisonTable, percent, resultNames, resultValues, runsTable } from './htmlTables.js';
 import { churnChart, densityChart } from './layerCharts.js';
 import type { ReportInput } from './loadReport.js';
 import type { ReportRun } from './reportRun.js';
 import { escapeXml } from './svg/escape.js';
-import { accuracyChart, lossChart } from './trainingCharts.js';
+import { evaluationChart, lossChart } from './trainingCharts.js';
 
 const STYLE = `
 body { font: 14px/1.45 system-ui, -apple-system, 'Segoe UI', sans-serif; color: #222; margin: 24px auto; max-width: 1280px; padding: 0 16px; }
@@ -26,16 +26,17 @@ svg.chart .tick-label { fill: #444; } svg.chart .axis-label { fill: #222; }
 
 /** The page for `input`, titled after where it came from. */
 export function renderReport(input: ReportInput, source: string): string {
-  const comparison = accuracySparsityChart(input.rows, 'accuracy-sparsity');
+  const { kind } = input.comparison;
+  const comparison = sparsityChart(input.comparison, kind === 'image' ? 'accuracy-sparsity' : 'bpc-sparsity');
   const sections = [
     `<h1>topkast report</h1><p class="source">from ${escapeXml(source)} · ${input.runs.length} run${input.runs.length === 1 ? '' : 's'}</p>`,
   ];
   if (comparison !== null) {
     sections.push(
-      `<section id="comparison"><h2>Accuracy against sparsity</h2><div class="charts">${comparison}</div>${comparisonTable(input.rows)}</section>`,
+      `<section id="comparison"><h2>${kind === 'image' ? 'Accuracy' : 'Bits per character'} against sparsity</h2><div class="charts">${comparison}</div>${comparisonTable(input.comparison)}</section>`,
     );
   }
-  sections.push(`<section id="runs"><h2>Runs</h2>${runsTable(input.runs)}</section>`);
+  sections.push(`<section id="runs"><h2>Runs</h2>${runsTable(input.runs, kind)}</section>`);
   input.runs.forEach((run, i) => {
     sections.push(runSection(run, i));
   });
@@ -54,15 +55,26 @@ ${sections.join('\n')}
 `;
 }
 
-/** A run's heading, settings and its four charts (a note in place of each that has no data). */
+/**
+ * A run's heading, settings and its four charts (a note in place of each that has no data): loss, test
+ * accuracy or validation bits per character, densities and churn.
+ */
 function runSection(run: ReportRun, i: number): string {
+  const evaluation = run.kind === 'image' ? `accuracy-${i}` : `bpc-${i}`;
   const charts = [
     lossChart(run, `loss-${i}`) ?? note('no loss recorded yet'),
-    accuracyChart(run, `accuracy-${i}`) ?? note('no epoch evaluated yet'),
+    evaluationChart(run, evaluation) ?? note(`no ${run.kind === 'image' ? 'epoch' : 'period'} evaluated yet`),
     densityChart(run, `density-${i}`) ?? note('no sparse layers'),
     churnChart(run, `churn-${i}`) ?? note('no mask refreshes'),
   ];
-  const meta = `${escapeXml(run.method)} · sparsity ${percent(run.sparsity)} · seed ${run.seed} · ${run.steps} steps · test accuracy ${accuracyPercent(run.testAccuracy)}`;
+  const results = resultNames(run.kind).map((name, j) => `${name} ${resultValues(run)[j]}`);
+  const meta = [
+    escapeXml(run.method),
+    `sparsity ${percent(run.sparsity)}`,
+    `seed ${run.seed}`,
+    `${run.steps} steps`,
+    ...results,
+  ].join(' · ');
   return `<section class="run" id="run-${i}"><h2>${escapeXml(run.id)}</h2><p class="meta">${meta}</p><div class="charts">${charts.join('')}</div></section>`;
 }
 

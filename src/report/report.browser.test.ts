@@ -1,16 +1,18 @@
 /**
- * The report as a browser shows it: pages made from synthetic summaries and from a real tiny `compare` run
- * are opened in headless Chromium (Debian's, driven by playwright-core), and every chart must have rendered
+ * The report as a browser shows it: pages made from synthetic summaries and from real tiny `compare` runs
+ * (an MLP on MNIST, a transformer on Austen) are opened in headless Chromium (Debian's, driven by playwright-core), and every chart must have rendered
  * with the expected numbers of lines, points and bars, inside its box, with no console errors and no request
  * beyond the page itself. Skipped, with a message, only outside CI when /usr/bin/chromium is missing.
  */
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { type BrowserContext, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../cli/program.js';
+import { tinyTransformer } from '../cli/testing.js';
+import type { TextRunSummary } from '../train/summary.js';
 import { compareLabel } from './reportRun.js';
 import { syntheticComparison } from './testing.js';
 
@@ -35,6 +37,8 @@ interface RenderedChart {
 
 interface RenderedPage {
   charts: RenderedChart[];
+  /** The page's text as shown. */
+  text: string;
   errors: string[];
   requests: string[];
 }
@@ -111,9 +115,10 @@ describe.skipIf(skip)('the HTML report in headless Chromium', () => {
         };
       }),
     );
+    const text = await page.innerText('body');
     await page.screenshot({ path: join(tmpdir(), screenshot), fullPage: true });
     await page.close();
-    return { charts, errors, requests };
+    return { charts, text, errors, requests };
   }
 
   function chart(page: RenderedPage, id: string): RenderedChart {
@@ -121,6 +126,25 @@ describe.skipIf(skip)('the HTML report in headless Chromium', () => {
     if (found === undefined)
       throw new Error(`no chart ${id} among ${page.charts.map((c) => c.id).join(', ')}`);
     return found;
+  }
+
+  /**
+   * Runs `topkast compare` with `flags` into DIR/`name`, reports it and renders the page, which must show no
+   * console error, fetch nothing beyond itself, and draw every chart with its marks inside it.
+   */
+  async function reportOfCompare(name: string, flags: readonly string[]): Promise<RenderedPage> {
+    const out = join(dir, name);
+    await cli('compare', ...flags, '--out', out, '--no-progress');
+    const file = join(dir, `${name}.html`);
+    await cli('report', '--from', out, '--out', file);
+    const page = await render(file, `topkast-report-${name}.png`);
+    expect(page.errors).toEqual([]);
+    expect(page.requests).toEqual([pathToFileURL(file).href]);
+    for (const c of page.charts) {
+      expect(c.width * c.height, c.id).toBeGreaterThan(0);
+      expect(c.outside, c.id).toBe(0);
+    }
+    return page;
   }
 
   it('renders every chart of synthetic compare runs, with a metrics log for one', async () => {
@@ -181,19 +205,11 @@ describe.skipIf(skip)('the HTML report in headless Chromium', () => {
   }, 30_000);
 
   it('renders the report of a real tiny compare run', async () => {
-    const out = join(dir, 'compare');
-    await cli(
-      'compare',
+    const page = await reportOfCompare('compare', [
       ...['--dataset', 'mnist', '--hidden', '32', '--steps', '30', '--batch-size', '64'],
       ...['--methods', 'dense,topkast', '--sparsities', '0.8,0.9', '--dense-layers', 'none'],
-      ...['--refresh-interval', '10', '--out', out, '--no-progress'],
-    );
-    const file = join(dir, 'compare.html');
-    await cli('report', '--from', out, '--out', file);
-
-    const page = await render(file, 'topkast-report-compare.png');
-    expect(page.errors).toEqual([]);
-    expect(page.requests).toHaveLength(1);
+      ...['--refresh-interval', '10'],
+    ]);
     // runs: dense, topkast 80%, topkast 90%; dense has no sparse layers and no refreshes
     expect(page.charts.map((c) => c.id)).toEqual([
       'accuracy-sparsity',
@@ -208,10 +224,6 @@ describe.skipIf(skip)('the HTML report in headless Chromium', () => {
       'density-2',
       'churn-2',
     ]);
-    for (const c of page.charts) {
-      expect(c.width * c.height, c.id).toBeGreaterThan(0);
-      expect(c.outside, c.id).toBe(0);
-    }
     // one seed: no error bars
     expect(chart(page, 'accuracy-sparsity')).toMatchObject({
       lines: 1,
@@ -225,5 +237,49 @@ describe.skipIf(skip)('the HTML report in headless Chromium', () => {
     expect(chart(page, 'density-2')).toMatchObject({ bars: 4 });
     expect(chart(page, 'churn-2').lines).toBe(2);
     expect(chart(page, 'churn-2').points).toBeGreaterThanOrEqual(2 * 2);
+  }, 60_000);
+
+  it('renders the report of a real tiny language-model compare run', async () => {
+    const page = await reportOfCompare('text-compare', [
+      ...tinyTransformer,
+      ...['--steps', '20', '--eval-every', '10', '--eval-chars', '512', '--seeds', '2'],
+      ...['--methods', 'dense,topkast', '--sparsities', '0.8,0.9', '--refresh-interval', '5'],
+    ]);
+    // runs in compare's order: seed 0's dense, 80%, 90%, then seed 1's; dense has no sparse layers
+    const sparseRun = (i: number) => [`density-${i}`, `churn-${i}`];
+    expect(page.charts.map((c) => c.id)).toEqual([
+      'bpc-sparsity',
+      ...[0, 1, 2, 3, 4, 5].flatMap((i) => [`loss-${i}`, `bpc-${i}`, ...(i % 3 === 0 ? [] : sparseRun(i))]),
+    ]);
+    expect(page.charts).toHaveLength(1 + 6 * 2 + 4 * 2);
+    // two seeds: an error bar at each sparsity; dense as the reference line
+    expect(chart(page, 'bpc-sparsity')).toMatchObject({
+      lines: 1,
+      points: 2,
+      errorBars: 2,
+      references: 1,
+      axisLabels: ['forward sparsity', 'test bits/char (lower is better)'],
+    });
+    // 20 steps evaluated every 10: two periods
+    expect(chart(page, 'bpc-1')).toMatchObject({
+      lines: 1,
+      points: 2,
+      axisLabels: ['step', 'validation bits/char (lower is better)'],
+    });
+    expect(chart(page, 'loss-1')).toMatchObject({ lines: 2, points: 4 });
+    // query, key, value, output, fc1 and fc2 sparse: two bars and one churn line each
+    expect(chart(page, 'density-1')).toMatchObject({ bars: 12 });
+    expect(chart(page, 'churn-1').lines).toBe(6);
+    // every run's validation and test BPC is on the page, as compare measured them
+    const { runs } = JSON.parse(readFileSync(join(dir, 'text-compare', 'results.json'), 'utf8')) as {
+      runs: TextRunSummary[];
+    };
+    expect(runs).toHaveLength(6);
+    for (const run of runs) {
+      const { validation, test } = run.bitsPerCharacter;
+      expect(page.text).toContain(
+        `validation bits/char ${validation.toFixed(4)} · test bits/char ${test.toFixed(4)}`,
+      );
+    }
   }, 60_000);
 });

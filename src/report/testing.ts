@@ -1,9 +1,9 @@
 /**
- * Synthetic run summaries for the report tests: known accuracies, histories, layers and churn, so a test can
- * say exactly how many lines, points and bars each chart must show.
+ * Synthetic run summaries for the report tests: known accuracies or bits per character, histories, layers and
+ * churn, so a test can say exactly how many lines, points and bars each chart must show.
  */
 import type { LayerReport } from '../methods/controller.js';
-import type { RunSummary } from '../train/summary.js';
+import type { RunSummary, TextRunSummary } from '../train/summary.js';
 
 export interface SyntheticRun {
   readonly method: string;
@@ -88,4 +88,49 @@ export function syntheticComparison(): RunSummary[] {
     }
   }
   return runs;
+}
+
+export interface SyntheticTextRun extends Omit<SyntheticRun, 'testAccuracy'> {
+  /** Test bits per character; validation's is 0.02 higher. */
+  readonly testBpc: number;
+}
+
+/**
+ * A language model's summary shaped like `topkast train --dataset austen --json` output: the image summary's
+ * layers, churn and costs, with bits per character in place of accuracy. The history's validation BPC falls
+ * by 0.1 a period to the final validation BPC.
+ */
+export function syntheticTextSummary(run: SyntheticTextRun): TextRunSummary {
+  const image = syntheticSummary({ ...run, testAccuracy: 0 });
+  const { epochs: _epochs, testAccuracy: _accuracy, testLoss: _loss, history, ...shared } = image;
+  const validation = run.testBpc + 0.02;
+  return {
+    ...shared,
+    model: 'transformer 1×16 2 heads context 16 vocab 81',
+    dataset: 'austen',
+    bitsPerCharacter: { validation, test: run.testBpc },
+    loss: { validation: validation * Math.LN2, test: run.testBpc * Math.LN2 },
+    history: history.map((period, i) => {
+      const bpc = validation + 0.1 * (history.length - 1 - i);
+      const { epoch, step, trainLoss } = period;
+      return { epoch, step, trainLoss, validationLoss: bpc * Math.LN2, validationBpc: bpc };
+    }),
+  };
+}
+
+/**
+ * A language-model compare: dense and Top-KAST at 80% and 90% for seeds 0 and 1, test BPC 2.00, 2.30 and
+ * 2.40 plus 0.01 for seed 1 (means 2.005, 2.305, 2.405; std 0.0071).
+ */
+export function syntheticTextComparison(): TextRunSummary[] {
+  return [0, 1].flatMap((seed) =>
+    [0, 0.8, 0.9].map((sparsity) =>
+      syntheticTextSummary({
+        method: sparsity === 0 ? 'dense' : 'topkast',
+        sparsity,
+        seed,
+        testBpc: (sparsity === 0 ? 2 : 1.5 + sparsity) + 0.01 * seed,
+      }),
+    ),
+  );
 }

@@ -27,4 +27,21 @@ describe('barChart', () => {
     expect(svg.match(/class="axis-label/g)).toHaveLength(2);
     expect(svg.match(/class="legend-entry"/g)).toHaveLength(2);
   });
+
+  it('moves the plot right so a long first category, turned, stays inside the chart', () => {
+    const plotLeft = (categories: string[]) => {
+      const chart = barChart({
+        id: 'density',
+        title: 'density',
+        xLabel: 'layer',
+        yLabel: 'density',
+        categories,
+        groups: [{ name: 'forward', color: '#111', values: categories.map(() => 0.5) }],
+      });
+      return Number(/<line class="axis" x1="([\d.]+)" y1="[\d.]+" x2="\1"/.exec(chart)![1]);
+    };
+    expect(plotLeft(['first', 'second', 'third'])).toBe(66); // room for the y labels only
+    // 29 characters of 6.6 px turned 35° reach 157 px left of the first tick, 50 px into the 300 px plot
+    expect(plotLeft(['block1.attention.query.weight', 'fc1', 'fc2'])).toBe(115);
+  });
 });

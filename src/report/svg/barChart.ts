@@ -3,7 +3,7 @@
  * backward density) side by side, on a y axis from 0.
  */
 import { escapeXml } from './escape.js';
-import { chartFrame, renderAxes, renderSvg, round, turnedLabelSpace } from './frame.js';
+import { chartFrame, renderAxes, renderSvg, round, turnedLabelLeft, turnedLabelSpace } from './frame.js';
 import type { LegendEntry } from './legend.js';
 import { formatTick, linearScale, niceAxis, type TickFormat } from './scale.js';
 
@@ -34,14 +34,16 @@ export function barChart(spec: BarChartSpec): string {
   const yAxis = niceAxis([0, ...spec.groups.flatMap((g) => g.values)], { clamp: spec.yClamp });
   const legend: LegendEntry[] = spec.groups.map((g) => ({ name: g.name, color: g.color, mark: 'box' }));
   const xLabelSpace = turnedLabelSpace(spec.categories);
+  const plotWidth = Math.max(300, spec.categories.length * CATEGORY_WIDTH);
+  const band = plotWidth / Math.max(1, spec.categories.length);
   const frame = chartFrame({
-    plotWidth: Math.max(300, spec.categories.length * CATEGORY_WIDTH),
+    plotWidth,
     plotHeight: spec.plotHeight ?? 220,
     legend,
     xLabelSpace,
+    plotLeft: turnedLabelLeft(spec.categories[0] ?? '', band / 2),
   });
   const y = linearScale([yAxis.min, yAxis.max], [frame.bottom, frame.top]);
-  const band = (frame.right - frame.left) / Math.max(1, spec.categories.length);
   const barWidth = (band * 0.7) / Math.max(1, spec.groups.length);
   const axes = renderAxes(frame, {
     title: spec.title,

@@ -24,6 +24,8 @@ export interface FrameOptions {
   readonly legend: readonly LegendEntry[];
   /** Room under the plot for x tick labels (more when they are turned). */
   readonly xLabelSpace?: number;
+  /** Room left of the plot when more than the y labels' (turned x labels reaching left: turnedLabelLeft). */
+  readonly plotLeft?: number;
 }
 
 const TOP = 34;
@@ -35,12 +37,13 @@ const AXIS_LABEL = 20;
 export function chartFrame(options: FrameOptions): Frame {
   const bottom = TOP + options.plotHeight;
   const legendTop = bottom + (options.xLabelSpace ?? 20) + AXIS_LABEL + 10;
+  const left = Math.max(LEFT, options.plotLeft ?? LEFT);
   return {
-    width: Math.ceil(LEFT + options.plotWidth + RIGHT),
+    width: Math.ceil(left + options.plotWidth + RIGHT),
     height: Math.ceil(legendTop + legendHeight(options.legend, options.plotWidth) + 6),
-    left: LEFT,
+    left,
     top: TOP,
-    right: LEFT + options.plotWidth,
+    right: left + options.plotWidth,
     bottom,
     legendTop,
   };
@@ -120,4 +123,12 @@ export function round(value: number): number {
 export function turnedLabelSpace(labels: readonly string[]): number {
   const longest = Math.max(0, ...labels.map((label) => label.length));
   return Math.ceil(Math.min(longest, 40) * CHAR_WIDTH * 0.58) + 18;
+}
+
+/**
+ * Room left of the plot for the first x tick label turned by 35° (its tick `tickOffset` pixels into the plot):
+ * the label reaches about the cosine of the angle times its length left of its tick.
+ */
+export function turnedLabelLeft(first: string, tickOffset: number): number {
+  return Math.ceil(Math.min(first.length, 40) * CHAR_WIDTH * 0.82 - tickOffset) + 8;
 }
