@@ -163,8 +163,9 @@ export class SpartanController implements MethodController {
   /** The soft top-k path of the weight gradient (before the freeze). */
   afterBackward(step: number): void {
     if (this.frozen || this.finalized) return;
-    for (const layer of this.layers) {
-      layer.layout.sumBlocks(layer.masks.maskUpstream!, this.upstream, layer.offset);
+    for (const { layout, masks, offset } of this.layers) {
+      layout.sumBlocks(masks.maskUpstream!, this.upstream, offset);
+      masks.maskUpstream!.fill(0);
     }
     for (const group of this.groups) {
       const { solution, offset, length, costs } = group;
@@ -178,13 +179,9 @@ export class SpartanController implements MethodController {
         upstream: this.upstream.subarray(offset, offset + length),
       });
       for (const layer of group.layers) {
+        const { layout, weight } = layer;
         const scale = this.valueScale(layer, group, step);
-        const perWeight = layer.masks.maskUpstream!;
-        layer.layout.broadcast(gradient, layer.offset - offset, perWeight);
-        const w = layer.weight.values;
-        const grads = layer.weight.grads;
-        for (let i = 0; i < w.length; i++) grads[i] += Math.sign(w[i]) * scale * perWeight[i];
-        perWeight.fill(0);
+        layout.addSignedBroadcast(gradient, layer.offset - offset, scale, weight.values, weight.grads);
       }
     }
   }

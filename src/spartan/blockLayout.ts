@@ -62,6 +62,24 @@ export class BlockLayout {
     else for (let i = 0; i < out.length; i++) out[i] = perEntry[offset + entryOf[i]];
   }
 
+  /**
+   * ∂L/∂w_i += sign(w_i)·scale·∂L/∂v_{entry(i)}: the soft top-k gradient of the block values reaches each weight
+   * through v_j = Σ|w| (perEntry from `offset`).
+   */
+  addSignedBroadcast(
+    perEntry: Float64Array,
+    offset: number,
+    scale: number,
+    weights: Float32Array,
+    grads: Float32Array,
+  ): void {
+    const { entryOf } = this;
+    for (let i = 0; i < weights.length; i++) {
+      const g = perEntry[offset + (entryOf === null ? i : entryOf[i])];
+      grads[i] += Math.sign(weights[i]) * scale * g;
+    }
+  }
+
   /** Sums per-weight values over each block into out[offset + j]. */
   sumBlocks(perWeight: Float32Array, out: Float64Array, offset: number): void {
     const { entryOf } = this;
