@@ -37,7 +37,18 @@ export interface TransformerSettings {
   readonly evalChars?: number;
 }
 
-export interface TrainConfig extends TransformerSettings {
+/** Spartan's settings, flags and config alike (undefined: the defaults of SpartanOptions). */
+export interface SpartanSettings {
+  readonly betaInit?: number;
+  readonly betaTarget?: number;
+  readonly block?: string;
+  readonly costModel?: CostModel;
+  readonly anneal?: AnnealShape;
+  readonly budgetScope?: BudgetScope;
+  readonly softTopK?: SoftTopKMethod;
+}
+
+export interface TrainConfig extends TransformerSettings, SpartanSettings {
   readonly dataset: DatasetName | TextDatasetName;
   readonly model: ModelName;
   /** mlp and cnn configs (the mlp's hidden widths and activation; unused by cnn). */
@@ -80,14 +91,6 @@ export interface TrainConfig extends TransformerSettings {
   readonly dropFraction?: number;
   /** SET's and RigL's end of mask updates as a fraction of training; undefined: 0.75. */
   readonly updateEnd?: number;
-  /** Spartan's settings (undefined: the defaults of SpartanOptions). */
-  readonly betaInit?: number;
-  readonly betaTarget?: number;
-  readonly block?: string;
-  readonly costModel?: CostModel;
-  readonly anneal?: AnnealShape;
-  readonly budgetScope?: BudgetScope;
-  readonly softTopK?: SoftTopKMethod;
 }
 
 export const DEFAULT_EPOCHS = 5;
@@ -177,7 +180,7 @@ export const optimizerDefaults = {
 } as const satisfies Record<OptimizerName, { lr: number; weightDecay: number }>;
 
 /** The options of `topkast train` after commander parsed each value (unset ones undefined). */
-export interface TrainFlags extends TransformerSettings {
+export interface TrainFlags extends TransformerSettings, SpartanSettings {
   readonly dataset: DatasetName | TextDatasetName;
   /** Default: transformer on a text dataset, mlp on an image dataset. */
   readonly model?: ModelName;
@@ -207,13 +210,6 @@ export interface TrainFlags extends TransformerSettings {
   readonly pruningEnd?: number;
   readonly dropFraction?: number;
   readonly updateEnd?: number;
-  readonly betaInit?: number;
-  readonly betaTarget?: number;
-  readonly block?: string;
-  readonly costModel?: CostModel;
-  readonly anneal?: AnnealShape;
-  readonly budgetScope?: BudgetScope;
-  readonly softTopK?: SoftTopKMethod;
 }
 
 /**

@@ -335,21 +335,16 @@ export class SpartanController implements MethodController {
   }
 
   report(): SparsityReport {
+    const layers = this.layerReports();
+    const byName = new Map(layers.map((layer) => [layer.name, layer]));
     let totalParameters = 0;
     let forwardActive = 0;
     let backwardActive = 0;
-    const masked = new Map(this.layers.map((layer) => [layer.weight, layer]));
     for (const trainable of this.model.trainables()) {
-      const size = trainable instanceof SparseWeight ? trainable.size : trainable.values.length;
-      totalParameters += size;
-      if (trainable instanceof SparseWeight) {
-        forwardActive += trainable.forwardCount;
-        backwardActive += trainable.backwardCount;
-        continue;
-      }
-      const layer = trainable instanceof Parameter ? masked.get(trainable) : undefined;
-      forwardActive += layer ? keptWeights(layer.masks.effective).length : size;
-      backwardActive += size;
+      const layer = byName.get(trainable.name);
+      totalParameters += layer ? layer.shape[0] * layer.shape[1] : trainable.values.length;
+      forwardActive += layer ? layer.forwardCount : trainable.values.length;
+      backwardActive += layer ? layer.backwardCount : trainable.values.length;
     }
     return {
       method: this.method.name,
@@ -359,7 +354,7 @@ export class SpartanController implements MethodController {
       forwardActive,
       backwardActive,
       modelSparsity: 1 - forwardActive / totalParameters,
-      layers: this.layerReports(),
+      layers,
       relativeTrainingFlops: this.relativeTrainingFlops(),
       churn: this.churn.map((record) => ({ step: record.step, forwardChurn: [...record.forwardChurn] })),
       memory: this.trainingMemory ?? this.memory(),
@@ -376,8 +371,7 @@ export class SpartanController implements MethodController {
     return this.layers.map(({ module, layout, masks }) => {
       const { weight } = module;
       const size = layout.rows * layout.cols;
-      const forwardCount =
-        weight instanceof SparseWeight ? weight.forwardCount : keptWeights(masks.effective).length;
+      const forwardCount = weight instanceof SparseWeight ? weight.forwardCount : keptCount(masks.effective);
       const backwardCount = weight instanceof SparseWeight ? weight.backwardCount : size;
       return {
         name: weight.name,
@@ -498,11 +492,16 @@ function freeMasks(masks: WeightMasks): void {
   if (masks.maskUpstream) heap.free(masks.maskUpstream);
 }
 
-/** Indices of the non-zero entries of a per-weight mask. */
-function keptWeights(mask: Float32Array): Int32Array {
+/** How many entries of a per-weight mask are non-zero. */
+function keptCount(mask: Float32Array): number {
   let count = 0;
   for (let i = 0; i < mask.length; i++) if (mask[i] !== 0) count++;
-  const kept = new Int32Array(count);
+  return count;
+}
+
+/** Indices of the non-zero entries of a per-weight mask. */
+function keptWeights(mask: Float32Array): Int32Array {
+  const kept = new Int32Array(keptCount(mask));
   for (let i = 0, k = 0; i < mask.length; i++) if (mask[i] !== 0) kept[k++] = i;
   return kept;
 }
