@@ -1,9 +1,12 @@
 /**
  * The Kernels contract on a thread pool: a large matmul is split by rows of C over the threads (at multiples
- * of the 4-row register tile, see threadsSplit.ts), so its result has the bits of one thread; small products,
- * every other kernel, and everything once the pool is closed run on the calling thread through `base`.
+ * of the 4-row register tile, see threadsSplit.ts), so its result has the bits of one thread; the large
+ * elementwise and slice-wise kernels are split as threadsElementwise.ts says; small calls, the remaining
+ * kernels (reductions to one number, the loss, layer norm, the sequence gathers), and everything once the
+ * pool is closed run on the calling thread through `base`.
  */
 import type { Kernels } from './kernels.js';
+import { ELEMENTWISE_THREAD_MIN_ENTRIES, threadedElementwise } from './threadsElementwise.js';
 import type { ThreadPool } from './threadsPool.js';
 import { chunkCount, splitEvenly } from './threadsSplit.js';
 import { viewPointer } from './wasmKernels.js';
@@ -26,17 +29,19 @@ export const MATMUL_THREAD_MIN_FLOPS = 4_000_000;
 
 /**
  * `base` (the single-threaded wasm kernels on `memory`) with every matmul of at least `minFlops`
- * floating-point operations split over `pool`.
+ * floating-point operations, and every elementwise call of at least `minEntries` entries, split over `pool`.
  */
 export function threadedKernels(
   base: Kernels,
   pool: ThreadPool,
   memory: WebAssembly.Memory,
   minFlops = MATMUL_THREAD_MIN_FLOPS,
+  minEntries = ELEMENTWISE_THREAD_MIN_ENTRIES,
 ): Kernels {
   const ptr = viewPointer(memory);
   return {
     ...base,
+    ...threadedElementwise(base, pool, memory, minEntries),
     matmul(a, b, c, m, k, n, transA, transB, accumulate) {
       if (pool.closed || 2 * m * k * n < minFlops || m < 2 * TILE_ROWS) {
         base.matmul(a, b, c, m, k, n, transA, transB, accumulate);
@@ -60,7 +65,7 @@ export function threadedKernels(
         m / TILE_ROWS,
         Math.max(pool.threads, chunkCount(pool.threads, m / MIN_CHUNK_ROWS)),
       );
-      pool.run('matmulRows', args, 9, splitEvenly(m, Math.floor(chunks), TILE_ROWS));
+      pool.run('matmulRows', args, { rangeArg: 9 }, splitEvenly(m, Math.floor(chunks), TILE_ROWS));
     },
   };
 }

@@ -45,7 +45,7 @@ for (const variant of ['simd', 'relaxed'] as WasmVariant[]) {
         one = { dense: instance.kernels, sparse: wasmSparseKernels(instance.exports, memory) };
         // Thresholds of zero: every product is split, however small, so odd shapes exercise the splits.
         many = {
-          dense: threadedKernels(one.dense, pool, memory, 0),
+          dense: threadedKernels(one.dense, pool, memory, 0, 0),
           sparse: threadedSparseKernels(one.sparse, pool, memory, 0),
         };
       });
@@ -170,6 +170,99 @@ for (const variant of ['simd', 'relaxed'] as WasmVariant[]) {
         compareSparse(9, 13, 1, 0.5, [0, 4, 8]);
         compareSparse(40, 13, 36, 0.5, [1, 2, 3, 7, 20, 21, 22, 23, 24, 25, 26, 39]);
         compareSparse(1, 200, 35, 1);
+      });
+
+      test('every sparse product is split (spmmTransposed by batch panels of 32, or of 4 when narrow)', () => {
+        const run = vi.spyOn(pool, 'run');
+        compareSparse(30, 20, 8, 0.5);
+        compareSparse(30, 20, 200, 0.5);
+        const kernels = run.mock.calls.map(([kernel]) => kernel);
+        expect(kernels.filter((kernel) => kernel === 'spmmTransposed')).toHaveLength(4);
+        const cuts = run.mock.calls.filter(([kernel]) => kernel === 'spmmTransposed').map((call) => call[3]);
+        expect(cuts[0]).toEqual([0, 4, 8]);
+        for (const cut of cuts[2].slice(1, -1)) expect(cut % 32).toBe(0);
+        run.mockRestore();
+      });
+
+      /** Each elementwise or slice-wise kernel on sizes around the 16-entry cuts, run by `kernels`. */
+      const elementwiseCases = (n: number, slices: number) => {
+        const [a, b, c] = [filled(n), filled(n), filled(n)];
+        const columns = Math.max(1, Math.floor(n / slices));
+        const pool2d = [slices, 6, 5, 3, 2, 2, 2, 1] as const; // channels, H, W, B, kh, kw, sh, sw
+        const poolIn = filled(slices * 90);
+        const poolOut = slices * 3 * 4 * 3;
+        const poolGrad = filled(poolOut);
+        const length = 5;
+        const probs = filled(slices * length * length);
+        return {
+          outputs: {
+            out: n,
+            state1: n,
+            state2: n,
+            rows: slices,
+            pooled: poolOut,
+            pooledGrad: slices * 90,
+            scores: slices * length * length,
+          },
+          cases: {
+            add: (k: Kernels, o: Record<string, Float32Array>) => k.add(a, b, o.out, n),
+            mul: (k: Kernels, o: Record<string, Float32Array>) => k.mul(a, b, o.out, n),
+            scale: (k: Kernels, o: Record<string, Float32Array>) => k.scale(a, 0.3, o.out, n),
+            axpy: (k: Kernels, o: Record<string, Float32Array>) => k.axpy(-0.7, a, o.out, n),
+            relu: (k: Kernels, o: Record<string, Float32Array>) => k.relu(a, o.out, n),
+            reluBackward: (k: Kernels, o: Record<string, Float32Array>) =>
+              k.reluBackward(a, b, o.out, n, true),
+            gelu: (k: Kernels, o: Record<string, Float32Array>) => k.gelu(a, o.out, n),
+            geluBackward: (k: Kernels, o: Record<string, Float32Array>) =>
+              k.geluBackward(a, b, o.out, n, false),
+            addRowBias: (k: Kernels, o: Record<string, Float32Array>) =>
+              k.addRowBias(a, c, o.out, slices, columns),
+            rowSums: (k: Kernels, o: Record<string, Float32Array>) =>
+              k.rowSums(a, o.rows, slices, columns, true),
+            sgdUpdate: (k: Kernels, o: Record<string, Float32Array>) =>
+              k.sgdUpdate(o.out, b, o.state1, n, 0.1, 0.9, true, 1e-4),
+            adamwUpdate: (k: Kernels, o: Record<string, Float32Array>) =>
+              k.adamwUpdate(o.out, b, o.state1, o.state2, n, 1e-3, 0.9, 0.999, 1e-8, 0.01, 0.1, 0.001),
+            maxPool2d: (k: Kernels, o: Record<string, Float32Array>) =>
+              k.maxPool2d(poolIn, o.pooled, ...pool2d),
+            maxPool2dBackward: (k: Kernels, o: Record<string, Float32Array>) =>
+              k.maxPool2dBackward(poolIn, poolGrad, o.pooledGrad, ...pool2d),
+            causalSoftmax: (k: Kernels, o: Record<string, Float32Array>) =>
+              k.causalSoftmax(o.scores, length, slices, 0.5),
+            causalSoftmaxBackward: (k: Kernels, o: Record<string, Float32Array>) =>
+              k.causalSoftmaxBackward(probs, o.scores, length, slices, 0.5),
+          },
+        };
+      };
+
+      test('elementwise and slice-wise kernels, every size around the cuts', () => {
+        const run = vi.spyOn(pool, 'run');
+        for (const [n, slices] of [
+          [1, 1],
+          [17, 3],
+          [100, 7],
+          [1001, 13],
+          [4099, 64],
+        ]) {
+          const { outputs: sizes, cases } = elementwiseCases(n, slices);
+          for (const [name, call] of Object.entries(cases)) {
+            const single: Record<string, Float32Array> = {};
+            const threaded: Record<string, Float32Array> = {};
+            for (const [key, size] of Object.entries(sizes)) {
+              const pair = outputs(size);
+              single[key] = pair.single;
+              threaded[key] = pair.threaded;
+            }
+            call(one.dense, single);
+            call(many.dense, threaded);
+            for (const key of Object.keys(sizes)) {
+              expect(firstDifference(threaded[key], single[key]), `${name} n ${n} ${key}`).toBe(-1);
+            }
+          }
+        }
+        const split = new Set(run.mock.calls.map(([kernel]) => kernel));
+        expect([...split].sort()).toEqual(Object.keys(elementwiseCases(1, 1).cases).sort());
+        run.mockRestore();
       });
     });
   }

@@ -29,12 +29,12 @@ describe('ThreadPool', () => {
 
   test('runs every chunk once, all complete when run returns', () => {
     const { c, args } = onesTimesTwos(heap, 64, 3, 8);
-    pool.run('matmulRows', args, 9, [0, 8, 16, 24, 32, 40, 48, 56, 64]);
+    pool.run('matmulRows', args, { rangeArg: 9 }, [0, 8, 16, 24, 32, 40, 48, 56, 64]);
     expect(Array.from(new Set(c))).toEqual([6]);
     // Accumulating twice more adds each chunk's product exactly once per call.
     args[8] = 1;
-    pool.run('matmulRows', args, 9, [0, 4, 60, 64]);
-    pool.run('matmulRows', args, 9, [0, 64]);
+    pool.run('matmulRows', args, { rangeArg: 9 }, [0, 4, 60, 64]);
+    pool.run('matmulRows', args, { rangeArg: 9 }, [0, 64]);
     expect(Array.from(new Set(c))).toEqual([18]);
   });
 
@@ -43,17 +43,19 @@ describe('ThreadPool', () => {
     const outOfMemory = [...args];
     outOfMemory[2] = heap.memory.buffer.byteLength - 4; // C's first row would end past the memory
     // Many chunks so that the worker claims some of them too, whichever thread it is that fails first.
-    expect(() => pool.run('matmulRows', outOfMemory, 9, [0, 0, 0, 0, 0, 0, 0, 0, 4])).toThrow(
+    expect(() => pool.run('matmulRows', outOfMemory, { rangeArg: 9 }, [0, 0, 0, 0, 0, 0, 0, 0, 4])).toThrow(
       /memory access out of bounds/,
     );
-    pool.run('matmulRows', args, 9, [0, 4, 8]);
+    pool.run('matmulRows', args, { rangeArg: 9 }, [0, 4, 8]);
     expect(Array.from(new Set(c))).toEqual([4]);
   });
 
   test('refuses a job it cannot hold', () => {
     const { args } = onesTimesTwos(heap, 8, 2, 4);
-    expect(() => pool.run('matmulRows', args, 10, [0, 8])).toThrow(/range inside/);
-    expect(() => pool.run('matmulRows', args, 9, [0])).toThrow(/0 chunks, expected 1 to 64/);
+    expect(() => pool.run('matmulRows', args, { rangeArg: 10 }, [0, 8])).toThrow(
+      /range, count and strides inside them/,
+    );
+    expect(() => pool.run('matmulRows', args, { rangeArg: 9 }, [0])).toThrow(/0 chunks, expected 1 to 64/);
   });
 });
 
@@ -74,7 +76,7 @@ describe('worker errors', () => {
     let message = '';
     for (let attempt = 0; attempt < 20 && !message.includes('worker 1'); attempt++) {
       try {
-        pool.run('matmulRows', args, 9, [0, 256, 260]);
+        pool.run('matmulRows', args, { rangeArg: 9 }, [0, 256, 260]);
       } catch (error) {
         message = (error as Error).message;
       }
@@ -108,7 +110,7 @@ describe('ThreadPool lifetime', () => {
     await pool.close();
     expect(heap.allocatedBytes).toBe(before);
     expect(pool.closed).toBe(true);
-    expect(() => pool.run('spmm', [[], [], []])).toThrow(/the thread pool is closed/);
+    expect(() => pool.run('spmm', [], {}, [0, 1])).toThrow(/the thread pool is closed/);
     await pool.close();
   });
 
@@ -120,7 +122,8 @@ describe('ThreadPool lifetime', () => {
     // a run leaves the worker with a chunk to finish after the main thread's own. On a loaded machine the
     // worker may wake too late for many runs in a row (the main thread then takes both chunks), so try long.
     expect(() => {
-      for (let attempt = 0; attempt < 1000; attempt++) pool.run('matmulRows', args, 9, [0, 256, 512]);
+      for (let attempt = 0; attempt < 1000; attempt++)
+        pool.run('matmulRows', args, { rangeArg: 9 }, [0, 256, 512]);
     }).toThrow(/did not run matmulRows within 1 ms \(1 of 2 unfinished\): the pool is closed/);
     expect(pool.closed).toBe(true);
     await pool.close();

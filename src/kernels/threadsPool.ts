@@ -17,10 +17,13 @@
 import type { MessagePort, Worker } from 'node:worker_threads';
 import type { Heap } from './heap.js';
 import {
+  ARGS_AT,
+  CONTROL_BYTES,
   CONTROL_INTS,
   Control,
   MAX_ARGS,
   MAX_CHUNKS,
+  type Slicing,
   THREAD_KERNELS,
   type ThreadKernel,
   workerSource,
@@ -55,7 +58,9 @@ export class ThreadPool {
   /** Threads in all, the main thread included. */
   readonly threads: number;
   private readonly heap: Heap;
+  private readonly control: Uint8Array;
   private readonly words: Int32Array;
+  private readonly jobArgs: Float64Array;
   private readonly scratch: Uint8Array[];
   private readonly workers: Worker[];
   private readonly ports: MessagePort[];
@@ -87,7 +92,9 @@ export class ThreadPool {
       return kernel as WasmFunction;
     });
     const scratchBytes = (exports.scratchBytes as () => number)();
-    this.words = heap.allocI32(CONTROL_INTS);
+    this.control = heap.allocU8(CONTROL_BYTES);
+    this.words = new Int32Array(heap.memory.buffer, this.control.byteOffset, CONTROL_INTS);
+    this.jobArgs = new Float64Array(heap.memory.buffer, this.control.byteOffset + ARGS_AT, MAX_ARGS);
     this.scratch = [];
     this.workers = [];
     this.ports = [];
@@ -99,7 +106,7 @@ export class ThreadPool {
         workerData: {
           module,
           memory: heap.memory,
-          control: this.words.byteOffset,
+          control: this.control.byteOffset,
           scratch: scratch.byteOffset,
           index,
           port: port2,
@@ -120,26 +127,38 @@ export class ThreadPool {
   }
 
   /**
-   * Runs `kernel` once per chunk c, with `args` (the export's numeric arguments, booleans as 0 or 1) except
-   * args[rangeArg], args[rangeArg + 1] = cuts[c], cuts[c + 1]; the main thread and the workers claim chunks
-   * until none is left. Returns when all are complete; throws if any chunk threw (naming the worker and its
-   * error) or the workers did not finish within the timeout.
+   * Runs `kernel` once per chunk c = [cuts[c], cuts[c + 1]), with `args` (the export's numeric arguments,
+   * booleans as 0 or 1) sliced to the chunk as `slicing` says (see Slicing); the main thread and the workers
+   * claim chunks until none is left. Returns when all are complete; throws if any chunk threw (naming the
+   * worker and its error) or the workers did not finish within the timeout.
    */
-  run(kernel: ThreadKernel, args: readonly number[], rangeArg: number, cuts: readonly number[]): void {
+  run(kernel: ThreadKernel, args: readonly number[], slicing: Slicing, cuts: readonly number[]): void {
     if (this.isClosed) throw new Error('the thread pool is closed: create a new engine to run on threads');
     const chunks = cuts.length - 1;
-    if (args.length > MAX_ARGS || rangeArg < 0 || rangeArg + 1 >= args.length) {
+    const { rangeArg = -1, countArg = -1, strides = [] } = slicing;
+    if (
+      args.length > MAX_ARGS ||
+      strides.length > args.length ||
+      rangeArg + 1 >= args.length ||
+      countArg >= args.length
+    ) {
       throw new Error(
-        `run: ${args.length} arguments with the range at ${rangeArg}: at most ${MAX_ARGS}, range inside`,
+        `run: ${args.length} arguments, range at ${rangeArg}, count at ${countArg}, ${strides.length} strides: ` +
+          `at most ${MAX_ARGS} arguments, range, count and strides inside them`,
       );
     }
     if (chunks < 1 || chunks > MAX_CHUNKS)
       throw new Error(`run: ${chunks} chunks, expected 1 to ${MAX_CHUNKS}`);
     const words = this.words;
+    const jobArgs = this.jobArgs;
     const kernelIndex = THREAD_KERNELS.indexOf(kernel);
     words[Control.kernel] = kernelIndex;
     words[Control.rangeArg] = rangeArg;
-    for (let i = 0; i < args.length; i++) words[Control.args + i] = args[i];
+    words[Control.countArg] = countArg;
+    for (let i = 0; i < MAX_ARGS; i++) {
+      jobArgs[i] = i < args.length ? args[i] : 0;
+      words[Control.strides + i] = i < strides.length ? strides[i] : 0;
+    }
     for (let c = 0; c <= chunks; c++) words[Control.cuts + c] = cuts[c];
     Atomics.store(words, Control.completed, 0);
     Atomics.store(words, Control.failed, 0);
@@ -149,15 +168,20 @@ export class ThreadPool {
 
     const main = this.mainKernels[kernelIndex];
     const mainArgs = this.mainArgs;
-    for (let i = 0; i < args.length; i++) mainArgs[i] = args[i];
     let mainError: unknown;
     for (;;) {
       const ticket = Atomics.load(words, Control.ticket);
       const chunk = ticket & 0xffff;
       if (chunk >= chunks) break;
       if (Atomics.compareExchange(words, Control.ticket, ticket, ticket + 1) !== ticket) continue;
-      mainArgs[rangeArg] = cuts[chunk];
-      mainArgs[rangeArg + 1] = cuts[chunk + 1];
+      const start = cuts[chunk];
+      const end = cuts[chunk + 1];
+      for (let i = 0; i < MAX_ARGS; i++) mainArgs[i] = jobArgs[i] + start * words[Control.strides + i];
+      if (rangeArg >= 0) {
+        mainArgs[rangeArg] = start;
+        mainArgs[rangeArg + 1] = end;
+      }
+      if (countArg >= 0) mainArgs[countArg] = end - start;
       try {
         main(...mainArgs);
       } catch (error) {
@@ -188,7 +212,7 @@ export class ThreadPool {
       for (const port of this.ports) port.close();
       if (returnMemory) {
         for (const scratch of this.scratch) this.heap.free(scratch);
-        this.heap.free(this.words);
+        this.heap.free(this.control);
       }
     }
     return this.exited;

@@ -1,13 +1,15 @@
 /**
  * The SparseKernels contract on a thread pool. spmm and sddmm split the rows of W, balanced by kept entries
- * (threadsSplit.ts), which gives the bits of one thread. spmmTransposed stays on one thread: every row of W
- * scatters into the same rows of dx, and splitting the batch columns instead (bit-identical too, at multiples
- * of 4) was measured slower than one thread. Small products, and all of them once the pool is closed, run on
+ * (threadsSplit.ts). spmmTransposed splits the batch columns: every row of W scatters into every row of dx,
+ * so rows cannot be split without two threads adding into the same entries, but each batch column of dx is a
+ * sum of its own; a chunk is a whole number of the kernel's 32-column panels (4 columns when the batch is too
+ * narrow for a panel per thread), and every dx entry gets its terms in ascending row order, as in one call.
+ * So all three give the bits of one thread. Small products, and all of them once the pool is closed, run on
  * the calling thread.
  */
 import type { SparseKernels } from './sparseKernels.js';
 import type { ThreadPool } from './threadsPool.js';
-import { chunkCount, splitRowsByCost } from './threadsSplit.js';
+import { chunkCount, splitEvenly, splitRowsByCost } from './threadsSplit.js';
 import { viewPointer } from './wasmKernels.js';
 
 /**
@@ -15,6 +17,9 @@ import { viewPointer } from './wasmKernels.js';
  * kernels' ~25 GFLOP/s, the same margin as MATMUL_THREAD_MIN_FLOPS (threadsDense.ts) for the same reasons.
  */
 export const SPARSE_THREAD_MIN_MULTIPLY_ADDS = 1_000_000;
+
+/** Batch columns of spmmTransposed's panel (assembly/sparseSpmmTransposed.ts). */
+const TRANSPOSED_PANEL = 32;
 
 /**
  * `base` (the single-threaded wasm sparse kernels on `memory`) with every product of at least
@@ -63,11 +68,33 @@ export function threadedSparseKernels(
         batch,
         Number(accumulate),
       ];
-      pool.run('spmm', args, 5, splitRowsByCost(rowOffsets, rows, chunkCount(pool.threads, rows)));
+      pool.run(
+        'spmm',
+        args,
+        { rangeArg: 5 },
+        splitRowsByCost(rowOffsets, rows, chunkCount(pool.threads, rows)),
+      );
     },
-    // Measured not to pay: two threads splitting the batch took 1.62 ms where one took 1.38 (density 0.1)
-    // and 6.56 against 6.31 (density 0.5), as both scatter into every row of dx; it stays on one thread.
-    spmmTransposed: base.spmmTransposed,
+    spmmTransposed(rowOffsets, columnIndices, values, dy, dx, rows, cols, batch, accumulate) {
+      if (small(rowOffsets, rows, batch) || batch < 8) {
+        base.spmmTransposed(rowOffsets, columnIndices, values, dy, dx, rows, cols, batch, accumulate);
+        return;
+      }
+      const args = [
+        ...pattern(rowOffsets, columnIndices, values, 'values', rows),
+        ptr(dy, rows * batch, 'dy'),
+        ptr(dx, cols * batch, 'dx'),
+        rows,
+        cols,
+        batch,
+        0,
+        batch,
+        Number(accumulate),
+      ];
+      const multiple = batch >= TRANSPOSED_PANEL * pool.threads ? TRANSPOSED_PANEL : 4;
+      const chunks = chunkCount(pool.threads, batch / multiple);
+      pool.run('spmmTransposed', args, { rangeArg: 8 }, splitEvenly(batch, chunks, multiple));
+    },
     sddmm(rowOffsets, columnIndices, dy, x, out, rows, batch, accumulate) {
       if (small(rowOffsets, rows, batch)) {
         base.sddmm(rowOffsets, columnIndices, dy, x, out, rows, batch, accumulate);
@@ -87,7 +114,12 @@ export function threadedSparseKernels(
         batch,
         Number(accumulate),
       ];
-      pool.run('sddmm', args, 5, splitRowsByCost(rowOffsets, rows, chunkCount(pool.threads, rows)));
+      pool.run(
+        'sddmm',
+        args,
+        { rangeArg: 5 },
+        splitRowsByCost(rowOffsets, rows, chunkCount(pool.threads, rows)),
+      );
     },
   };
 }

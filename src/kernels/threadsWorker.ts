@@ -1,8 +1,11 @@
 /**
  * The worker side of the thread pool (threadsPool.ts) and the control block both sides share.
  *
- * A job is one kernel call cut into chunks: the kernel, its numeric arguments, which argument pair holds the
- * range, and the chunk boundaries. Every thread, the main one included, claims chunks one at a time until none
+ * A job is one kernel call cut into chunks: the kernel, its numeric arguments (float64 words, so float
+ * arguments such as a learning rate pass exactly as they would in a direct call), the chunk boundaries, and how
+ * a chunk [start, end) reaches the arguments (its Slicing): a kernel that takes a range (matmulRows' rows r0, r1)
+ * gets start and end in an argument pair; an elementwise kernel gets its pointers moved by start times their
+ * stride and its count set to end − start. Every thread, the main one included, claims chunks one at a time until none
  * is left, so a thread that a busy machine deschedules delays the job by one chunk at most. The chunks are
  * fixed before the job starts, so which thread runs which chunk never changes the result.
  *
@@ -17,11 +20,42 @@
  */
 
 /** Kernels a worker can run, by their export names in the wasm module; the job stores the index. */
-export const THREAD_KERNELS = ['matmulRows', 'spmm', 'sddmm'] as const;
+export const THREAD_KERNELS = [
+  'matmulRows',
+  'spmm',
+  'spmmTransposed',
+  'sddmm',
+  'add',
+  'mul',
+  'scale',
+  'axpy',
+  'relu',
+  'reluBackward',
+  'gelu',
+  'geluBackward',
+  'addRowBias',
+  'rowSums',
+  'sgdUpdate',
+  'adamwUpdate',
+  'maxPool2d',
+  'maxPool2dBackward',
+  'causalSoftmax',
+  'causalSoftmaxBackward',
+] as const;
 export type ThreadKernel = (typeof THREAD_KERNELS)[number];
 
-/** Arguments a job holds: the most any THREAD_KERNELS export takes (all three take 11). */
-export const MAX_ARGS = 11;
+/** How a chunk [start, end) of a job reaches the kernel's arguments (any combination of the three). */
+export interface Slicing {
+  /** Index of the argument pair that receives start and end (a kernel that takes a range). */
+  rangeArg?: number;
+  /** Index of the argument that receives end − start (a kernel that takes a count). */
+  countArg?: number;
+  /** Bytes added to argument i per unit of start (the pointers a chunk slices); missing or 0: unchanged. */
+  strides?: readonly number[];
+}
+
+/** Arguments a job holds: the most any THREAD_KERNELS export takes (adamwUpdate, 12). */
+export const MAX_ARGS = 12;
 /** Chunks a job may have. */
 export const MAX_CHUNKS = 64;
 
@@ -41,16 +75,22 @@ export const Control = {
   quit: 5,
   /** Index in THREAD_KERNELS of the current job's kernel. */
   kernel: 6,
-  /** Index in the arguments of the range start; the range end follows it. */
+  /** Index in the arguments of the range start (the range end follows it), or −1. */
   rangeArg: 7,
-  /** First of MAX_ARGS argument words. */
-  args: 8,
+  /** Index in the arguments of the chunk's count, or −1. */
+  countArg: 8,
+  /** First of MAX_ARGS strides: bytes added to each argument per unit of the chunk's start. */
+  strides: 9,
   /** First of MAX_CHUNKS + 1 chunk boundaries. */
-  cuts: 8 + MAX_ARGS,
+  cuts: 9 + MAX_ARGS,
 } as const;
 
-/** Int32 words of a control block. */
+/** Int32 words of a control block; the job's arguments follow it, MAX_ARGS float64 words (ARGS_AT). */
 export const CONTROL_INTS = Control.cuts + MAX_CHUNKS + 1;
+/** Byte offset of the argument words from the start of the control block (8-byte aligned). */
+export const ARGS_AT = Math.ceil(CONTROL_INTS / 2) * 8;
+/** Bytes of a control block with its arguments. */
+export const CONTROL_BYTES = ARGS_AT + MAX_ARGS * 8;
 
 /**
  * Milliseconds a worker keeps polling for the next job before it sleeps in Atomics.wait. Waking a sleeping
@@ -72,6 +112,7 @@ const { workerData } = require('node:worker_threads');
 const { module, memory, control, scratch, index, port } = workerData;
 const C = ${JSON.stringify(Control)};
 const words = new Int32Array(memory.buffer, control, ${CONTROL_INTS});
+const jobArgs = new Float64Array(memory.buffer, control + ${ARGS_AT}, ${MAX_ARGS});
 const args = new Array(${MAX_ARGS});
 const fail = (error) => {
   port.postMessage('worker ' + index + ': ' + (error instanceof Error ? error.stack || error.message : String(error)));
@@ -99,10 +140,16 @@ while (kernels !== null) {
     const chunk = ticket & 0xffff;
     if (chunk >= ticket >>> 16) break;
     if (Atomics.compareExchange(words, C.ticket, ticket, ticket + 1) !== ticket) continue;
-    for (let i = 0; i < ${MAX_ARGS}; i++) args[i] = words[C.args + i];
+    const start = words[C.cuts + chunk];
+    const end = words[C.cuts + chunk + 1];
+    for (let i = 0; i < ${MAX_ARGS}; i++) args[i] = jobArgs[i] + start * words[C.strides + i];
     const rangeArg = words[C.rangeArg];
-    args[rangeArg] = words[C.cuts + chunk];
-    args[rangeArg + 1] = words[C.cuts + chunk + 1];
+    if (rangeArg >= 0) {
+      args[rangeArg] = start;
+      args[rangeArg + 1] = end;
+    }
+    const countArg = words[C.countArg];
+    if (countArg >= 0) args[countArg] = end - start;
     try {
       kernels[words[C.kernel]](...args);
     } catch (error) {
