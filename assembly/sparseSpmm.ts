@@ -69,6 +69,11 @@ export function spmm(
       spmmRow16(columnIndices, values, pStart, pEnd, x + column, rowBytes, yRow + column, accumulate);
       b += 16;
     }
+    if (b + 8 <= b1) {
+      const column = (<usize>b) << 2;
+      spmmRow8(columnIndices, values, pStart, pEnd, x + column, rowBytes, yRow + column, accumulate);
+      b += 8;
+    }
     for (; b + 4 <= b1; b += 4) {
       const column = (<usize>b) << 2;
       let acc = accumulate ? v128.load(yRow + column) : f32x4.splat(0);
@@ -116,15 +121,20 @@ function spmmRow24(
     a4 = v128.load(out, 64);
     a5 = v128.load(out, 80);
   }
-  for (let p = pStart; p < pEnd; p++) {
-    const w = f32x4.splat(load<f32>(values + ((<usize>p) << 2)));
-    const src = x + <usize>load<i32>(columnIndices + ((<usize>p) << 2)) * rowBytes;
+  // The value and index pointers walk the entries: no address arithmetic per entry but x's row.
+  let weight = values + ((<usize>pStart) << 2);
+  let index = columnIndices + ((<usize>pStart) << 2);
+  const indexEnd = columnIndices + ((<usize>pEnd) << 2);
+  for (; index < indexEnd; index += 4) {
+    const w = v128.load32_splat(weight);
+    const src = x + <usize>load<i32>(index) * rowBytes;
     a0 = madd(w, v128.load(src, 0), a0);
     a1 = madd(w, v128.load(src, 16), a1);
     a2 = madd(w, v128.load(src, 32), a2);
     a3 = madd(w, v128.load(src, 48), a3);
     a4 = madd(w, v128.load(src, 64), a4);
     a5 = madd(w, v128.load(src, 80), a5);
+    weight += 4;
   }
   v128.store(out, a0, 0);
   v128.store(out, a1, 16);
@@ -155,18 +165,49 @@ function spmmRow16(
     a2 = v128.load(out, 32);
     a3 = v128.load(out, 48);
   }
-  for (let p = pStart; p < pEnd; p++) {
-    const w = f32x4.splat(load<f32>(values + ((<usize>p) << 2)));
-    const src = x + <usize>load<i32>(columnIndices + ((<usize>p) << 2)) * rowBytes;
+  let weight = values + ((<usize>pStart) << 2);
+  let index = columnIndices + ((<usize>pStart) << 2);
+  const indexEnd = columnIndices + ((<usize>pEnd) << 2);
+  for (; index < indexEnd; index += 4) {
+    const w = v128.load32_splat(weight);
+    const src = x + <usize>load<i32>(index) * rowBytes;
     a0 = madd(w, v128.load(src, 0), a0);
     a1 = madd(w, v128.load(src, 16), a1);
     a2 = madd(w, v128.load(src, 32), a2);
     a3 = madd(w, v128.load(src, 48), a3);
+    weight += 4;
   }
   v128.store(out, a0, 0);
   v128.store(out, a1, 16);
   v128.store(out, a2, 32);
   v128.store(out, a3, 48);
+}
+
+/** 8 batch columns of one output row (the tail after 16); two accumulators. */
+function spmmRow8(
+  columnIndices: usize,
+  values: usize,
+  pStart: i32,
+  pEnd: i32,
+  x: usize,
+  rowBytes: usize,
+  out: usize,
+  accumulate: bool,
+): void {
+  let a0 = accumulate ? v128.load(out, 0) : f32x4.splat(0);
+  let a1 = accumulate ? v128.load(out, 16) : f32x4.splat(0);
+  let weight = values + ((<usize>pStart) << 2);
+  let index = columnIndices + ((<usize>pStart) << 2);
+  const indexEnd = columnIndices + ((<usize>pEnd) << 2);
+  for (; index < indexEnd; index += 4) {
+    const w = v128.load32_splat(weight);
+    const src = x + <usize>load<i32>(index) * rowBytes;
+    a0 = madd(w, v128.load(src, 0), a0);
+    a1 = madd(w, v128.load(src, 16), a1);
+    weight += 4;
+  }
+  v128.store(out, a0, 0);
+  v128.store(out, a1, 16);
 }
 
 /** The largest column index among the entries first..last − 1 (−1 if there are none). */

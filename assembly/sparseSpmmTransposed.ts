@@ -110,9 +110,14 @@ function scatterRow32(
   const g5 = v128.load(source, 80);
   const g6 = v128.load(source, 96);
   const g7 = v128.load(source, 112);
-  for (let p = pStart; p < pEnd; p++) {
-    const w = f32x4.splat(load<f32>(values + ((<usize>p) << 2)));
-    const dst = dx + <usize>load<i32>(columnIndices + ((<usize>p) << 2)) * rowBytes;
+  // The value and index pointers walk the entries: no address arithmetic per entry but dx's row.
+  let weight = values + ((<usize>pStart) << 2);
+  let index = columnIndices + ((<usize>pStart) << 2);
+  const indexEnd = columnIndices + ((<usize>pEnd) << 2);
+  for (; index < indexEnd; index += 4) {
+    const w = v128.load32_splat(weight);
+    const dst = dx + <usize>load<i32>(index) * rowBytes;
+    weight += 4;
     v128.store(dst, madd(w, g0, v128.load(dst, 0)), 0);
     v128.store(dst, madd(w, g1, v128.load(dst, 16)), 16);
     v128.store(dst, madd(w, g2, v128.load(dst, 32)), 32);

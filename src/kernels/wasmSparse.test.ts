@@ -89,6 +89,7 @@ for (const variant of ['simd', 'relaxed'] as WasmVariant[]) {
           [33, 17, 37],
           [64, 48, 64],
           [20, 70, 129],
+          [11, 9, 55], // one 24-column panel, then every tail: 16, 8, 4 and 3 single columns
         ]) {
           compare(rows, cols, batch, density);
         }
