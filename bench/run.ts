@@ -10,14 +10,14 @@
  */
 import { writeFileSync } from 'node:fs';
 import { Command, Option } from 'commander';
-import { createEngine, engine, useEngine } from '../src/kernels/engine.js';
+import { engine } from '../src/kernels/engine.js';
 import { enableRelaxedSimd } from '../src/kernels/relaxedSimd.js';
 import { benchCnnStep } from './cnnStep.js';
 import { benchDenseKernels } from './denseKernels.js';
 import { benchSoftTopK } from './softTopK.js';
 import { benchSparseKernels } from './sparseKernels.js';
 import { benchTfjsStep } from './tfjsStep.js';
-import { benchThreads } from './threads.js';
+import { benchThreads, onTwoThreads } from './threads.js';
 import { benchTrainingStep, type TrainingStepCase } from './trainingStep.js';
 import { benchTransformerStep, TRANSFORMER_BENCH } from './transformerStep.js';
 
@@ -68,6 +68,7 @@ async function main(): Promise<void> {
         'GFLOP/s': r.gflops?.toFixed(1) ?? '',
         ms: r.ms.toFixed(3),
         'speedup vs dense': r.speedupOverDense?.toFixed(2) ?? '',
+        'GFLOP/s vs dense': r.rateVsDense?.toFixed(2) ?? '',
       })),
     );
   }
@@ -92,15 +93,9 @@ async function main(): Promise<void> {
   }
   if (wants('steps')) {
     const ours = STEP_CASES.map((c) => benchTrainingStep(MLP, BATCH, c));
-    const single = engine();
-    const twoThreads = createEngine('auto', { threads: 2 });
-    useEngine(twoThreads);
-    const oursTwoThreads = STEP_CASES.map((c) => ({
-      ...benchTrainingStep(MLP, BATCH, c),
-      label: `${c.label}, 2 threads`,
-    }));
-    useEngine(single);
-    await twoThreads.close();
+    const oursTwoThreads = await onTwoThreads(() =>
+      STEP_CASES.map((c) => ({ ...benchTrainingStep(MLP, BATCH, c), label: `${c.label}, 2 threads` })),
+    );
     const tfjs = await benchTfjsStep(MLP, BATCH);
     const denseMs = ours[0].stepMsMedian;
     report.trainingSteps = { model: MLP.join('-'), batch: BATCH, ours, oursTwoThreads, tfjs };
@@ -113,6 +108,8 @@ async function main(): Promise<void> {
           (i < ours.length ? denseMs : oursTwoThreads[0].stepMsMedian) / r.stepMsMedian
         ).toFixed(2),
         'speedup vs tfjs dense': (tfjs.stepMsMedian / r.stepMsMedian).toFixed(2),
+        '2 threads vs 1':
+          i < ours.length ? '' : (ours[i - ours.length].stepMsMedian / r.stepMsMedian).toFixed(2),
         'FLOPs vs dense': r.relativeFlops.toFixed(3),
         'hot memory vs dense (AdamW)': r.hotMemoryRatio.toFixed(3),
       })),
@@ -124,13 +121,16 @@ async function main(): Promise<void> {
   }
   if (wants('cnn')) {
     const cases = STEP_CASES.slice(0, 2).map((c) => ({ label: c.label, ...benchCnnStep(c.sparsity) }));
-    report.cnnSteps = { model: 'cnn 32-64-128', batch: BATCH, cases };
+    const twoThreads = await onTwoThreads(() => STEP_CASES.slice(0, 2).map((c) => benchCnnStep(c.sparsity)));
+    report.cnnSteps = { model: 'cnn 32-64-128', batch: BATCH, cases, twoThreads };
     console.log(`\nTraining step, convnet (cnn(): conv2 and fc1 sparse), batch ${BATCH}, SGD momentum`);
     console.table(
-      cases.map((r) => ({
+      cases.map((r, i) => ({
         run: r.label,
         'ms/step': r.stepMsMedian.toFixed(2),
         'speedup vs dense': (cases[0].stepMsMedian / r.stepMsMedian).toFixed(2),
+        'ms/step, 2 threads': twoThreads[i].stepMsMedian.toFixed(2),
+        '2 threads vs 1': (r.stepMsMedian / twoThreads[i].stepMsMedian).toFixed(2),
       })),
     );
   }
@@ -140,17 +140,22 @@ async function main(): Promise<void> {
       { label: 'topkast 80%/0%', sparsity: { forward: 0.8, backward: 0 } },
     ];
     const cases = transformerCases.map((c) => ({ label: c.label, ...benchTransformerStep(c.sparsity) }));
-    report.transformerSteps = { model: TRANSFORMER_BENCH, cases };
+    const twoThreads = await onTwoThreads(() =>
+      transformerCases.map((c) => benchTransformerStep(c.sparsity)),
+    );
+    report.transformerSteps = { model: TRANSFORMER_BENCH, cases, twoThreads };
     const { layers, dModel, heads, context, batch } = TRANSFORMER_BENCH;
     console.log(
       `\nTraining step, transformer (${layers} layers, d ${dModel}, ${heads} heads, context ${context}, batch ${batch}; block projections sparse), AdamW`,
     );
     console.table(
-      cases.map((r) => ({
+      cases.map((r, i) => ({
         run: r.label,
         'ms/step': r.stepMsMedian.toFixed(2),
         'speedup vs dense': (cases[0].stepMsMedian / r.stepMsMedian).toFixed(2),
         'FLOPs vs dense': r.relativeFlops.toFixed(3),
+        'ms/step, 2 threads': twoThreads[i].stepMsMedian.toFixed(2),
+        '2 threads vs 1': (r.stepMsMedian / twoThreads[i].stepMsMedian).toFixed(2),
       })),
     );
   }

@@ -1,14 +1,14 @@
 /**
  * One thread against two on the 1024-sized kernels of a training step: dense matmul in its three forms
- * (forward NN y = W·x, input gradient TN dx = Wᵀ·dy, weight gradient NT dW = dy·xᵀ, W 1024×1024, batch 128)
- * and the three sparse products at densities 0.1 and 0.5 on the same shapes. Both engines compute the same
- * bits (src/kernels/threads*.ts); this measures only the time. spmmTransposed stays on one thread in the
- * two-thread engine too (splitting it was measured slower, see threadsSparse.ts), so its ratio is ~1.
+ * (forward NN y = W·x, input gradient TN dx = Wᵀ·dy, weight gradient NT dW = dy·xᵀ, W 1024×1024, batch 128),
+ * the three sparse products at densities 0.1 and 0.5 on the same shapes, and the elementwise kernels of a step
+ * (ReLU and its gradient on a 2048×128 activation, the SGD-momentum and AdamW updates of 1M entries). Both
+ * engines compute the same bits (src/kernels/threads*.ts); this measures only the time.
  *
  * Calls alternate between the two engines and each time is a median, so a neighbour's load on a shared
  * machine slows both sides alike instead of skewing the ratio.
  */
-import { createEngine, type Engine } from '../src/kernels/engine.js';
+import { createEngine, type Engine, engine, useEngine } from '../src/kernels/engine.js';
 import { median } from '../src/train/median.js';
 
 export interface ThreadsResult {
@@ -45,8 +45,24 @@ export function benchThreads(): ThreadsResult[] {
   }
 }
 
+/**
+ * `measure` run with a fresh two-thread engine as the process-wide engine (the benchmarks' steps build on
+ * engine()), which is then closed and the previous engine restored.
+ */
+export async function onTwoThreads<T>(measure: () => T): Promise<T> {
+  const previous = engine();
+  const twoThreads = createEngine('auto', { threads: 2 });
+  useEngine(twoThreads);
+  try {
+    return measure();
+  } finally {
+    useEngine(previous);
+    await twoThreads.close();
+  }
+}
+
 /** Median milliseconds of `one` and of `two` over REPS calls each, alternated, after two warm-up calls each. */
-function alternatingMedians(one: () => void, two: () => void): [number, number] {
+export function alternatingMedians(one: () => void, two: () => void): [number, number] {
   const times: [number[], number[]] = [[], []];
   for (let rep = -2; rep < REPS; rep++) {
     [one, two].forEach((run, side) => {
@@ -98,5 +114,17 @@ function kernelCases(engine: Engine): Record<string, () => void> {
     cases[`sddmm ${suffix}`] = () =>
       sparse.sddmm(rowOffsets, columnIndices, dy, x, gradient, ROWS, BATCH, false);
   }
+  const activation = filled(2 * ROWS * BATCH, 5);
+  const activated = heap.allocF32(activation.length);
+  const activationShape = `${2 * ROWS}×${BATCH}`;
+  cases[`relu ${activationShape}`] = () => kernels.relu(activation, activated, activation.length);
+  cases[`reluBackward ${activationShape}`] = () =>
+    kernels.reluBackward(activation, activation, activated, activation.length, true);
+  const n = ROWS * COLS;
+  const [params, grads, first, second] = [filled(n, 1), filled(n, 2), heap.allocF32(n), heap.allocF32(n)];
+  cases[`sgdUpdate (momentum) ${n} entries`] = () =>
+    kernels.sgdUpdate(params, grads, first, n, 1e-6, 0.9, false, 0);
+  cases[`adamwUpdate ${n} entries`] = () =>
+    kernels.adamwUpdate(params, grads, first, second, n, 1e-6, 0.9, 0.999, 1e-8, 0, 0.1, 0.001);
   return cases;
 }

@@ -20,12 +20,14 @@ const TILE_ROWS = 4;
 const MIN_CHUNK_ROWS = 128;
 
 /**
- * Floating-point operations (2·m·k·n) below which a matmul stays on one thread: ~80 µs of work at ~50
+ * Floating-point operations (2·m·k·n) below which a matmul stays on one thread: ~20 µs of work at ~50
  * GFLOP/s. A dispatch to a polling worker costs ~1.5 µs, and on an idle machine two threads won from
- * 0.26 MFLOP (32×32·32×128: 7.1 → 5.2 µs); but with other processes on the cores, products under a few
- * MFLOP gained nothing (a worker woken from sleep starts 50–90 µs late), so the split starts here.
+ * 0.26 MFLOP (32×32·32×128: 7.1 → 5.2 µs). A worker woken from sleep starts 50–90 µs late, but the main
+ * thread claims chunks too, so a late worker costs a small product nothing. The transformer's attention
+ * products (one 128×64·64×128 product per sequence and head, 2.1 MFLOP) sit above this line: at the earlier
+ * 4 MFLOP they all ran on one thread, about a fifth of a sparse transformer step.
  */
-export const MATMUL_THREAD_MIN_FLOPS = 4_000_000;
+export const MATMUL_THREAD_MIN_FLOPS = 1_000_000;
 
 /**
  * `base` (the single-threaded wasm kernels on `memory`) with every matmul of at least `minFlops`

@@ -13,10 +13,10 @@ import { chunkCount, splitEvenly, splitRowsByCost } from './threadsSplit.js';
 import { viewPointer } from './wasmKernels.js';
 
 /**
- * Multiply-adds (nnz·batch) below which a sparse product stays on one thread: ~80 µs of work at the sparse
- * kernels' ~25 GFLOP/s, the same margin as MATMUL_THREAD_MIN_FLOPS (threadsDense.ts) for the same reasons.
+ * Multiply-adds (nnz·batch) below which a sparse product stays on one thread: ~20 µs of work at the sparse
+ * kernels' ~25 GFLOP/s, the margin of MATMUL_THREAD_MIN_FLOPS (threadsDense.ts), for the same reasons.
  */
-export const SPARSE_THREAD_MIN_MULTIPLY_ADDS = 1_000_000;
+export const SPARSE_THREAD_MIN_MULTIPLY_ADDS = 250_000;
 
 /** Batch columns of spmmTransposed's panel (assembly/sparseSpmmTransposed.ts). */
 const TRANSPOSED_PANEL = 32;
