@@ -5,6 +5,7 @@ import { scratchEnd } from './scratch';
 export { causalSoftmax, causalSoftmaxBackward, gatherSequences, scatterSequences } from './attention';
 export { add, addRowBias, axpy, mul, relu, reluBackward, scale } from './elementwise';
 export { gelu, geluBackward } from './gelu';
+export { col2im, im2col } from './im2col';
 export { layerNorm, layerNormBackward } from './layerNorm';
 export { matmul, matmulRows } from './matmul';
 export { adamwUpdate, sgdUpdate } from './optimizers';

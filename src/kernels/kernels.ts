@@ -65,6 +65,45 @@ export interface Kernels {
     sh: number,
     sw: number,
   ): void;
+  /**
+   * Unfolds the kh×kw windows (stride [sh, sw], zero padding [ph, pw]) of an image batch x [C, H, W, B] into
+   * the columns of cols [C·kh·kw, Hout·Wout·B], so that a convolution is one matrix product (Chellapilla et
+   * al. 2006): cols[(c·kh + i)·kw + j, (oy·Wout + ox)·B + b] = x[c, oy·sh + i − ph, ox·sw + j − pw, b], 0
+   * outside x, with Hout = ⌊(H + 2·ph − kh) / sh⌋ + 1 and Wout likewise. Every entry of cols is written.
+   */
+  im2col(
+    x: Float32Array,
+    cols: Float32Array,
+    channels: number,
+    height: number,
+    width: number,
+    batch: number,
+    kh: number,
+    kw: number,
+    sh: number,
+    sw: number,
+    ph: number,
+    pw: number,
+  ): void;
+  /**
+   * The adjoint of im2col (col2im): dx[c, iy, ix, b] += every entry of dcols that im2col reads from
+   * x[c, iy, ix, b], added in the order channel, i, j, oy, ox; sizes as im2col.
+   */
+  col2im(
+    dcols: Float32Array,
+    dx: Float32Array,
+    channels: number,
+    height: number,
+    width: number,
+    batch: number,
+    kh: number,
+    kw: number,
+    sh: number,
+    sw: number,
+    ph: number,
+    pw: number,
+  ): void;
+
   /** dx += dy routed to each window's maximum (the first in (i, j) order on ties); sizes as maxPool2d. */
   maxPool2dBackward(
     x: Float32Array,

@@ -1,8 +1,8 @@
 /**
  * The kernels of a step other than the products, on a thread pool: elementwise maps (activations and their
  * gradients, add/mul/scale/axpy, the optimizer updates) split their entries, and the kernels made of
- * independent slices split the slices (rows of addRowBias and rowSums, channels of max pooling, score blocks of
- * the causal softmax). A chunk runs the single-thread kernel on its slice, with its pointers moved to the
+ * independent slices split the slices (rows of addRowBias and rowSums, channels of im2col, col2im and max
+ * pooling, score blocks of the causal softmax). A chunk runs the single-thread kernel on its slice, with its pointers moved to the
  * slice's start (Slicing.strides), so every entry is computed by the same instructions as in one call: cuts
  * between entries fall at multiples of 16, so the vector loops and their scalar tails (which round a few
  * formulas differently, e.g. AdamW's (1 − β2)·g·g) see the same entries as in a call over the whole array.
@@ -14,7 +14,7 @@ import type { Kernels } from './kernels.js';
 import type { ThreadPool } from './threadsPool.js';
 import { chunkCount, splitEvenly } from './threadsSplit.js';
 import type { ThreadKernel } from './threadsWorker.js';
-import { viewPointer } from './wasmKernels.js';
+import { im2colCounts, viewPointer } from './wasmKernels.js';
 
 /**
  * Entries (floats written) below which these kernels stay on one thread: 128 Ki floats is ~17 µs of ReLU
@@ -40,6 +40,8 @@ type Elementwise = Pick<
   | 'rowSums'
   | 'sgdUpdate'
   | 'adamwUpdate'
+  | 'im2col'
+  | 'col2im'
   | 'maxPool2d'
   | 'maxPool2dBackward'
   | 'causalSoftmax'
@@ -133,6 +135,20 @@ export function threadedElementwise(
       const args = [ptr(params, n, 'params'), ptr(grads, n, 'grads'), ptr(m, n, 'm'), ptr(v, n, 'v'), n];
       args.push(lr, beta1, beta2, eps, weightDecay, bc1, bc2);
       entries('adamwUpdate', args, [F, F, F, F], 4);
+    },
+    im2col(x, cols, ...sizes) {
+      const [inputs, columns] = im2colCounts(sizes);
+      if (small(columns)) return base.im2col(x, cols, ...sizes);
+      const channels = sizes[0];
+      const args = [ptr(x, inputs, 'x'), ptr(cols, columns, 'cols'), ...sizes];
+      split('im2col', args, [(inputs / channels) * F, (columns / channels) * F], 2, channels);
+    },
+    col2im(dcols, dx, ...sizes) {
+      const [inputs, columns] = im2colCounts(sizes);
+      if (small(columns)) return base.col2im(dcols, dx, ...sizes);
+      const channels = sizes[0];
+      const args = [ptr(dcols, columns, 'dcols'), ptr(dx, inputs, 'dx'), ...sizes];
+      split('col2im', args, [(columns / channels) * F, (inputs / channels) * F], 2, channels);
     },
     maxPool2d(x, y, ...sizes) {
       const [channels, height, width, batch, kh, kw, sh, sw] = sizes;

@@ -192,6 +192,10 @@ for (const variant of ['simd', 'relaxed'] as WasmVariant[]) {
         const poolIn = filled(slices * 90);
         const poolOut = slices * 3 * 4 * 3;
         const poolGrad = filled(poolOut);
+        const im2colSizes = [slices, 6, 5, 3, 3, 3, 1, 2, 1, 1] as const; // channels … stride [1, 2], pad 1
+        const image = filled(slices * 90);
+        const columnsOf = slices * 9 * 6 * 3 * 3;
+        const dcolumns = filled(columnsOf);
         const length = 5;
         const probs = filled(slices * length * length);
         return {
@@ -202,6 +206,7 @@ for (const variant of ['simd', 'relaxed'] as WasmVariant[]) {
             rows: slices,
             pooled: poolOut,
             pooledGrad: slices * 90,
+            columns: columnsOf,
             scores: slices * length * length,
           },
           cases: {
@@ -223,6 +228,10 @@ for (const variant of ['simd', 'relaxed'] as WasmVariant[]) {
               k.sgdUpdate(o.out, b, o.state1, n, 0.1, 0.9, true, 1e-4),
             adamwUpdate: (k: Kernels, o: Record<string, Float32Array>) =>
               k.adamwUpdate(o.out, b, o.state1, o.state2, n, 1e-3, 0.9, 0.999, 1e-8, 0.01, 0.1, 0.001),
+            im2col: (k: Kernels, o: Record<string, Float32Array>) =>
+              k.im2col(image, o.columns, ...im2colSizes),
+            col2im: (k: Kernels, o: Record<string, Float32Array>) =>
+              k.col2im(dcolumns, o.pooledGrad, ...im2colSizes),
             maxPool2d: (k: Kernels, o: Record<string, Float32Array>) =>
               k.maxPool2d(poolIn, o.pooled, ...pool2d),
             maxPool2dBackward: (k: Kernels, o: Record<string, Float32Array>) =>

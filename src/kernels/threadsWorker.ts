@@ -37,6 +37,8 @@ export const THREAD_KERNELS = [
   'rowSums',
   'sgdUpdate',
   'adamwUpdate',
+  'im2col',
+  'col2im',
   'maxPool2d',
   'maxPool2dBackward',
   'causalSoftmax',

@@ -5,6 +5,7 @@ import { createSharedMemory, Heap } from './heap.js';
 import type { Kernels } from './kernels.js';
 import { referenceKernels as ref } from './reference/index.js';
 import { instantiateWasmKernels, type WasmVariant } from './wasm.js';
+import { im2colCounts } from './wasmKernels.js';
 
 // Node 20 validates relaxed SIMD only behind a V8 flag; setting it before the first compile lets this process
 // test the relaxed build too. A runtime that still refuses it skips that build, with the reason printed.
@@ -465,6 +466,35 @@ for (const variant of ['simd', 'relaxed'] as WasmVariant[]) {
         kernels.maxPool2dBackward(x, dy, dx, ...sizes);
         ref.maxPool2dBackward(x, dy, wantDx, ...sizes);
         expect(Array.from(dx)).toEqual(Array.from(wantDx)); // the same additions in the same order
+      }
+    });
+
+    it('im2col and col2im match the reference bit for bit (padding, strides, odd batch, a kernel past the edge)', ({
+      skip,
+    }) => {
+      if (!supported) skip();
+      const shapes = [
+        [2, 5, 4, 3, 3, 3, 1, 1, 1, 1],
+        [2, 6, 5, 2, 3, 2, 2, 2, 1, 0],
+        [3, 4, 7, 1, 2, 2, 1, 3, 0, 0],
+        [1, 2, 2, 5, 3, 3, 1, 1, 2, 2],
+        [2, 3, 1, 6, 3, 3, 2, 2, 1, 1], // width 1 with stride 2: window columns wholly in the padding
+        [4, 7, 7, 9, 3, 3, 1, 1, 1, 1],
+      ] as const;
+      for (const sizes of shapes) {
+        const [inputs, columns] = im2colCounts([...sizes]);
+        const x = filled(inputs);
+        const cols = filled(columns); // garbage: every entry must be written
+        const want = heap.allocF32(columns);
+        kernels.im2col(x, cols, ...sizes);
+        ref.im2col(x, want, ...sizes);
+        expect(Array.from(cols), `im2col ${sizes}`).toEqual(Array.from(want));
+        const dcols = filled(columns);
+        const dx = filled(inputs);
+        const wantDx = copy(dx);
+        kernels.col2im(dcols, dx, ...sizes);
+        ref.col2im(dcols, wantDx, ...sizes);
+        expect(Array.from(dx), `col2im ${sizes}`).toEqual(Array.from(wantDx)); // the same additions in the same order
       }
     });
 

@@ -9,6 +9,8 @@ type Ptr = number;
 type Flag = boolean; // passed to wasm as an i32, 1 or 0
 /** channels, height, width, batch, kh, kw, sh, sw of a pooling kernel. */
 type PoolSizes = [number, number, number, number, number, number, number, number];
+/** channels, height, width, batch, kh, kw, sh, sw, ph, pw of im2col and col2im. */
+export type Im2colSizes = [...PoolSizes, number, number];
 
 /** The dense kernel functions the module exports (see assembly/index.ts). */
 export interface DenseKernelExports {
@@ -58,6 +60,8 @@ export interface DenseKernelExports {
   scatterSequences(gathered: Ptr, x: Ptr, d: number, length: number, batch: number, accumulate: Flag): void;
   causalSoftmax(scores: Ptr, length: number, blocks: number, scale: number): void;
   causalSoftmaxBackward(probs: Ptr, grads: Ptr, length: number, blocks: number, scale: number): void;
+  im2col(x: Ptr, cols: Ptr, ...sizes: Im2colSizes): void;
+  col2im(dcols: Ptr, dx: Ptr, ...sizes: Im2colSizes): void;
   maxPool2d(x: Ptr, y: Ptr, ...sizes: PoolSizes): void;
   maxPool2dBackward(x: Ptr, dy: Ptr, dx: Ptr, ...sizes: PoolSizes): void;
   add(a: Ptr, b: Ptr, out: Ptr, n: number): void;
@@ -226,6 +230,14 @@ export function bindWasmKernels(memory: WebAssembly.Memory, wasm: DenseKernelExp
         accumulate,
       );
     },
+    im2col(x, cols, ...sizes) {
+      const [inputs, columns] = im2colCounts(sizes);
+      wasm.im2col(ptr(x, inputs, 'x'), ptr(cols, columns, 'cols'), ...sizes);
+    },
+    col2im(dcols, dx, ...sizes) {
+      const [inputs, columns] = im2colCounts(sizes);
+      wasm.col2im(ptr(dcols, columns, 'dcols'), ptr(dx, inputs, 'dx'), ...sizes);
+    },
     maxPool2d(x, y, ...sizes) {
       const [inputs, outputs] = poolCounts(sizes);
       wasm.maxPool2d(ptr(x, inputs, 'x'), ptr(y, outputs, 'y'), ...sizes);
@@ -308,6 +320,16 @@ export function bindWasmKernels(memory: WebAssembly.Memory, wasm: DenseKernelExp
       );
     },
   };
+}
+
+/** Entries of im2col's input [C, H, W, B] and of its columns [C·kh·kw, Hout·Wout·B]. */
+export function im2colCounts([channels, height, width, batch, kh, kw, sh, sw, ph, pw]: Im2colSizes): [
+  number,
+  number,
+] {
+  const outHeight = Math.floor((height + 2 * ph - kh) / sh) + 1;
+  const outWidth = Math.floor((width + 2 * pw - kw) / sw) + 1;
+  return [channels * height * width * batch, channels * kh * kw * outHeight * outWidth * batch];
 }
 
 /** Entries of a pooling kernel's input [C, H, W, B] and output [C, Hout, Wout, B]. */

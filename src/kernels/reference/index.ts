@@ -13,6 +13,7 @@ import {
   scale,
   sum,
 } from './elementwise.js';
+import { col2im, im2col } from './im2col.js';
 import { layerNorm, layerNormBackward } from './layerNorm.js';
 import { matmul } from './matmul.js';
 import { adamwUpdate, sgdUpdate } from './optimizers.js';
@@ -35,6 +36,8 @@ export const referenceKernels: Kernels = {
   scatterSequences,
   causalSoftmax,
   causalSoftmaxBackward,
+  im2col,
+  col2im,
   maxPool2d,
   maxPool2dBackward,
   add,
