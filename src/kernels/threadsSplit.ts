@@ -2,7 +2,9 @@
  * How a kernel call is cut into chunks for the threads (which claim them as they go, see threadsWorker.ts).
  * Every cut keeps each output entry's arithmetic that of one thread, so threaded results are bit-identical:
  * - dense matmul: rows of C, at multiples of the 4-row register tile (the tiles are those of the whole product);
- * - spmm and sddmm: rows of W (rows are independent), balanced by their cost.
+ * - spmm and sddmm: rows of W (rows are independent), balanced by their cost;
+ * - spmmTransposed: batch columns, at multiples of its 32-column panel (threadsSparse.ts);
+ * - elementwise kernels: entries at multiples of 16, or independent slices (threadsElementwise.ts).
  *
  * A split is a list of chunks + 1 ascending boundaries from 0 to the size; chunk c is [cuts[c], cuts[c+1]),
  * possibly empty.
