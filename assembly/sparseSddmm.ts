@@ -12,7 +12,7 @@
 // 6 FMAs and 6 address additions (a wasm32 address is a base plus a constant, so each of the six gathered
 // rows needs its own add per step; V8 folds only constant offsets), ~3.7 instructions per FMA. Unrolling two
 // steps so the additions are shared made V8 hoist all 12 loads ahead of the FMAs, spill, and run 1.5× slower.
-// Measured 28–29 GFLOP/s, 0.61–0.64 of the dense product (target 0.8: missed).
+// Measured 28–30 GFLOP/s, 0.59–0.64 of the dense product (target 0.8: missed).
 import { madd } from './simd';
 
 export function sddmm(

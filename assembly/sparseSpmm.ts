@@ -17,9 +17,9 @@
 // instructions (the value's splat load, the index load, the multiply by the row stride and its add, two
 // pointer steps, the loop compare), i.e. ~3.1 instructions and 1.2 loads per FMA, against ~2.3 and 0.75 in the
 // dense 4×8 tile (matmulTile.ts); the gathered rows come from the 96 KiB packed panel in L2. Measured 23–25
-// GFLOP/s, 0.50–0.53 of the dense product (issue #12's target 0.65: missed). Walking value and index
+// GFLOP/s, 0.50–0.54 of the dense product (issue #12's target 0.65: missed). Walking value and index
 // pointers and a two-accumulator kernel for a tail of 8 columns (batch 128 = 5·24 + 8: the tail went through
-// the one-f32x4 loop, ~19% of the instructions for 6% of the FLOPs) made it 1.15–1.18× faster. Tried and
+// the one-f32x4 loop, ~19% of the instructions for 6% of the FLOPs) made it 1.13–1.18× faster. Tried and
 // dropped: 28-column tiles with seven accumulators (no gain), and walking the packed panel in column blocks
 // that fit L1 (15% slower: each block loads and stores every row's 24 outputs again).
 import { PACKED_B_BYTES } from './matmulPack';
