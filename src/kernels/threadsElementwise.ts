@@ -2,10 +2,11 @@
  * The kernels of a step other than the products, on a thread pool: elementwise maps (activations and their
  * gradients, add/mul/scale/axpy, the optimizer updates) split their entries, and the kernels made of
  * independent slices split the slices (rows of addRowBias and rowSums, channels of im2col, col2im and max
- * pooling, score blocks of the causal softmax). A chunk runs the single-thread kernel on its slice, with its pointers moved to the
- * slice's start (Slicing.strides), so every entry is computed by the same instructions as in one call: cuts
- * between entries fall at multiples of 16, so the vector loops and their scalar tails (which round a few
- * formulas differently, e.g. AdamW's (1 − β2)·g·g) see the same entries as in a call over the whole array.
+ * pooling, score blocks of the causal softmax). A chunk runs the single-thread kernel on its slice, with its
+ * pointers moved to the slice's start (Slicing.strides), so every entry is computed by the same instructions
+ * as in one call: cuts between entries fall at multiples of 16, so the vector loops and their scalar tails
+ * (which round a few formulas differently, e.g. AdamW's (1 − β2)·g·g) see the same entries as in a call over
+ * the whole array.
  *
  * Calls below `minEntries` entries (or slice entries) run on the calling thread, as does everything once the
  * pool is closed.

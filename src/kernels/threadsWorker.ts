@@ -2,12 +2,12 @@
  * The worker side of the thread pool (threadsPool.ts) and the control block both sides share.
  *
  * A job is one kernel call cut into chunks: the kernel, its numeric arguments (float64 words, so float
- * arguments such as a learning rate pass exactly as they would in a direct call), the chunk boundaries, and how
- * a chunk [start, end) reaches the arguments (its Slicing): a kernel that takes a range (matmulRows' rows r0, r1)
- * gets start and end in an argument pair; an elementwise kernel gets its pointers moved by start times their
- * stride and its count set to end − start. Every thread, the main one included, claims chunks one at a time until none
- * is left, so a thread that a busy machine deschedules delays the job by one chunk at most. The chunks are
- * fixed before the job starts, so which thread runs which chunk never changes the result.
+ * arguments such as a learning rate pass exactly as they would in a direct call), the chunk boundaries, and
+ * how a chunk [start, end) reaches the arguments (its Slicing): a kernel that takes a range (matmulRows' rows
+ * r0, r1) gets start and end in an argument pair; an elementwise kernel gets its pointers moved by start
+ * times their stride and its count set to end − start. Every thread, the main one included, claims chunks one
+ * at a time until none is left, so a thread that a busy machine deschedules delays the job by one chunk at
+ * most. The chunks are fixed before the job starts, so which thread runs which chunk never changes the result.
  *
  * Claiming is a compare-and-swap on the ticket word, (chunk count << 16) | next chunk. A claim that succeeds
  * is a chunk of the job published at that moment (the main thread writes a job's data before its ticket and
