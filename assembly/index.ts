@@ -16,6 +16,7 @@ export { softmaxCrossEntropy, softmaxCrossEntropyBackward } from './softmaxCross
 export * from './sparseSddmm';
 export * from './sparseSpmm';
 export * from './sparseSpmmTransposed';
+export { zeroBytes } from './zero';
 
 /** The first byte the host heap may use: above the static data and the kernels' scratch region. */
 export function heapBase(): usize {

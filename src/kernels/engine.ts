@@ -4,6 +4,7 @@ import { referenceKernels } from './reference/index.js';
 import { referenceSparseKernels } from './reference/sparse.js';
 import type { SparseKernels } from './sparseKernels.js';
 import { threadedKernels } from './threadsDense.js';
+import { threadedZeroing } from './threadsElementwise.js';
 import { ThreadPool } from './threadsPool.js';
 import { threadedSparseKernels } from './threadsSparse.js';
 import { bestWasmVariant, instantiateWasmKernels, type WasmVariant } from './wasm.js';
@@ -28,8 +29,9 @@ export interface Engine {
 
 export interface EngineOptions {
   /**
-   * Threads for the large WebAssembly kernels (matmul, the sparse products), the calling thread included;
-   * results are bit-identical for any count. Default: the TOPKAST_THREADS environment variable, else 1.
+   * Threads for the large WebAssembly kernels (the products, the large elementwise and slice-wise kernels,
+   * and the zeroing of large reused heap blocks), the calling thread included; results are bit-identical for
+   * any count. Default: the TOPKAST_THREADS environment variable, else 1.
    * The reference backend runs on one thread.
    */
   threads?: number;
@@ -66,9 +68,14 @@ export function createEngine(backend: BackendName = 'auto', options: EngineOptio
   }
   const { kernels, heapBase, exports, module } = instantiateWasmKernels(memory, variant);
   const heap = new Heap(memory, heapBase);
+  // memory.fill zeroes a reused block ~6× faster than a typed array's fill on shared memory (0.043 against
+  // 0.285 ms per 4 MiB, measured).
+  const zeroBytes = exports.zeroBytes as (ptr: number, bytes: number) => void;
+  heap.setZeroing(zeroBytes);
   const sparse = wasmSparseKernels(exports, memory, kernels.name);
   if (threads === 1) return { heap, kernels, sparse, threads, close: () => Promise.resolve() };
   const pool = new ThreadPool({ threads, module, exports, heap });
+  heap.setZeroing(threadedZeroing(pool, zeroBytes));
   return {
     heap,
     kernels: threadedKernels(kernels, pool, memory),

@@ -32,6 +32,23 @@ describe('Heap', () => {
     expect(heap.ptr(before)).toBe(before.byteOffset);
   });
 
+  it('zeroes reused blocks from the size setZeroing names through its function, and on its own after null', () => {
+    const heap = new Heap(createSharedMemory(1), 0);
+    const zeroed: number[] = [];
+    heap.setZeroing((ptr, bytes) => {
+      zeroed.push(bytes);
+      new Float32Array(heap.memory.buffer, ptr, bytes / 4).fill(0);
+    }, 4096);
+    for (const n of [16, 1024, 2000]) heap.free(heap.allocF32(n).fill(5));
+    const reused = [16, 1024, 2000].map((n) => heap.allocF32(n));
+    expect(zeroed).toEqual([4096, 8000]); // 1024 and 2000 floats; 16 floats (64 bytes) are zeroed by the heap itself
+    for (const view of reused) expect(view.every((v) => v === 0)).toBe(true);
+    heap.setZeroing(null);
+    heap.free(reused[2].fill(3));
+    expect(heap.allocF32(2000).every((v) => v === 0)).toBe(true);
+    expect(zeroed).toHaveLength(2);
+  });
+
   it('reuses freed blocks of the same size, zeroed, and stops growing', () => {
     const heap = new Heap(createSharedMemory(1), 0);
     const first = heap.allocF32(10);

@@ -20,6 +20,8 @@ export class Heap {
   private readonly freeLists = new Map<number, number[]>();
   private readonly buffers = new Set<ArrayBufferLike>();
   private liveBytes = 0;
+  private zeroLarge: ((ptr: number, bytes: number) => void) | null = null;
+  private zeroLargeFrom = Number.POSITIVE_INFINITY;
 
   /** `base` is the first byte the heap may use (above the kernel module's own data and stack). */
   constructor(memory: WebAssembly.Memory, base: number) {
@@ -77,6 +79,16 @@ export class Heap {
     return view.byteOffset;
   }
 
+  /**
+   * Has `zero(ptr, bytes)` zero the reused blocks of at least `minBytes` bytes (an engine passes the kernels'
+   * memory.fill, split over its threads for large blocks, see threadsElementwise.ts); null zeroes every block
+   * with a typed array's fill again.
+   */
+  setZeroing(zero: ((ptr: number, bytes: number) => void) | null, minBytes = 0): void {
+    this.zeroLarge = zero;
+    this.zeroLargeFrom = zero ? minBytes : Number.POSITIVE_INFINITY;
+  }
+
   /** Bytes currently allocated and not freed. */
   get allocatedBytes(): number {
     return this.liveBytes;
@@ -96,7 +108,8 @@ export class Heap {
     if (reused !== undefined) {
       // Eight bytes at a time: TypedArray fill on a shared buffer goes element by element (measured 0.33 ms
       // per MiB as bytes, 0.044 ms as float64s), and blocks are ALIGN-aligned multiples of ALIGN bytes.
-      if (zeroed) new Float64Array(this.memory.buffer, reused, size / 8).fill(0);
+      if (zeroed && this.zeroLarge && size >= this.zeroLargeFrom) this.zeroLarge(reused, size);
+      else if (zeroed) new Float64Array(this.memory.buffer, reused, size / 8).fill(0);
       return reused;
     }
     const ptr = this.top;

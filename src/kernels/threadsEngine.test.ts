@@ -1,6 +1,7 @@
 import { setFlagsFromString } from 'node:v8';
 import { afterEach, describe, expect, test, vi } from 'vitest';
 import { createEngine, type Engine } from './engine.js';
+import { ThreadPool } from './threadsPool.js';
 
 // Node 20 validates relaxed SIMD only behind a V8 flag; 'auto' then picks the build training uses.
 setFlagsFromString('--experimental-wasm-relaxed-simd');
@@ -53,6 +54,20 @@ describe('createEngine with threads', () => {
     await two.close();
     expect(two.threads).toBe(1);
     expect(products(two)).toEqual(want);
+  });
+
+  test('two threads zero a large reused heap block between them; after close the heap zeroes it alone', async () => {
+    const two = createEngine('auto', { threads: 2 });
+    const run = vi.spyOn(ThreadPool.prototype, 'run');
+    const big = 5 << 18; // 5 MiB of floats
+    two.heap.free(two.heap.allocF32(big).fill(9));
+    expect(two.heap.allocF32(big).every((v) => v === 0)).toBe(true);
+    expect(run.mock.calls.map(([kernel]) => kernel)).toEqual(['zeroBytes']);
+    run.mockRestore();
+    await two.close();
+    const block = two.heap.allocF32(big).fill(4);
+    two.heap.free(block);
+    expect(two.heap.allocF32(big).every((v) => v === 0)).toBe(true);
   });
 
   test('TOPKAST_THREADS sets the default and must be a whole number ≥ 1', async () => {

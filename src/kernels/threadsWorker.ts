@@ -43,6 +43,7 @@ export const THREAD_KERNELS = [
   'maxPool2dBackward',
   'causalSoftmax',
   'causalSoftmaxBackward',
+  'zeroBytes',
 ] as const;
 export type ThreadKernel = (typeof THREAD_KERNELS)[number];
 
