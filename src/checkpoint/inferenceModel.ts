@@ -5,6 +5,7 @@ import { allModules, isSparsifiable } from '../nn/sparsifiable.js';
 import { flatFromCsr } from './csrTensors.js';
 import type { InferenceFile, LayerEntry } from './exportModel.js';
 import { savedTrainConfig } from './savedConfig.js';
+import { float32Values, int32Values } from './tensorValues.js';
 
 /** A model rebuilt from an inference file, with what its data must match. */
 export interface RebuiltModel {
@@ -106,10 +107,10 @@ function loadWeights(
   for (const trainable of model.trainables()) {
     if (loaded.has(trainable.name)) continue;
     const tensor = file.tensors.get(trainable.name);
-    if (tensor?.dtype !== 'F32' || tensor.data.length !== trainable.values.length) {
+    if (tensor?.data.length !== trainable.values.length) {
       throw new Error(`${source}: ${trainable.name} is missing or has the wrong size`);
     }
-    trainable.values.set(tensor.data);
+    trainable.values.set(float32Values(tensor, source));
   }
 }
 
@@ -123,18 +124,19 @@ function denseWeight(
 ): Float32Array {
   const stored = file.tensors.get(name);
   if (stored) {
-    if (stored.dtype !== 'F32' || stored.data.length !== rows * cols) {
-      throw new Error(`${source}: ${name} is not an F32 ${rows}×${cols} matrix`);
+    if (stored.data.length !== rows * cols) {
+      throw new Error(`${source}: ${name} is not a ${rows}×${cols} matrix`);
     }
-    return stored.data as Float32Array;
+    return float32Values(stored, source);
   }
   const flat = storedSet(file, name, rows, cols, source);
   const values = file.tensors.get(`${name}.values`);
-  if (values?.dtype !== 'F32' || values.data.length !== flat.length) {
+  if (values?.data.length !== flat.length) {
     throw new Error(`${source}: ${name}.values is missing or does not match ${name}.indices`);
   }
+  const kept = float32Values(values, source);
   const dense = new Float32Array(rows * cols);
-  for (let p = 0; p < flat.length; p++) dense[flat[p]!] = values.data[p]!;
+  for (let p = 0; p < flat.length; p++) dense[flat[p]!] = kept[p]!;
   return dense;
 }
 
@@ -147,10 +149,16 @@ function storedSet(
 ): Int32Array {
   const indptr = file.tensors.get(`${name}.indptr`);
   const indices = file.tensors.get(`${name}.indices`);
-  if (indptr?.dtype !== 'I32' || indices?.dtype !== 'I32') {
-    throw new Error(`${source}: ${name} has neither a dense matrix nor I32 indptr and indices`);
+  if (indptr === undefined || indices === undefined) {
+    throw new Error(`${source}: ${name} has neither a dense matrix nor indptr and indices`);
   }
-  return flatFromCsr(indptr.data as Int32Array, indices.data as Int32Array, rows, cols, `${source}: ${name}`);
+  return flatFromCsr(
+    int32Values(indptr, source),
+    int32Values(indices, source),
+    rows,
+    cols,
+    `${source}: ${name}`,
+  );
 }
 
 /** The forward set: the stored one (csr), or the non-zero entries of the dense matrix (at least one). */
