@@ -88,6 +88,13 @@ export function decodeChecksummed(
   return { tensors: contents.tensors, metadata: rest, checksummed: true };
 }
 
+/** The one-line note (for stderr) on a file read without a checksum; empty for a checksummed one. */
+export function uncheckedNote(source: string, checksummed: boolean): string {
+  return checksummed
+    ? ''
+    : `note: ${source} carries no topkast checksum (written by another tool?), so its integrity is not checked\n`;
+}
+
 /** topkast 0.1.0's checksum: the header's compact JSON without the checksum entry, then the data section. */
 function layoutDigest(header: Record<string, unknown>, data: Uint8Array): string {
   const { checksum: _stored, ...rest } = header.__metadata__ as Record<string, string>;

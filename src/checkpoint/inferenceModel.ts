@@ -4,6 +4,7 @@ import type { Module } from '../nn/module.js';
 import { allModules, isSparsifiable } from '../nn/sparsifiable.js';
 import { flatFromCsr } from './csrTensors.js';
 import type { InferenceFile, LayerEntry } from './exportModel.js';
+import type { NamedTensor } from './safetensors.js';
 import { savedTrainConfig } from './savedConfig.js';
 import { float32Values, int32Values } from './tensorValues.js';
 
@@ -97,7 +98,7 @@ function loadWeights(
       );
     }
     const dense = layer.weight.values;
-    dense.set(denseWeight(file, name, rows, cols, source));
+    dense.set(denseWeight(file.tensors, name, rows, cols, source));
     if (entry.sparse) {
       const kept = nonZeroOrStored(file, name, dense, rows, cols, source);
       layer.makeSparse(kept, kept);
@@ -114,23 +115,26 @@ function loadWeights(
   }
 }
 
-/** The weight as a dense rows×cols matrix (csr storage: scattered from the stored set). */
-function denseWeight(
-  file: InferenceFile,
+/**
+ * The weight `name` of `tensors` as a dense rows×cols matrix: its own tensor (any shape of that size, any float
+ * dtype), or scattered from `<name>.values` at the CSR set `<name>.indptr`, `<name>.indices`.
+ */
+export function denseWeight(
+  tensors: ReadonlyMap<string, NamedTensor>,
   name: string,
   rows: number,
   cols: number,
   source: string,
 ): Float32Array {
-  const stored = file.tensors.get(name);
+  const stored = tensors.get(name);
   if (stored) {
     if (stored.data.length !== rows * cols) {
       throw new Error(`${source}: ${name} is not a ${rows}×${cols} matrix`);
     }
     return float32Values(stored, source);
   }
-  const flat = storedSet(file, name, rows, cols, source);
-  const values = file.tensors.get(`${name}.values`);
+  const flat = storedSet(tensors, name, rows, cols, source);
+  const values = tensors.get(`${name}.values`);
   if (values?.data.length !== flat.length) {
     throw new Error(`${source}: ${name}.values is missing or does not match ${name}.indices`);
   }
@@ -141,14 +145,14 @@ function denseWeight(
 }
 
 function storedSet(
-  file: InferenceFile,
+  tensors: ReadonlyMap<string, NamedTensor>,
   name: string,
   rows: number,
   cols: number,
   source: string,
 ): Int32Array {
-  const indptr = file.tensors.get(`${name}.indptr`);
-  const indices = file.tensors.get(`${name}.indices`);
+  const indptr = tensors.get(`${name}.indptr`);
+  const indices = tensors.get(`${name}.indices`);
   if (indptr === undefined || indices === undefined) {
     throw new Error(`${source}: ${name} has neither a dense matrix nor indptr and indices`);
   }
@@ -170,7 +174,7 @@ function nonZeroOrStored(
   cols: number,
   source: string,
 ): Int32Array {
-  if (file.storage === 'csr') return storedSet(file, name, rows, cols, source);
+  if (file.storage === 'csr') return storedSet(file.tensors, name, rows, cols, source);
   const kept: number[] = [];
   for (let i = 0; i < dense.length; i++) if (dense[i] !== 0) kept.push(i);
   return Int32Array.from(kept.length > 0 ? kept : [0]);

@@ -22,10 +22,3 @@ export function readModelFile(path: string): { file: InferenceFile; source: stri
   }
   return { file: inferenceFile(tensors, metadata, path, checksummed), source: path };
 }
-
-/** The one-line note for a model read without a checksum. */
-export function uncheckedNote(file: InferenceFile, source: string): string {
-  return file.checksummed
-    ? ''
-    : `note: ${source} carries no topkast checksum (written by another tool?), so its integrity is not checked\n`;
-}

@@ -80,7 +80,15 @@ export function encodeSafetensors(
   tensors: readonly NamedTensor[],
   metadata: Readonly<Record<string, string>>,
 ): Uint8Array {
-  const json = new TextEncoder().encode(JSON.stringify(buildHeader(tensors, metadata)));
+  return frameSafetensors(JSON.stringify(buildHeader(tensors, metadata)), tensors);
+}
+
+/**
+ * A file of this header text (space-padded to a multiple of 8 bytes) and the tensors' bytes in the order given,
+ * which must be the order of the header's data_offsets.
+ */
+export function frameSafetensors(headerText: string, tensors: readonly NamedTensor[]): Uint8Array {
+  const json = new TextEncoder().encode(headerText);
   const headerLength = Math.ceil(json.length / 8) * 8;
   const dataLength = tensors.reduce((sum, t) => sum + t.data.byteLength, 0);
   const bytes = new Uint8Array(8 + headerLength + dataLength);

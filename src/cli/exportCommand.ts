@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { Command, Option } from 'commander';
 import { readCheckpoint } from '../checkpoint/checkpoint.js';
 import { loadLatestCheckpoint } from '../checkpoint/checkpointDir.js';
+import { uncheckedNote } from '../checkpoint/checksummedFile.js';
 import { writeFileDurable } from '../checkpoint/durableWrite.js';
 import {
   checkpointInferenceFile,
@@ -10,7 +11,7 @@ import {
   type Storage,
   storageNames,
 } from '../checkpoint/exportModel.js';
-import { readModelFile, uncheckedNote } from '../checkpoint/modelFile.js';
+import { readModelFile } from '../checkpoint/modelFile.js';
 import { exportOnnx } from '../checkpoint/portable/exportOnnx.js';
 import { exportTfjs, TFJS_WEIGHTS_FILE } from '../checkpoint/portable/exportTfjs.js';
 import { type PortableModel, portableModel, weightShapes } from '../checkpoint/portable/portableModel.js';
@@ -67,7 +68,7 @@ export function exportCommand(io: CliIo): Command {
 /** --format onnx or tfjs: the image model at --from, rebuilt and translated layer by layer. */
 function exportPortable(io: CliIo, flags: ExportFlags): void {
   const { file, source } = readModelFile(flags.from);
-  io.err(uncheckedNote(file, source));
+  io.err(uncheckedNote(source, file.checksummed));
   const portable = portableModel(file, source);
   if (portable === null) {
     throw new Error(

@@ -5,50 +5,11 @@ import * as tf from '@tensorflow/tfjs';
 import * as ort from 'onnxruntime-web';
 import { afterAll, describe, expect, it } from 'vitest';
 import { cli } from '../../cli/testing.js';
-import { loadDataset } from '../../data/registry.js';
-import { recordTape } from '../../tensor/tape.js';
-import { Tensor } from '../../tensor/tensor.js';
-import { inferenceModel } from '../inferenceModel.js';
-import { readModelFile } from '../modelFile.js';
+import { argmaxes, EXAMPLES, maxDifference, pixels, topkastLogits } from './testing.js';
 
 const root = mkdtempSync(join(tmpdir(), 'topkast-portable-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 ort.env.wasm.numThreads = 1;
-
-const EXAMPLES = 200;
-const mnist = loadDataset('mnist');
-const { mean, std } = mnist.normalization;
-/** The first test images as the exports take them: [EXAMPLES, 784] of pixels/255. */
-const pixels = Float32Array.from(mnist.test.images.subarray(0, EXAMPLES * 784), (p) => p / 255);
-
-/** topkast's own logits for those images, [EXAMPLES, classes] (the model runs feature-major). */
-function topkastLogits(run: string): Float32Array {
-  const { file, source } = readModelFile(run);
-  const { model } = inferenceModel(file, source, 784);
-  const x = new Float32Array(784 * EXAMPLES);
-  for (let b = 0; b < EXAMPLES; b++)
-    for (let f = 0; f < 784; f++) x[f * EXAMPLES + b] = (pixels[b * 784 + f]! - mean) / std;
-  const { tape, result } = recordTape(() => model.forward(Tensor.fromArray(x, [784, EXAMPLES])));
-  const classes = result.shape[0]!;
-  const logits = new Float32Array(EXAMPLES * classes);
-  for (let c = 0; c < classes; c++)
-    for (let b = 0; b < EXAMPLES; b++) logits[b * classes + c] = result.data[c * EXAMPLES + b]!;
-  tape.dispose();
-  model.dispose?.();
-  return logits;
-}
-
-function argmaxes(logits: Float32Array, classes: number): number[] {
-  return Array.from({ length: logits.length / classes }, (_, b) => {
-    const row = logits.subarray(b * classes, (b + 1) * classes);
-    return row.indexOf(Math.max(...row));
-  });
-}
-
-function maxDifference(a: Float32Array, b: Float32Array): number {
-  expect(a.length).toBe(b.length);
-  return a.reduce((worst, value, i) => Math.max(worst, Math.abs(value - b[i]!)), 0);
-}
 
 async function onnxLogits(file: string): Promise<Float32Array> {
   const session = await ort.InferenceSession.create(readFileSync(file), { executionProviders: ['wasm'] });
