@@ -246,9 +246,14 @@ export function describeResult(summary: TrainingSummary): string {
     : `test accuracy ${summary.testAccuracy.toFixed(4)} | test loss ${summary.testLoss.toFixed(4)} | ` +
       `${summary.steps} steps (${summary.epochs} epoch${summary.epochs === 1 ? '' : 's'})`;
   return (
-    `${quality} in ${summary.trainSeconds.toFixed(1)} s | ` +
+    `${quality} in ${formatDuration(summary.trainSeconds)} | ` +
     `${summary.timing.stepMsMedian.toFixed(1)} ms/step median | ${summary.backend}`
   );
+}
+
+/** A duration for people: "850 ms" under a second (where one decimal of seconds would read "0.0 s"), else "12.3 s". */
+function formatDuration(seconds: number): string {
+  return seconds < 1 ? `${Math.round(seconds * 1000)} ms` : `${seconds.toFixed(1)} s`;
 }
 
 function createOptimizer(config: TrainConfig, trainables: readonly Trainable[]): Optimizer {
