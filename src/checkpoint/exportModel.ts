@@ -1,11 +1,15 @@
 /**
  * Inference files from checkpoints (`topkast export`): only what the forward pass uses, in a checksummed
  * safetensors file (checksummedFile.ts). Each sparse weight `<name>` is stored
- *   dense:  `<name>` F32 [rows, cols], A's values and zeros elsewhere;
- *   csr:    `<name>.values` F32 (A's values in CSR order), `<name>.indptr`, `<name>.indices` I32;
+ *   dense:  `<name>` F32 in its layer's shape ([out, in]; a convolution's [out, C, kh, kw], PyTorch's layout),
+ *           A's values and zeros elsewhere;
+ *   csr:    `<name>.values` F32 (A's values in CSR order), `<name>.indptr`, `<name>.indices` I32, the CSR of
+ *           the [out, in·kh·kw] matrix;
  * dense parameters (biases, dense layers) under their names. No θ, no backward set, no optimizer state.
- * `__metadata__`: format "topkast-model", format_version "1", storage, the run's config (JSON), and layers
- * (JSON: [{ name, shape, sparse }], sparse when the weight was sparse in training).
+ * `__metadata__`: format "topkast-model", format_version "1", storage, the run's config (JSON), layers
+ * (JSON: [{ name, shape, sparse }], sparse when the weight was sparse in training) and, for an image model
+ * (ExportLayout), `input`, `normalization` and `architecture` (portable/layerGraph.ts: the layers in order,
+ * enough to rebuild the model in another framework).
  */
 import { readFileSync } from 'node:fs';
 import type { Checkpoint } from './checkpoint.js';
