@@ -4,8 +4,9 @@
  * else is internal.
  */
 
-// Interchange: safetensors, and image models as layers for ONNX and TensorFlow.js.
+// Interchange: safetensors; image models to ONNX and TensorFlow.js, the transformer to ONNX.
 export { exportOnnx } from './checkpoint/portable/exportOnnx.js';
+export { exportTransformerOnnx } from './checkpoint/portable/exportOnnxTransformer.js';
 export { exportTfjs, TFJS_WEIGHTS_FILE, type TfjsModel } from './checkpoint/portable/exportTfjs.js';
 export { type GraphLayer, type ImageInput, layerGraph } from './checkpoint/portable/layerGraph.js';
 export {

@@ -14,7 +14,12 @@ import {
 import { readModelFile } from '../checkpoint/modelFile.js';
 import { exportOnnx } from '../checkpoint/portable/exportOnnx.js';
 import { exportTfjs, TFJS_WEIGHTS_FILE } from '../checkpoint/portable/exportTfjs.js';
-import { type PortableModel, portableModel, weightShapes } from '../checkpoint/portable/portableModel.js';
+import {
+  languageModelOnnx,
+  type PortableModel,
+  portableModel,
+  weightShapes,
+} from '../checkpoint/portable/portableModel.js';
 import type { CliIo } from './io.js';
 
 const formats = [...storageNames, 'onnx', 'tfjs'] as const;
@@ -65,17 +70,23 @@ export function exportCommand(io: CliIo): Command {
     });
 }
 
-/** --format onnx or tfjs: the image model at --from, rebuilt and translated layer by layer. */
+/** --format onnx or tfjs: the model at --from, rebuilt and translated layer by layer. */
 function exportPortable(io: CliIo, flags: ExportFlags): void {
   const { file, source } = readModelFile(flags.from);
   io.err(uncheckedNote(source, file.checksummed));
   const portable = portableModel(file, source);
-  if (portable === null) {
+  let bytes: number;
+  if (portable !== null) {
+    bytes = flags.format === 'onnx' ? writeOnnx(portable, flags.out) : writeTfjs(portable, flags.out);
+  } else if (flags.format === 'onnx') {
+    const onnx = languageModelOnnx(file, source);
+    writeFileDurable(flags.out, onnx);
+    bytes = onnx.length;
+  } else {
     throw new Error(
-      `${source} is a language model: --format ${flags.format} exports image models (mlp, cnn); use --format dense or csr`,
+      `${source} is a language model: --format tfjs exports image models (mlp, cnn); use --format onnx, dense or csr`,
     );
   }
-  const bytes = flags.format === 'onnx' ? writeOnnx(portable, flags.out) : writeTfjs(portable, flags.out);
   io.out(`wrote ${flags.out} (${flags.format}, ${bytes.toLocaleString('en-US')} bytes) from ${source}\n`);
 }
 
@@ -86,6 +97,11 @@ function writeOnnx({ layers, input, classes, metadata }: PortableModel, out: str
 }
 
 function writeTfjs({ layers, input, metadata }: PortableModel, out: string): number {
+  if (existsSync(out) && !statSync(out).isDirectory()) {
+    throw new Error(
+      `--out ${out} is a file: --format tfjs writes a directory (model.json, ${TFJS_WEIGHTS_FILE}); give a directory path`,
+    );
+  }
   const { modelJson, weights } = exportTfjs(layers, input, metadata);
   mkdirSync(out, { recursive: true });
   const json = new TextEncoder().encode(JSON.stringify(modelJson));

@@ -50,6 +50,7 @@ const schema = {
         AttributeProto: {
           fields: {
             name: field('string', 1),
+            f: field('float', 2),
             i: field('int64', 3),
             ints: field('int64', 8, true),
             type: field('int32', 20),
@@ -80,6 +81,7 @@ export const ONNX_FLOAT = 1;
 export const ONNX_INT64 = 7;
 
 /** AttributeProto.AttributeType values used here. */
+export const ATTRIBUTE_FLOAT = 1;
 export const ATTRIBUTE_INT = 2;
 export const ATTRIBUTE_INTS = 7;
 

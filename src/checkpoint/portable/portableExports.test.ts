@@ -4,7 +4,12 @@ import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import * as ort from 'onnxruntime-web';
 import { afterAll, describe, expect, it } from 'vitest';
-import { cli } from '../../cli/testing.js';
+import { cli, tinyTransformer } from '../../cli/testing.js';
+import { loadTextDataset } from '../../data/registry.js';
+import { recordTape } from '../../tensor/tape.js';
+import { Tensor } from '../../tensor/tensor.js';
+import { inferenceModel } from '../inferenceModel.js';
+import { readModelFile } from '../modelFile.js';
 import { argmaxes, EXAMPLES, maxDifference, pixels, topkastLogits } from './testing.js';
 
 const root = mkdtempSync(join(tmpdir(), 'topkast-portable-'));
@@ -75,29 +80,76 @@ describe('ONNX and TensorFlow.js exports, run by their own runtimes', () => {
 
       const tfjsDir = join(root, `${name}-tfjs`);
       expect((await cli('export', '--from', run, '--format', 'tfjs', '--out', tfjsDir)).err).toBe('');
+      const onFile = await cli('export', '--from', run, '--format', 'tfjs', '--out', onnxFile);
+      expect(onFile.err).toBe(
+        `error: --out ${onnxFile} is a file: --format tfjs writes a directory (model.json, weights.bin); give a directory path\n`,
+      );
       const fromTfjs = await tfjsLogits(tfjsDir);
       expect(maxDifference(fromTfjs, expected)).toBeLessThan(1e-4);
       expect(argmaxes(fromTfjs, 10)).toEqual(predictions);
     }, 120_000);
   }
 
-  it('refuses a language model with one line naming the formats that take it', async () => {
-    const { tinyTransformer } = await import('../../cli/testing.js');
-    const run = join(root, 'lm');
-    const trained = await cli(
-      'train',
-      ...tinyTransformer,
-      '--steps',
-      '2',
-      '--no-progress',
-      '--checkpoint-dir',
-      run,
-    );
-    expect(trained.err).toBe('');
-    const refused = await cli('export', '--from', run, '--format', 'onnx', '--out', join(root, 'lm.onnx'));
-    expect(refused.code).toBe(1);
-    expect(refused.err).toMatch(
-      /is a language model: --format onnx exports image models \(mlp, cnn\); use --format dense or csr\n$/,
-    );
-  });
+  for (const tied of [false, true]) {
+    it(`a sparse transformer language model${tied ? ' with tied embeddings' : ''}: onnxruntime-web gives topkast's logits to 1e-4`, async () => {
+      const run = join(root, `lm-${tied}`);
+      const trained = await cli(
+        'train',
+        ...tinyTransformer,
+        ...(tied ? ['--tied'] : []),
+        '--steps',
+        '3',
+        '--method',
+        'topkast',
+        '--dense-layers',
+        'none',
+        '--no-progress',
+        '--checkpoint-dir',
+        run,
+      );
+      expect(trained.err).toBe('');
+      const onnxFile = join(root, `lm-${tied}.onnx`);
+      const exported = await cli('export', '--from', run, '--format', 'onnx', '--out', onnxFile);
+      expect(exported.err).toBe('');
+
+      const { test, vocabulary } = loadTextDataset('austen');
+      const [T, B] = [16, 4];
+      const windows = Array.from({ length: B }, (_, b) => test.subarray(b * 1000, b * 1000 + T));
+      const { file, source } = readModelFile(run);
+      const { model } = inferenceModel(file, source);
+      const ids = Tensor.fromArray(
+        Float32Array.from({ length: T * B }, (_, c) => windows[c % B]![Math.floor(c / B)]!),
+        [T, B],
+      );
+      const { tape, result } = recordTape(() => model.forward(ids));
+      const vocab = vocabulary.length;
+      const expected = new Float32Array(B * T * vocab);
+      for (let b = 0; b < B; b++)
+        for (let t = 0; t < T; t++)
+          for (let v = 0; v < vocab; v++)
+            expected[(b * T + t) * vocab + v] = result.data[v * T * B + t * B + b]!;
+      tape.dispose();
+      model.dispose?.();
+
+      const session = await ort.InferenceSession.create(readFileSync(onnxFile), {
+        executionProviders: ['wasm'],
+      });
+      expect(readFileSync(onnxFile).includes(JSON.stringify(vocabulary))).toBe(true); // metadata_props
+      const tokens = new ort.Tensor(
+        'int64',
+        BigInt64Array.from(windows.flatMap((w) => Array.from(w, BigInt))),
+        [B, T],
+      );
+      const { logits } = await session.run({ tokens });
+      await session.release();
+      expect(logits!.dims).toEqual([B, T, vocab]);
+      expect(maxDifference(logits!.data as Float32Array, expected)).toBeLessThan(1e-4);
+
+      const refused = await cli('export', '--from', run, '--format', 'tfjs', '--out', join(root, 'lm-tfjs'));
+      expect(refused.code).toBe(1);
+      expect(refused.err).toMatch(
+        /is a language model: --format tfjs exports image models \(mlp, cnn\); use --format onnx, dense or csr\n$/,
+      );
+    });
+  }
 });

@@ -3,10 +3,12 @@
  * contract (features, normalisation of the dataset it was trained on) and the metadata that records both.
  */
 import type { TrainConfig } from '../../cli/trainConfig.js';
-import { datasetSource } from '../../data/registry.js';
+import { datasetSource, loadTextDataset } from '../../data/registry.js';
+import type { Transformer } from '../../nn/transformer.js';
 import type { InferenceFile } from '../exportModel.js';
 import { inferenceModel } from '../inferenceModel.js';
 import { savedTrainConfig } from '../savedConfig.js';
+import { exportTransformerOnnx } from './exportOnnxTransformer.js';
 import { describeLayers, type GraphLayer, type ImageInput, layerGraph } from './layerGraph.js';
 
 export interface PortableModel {
@@ -47,4 +49,17 @@ export function weightShapes(layers: readonly GraphLayer[]): Map<string, readonl
     if (layer.kind === 'linear' || layer.kind === 'conv2d') shapes.set(layer.weight.name, layer.weight.shape);
   }
   return shapes;
+}
+
+/** The ONNX file of a language model's inference file, with the vocabulary (JSON characters by id) in its metadata. */
+export function languageModelOnnx(file: InferenceFile, source: string): Uint8Array {
+  const config = savedTrainConfig(file.config as unknown as TrainConfig, source);
+  const { vocabulary } = loadTextDataset(config.dataset);
+  const { model } = inferenceModel(file, source);
+  try {
+    const metadata = { vocabulary: JSON.stringify(vocabulary), dataset: config.dataset };
+    return exportTransformerOnnx(model as Transformer, metadata);
+  } finally {
+    model.dispose?.();
+  }
 }
