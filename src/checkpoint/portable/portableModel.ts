@@ -1,6 +1,7 @@
 /**
  * What every export of an image model shares: its layers with forward weights (layerGraph.ts), its input
- * contract (features, normalisation of the dataset it was trained on) and the metadata that records both.
+ * contract (features, normalisation of the dataset it was trained on) and the metadata that records both;
+ * and a language model's ONNX file, with the vocabulary it needs.
  */
 import type { TrainConfig } from '../../cli/trainConfig.js';
 import { datasetSource, loadTextDataset } from '../../data/registry.js';
