@@ -11,10 +11,10 @@
  * (ExportLayout), `input`, `normalization` and `architecture` (portable/layerGraph.ts: the layers in order,
  * enough to rebuild the model in another framework).
  */
-import { readFileSync } from 'node:fs';
 import type { Checkpoint } from './checkpoint.js';
 import { decodeChecksummed, encodeChecksummed } from './checksummedFile.js';
 import { csrTensors, flatFromCsr } from './csrTensors.js';
+import { readExisting } from './readExisting.js';
 import type { NamedTensor } from './safetensors.js';
 
 export const MODEL_FORMAT = 'topkast-model';
@@ -130,7 +130,8 @@ export interface InferenceFile {
  * without a checksum (re-saved by another tool) is read when its metadata says it is one (checksummed false).
  */
 export function readInferenceFile(file: string): InferenceFile {
-  const { tensors, metadata, checksummed } = decodeChecksummed(readFileSync(file), file, { required: false });
+  const bytes = readExisting(file, 'a file written by `topkast export`');
+  const { tensors, metadata, checksummed } = decodeChecksummed(bytes, file, { required: false });
   return inferenceFile(tensors, metadata, file, checksummed);
 }
 

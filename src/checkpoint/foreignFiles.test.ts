@@ -155,6 +155,28 @@ describe('files from other tools in the CLI', () => {
     expect(await cli('eval', '--model', relaidWithChecksum)).toEqual({ code: 0, out: original.out, err: '' });
   });
 
+  it('a missing model file or a directory given as one is refused with one line saying what to give', async () => {
+    const missing = join(root, 'missing.safetensors');
+    expect((await cli('eval', '--model', missing)).err).toBe(
+      `error: ${missing} does not exist: give a file written by \`topkast export\`\n`,
+    );
+    expect((await cli('eval', '--model', root)).err).toBe(
+      `error: ${root} is a directory: give a file written by \`topkast export\`\n`,
+    );
+    const exported = await cli(
+      'export',
+      '--from',
+      missing,
+      '--format',
+      'onnx',
+      '--out',
+      join(root, 'x.onnx'),
+    );
+    expect(exported.err).toBe(
+      `error: ${missing} does not exist: give a checkpoint directory, a checkpoint file or a file written by \`topkast export\`\n`,
+    );
+  });
+
   it('--resume still requires the checksum', async () => {
     const newest = listCheckpoints(run).at(-1)!.file;
     writeFileSync(newest, relaid(readFileSync(newest), { dropChecksum: true }));

@@ -8,13 +8,13 @@
  * The weights are loaded into the dense model before a sparsity method attaches, so a method's first sets are
  * chosen from them: with Top-KAST, the top-k magnitudes of the pretrained weights (sparse fine-tuning).
  */
-import { existsSync, readFileSync, statSync } from 'node:fs';
 import type { Module } from '../nn/module.js';
 import { Parameter } from '../nn/parameter.js';
 import { allModules, isSparsifiable } from '../nn/sparsifiable.js';
 import { decodeChecksummed } from './checksummedFile.js';
 import { checkpointInferenceFile, inferenceFile, MODEL_FORMAT } from './exportModel.js';
 import { denseWeight } from './inferenceModel.js';
+import { readExisting } from './readExisting.js';
 import { CHECKPOINT_FORMAT, decodeRunState } from './runState.js';
 import type { NamedTensor } from './safetensors.js';
 
@@ -27,12 +27,11 @@ export interface InitWeights {
 
 /** Reads the weights of `file`; throws, naming it, when it is not a valid safetensors file. */
 export function readInitWeights(file: string): InitWeights {
-  if (!existsSync(file) || !statSync(file).isFile()) {
-    throw new Error(
-      `--init ${file} does not exist: give a safetensors file (from \`topkast export\`, or a PyTorch state_dict)`,
-    );
-  }
-  const { tensors, metadata, checksummed } = decodeChecksummed(readFileSync(file), file, { required: false });
+  const bytes = readExisting(
+    file,
+    'to --init a safetensors file (from `topkast export`, or a PyTorch state_dict)',
+  );
+  const { tensors, metadata, checksummed } = decodeChecksummed(bytes, file, { required: false });
   if (metadata.format === CHECKPOINT_FORMAT) {
     const checkpoint = { state: decodeRunState(metadata, file), tensors };
     return { source: file, checksummed, tensors: checkpointInferenceFile(checkpoint, file).tensors };

@@ -1,7 +1,8 @@
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { loadLatestCheckpoint } from './checkpointDir.js';
 import { decodeChecksummed } from './checksummedFile.js';
 import { checkpointInferenceFile, type InferenceFile, inferenceFile } from './exportModel.js';
+import { readExisting } from './readExisting.js';
 import { CHECKPOINT_FORMAT, decodeRunState } from './runState.js';
 
 /**
@@ -15,7 +16,11 @@ export function readModelFile(path: string): { file: InferenceFile; source: stri
     const { file, checkpoint } = loadLatestCheckpoint(path);
     return { file: checkpointInferenceFile(checkpoint, file), source: file };
   }
-  const { tensors, metadata, checksummed } = decodeChecksummed(readFileSync(path), path, { required: false });
+  const bytes = readExisting(
+    path,
+    'a checkpoint directory, a checkpoint file or a file written by `topkast export`',
+  );
+  const { tensors, metadata, checksummed } = decodeChecksummed(bytes, path, { required: false });
   if (metadata.format === CHECKPOINT_FORMAT) {
     const checkpoint = { state: decodeRunState(metadata, path), tensors };
     return { file: { ...checkpointInferenceFile(checkpoint, path), checksummed }, source: path };

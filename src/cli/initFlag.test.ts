@@ -97,7 +97,7 @@ describe('topkast train --init', () => {
     const missing = await cli('train', ...flags, '--init', join(root, 'none.safetensors'));
     expect(missing.code).toBe(1);
     expect(missing.err).toBe(
-      `error: --init ${join(root, 'none.safetensors')} does not exist: give a safetensors file (from \`topkast export\`, or a PyTorch state_dict)\n`,
+      `error: ${join(root, 'none.safetensors')} does not exist: give to --init a safetensors file (from \`topkast export\`, or a PyTorch state_dict)\n`,
     );
   });
 });
