@@ -11,7 +11,8 @@ import {
   ONNX_INT64,
 } from './onnxSchema.js';
 
-const IR_VERSION = 7;
+/** The IR version that goes with an opset (onnx/docs/Versioning.md): 7 up to opset 13, 8 for 14 to 17. */
+const irVersion = (opset: number): number => (opset <= 13 ? 7 : 8);
 
 export type Attribute = { name: string; type: number; i?: number; f?: number; ints?: number[] };
 
@@ -92,7 +93,7 @@ export function encodeGraph(
   });
   const rename = { opType: 'Identity', name: io.output.name, input: [result], output: [io.output.name] };
   return encodeOnnxModel({
-    irVersion: IR_VERSION,
+    irVersion: irVersion(opset),
     opsetImport: [{ domain: '', version: opset }],
     producerName: 'topkast',
     docString,
