@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -6,7 +7,13 @@ import { cli } from '../cli/testing.js';
 import { listCheckpoints } from './checkpointDir.js';
 import { contentsDigest, decodeChecksummed, encodeChecksummed } from './checksummedFile.js';
 import { readInferenceFile } from './exportModel.js';
-import { decodeSafetensors, encodeSafetensors, frameSafetensors, type NamedTensor } from './safetensors.js';
+import {
+  buildHeader,
+  decodeSafetensors,
+  encodeSafetensors,
+  frameSafetensors,
+  type NamedTensor,
+} from './safetensors.js';
 import { float32Values, halfToFloat, int32Values } from './tensorValues.js';
 
 const root = mkdtempSync(join(tmpdir(), 'topkast-foreign-'));
@@ -61,6 +68,20 @@ describe('the checksum covers the contents, not the layout', () => {
     ];
     for (const [t, m] of changed) expect(contentsDigest(t, m)).not.toBe(digest);
     expect(contentsDigest([...tensors].reverse(), { format: 'x' })).toBe(digest);
+  });
+
+  it("topkast 0.1.0's files (a checksum over the exact header and data bytes) still verify, and still catch damage", () => {
+    const metadata = { format: 'x', note: 'old' };
+    const hash = createHash('sha256').update(JSON.stringify(buildHeader(tensors, metadata)));
+    for (const { data } of tensors)
+      hash.update(new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
+    const old = encodeSafetensors(tensors, { ...metadata, checksum: `sha256:${hash.digest('hex')}` });
+    const read = decodeChecksummed(old, 'old.safetensors');
+    expect(read.checksummed).toBe(true);
+    expect(read.metadata).toEqual(metadata);
+    const damaged = old.slice();
+    damaged[damaged.length - 1]! ^= 1;
+    expect(() => decodeChecksummed(damaged, 'old.safetensors')).toThrow(/^old\.safetensors is corrupt/);
   });
 
   it('a file without a checksum is refused unless the caller allows it, and then marked unchecked', () => {
