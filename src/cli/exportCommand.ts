@@ -33,7 +33,8 @@ interface ExportFlags {
 
 /**
  * `topkast export`: a trained model as a compact inference file (safetensors, dense or CSR, from a checkpoint),
- * an ONNX model, or a TensorFlow.js layers model (image models; from a checkpoint or an exported file).
+ * an ONNX model (image models and the transformer) or a TensorFlow.js layers model (image models); these two
+ * from a checkpoint or an exported file.
  */
 export function exportCommand(io: CliIo): Command {
   return new Command('export')
@@ -70,7 +71,7 @@ export function exportCommand(io: CliIo): Command {
     });
 }
 
-/** --format onnx or tfjs: the model at --from, rebuilt and translated layer by layer. */
+/** --format onnx or tfjs: the model at --from, rebuilt and translated layer by layer (ONNX only: a transformer). */
 function exportPortable(io: CliIo, flags: ExportFlags): void {
   const { file, source } = readModelFile(flags.from);
   io.err(uncheckedNote(source, file.checksummed));
