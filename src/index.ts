@@ -4,6 +4,19 @@
  * else is internal.
  */
 
+// Interchange: safetensors; image models to ONNX and TensorFlow.js, the transformer to ONNX.
+export { exportOnnx } from './checkpoint/portable/exportOnnx.js';
+export { exportTransformerOnnx } from './checkpoint/portable/exportOnnxTransformer.js';
+export { exportTfjs, TFJS_WEIGHTS_FILE, type TfjsModel } from './checkpoint/portable/exportTfjs.js';
+export { type GraphLayer, type ImageInput, layerGraph } from './checkpoint/portable/layerGraph.js';
+export {
+  type Dtype,
+  decodeSafetensors,
+  encodeSafetensors,
+  type NamedTensor,
+  type SafetensorsContents,
+} from './checkpoint/safetensors.js';
+export { float32Values, int32Values } from './checkpoint/tensorValues.js';
 // Data, training and evaluation.
 export { BatchIterator } from './data/batches.js';
 export type { Dataset, Split } from './data/dataset.js';

@@ -1,12 +1,16 @@
 /**
- * Safetensors files that prove their own integrity: `__metadata__.checksum` is "sha256:<hex>" of the header
- * without that entry (compact JSON, as written) followed by the data section. So a flipped bit anywhere (in a
- * tensor, a metadata value, a shape, the checksum itself, the padding) or a truncation is refused, never
- * loaded: the header must also be byte for byte the compact JSON topkast writes.
+ * Safetensors files that prove their own integrity: `__metadata__.checksum` is "sha256-contents:<hex>", the
+ * SHA-256 of the file's contents, not of its byte layout (contentsDigest): so a flipped bit in a tensor, a
+ * metadata value, a name, a dtype, a shape or the checksum itself, or a truncation, is refused, while any
+ * conforming writer (Hugging Face's `safetensors`, which reorders tensors and re-pads the header) may re-save
+ * the file and keep it valid. Files of topkast 0.1.0 carry "sha256:<hex>" over their exact header and data
+ * bytes, and still verify.
+ *
+ * A file with no checksum (written by another tool) is read only where the caller allows it
+ * (`{ required: false }`: evaluation, sampling, --init), and says so (`checksummed: false`).
  */
 import { createHash } from 'node:crypto';
 import {
-  buildHeader,
   decodeLayout,
   encodeSafetensors,
   type NamedTensor,
@@ -14,7 +18,13 @@ import {
   type SafetensorsContents,
 } from './safetensors.js';
 
-const PREFIX = 'sha256:';
+const PREFIX = 'sha256-contents:';
+const LAYOUT_PREFIX = 'sha256:';
+
+export interface CheckedContents extends SafetensorsContents {
+  /** False for a file without a checksum (read only when the caller allowed it). */
+  readonly checksummed: boolean;
+}
 
 /** The file's bytes, with the checksum added to `metadata`. */
 export function encodeChecksummed(
@@ -23,48 +33,73 @@ export function encodeChecksummed(
 ): Uint8Array {
   if (Object.hasOwn(metadata, 'checksum'))
     throw new Error('encodeChecksummed: metadata already has a checksum');
-  const hash = createHash('sha256').update(JSON.stringify(buildHeader(tensors, metadata)));
-  for (const { data } of tensors) hash.update(new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
-  return encodeSafetensors(tensors, { ...metadata, checksum: `${PREFIX}${hash.digest('hex')}` });
+  return encodeSafetensors(tensors, {
+    ...metadata,
+    checksum: `${PREFIX}${contentsDigest(tensors, metadata)}`,
+  });
 }
 
-/** Reads a file written by encodeChecksummed; throws, naming `source`, unless every byte checks out. */
-export function decodeChecksummed(bytes: Uint8Array, source: string): SafetensorsContents {
+/**
+ * SHA-256 (hex) of the contents: the compact JSON of { metadata: its entries sorted by key, tensors: [name,
+ * dtype, shape] sorted by name }, then each tensor's little-endian bytes in the same name order.
+ */
+export function contentsDigest(
+  tensors: readonly NamedTensor[],
+  metadata: Readonly<Record<string, string>>,
+): string {
+  const byName = [...tensors].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  const summary = {
+    metadata: Object.entries(metadata).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
+    tensors: byName.map(({ name, dtype, shape }) => [name, dtype, shape]),
+  };
+  const hash = createHash('sha256').update(JSON.stringify(summary));
+  for (const { data } of byName) hash.update(new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
+  return hash.digest('hex');
+}
+
+/**
+ * Reads a safetensors file and checks its checksum; throws, naming `source`, when the file is malformed, the
+ * checksum does not match, or (unless `required` is false) there is none.
+ */
+export function decodeChecksummed(
+  bytes: Uint8Array,
+  source: string,
+  { required = true }: { readonly required?: boolean } = {},
+): CheckedContents {
   const { header, data } = parseLayout(bytes, source);
-  const metadata = header.__metadata__;
-  const stored =
-    typeof metadata === 'object' && metadata !== null
-      ? (metadata as Record<string, unknown>).checksum
-      : undefined;
-  if (typeof stored !== 'string' || !stored.startsWith(PREFIX)) {
-    throw new Error(
-      `${source} has no checksum in its metadata: it was not written by topkast, or is damaged`,
-    );
+  const contents = decodeLayout(header, data, source);
+  const { checksum: stored, ...rest } = contents.metadata;
+  if (stored === undefined) {
+    if (required) {
+      throw new Error(
+        `${source} has no checksum in its metadata: it was not written by topkast, or is damaged`,
+      );
+    }
+    return { ...contents, checksummed: false };
   }
-  const { checksum: _stored, ...rest } = metadata as Record<string, unknown>;
-  const actual = createHash('sha256')
-    .update(JSON.stringify({ ...header, __metadata__: rest }))
-    .update(data)
-    .digest('hex');
-  if (stored !== `${PREFIX}${actual}`) {
+  const matches = stored.startsWith(PREFIX)
+    ? stored === `${PREFIX}${contentsDigest(contents.tensors, rest)}`
+    : stored.startsWith(LAYOUT_PREFIX) && stored === `${LAYOUT_PREFIX}${layoutDigest(header, data)}`;
+  if (!matches) {
     throw new Error(
       `${source} is corrupt: its checksum does not match its contents (damaged on disk or not written completely)`,
     );
   }
-  const canonical = JSON.stringify(header);
-  const raw = bytes.subarray(8, bytes.length - data.length);
-  const expected = new TextEncoder().encode(canonical);
-  if (raw.length !== Math.ceil(expected.length / 8) * 8 || !sameBytes(raw, expected)) {
-    throw new Error(
-      `${source} is corrupt: its header is not as topkast writes it (changed outside its values)`,
-    );
-  }
-  return decodeLayout(header, data, source);
+  return { tensors: contents.tensors, metadata: rest, checksummed: true };
 }
 
-/** Whether `raw` is `expected` followed by space padding only. */
-function sameBytes(raw: Uint8Array, expected: Uint8Array): boolean {
-  for (let i = 0; i < raw.length; i++)
-    if (raw[i] !== (i < expected.length ? expected[i] : 0x20)) return false;
-  return true;
+/** The one-line note (for stderr) on a file read without a checksum; empty for a checksummed one. */
+export function uncheckedNote(source: string, checksummed: boolean): string {
+  return checksummed
+    ? ''
+    : `note: ${source} carries no topkast checksum (written by another tool?), so its integrity is not checked\n`;
+}
+
+/** topkast 0.1.0's checksum: the header's compact JSON without the checksum entry, then the data section. */
+function layoutDigest(header: Record<string, unknown>, data: Uint8Array): string {
+  const { checksum: _stored, ...rest } = header.__metadata__ as Record<string, string>;
+  return createHash('sha256')
+    .update(JSON.stringify({ ...header, __metadata__: rest }))
+    .update(data)
+    .digest('hex');
 }

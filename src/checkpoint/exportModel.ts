@@ -1,16 +1,20 @@
 /**
  * Inference files from checkpoints (`topkast export`): only what the forward pass uses, in a checksummed
  * safetensors file (checksummedFile.ts). Each sparse weight `<name>` is stored
- *   dense:  `<name>` F32 [rows, cols], A's values and zeros elsewhere;
- *   csr:    `<name>.values` F32 (A's values in CSR order), `<name>.indptr`, `<name>.indices` I32;
+ *   dense:  `<name>` F32 in its layer's shape ([out, in]; a convolution's [out, C, kh, kw], PyTorch's layout),
+ *           A's values and zeros elsewhere;
+ *   csr:    `<name>.values` F32 (A's values in CSR order), `<name>.indptr`, `<name>.indices` I32, the CSR of
+ *           the [out, in·kh·kw] matrix;
  * dense parameters (biases, dense layers) under their names. No θ, no backward set, no optimizer state.
- * `__metadata__`: format "topkast-model", format_version "1", storage, the run's config (JSON), and layers
- * (JSON: [{ name, shape, sparse }], sparse when the weight was sparse in training).
+ * `__metadata__`: format "topkast-model", format_version "1", storage, the run's config (JSON), layers
+ * (JSON: [{ name, shape, sparse }], sparse when the weight was sparse in training) and, for an image model
+ * (ExportLayout), `input`, `normalization` and `architecture` (portable/layerGraph.ts: the layers in order,
+ * enough to rebuild the model in another framework).
  */
-import { readFileSync } from 'node:fs';
 import type { Checkpoint } from './checkpoint.js';
 import { decodeChecksummed, encodeChecksummed } from './checksummedFile.js';
 import { csrTensors, flatFromCsr } from './csrTensors.js';
+import { readExisting } from './readExisting.js';
 import type { NamedTensor } from './safetensors.js';
 
 export const MODEL_FORMAT = 'topkast-model';
@@ -25,16 +29,30 @@ export interface LayerEntry {
   readonly sparse: boolean;
 }
 
+/** What an image model's export adds (portable/portableModel.ts): weight shapes and metadata entries. */
+export interface ExportLayout {
+  /** A weight's shape by name when it is not the matrix (a convolution's [out, C, kh, kw]). */
+  readonly shapes: ReadonlyMap<string, readonly number[]>;
+  readonly metadata: Readonly<Record<string, string>>;
+}
+
+const matrixLayout: ExportLayout = { shapes: new Map(), metadata: {} };
+
 /** The bytes of the inference file of a checkpoint. */
-export function exportModel(checkpoint: Checkpoint, storage: Storage, source: string): Uint8Array {
-  const { tensors, metadata } = inferenceContents(checkpoint, storage, source);
+export function exportModel(
+  checkpoint: Checkpoint,
+  storage: Storage,
+  source: string,
+  layout: ExportLayout = matrixLayout,
+): Uint8Array {
+  const { tensors, metadata } = inferenceContents(checkpoint, storage, source, layout);
   return encodeChecksummed(tensors, metadata);
 }
 
 /** The inference file of a checkpoint, in memory (what reading back its export gives). */
 export function checkpointInferenceFile(checkpoint: Checkpoint, source: string): InferenceFile {
-  const { tensors, metadata } = inferenceContents(checkpoint, 'csr', source);
-  return inferenceFile(tensors, metadata, source);
+  const { tensors, metadata } = inferenceContents(checkpoint, 'csr', source, matrixLayout);
+  return inferenceFile(tensors, metadata, source, true);
 }
 
 /** An inference file's tensors and metadata. */
@@ -42,6 +60,7 @@ function inferenceContents(
   checkpoint: Checkpoint,
   storage: Storage,
   source: string,
+  layout: ExportLayout,
 ): { tensors: NamedTensor[]; metadata: Record<string, string> } {
   const byName = new Map(checkpoint.tensors.map((tensor) => [tensor.name, tensor]));
   const layers: LayerEntry[] = [];
@@ -50,8 +69,9 @@ function inferenceContents(
     const { name } = tensor;
     if (name.includes('.state.') || !(name.endsWith('.theta') || !isSparsePart(name, byName))) continue;
     if (!name.endsWith('.theta')) {
-      layers.push({ name, shape: tensor.shape, sparse: false });
-      tensors.push(tensor);
+      const shape = layout.shapes.get(name) ?? tensor.shape;
+      layers.push({ name, shape, sparse: false });
+      tensors.push({ ...tensor, shape });
       continue;
     }
     const weight = name.slice(0, -'.theta'.length);
@@ -65,11 +85,12 @@ function inferenceContents(
       `${source}: ${weight}.forward`,
     );
     const theta = tensor.data as Float32Array;
-    layers.push({ name: weight, shape: tensor.shape, sparse: true });
+    const shape = layout.shapes.get(weight) ?? tensor.shape;
+    layers.push({ name: weight, shape, sparse: true });
     if (storage === 'dense') {
       const dense = new Float32Array(rows * cols);
       for (const flat of forward) dense[flat] = theta[flat]!;
-      tensors.push({ name: weight, dtype: 'F32', shape: [rows, cols], data: dense });
+      tensors.push({ name: weight, dtype: 'F32', shape, data: dense });
     } else {
       const values = Float32Array.from(forward, (flat) => theta[flat]!);
       tensors.push(
@@ -84,6 +105,7 @@ function inferenceContents(
     storage,
     config: JSON.stringify(checkpoint.state.config),
     layers: JSON.stringify(layers),
+    ...layout.metadata,
   };
   return { tensors, metadata };
 }
@@ -95,23 +117,36 @@ function isSparsePart(name: string, byName: ReadonlyMap<string, NamedTensor>): b
 }
 
 export interface InferenceFile {
+  /** False for a file without a checksum (written by another tool), read where that is allowed. */
+  readonly checksummed: boolean;
   readonly storage: Storage;
   readonly config: Readonly<Record<string, unknown>>;
   readonly layers: readonly LayerEntry[];
   readonly tensors: ReadonlyMap<string, NamedTensor>;
 }
 
-/** Reads and checks an inference file; throws, naming it, unless it is whole and of this format. */
+/**
+ * Reads and checks an inference file; throws, naming it, unless it is whole and of this format. A file
+ * without a checksum (re-saved by another tool) is read when its metadata says it is one (checksummed false).
+ */
 export function readInferenceFile(file: string): InferenceFile {
-  const { tensors, metadata } = decodeChecksummed(readFileSync(file), file);
-  return inferenceFile(tensors, metadata, file);
+  const bytes = readExisting(file, 'a file written by `topkast export`');
+  const { tensors, metadata, checksummed } = decodeChecksummed(bytes, file, { required: false });
+  return inferenceFile(tensors, metadata, file, checksummed);
 }
 
-function inferenceFile(
+/** The inference file of decoded contents; throws, naming `file`, unless the metadata is of this format. */
+export function inferenceFile(
   tensors: readonly NamedTensor[],
   metadata: Readonly<Record<string, string>>,
   file: string,
+  checksummed: boolean,
 ): InferenceFile {
+  if (metadata.format === undefined) {
+    throw new Error(
+      `${file} has no topkast metadata (format, config, layers), so it does not say what model it is: use a file written by \`topkast export\`, or start training from its weights with \`topkast train --init\``,
+    );
+  }
   if (metadata.format !== MODEL_FORMAT || metadata.format_version !== String(MODEL_VERSION)) {
     throw new Error(
       `${file} is not a topkast model file of version ${MODEL_VERSION} (format ${metadata.format}, version ${metadata.format_version}): make one with \`topkast export\``,
@@ -120,6 +155,7 @@ function inferenceFile(
   const storage = metadata.storage as Storage;
   if (!storageNames.includes(storage)) throw new Error(`${file}: unknown storage ${metadata.storage}`);
   return {
+    checksummed,
     storage,
     config: JSON.parse(metadata.config ?? 'null'),
     layers: JSON.parse(metadata.layers ?? '[]'),

@@ -4,7 +4,9 @@ import type { Module } from '../nn/module.js';
 import { allModules, isSparsifiable } from '../nn/sparsifiable.js';
 import { flatFromCsr } from './csrTensors.js';
 import type { InferenceFile, LayerEntry } from './exportModel.js';
+import type { NamedTensor } from './safetensors.js';
 import { savedTrainConfig } from './savedConfig.js';
+import { float32Values, int32Values } from './tensorValues.js';
 
 /** A model rebuilt from an inference file, with what its data must match. */
 export interface RebuiltModel {
@@ -96,7 +98,7 @@ function loadWeights(
       );
     }
     const dense = layer.weight.values;
-    dense.set(denseWeight(file, name, rows, cols, source));
+    dense.set(denseWeight(file.tensors, name, rows, cols, source));
     if (entry.sparse) {
       const kept = nonZeroOrStored(file, name, dense, rows, cols, source);
       layer.makeSparse(kept, kept);
@@ -106,51 +108,61 @@ function loadWeights(
   for (const trainable of model.trainables()) {
     if (loaded.has(trainable.name)) continue;
     const tensor = file.tensors.get(trainable.name);
-    if (tensor?.dtype !== 'F32' || tensor.data.length !== trainable.values.length) {
+    if (tensor?.data.length !== trainable.values.length) {
       throw new Error(`${source}: ${trainable.name} is missing or has the wrong size`);
     }
-    trainable.values.set(tensor.data);
+    trainable.values.set(float32Values(tensor, source));
   }
 }
 
-/** The weight as a dense rows×cols matrix (csr storage: scattered from the stored set). */
-function denseWeight(
-  file: InferenceFile,
+/**
+ * The weight `name` of `tensors` as a dense rows×cols matrix: its own tensor (any shape of that size, any float
+ * dtype), or scattered from `<name>.values` at the CSR set `<name>.indptr`, `<name>.indices`.
+ */
+export function denseWeight(
+  tensors: ReadonlyMap<string, NamedTensor>,
   name: string,
   rows: number,
   cols: number,
   source: string,
 ): Float32Array {
-  const stored = file.tensors.get(name);
+  const stored = tensors.get(name);
   if (stored) {
-    if (stored.dtype !== 'F32' || stored.data.length !== rows * cols) {
-      throw new Error(`${source}: ${name} is not an F32 ${rows}×${cols} matrix`);
+    if (stored.data.length !== rows * cols) {
+      throw new Error(`${source}: ${name} is not a ${rows}×${cols} matrix`);
     }
-    return stored.data as Float32Array;
+    return float32Values(stored, source);
   }
-  const flat = storedSet(file, name, rows, cols, source);
-  const values = file.tensors.get(`${name}.values`);
-  if (values?.dtype !== 'F32' || values.data.length !== flat.length) {
+  const flat = storedSet(tensors, name, rows, cols, source);
+  const values = tensors.get(`${name}.values`);
+  if (values?.data.length !== flat.length) {
     throw new Error(`${source}: ${name}.values is missing or does not match ${name}.indices`);
   }
+  const kept = float32Values(values, source);
   const dense = new Float32Array(rows * cols);
-  for (let p = 0; p < flat.length; p++) dense[flat[p]!] = values.data[p]!;
+  for (let p = 0; p < flat.length; p++) dense[flat[p]!] = kept[p]!;
   return dense;
 }
 
 function storedSet(
-  file: InferenceFile,
+  tensors: ReadonlyMap<string, NamedTensor>,
   name: string,
   rows: number,
   cols: number,
   source: string,
 ): Int32Array {
-  const indptr = file.tensors.get(`${name}.indptr`);
-  const indices = file.tensors.get(`${name}.indices`);
-  if (indptr?.dtype !== 'I32' || indices?.dtype !== 'I32') {
-    throw new Error(`${source}: ${name} has neither a dense matrix nor I32 indptr and indices`);
+  const indptr = tensors.get(`${name}.indptr`);
+  const indices = tensors.get(`${name}.indices`);
+  if (indptr === undefined || indices === undefined) {
+    throw new Error(`${source}: ${name} has neither a dense matrix nor indptr and indices`);
   }
-  return flatFromCsr(indptr.data as Int32Array, indices.data as Int32Array, rows, cols, `${source}: ${name}`);
+  return flatFromCsr(
+    int32Values(indptr, source),
+    int32Values(indices, source),
+    rows,
+    cols,
+    `${source}: ${name}`,
+  );
 }
 
 /** The forward set: the stored one (csr), or the non-zero entries of the dense matrix (at least one). */
@@ -162,7 +174,7 @@ function nonZeroOrStored(
   cols: number,
   source: string,
 ): Int32Array {
-  if (file.storage === 'csr') return storedSet(file, name, rows, cols, source);
+  if (file.storage === 'csr') return storedSet(file.tensors, name, rows, cols, source);
   const kept: number[] = [];
   for (let i = 0; i < dense.length; i++) if (dense[i] !== 0) kept.push(i);
   return Int32Array.from(kept.length > 0 ? kept : [0]);

@@ -48,7 +48,7 @@ export function restoreModel(model: Module, tensors: readonly NamedTensor[], sou
   };
   for (const trainable of model.trainables()) {
     if (trainable instanceof SparseWeight) restoreSparse(trainable, take, source);
-    else (trainable.values as Float32Array).set(take(trainable.name, 'F32', trainable.values.length));
+    else trainable.values.set(take(trainable.name, 'F32', trainable.values.length) as Float32Array);
     restoreState(trainable, byName, take);
   }
   const extra = [...byName.keys()];

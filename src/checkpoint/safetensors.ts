@@ -12,10 +12,24 @@
  * that names the file and the problem. Tensor data is copied out, so the arrays are aligned and own their bytes.
  */
 
-export type Dtype = 'F32' | 'F64' | 'I32' | 'U8';
+/**
+ * The dtypes read and written, each with the typed array that holds its values. F16 and BF16 keep their raw
+ * 16-bit patterns (tensorValues.ts widens them to F32); I64 is held as BigInt64Array.
+ */
+const arrayTypes = {
+  F32: Float32Array,
+  F64: Float64Array,
+  F16: Uint16Array,
+  BF16: Uint16Array,
+  I64: BigInt64Array,
+  I32: Int32Array,
+  U8: Uint8Array,
+} as const;
+
+export type Dtype = keyof typeof arrayTypes;
 
 /** A tensor's typed array for its dtype. */
-export type TensorData = Float32Array | Float64Array | Int32Array | Uint8Array;
+export type TensorData = Float32Array | Float64Array | Uint16Array | BigInt64Array | Int32Array | Uint8Array;
 
 export interface NamedTensor {
   readonly name: string;
@@ -30,21 +44,13 @@ export interface SafetensorsContents {
   readonly metadata: Readonly<Record<string, string>>;
 }
 
-const dtypeBytes: Record<Dtype, number> = { F32: 4, F64: 8, I32: 4, U8: 1 };
+const dtypeBytes = (dtype: Dtype): number => arrayTypes[dtype].BYTES_PER_ELEMENT;
 
 /** The header may not exceed this many bytes (the reference implementation's limit). */
 const MAX_HEADER_BYTES = 100_000_000;
 
 if (new Uint8Array(new Uint16Array([1]).buffer)[0] !== 1) {
   throw new Error('safetensors: this platform is big-endian; the tensor data would need byte swapping');
-}
-
-/** The dtype of a typed array. */
-export function dtypeOf(data: TensorData): Dtype {
-  if (data instanceof Float32Array) return 'F32';
-  if (data instanceof Float64Array) return 'F64';
-  if (data instanceof Int32Array) return 'I32';
-  return 'U8';
 }
 
 /**
@@ -74,7 +80,15 @@ export function encodeSafetensors(
   tensors: readonly NamedTensor[],
   metadata: Readonly<Record<string, string>>,
 ): Uint8Array {
-  const json = new TextEncoder().encode(JSON.stringify(buildHeader(tensors, metadata)));
+  return frameSafetensors(JSON.stringify(buildHeader(tensors, metadata)), tensors);
+}
+
+/**
+ * A file of this header text (space-padded to a multiple of 8 bytes) and the tensors' bytes in the order given,
+ * which must be the order of the header's data_offsets.
+ */
+export function frameSafetensors(headerText: string, tensors: readonly NamedTensor[]): Uint8Array {
+  const json = new TextEncoder().encode(headerText);
   const headerLength = Math.ceil(json.length / 8) * 8;
   const dataLength = tensors.reduce((sum, t) => sum + t.data.byteLength, 0);
   const bytes = new Uint8Array(8 + headerLength + dataLength);
@@ -197,8 +211,8 @@ function readEntry(
     return fail(`tensor ${name} is not an object with dtype, shape and data_offsets`);
   }
   const { dtype, shape, data_offsets: offsets } = value as Record<string, unknown>;
-  if (typeof dtype !== 'string' || !Object.hasOwn(dtypeBytes, dtype)) {
-    return fail(`tensor ${name} has dtype ${JSON.stringify(dtype)}; supported: ${Object.keys(dtypeBytes)}`);
+  if (typeof dtype !== 'string' || !Object.hasOwn(arrayTypes, dtype)) {
+    return fail(`tensor ${name} has dtype ${JSON.stringify(dtype)}; supported: ${Object.keys(arrayTypes)}`);
   }
   const isCount = (x: unknown): x is number => Number.isSafeInteger(x) && (x as number) >= 0;
   if (!Array.isArray(shape) || !shape.every(isCount)) {
@@ -211,9 +225,9 @@ function readEntry(
   }
   const count = shape.reduce((product: number, n: number) => product * n, 1);
   const bytes = offsets[1] - offsets[0];
-  if (count * dtypeBytes[dtype as Dtype] !== bytes) {
+  if (count * dtypeBytes(dtype as Dtype) !== bytes) {
     return fail(
-      `tensor ${name}: shape [${shape}] of ${dtype} needs ${count * dtypeBytes[dtype as Dtype]} bytes, its offsets span ${bytes}`,
+      `tensor ${name}: shape [${shape}] of ${dtype} needs ${count * dtypeBytes(dtype as Dtype)} bytes, its offsets span ${bytes}`,
     );
   }
   return { dtype: dtype as Dtype, shape, begin: offsets[0], end: offsets[1] };
@@ -221,25 +235,15 @@ function readEntry(
 
 function copyData(dtype: Dtype, bytes: Uint8Array): TensorData {
   // A copy into a fresh buffer (a Node Buffer's slice() would be a view into the whole file).
-  const { buffer } = new Uint8Array(bytes);
-  switch (dtype) {
-    case 'F32':
-      return new Float32Array(buffer);
-    case 'F64':
-      return new Float64Array(buffer);
-    case 'I32':
-      return new Int32Array(buffer);
-    case 'U8':
-      return new Uint8Array(buffer);
-  }
+  return new arrayTypes[dtype](new Uint8Array(bytes).buffer);
 }
 
 function checkTensor({ name, dtype, shape, data }: NamedTensor): void {
   if (name === '__metadata__' || name.length === 0) {
     throw new Error(`safetensors: '${name}' cannot name a tensor`);
   }
-  if (dtypeOf(data) !== dtype)
-    throw new Error(`safetensors: tensor ${name} is ${dtype} but holds ${dtypeOf(data)} data`);
+  if (!(data instanceof arrayTypes[dtype]))
+    throw new Error(`safetensors: tensor ${name} is ${dtype} but holds a ${data.constructor.name}`);
   const count = shape.reduce((product, n) => product * n, 1);
   if (!shape.every((n) => Number.isSafeInteger(n) && n >= 0) || count !== data.length) {
     throw new Error(`safetensors: tensor ${name} has shape [${shape}] but ${data.length} entries`);

@@ -1,4 +1,5 @@
 import { Command, Option } from 'commander';
+import { uncheckedNote } from '../checkpoint/checksummedFile.js';
 import { readInferenceFile } from '../checkpoint/exportModel.js';
 import { inferenceModel } from '../checkpoint/inferenceModel.js';
 import { savedTrainConfig } from '../checkpoint/savedConfig.js';
@@ -38,6 +39,7 @@ export function evalCommand(io: CliIo): Command {
     )
     .action((flags: EvalFlags) => {
       const file = readInferenceFile(flags.model);
+      io.err(uncheckedNote(flags.model, file.checksummed));
       const config = savedTrainConfig(file.config as unknown as TrainConfig, flags.model);
       const name = flags.dataset ?? config.dataset;
       const text = config.model === 'transformer';

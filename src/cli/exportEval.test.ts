@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { readInferenceFile } from '../checkpoint/exportModel.js';
+import { decodeSafetensors } from '../checkpoint/safetensors.js';
 import type { RunSummary } from '../train/summary.js';
 import { cli } from './testing.js';
 
@@ -74,6 +75,19 @@ describe('export and eval', () => {
         `test accuracy ${summary.testAccuracy.toFixed(4)} | test loss ${summary.testLoss.toFixed(4)} | 999 examples of mnist\n`,
       );
     }
+    const dense = decodeSafetensors(readFileSync(join(root, 'cnn-dense.safetensors')), 'cnn-dense');
+    const shapes = Object.fromEntries(dense.tensors.map((tensor) => [tensor.name, tensor.shape]));
+    expect(shapes['conv1.weight']).toEqual([32, 1, 3, 3]);
+    expect(shapes['conv2.weight']).toEqual([64, 32, 3, 3]);
+    expect(JSON.parse(dense.metadata.normalization!)).toEqual({
+      mean: 0.1307,
+      std: 0.3081,
+      formula: '(x - mean) / std',
+    });
+    const architecture = JSON.parse(dense.metadata.architecture!) as { kind: string }[];
+    expect(architecture.map((layer) => layer.kind).join(' ')).toBe(
+      'normalize unflatten conv2d relu maxpool2d conv2d relu maxpool2d flatten linear relu linear',
+    );
     const text = await cli('eval', '--model', join(root, 'cnn-csr.safetensors'), '--dataset', 'austen');
     expect(text.err).toContain('is an image classifier and austen is text: use --dataset mnist');
   });

@@ -7,12 +7,13 @@ import { type CliIo, processIo } from './io.js';
 import { reportCommand } from './reportCommand.js';
 import { sampleCommand } from './sampleCommand.js';
 import { trainCommand } from './trainCommand.js';
+import { packageVersion } from './version.js';
 
 /** The `topkast` command with its subcommands, writing through `io`. */
 export function createProgram(io: CliIo = processIo): Command {
-  const program = new Command('topkast').description(
-    'always-sparse neural network training (Top-KAST, Spartan) on WebAssembly SIMD kernels',
-  );
+  const program = new Command('topkast')
+    .description('always-sparse neural network training (Top-KAST, Spartan) on WebAssembly SIMD kernels')
+    .version(packageVersion(), '-V, --version', 'print the version of topkast');
   reportErrorsOnOneLine(program, io, 'topkast --help');
   for (const command of [
     trainCommand(io),

@@ -7,6 +7,7 @@
  */
 import { type Checkpoint, encodeCheckpoint } from '../checkpoint/checkpoint.js';
 import { checkpointSaver } from '../checkpoint/checkpointSaver.js';
+import { type InitWeights, loadInitWeights } from '../checkpoint/initWeights.js';
 import { restoreModel } from '../checkpoint/modelTensors.js';
 import type { Checkpointing } from '../checkpoint/runState.js';
 import { inputSize, splitSize } from '../data/dataset.js';
@@ -48,6 +49,8 @@ export interface RunOptions {
   readonly checkpoint?: Checkpointing & { readonly dir: string };
   /** Continue the run this checkpoint (of `config`, read from `file`) saved, exactly where it stood. */
   readonly resume?: { readonly checkpoint: Checkpoint; readonly file: string };
+  /** Start from these weights (`--init`) instead of the seed's initialisation. */
+  readonly init?: InitWeights;
 }
 
 /** A run of either kind: a language model for a transformer config, else an image classifier. */
@@ -140,6 +143,7 @@ function trainBuilt<M extends PeriodMetrics, R>(
 ): { run: RunDescription; result: R } {
   const { model, totalSteps } = built;
   try {
+    if (options.init) loadInitWeights(model, options.init);
     const method = createTrainingMethod(config.method, {
       sparsity: config.sparsity,
       backwardSparsity: config.backwardSparsity,
@@ -194,7 +198,8 @@ function trainBuilt<M extends PeriodMetrics, R>(
     options.announce?.(
       `${describeMethod(config)} ${built.name} on ${built.dataset} (${model.parameterCount().toLocaleString('en-US')} parameters): ` +
         `${config.optimizer} lr ${config.lr} ${config.schedule}, batch ${config.batchSize}, ${totalSteps} steps, seed ${config.seed}, ${engine().kernels.name} kernels` +
-        (resume ? `; resuming from ${resume.file} at step ${resume.checkpoint.state.progress.step}` : ''),
+        (resume ? `; resuming from ${resume.file} at step ${resume.checkpoint.state.progress.step}` : '') +
+        (options.init ? `; starting from the weights of ${options.init.source}` : ''),
     );
     const result = loop({
       model,
@@ -241,9 +246,14 @@ export function describeResult(summary: TrainingSummary): string {
     : `test accuracy ${summary.testAccuracy.toFixed(4)} | test loss ${summary.testLoss.toFixed(4)} | ` +
       `${summary.steps} steps (${summary.epochs} epoch${summary.epochs === 1 ? '' : 's'})`;
   return (
-    `${quality} in ${summary.trainSeconds.toFixed(1)} s | ` +
+    `${quality} in ${formatDuration(summary.trainSeconds)} | ` +
     `${summary.timing.stepMsMedian.toFixed(1)} ms/step median | ${summary.backend}`
   );
+}
+
+/** A duration for people: "850 ms" under a second (where one decimal of seconds would read "0.0 s"), else "12.3 s". */
+function formatDuration(seconds: number): string {
+  return seconds < 1 ? `${Math.round(seconds * 1000)} ms` : `${seconds.toFixed(1)} s`;
 }
 
 function createOptimizer(config: TrainConfig, trainables: readonly Trainable[]): Optimizer {

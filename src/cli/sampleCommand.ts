@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { uncheckedNote } from '../checkpoint/checksummedFile.js';
 import { inferenceModel } from '../checkpoint/inferenceModel.js';
 import { readModelFile } from '../checkpoint/modelFile.js';
 import { loadTextDataset } from '../data/registry.js';
@@ -39,6 +40,7 @@ export function sampleCommand(io: CliIo): Command {
     .option('--seed <n>', 'seed of the draws (the same seed gives the same text)', parseNonNegativeInteger, 0)
     .action((flags: SampleFlags) => {
       const { file, source } = readModelFile(flags.model);
+      io.err(uncheckedNote(source, file.checksummed));
       const { model, config, vocab } = inferenceModel(file, source);
       try {
         if (config.model !== 'transformer' || config.context === undefined) {

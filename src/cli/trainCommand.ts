@@ -1,4 +1,6 @@
 import { Command, Option } from 'commander';
+import { uncheckedNote } from '../checkpoint/checksummedFile.js';
+import { readInitWeights } from '../checkpoint/initWeights.js';
 import { trainingMethodNames } from '../methods/registry.js';
 import { writeSummary } from '../train/summary.js';
 import { addCheckpointOptions, type CheckpointFlags, planFromFlags } from './checkpointFlags.js';
@@ -9,6 +11,7 @@ import { DEFAULT_SPARSITY, type TrainFlags } from './trainConfig.js';
 import { addTrainingOptions } from './trainingOptions.js';
 
 interface TrainCommandFlags extends TrainFlags, CheckpointFlags {
+  readonly init?: string;
   readonly json?: string;
   readonly metrics?: string;
   readonly progress: boolean;
@@ -38,6 +41,10 @@ export function trainCommand(io: CliIo): Command {
       "Top-KAST's backward sparsity (default: the paper's pairing, 0.8→0.5, 0.9→0.8, 0.95→0.9)",
       parseSparsity,
     )
+    .option(
+      '--init <file>',
+      'start from the weights of a safetensors file (a PyTorch state_dict with the same layer names and shapes, or a topkast export); a sparse method picks its first sets from them',
+    )
     .option('--json <file>', 'write the run summary as JSON when the run ends')
     .option('--metrics <file>', 'write JSON-lines metrics while training')
     .option('--no-progress', 'no progress bar or progress lines');
@@ -45,8 +52,16 @@ export function trainCommand(io: CliIo): Command {
     if (flags.json !== undefined && flags.json === flags.metrics) {
       throw new Error(`--json and --metrics both name ${flags.json}: give them different files`);
     }
+    if (flags.init !== undefined && flags.resume !== undefined) {
+      throw new Error(
+        '--init and --resume both given: a resumed run continues from its checkpoint; drop --init',
+      );
+    }
     const { config, checkpoint, resume } = planFromFlags(flags, self);
+    const init = flags.init === undefined ? undefined : readInitWeights(flags.init);
+    if (init) io.err(uncheckedNote(init.source, init.checksummed));
     const summary = runTraining(config, {
+      init,
       progress: flags.progress ? { stream: io.progress } : false,
       metricsFile: flags.metrics,
       announce: (line) => io.out(`${line}\n`),

@@ -4,10 +4,10 @@
  * consumes one or the other.
  */
 import { loadAusten } from './austen.js';
-import type { DatasetLoadOptions } from './cachedDataset.js';
+import type { DatasetLoadOptions, DatasetSource } from './cachedDataset.js';
 import type { Dataset } from './dataset.js';
-import { loadFashionMnist } from './fashionMnist.js';
-import { loadMnist } from './mnist.js';
+import { fashionMnistSource, loadFashionMnist } from './fashionMnist.js';
+import { loadMnist, mnistSource } from './mnist.js';
 import type { TextDataset } from './textDataset.js';
 
 const loaders = {
@@ -34,6 +34,19 @@ export function loadDataset(name: string, options: DatasetLoadOptions = {}): Dat
     throw new Error(`unknown dataset '${name}': use one of ${datasetNames.join(', ')}`);
   }
   return loaders[name](options);
+}
+
+const sources: Record<DatasetName, DatasetSource> = {
+  'fashion-mnist': fashionMnistSource,
+  mnist: mnistSource,
+};
+
+/** An image dataset's shape, classes and normalisation, without loading it; an unknown name is an error. */
+export function datasetSource(name: string): DatasetSource {
+  if (!isDatasetName(name)) {
+    throw new Error(`unknown image dataset '${name}': use one of ${datasetNames.join(', ')}`);
+  }
+  return sources[name];
 }
 
 const textLoaders = {

@@ -1,0 +1,66 @@
+/**
+ * What every export of an image model shares: its layers with forward weights (layerGraph.ts), its input
+ * contract (features, normalisation of the dataset it was trained on) and the metadata that records both;
+ * and a language model's ONNX file, with the vocabulary it needs.
+ */
+import type { TrainConfig } from '../../cli/trainConfig.js';
+import { datasetSource, loadTextDataset } from '../../data/registry.js';
+import type { Transformer } from '../../nn/transformer.js';
+import type { InferenceFile } from '../exportModel.js';
+import { inferenceModel } from '../inferenceModel.js';
+import { savedTrainConfig } from '../savedConfig.js';
+import { exportTransformerOnnx } from './exportOnnxTransformer.js';
+import { describeLayers, type GraphLayer, type ImageInput, layerGraph } from './layerGraph.js';
+
+export interface PortableModel {
+  readonly layers: readonly GraphLayer[];
+  readonly input: ImageInput;
+  readonly classes: number;
+  /** normalization, input and architecture entries (JSON), for any export's metadata. */
+  readonly metadata: Readonly<Record<string, string>>;
+}
+
+/** The portable form of an image model's inference file; null for a language model. */
+export function portableModel(file: InferenceFile, source: string): PortableModel | null {
+  const config = savedTrainConfig(file.config as unknown as TrainConfig, source);
+  if (config.model === 'transformer') return null;
+  const { inputShape, normalization } = datasetSource(config.dataset);
+  const features = inputShape.reduce((a, b) => a * b, 1);
+  const input = { features, mean: normalization.mean, std: normalization.std };
+  const { model } = inferenceModel(file, source, features);
+  try {
+    const layers = layerGraph(model, input);
+    const linear = layers.filter((layer) => layer.kind === 'linear');
+    const classes = linear[linear.length - 1]!.weight.shape[0]!;
+    const metadata = {
+      input: JSON.stringify({ shape: [features], values: 'pixels / 255', dataset: config.dataset }),
+      normalization: JSON.stringify({ mean: input.mean, std: input.std, formula: '(x - mean) / std' }),
+      architecture: JSON.stringify(describeLayers(layers)),
+    };
+    return { layers, input, classes, metadata };
+  } finally {
+    model.dispose?.();
+  }
+}
+
+/** Each weight's shape in the export (a convolution's [out, C, kh, kw]), by trainable name. */
+export function weightShapes(layers: readonly GraphLayer[]): Map<string, readonly number[]> {
+  const shapes = new Map<string, readonly number[]>();
+  for (const layer of layers) {
+    if (layer.kind === 'linear' || layer.kind === 'conv2d') shapes.set(layer.weight.name, layer.weight.shape);
+  }
+  return shapes;
+}
+
+/** The ONNX file of a language model's inference file, with the vocabulary (JSON characters by id) in its metadata. */
+export function languageModelOnnx(file: InferenceFile, source: string): Uint8Array {
+  const config = savedTrainConfig(file.config as unknown as TrainConfig, source);
+  const { vocabulary } = loadTextDataset(config.dataset);
+  const { model } = inferenceModel(file, source);
+  try {
+    const metadata = { vocabulary: JSON.stringify(vocabulary), dataset: config.dataset };
+    return exportTransformerOnnx(model as Transformer, metadata);
+  } finally {
+    model.dispose?.();
+  }
+}
