@@ -1,9 +1,9 @@
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
 import { comparisonTable } from '../compare/comparison.js';
 import { trainingMethodNames } from '../methods/registry.js';
 import { type TrainingSummary, writeSummary } from '../train/summary.js';
+import { makeDirectory } from '../util/files.js';
 import { writeFileAtomic } from '../util/writeFileAtomic.js';
 import type { CliIo } from './io.js';
 import { parseNonNegativeInteger, parsePositiveInteger, parseSparsity } from './parsers.js';
@@ -46,7 +46,7 @@ export function compareCommand(io: CliIo): Command {
     .option('--no-progress', 'no progress lines of each run')
     .action((flags: CompareFlags) => {
       const plan = comparePlan(flags);
-      mkdirSync(join(flags.out, 'runs'), { recursive: true });
+      makeDirectory(join(flags.out, 'runs'));
       const summaries: TrainingSummary[] = [];
       plan.forEach((run, i) => {
         const config = resolveTrainConfig({

@@ -176,8 +176,9 @@ function trainBuilt<M extends PeriodMetrics, R>(
     const callbacks: Callbacks<M>[] = [];
     if (options.progress !== false) callbacks.push(progressReporter(options.progress));
     if (options.metricsFile !== undefined) {
-      const resumeAfterStep = resume?.checkpoint.state.progress.step;
-      callbacks.push(metricsLog(options.metricsFile, { resumeAfterStep }));
+      const progress = resume?.checkpoint.state.progress;
+      const from = progress && { step: progress.step, periods: progress.history.length };
+      callbacks.push(metricsLog(options.metricsFile, { resume: from }));
     }
     if (checkpoint) {
       const { dir, saveEvery, keep } = checkpoint;
