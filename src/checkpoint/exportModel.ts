@@ -7,11 +7,17 @@
  * `__metadata__`: format "topkast-model", format_version "1", storage, the run's config (JSON), and layers
  * (JSON: [{ name, shape, sparse }], sparse when the weight was sparse in training).
  */
-import { readFileSync } from 'node:fs';
+import { z } from 'zod';
+import type { TrainConfig } from '../cli/trainConfig.js';
+import { describeProblem, schemaProblem } from '../run/configSchema.js';
+import { readRegularFile } from '../util/files.js';
+import { escapeControl, quoteValue } from '../util/safeText.js';
 import type { Checkpoint } from './checkpoint.js';
 import { decodeChecksummed, encodeChecksummed } from './checksummedFile.js';
 import { csrTensors, flatFromCsr } from './csrTensors.js';
 import type { NamedTensor } from './safetensors.js';
+import { savedTrainConfig } from './savedConfig.js';
+import { requireFinite, requireTensor } from './tensorChecks.js';
 
 export const MODEL_FORMAT = 'topkast-model';
 export const MODEL_VERSION = 1;
@@ -96,33 +102,124 @@ function isSparsePart(name: string, byName: ReadonlyMap<string, NamedTensor>): b
 
 export interface InferenceFile {
   readonly storage: Storage;
-  readonly config: Readonly<Record<string, unknown>>;
+  /** The run's config, checked and resolved (savedConfig.ts). */
+  readonly config: TrainConfig;
   readonly layers: readonly LayerEntry[];
   readonly tensors: ReadonlyMap<string, NamedTensor>;
 }
 
-/** Reads and checks an inference file; throws, naming it, unless it is whole and of this format. */
+/** Reads and checks an inference file (a regular file only); throws, naming it, unless it is valid. */
 export function readInferenceFile(file: string): InferenceFile {
-  const { tensors, metadata } = decodeChecksummed(readFileSync(file), file);
-  return inferenceFile(tensors, metadata, file);
+  return decodeInferenceFile(readRegularFile(file), file);
 }
 
+/** Decodes and checks an inference file's bytes; throws, naming `source`, unless they are valid. */
+export function decodeInferenceFile(bytes: Uint8Array, source: string): InferenceFile {
+  const { tensors, metadata } = decodeChecksummed(bytes, source);
+  return inferenceFile(tensors, metadata, source);
+}
+
+const layersSchema = z
+  .array(
+    z.strictObject({
+      name: z.string().regex(/^[A-Za-z_]\w*(\.\w+)*$/, 'expected a layer name'),
+      shape: z.array(z.number().int().min(0)).min(1).max(4),
+      sparse: z.boolean(),
+    }),
+  )
+  .min(1)
+  .max(100_000);
+
+/**
+ * Checks an inference file's metadata and tensors: its format, known metadata keys, the config (the config
+ * schema), the layers (each listed once), every layer's tensors of their dtype and exact shape (csr: a valid
+ * set, one value per entry), every value finite, and no tensor outside the layers. Throws, naming `file`.
+ */
 function inferenceFile(
   tensors: readonly NamedTensor[],
   metadata: Readonly<Record<string, string>>,
   file: string,
 ): InferenceFile {
+  const source = escapeControl(file);
   if (metadata.format !== MODEL_FORMAT || metadata.format_version !== String(MODEL_VERSION)) {
     throw new Error(
-      `${file} is not a topkast model file of version ${MODEL_VERSION} (format ${metadata.format}, version ${metadata.format_version}): make one with \`topkast export\``,
+      `${source} is not a topkast model file of version ${MODEL_VERSION} (format ${quoteValue(metadata.format ?? null)}, version ${quoteValue(metadata.format_version ?? null)}): make one with \`topkast export\``,
     );
   }
+  const known = ['format', 'format_version', 'storage', 'config', 'layers', 'checksum'];
+  const unknown = Object.keys(metadata).find((key) => !known.includes(key));
+  if (unknown !== undefined)
+    throw new Error(`${source}: metadata entry ${quoteValue(unknown)} is not one topkast writes`);
   const storage = metadata.storage as Storage;
-  if (!storageNames.includes(storage)) throw new Error(`${file}: unknown storage ${metadata.storage}`);
-  return {
-    storage,
-    config: JSON.parse(metadata.config ?? 'null'),
-    layers: JSON.parse(metadata.layers ?? '[]'),
-    tensors: new Map(tensors.map((tensor) => [tensor.name, tensor])),
+  if (!storageNames.includes(storage)) {
+    throw new Error(
+      `${source}: storage ${quoteValue(metadata.storage ?? null)} is not one of ${storageNames.join(', ')}`,
+    );
+  }
+  const json = (key: 'config' | 'layers'): unknown => {
+    try {
+      return JSON.parse(metadata[key] ?? '');
+    } catch {
+      throw new Error(`${source}: metadata entry ${key} is missing or not valid JSON`);
+    }
   };
+  const config = savedTrainConfig(json('config'), file);
+  const layers = json('layers');
+  const problem = schemaProblem(layersSchema, layers);
+  if (problem) throw new Error(`${source}: metadata entry ${describeProblem('layers', problem)}`);
+  const byName = new Map(tensors.map((tensor) => [tensor.name, tensor]));
+  const owned = new Set<string>();
+  for (const layer of layers as LayerEntry[]) {
+    if (owned.has(layer.name) || owned.has(`${layer.name}.values`)) {
+      throw new Error(`${source}: layer ${layer.name} is listed twice`);
+    }
+    for (const name of layerTensors(layer, storage, byName, file)) owned.add(name);
+  }
+  for (const tensor of tensors) {
+    if (!owned.has(tensor.name)) {
+      throw new Error(
+        `${source}: tensor ${escapeControl(tensor.name)} belongs to no layer of the file: it is not a file topkast writes`,
+      );
+    }
+    requireFinite(tensor, file);
+  }
+  return { storage, config, layers: layers as LayerEntry[], tensors: byName };
+}
+
+/** Checks one layer's tensors; returns their names. */
+function layerTensors(
+  layer: LayerEntry,
+  storage: Storage,
+  byName: ReadonlyMap<string, NamedTensor>,
+  file: string,
+): string[] {
+  const { name, shape, sparse } = layer;
+  if (!sparse || storage === 'dense') {
+    if (sparse && shape.length !== 2) {
+      throw new Error(
+        `${escapeControl(file)}: sparse layer ${name} has shape [${shape}]; it must be [rows, cols]`,
+      );
+    }
+    requireTensor(byName.get(name), name, 'F32', shape, file);
+    return [name];
+  }
+  if (shape.length !== 2) {
+    throw new Error(
+      `${escapeControl(file)}: sparse layer ${name} has shape [${shape}]; it must be [rows, cols]`,
+    );
+  }
+  const [rows, cols] = shape as [number, number];
+  const indptr = requireTensor(byName.get(`${name}.indptr`), `${name}.indptr`, 'I32', [rows + 1], file);
+  const indices = byName.get(`${name}.indices`);
+  const count = indices?.data.length ?? 0;
+  requireTensor(indices, `${name}.indices`, 'I32', [count], file);
+  requireTensor(byName.get(`${name}.values`), `${name}.values`, 'F32', [count], file);
+  flatFromCsr(
+    indptr.data as Int32Array,
+    indices!.data as Int32Array,
+    rows,
+    cols,
+    `${escapeControl(file)}: ${name}`,
+  );
+  return [`${name}.values`, `${name}.indptr`, `${name}.indices`];
 }

@@ -7,7 +7,6 @@ import type { Checkpoint } from '../checkpoint/checkpoint.js';
 import { listCheckpoints, loadLatestCheckpoint, removeTemporaryFiles } from '../checkpoint/checkpointDir.js';
 import { type DirectoryLock, lockDirectory } from '../checkpoint/directoryLock.js';
 import type { Checkpointing } from '../checkpoint/runState.js';
-import { savedTrainConfig } from '../checkpoint/savedConfig.js';
 import { escapeControl, quoteValue } from '../util/safeText.js';
 import { parsePositiveInteger } from './parsers.js';
 import { resolveTrainConfig, type TrainConfig, type TrainFlags } from './trainConfig.js';
@@ -90,7 +89,7 @@ export function planFromFlags(
   const dir = flags.checkpointDir ?? resumed;
   return withLock(dir, report, (lock) => {
     const { file, checkpoint } = loadLatestCheckpoint(resumed);
-    const config = savedTrainConfig(checkpoint.state.config, file);
+    const { config } = checkpoint.state;
     refuseContradictions(flags, command, config, file);
     const saved = checkpoint.state.checkpointing;
     if (dir !== resumed && listCheckpoints(dir).length > 0) {

@@ -1,9 +1,11 @@
-import { existsSync, statSync } from 'node:fs';
 import { Command, Option } from 'commander';
 import { readCheckpoint } from '../checkpoint/checkpoint.js';
 import { loadLatestCheckpoint } from '../checkpoint/checkpointDir.js';
 import { writeFileDurable } from '../checkpoint/durableWrite.js';
-import { exportModel, type Storage, storageNames } from '../checkpoint/exportModel.js';
+import { decodeInferenceFile, exportModel, type Storage, storageNames } from '../checkpoint/exportModel.js';
+import { inferenceModel } from '../checkpoint/inferenceModel.js';
+import { outputFile, refuseSharedPaths, statOrUndefined } from '../util/files.js';
+import { escapeControl } from '../util/safeText.js';
 import type { CliIo } from './io.js';
 
 interface ExportFlags {
@@ -12,7 +14,12 @@ interface ExportFlags {
   readonly out: string;
 }
 
-/** `topkast export`: the newest checkpoint of a run (or one checkpoint file) as a compact inference file. */
+/**
+ * `topkast export`: the newest checkpoint of a run (or one checkpoint file) as a compact inference file. The
+ * checkpoint is checked whole (checkpoint.ts), the export is rebuilt into the model of its config before it
+ * is written (so what is written is what eval and sample accept), and --out may be neither the checkpoint
+ * read nor the directory (compared by real path).
+ */
 export function exportCommand(io: CliIo): Command {
   return new Command('export')
     .description('write a compact inference file (forward weights only) from a checkpoint')
@@ -24,14 +31,16 @@ export function exportCommand(io: CliIo): Command {
     )
     .requiredOption('--out <file>', 'the .safetensors file to write')
     .action((flags: ExportFlags) => {
-      const { file, checkpoint } =
-        existsSync(flags.from) && statSync(flags.from).isFile()
-          ? { file: flags.from, checkpoint: readCheckpoint(flags.from) }
-          : loadLatestCheckpoint(flags.from);
+      outputFile(flags.out, '--out');
+      const { file, checkpoint } = statOrUndefined(flags.from)?.isFile()
+        ? { file: flags.from, checkpoint: readCheckpoint(flags.from) }
+        : loadLatestCheckpoint(flags.from);
+      refuseSharedPaths([{ flag: '--out', path: flags.out }], [{ flag: '--from', path: file }]);
       const bytes = exportModel(checkpoint, flags.format, file);
+      inferenceModel(decodeInferenceFile(bytes, file), file).model.dispose?.();
       writeFileDurable(flags.out, bytes);
       io.out(
-        `wrote ${flags.out} (${flags.format}, ${bytes.length.toLocaleString('en-US')} bytes) from ${file}, step ${checkpoint.state.progress.step}\n`,
+        `wrote ${escapeControl(flags.out)} (${flags.format}, ${bytes.length.toLocaleString('en-US')} bytes) from ${escapeControl(file)}, step ${checkpoint.state.progress.step}\n`,
       );
     });
 }

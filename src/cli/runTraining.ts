@@ -21,6 +21,7 @@ import type { Optimizer } from '../optim/optimizer.js';
 import { constantLr, cosineLr, type LrSchedule, stepLr } from '../optim/schedules.js';
 import { SGD } from '../optim/sgd.js';
 import type { Callbacks, FitProgress, PeriodMetrics } from '../train/callbacks.js';
+import { finiteGuard } from '../train/finiteGuard.js';
 import { fit, planTraining } from '../train/fit.js';
 import { fitText } from '../train/fitText.js';
 import { metricsLog } from '../train/metricsLog.js';
@@ -173,7 +174,7 @@ function trainBuilt<M extends PeriodMetrics, R>(
       optimizer.setState(state.optimizer);
       controller.setState(state.controller);
     }
-    const callbacks: Callbacks<M>[] = [];
+    const callbacks: Callbacks<M>[] = [finiteGuard(model)];
     if (options.progress !== false) callbacks.push(progressReporter(options.progress));
     if (options.metricsFile !== undefined) {
       const progress = resume?.checkpoint.state.progress;
