@@ -51,7 +51,7 @@ export function decodeCheckpoint(bytes: Uint8Array, source: string): Checkpoint 
       `${escapeControl(source)}: its run state is at step ${state.progress.step}, past the config's ${config.steps} steps`,
     );
   }
-  checkCheckpointTensors(tensors, config, source);
+  checkCheckpointTensors(tensors, { ...config, optimizerSteps: state.optimizer.stepCount }, source);
   return { state: { ...state, config }, tensors };
 }
 

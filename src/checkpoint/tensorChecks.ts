@@ -10,7 +10,7 @@
  * Each error is one line naming the file and the tensor.
  */
 import { CHURN_REFERENCE_KEY, FROZEN_MASK_KEY } from '../methods/spartanController.js';
-import { escapeControl } from '../util/safeText.js';
+import { escapeControl, quoteValue } from '../util/safeText.js';
 import { flatFromCsr } from './csrTensors.js';
 import type { NamedTensor } from './safetensors.js';
 
@@ -23,10 +23,12 @@ const stateKeys = {
 
 const TENSOR_NAME = /^[A-Za-z_][\w]*(\.[\w]+)*$/;
 
-/** What the checks need of the run's config. */
+/** What the checks need of the run: its config, and the optimizer steps taken (its state exists after one). */
 export interface TensorCheckConfig {
   readonly optimizer: 'sgd' | 'adamw';
+  readonly momentum: number;
   readonly method: string;
+  readonly optimizerSteps: number;
 }
 
 /** The index of the first NaN or ±Infinity in `data`, or -1. */
@@ -78,11 +80,13 @@ export function checkCheckpointTensors(
     ...stateKeys[config.optimizer],
     ...(config.method === 'spartan' ? stateKeys.spartan : []),
   ]);
+  const keeps = config.optimizer === 'adamw' || config.momentum > 0;
+  const required = config.optimizerSteps > 0 && keeps ? stateKeys[config.optimizer] : [];
   const owned = new Set<string>();
   for (const tensor of tensors) {
     if (!TENSOR_NAME.test(tensor.name)) {
       throw new Error(
-        `${escapeControl(source)}: tensor name ${JSON.stringify(escapeControl(tensor.name))} is not one topkast writes`,
+        `${escapeControl(source)}: tensor name ${quoteValue(tensor.name)} is not one topkast writes`,
       );
     }
     requireFinite(tensor, source);
@@ -94,11 +98,11 @@ export function checkCheckpointTensors(
       const weight = name.slice(0, -'.theta'.length);
       const entries = checkSparseWeight(weight, byName, source);
       for (const part of SPARSE_PARTS) owned.add(`${weight}${part}`);
-      checkState(weight, entries, byName, allowed, owned, source);
+      checkState(weight, entries, byName, { allowed, required }, owned, source);
     } else {
       requireTensor(tensor, name, 'F32', undefined, source);
       owned.add(name);
-      checkState(name, tensor.data.length, byName, allowed, owned, source);
+      checkState(name, tensor.data.length, byName, { allowed, required }, owned, source);
     }
   }
   const stray = tensors.find((tensor) => !owned.has(tensor.name));
@@ -182,15 +186,23 @@ function firstOutside(inner: Int32Array, outer: Int32Array): number {
   return -1;
 }
 
-/** Checks the state tensors `<owner>.state.<key>`: allowed keys, F32 of `length` entries. */
+/** Checks the state tensors `<owner>.state.<key>`: allowed keys, the required ones present, F32 of `length` entries. */
 function checkState(
   owner: string,
   length: number,
   byName: ReadonlyMap<string, NamedTensor>,
-  allowed: ReadonlySet<string>,
+  keys: { readonly allowed: ReadonlySet<string>; readonly required: readonly string[] },
   owned: Set<string>,
   source: string,
 ): void {
+  const { allowed, required } = keys;
+  for (const key of required) {
+    if (!byName.has(`${owner}.state.${key}`)) {
+      throw new Error(
+        `${escapeControl(source)}: tensor ${escapeControl(owner)}.state.${key} is missing: the optimizer's state must travel with the weights`,
+      );
+    }
+  }
   const prefix = `${owner}.state.`;
   for (const [name, tensor] of byName) {
     if (!name.startsWith(prefix)) continue;

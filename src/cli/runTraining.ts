@@ -140,6 +140,7 @@ function trainBuilt<M extends PeriodMetrics, R>(
   loop: (parts: LoopParts<M>) => R,
 ): { run: RunDescription; result: R } {
   const { model, totalSteps } = built;
+  let started = false;
   try {
     const method = createTrainingMethod(config.method, {
       sparsity: config.sparsity,
@@ -198,6 +199,7 @@ function trainBuilt<M extends PeriodMetrics, R>(
         `${config.optimizer} lr ${config.lr} ${config.schedule}, batch ${config.batchSize}, ${totalSteps} steps, seed ${config.seed}, ${engine().kernels.name} kernels` +
         (resume ? `; resuming from ${resume.file} at step ${resume.checkpoint.state.progress.step}` : ''),
     );
+    started = true;
     const result = loop({
       model,
       optimizer,
@@ -217,9 +219,17 @@ function trainBuilt<M extends PeriodMetrics, R>(
       sparsity: controller.report(),
     };
     return { run, result };
+  } catch (error) {
+    throw options.resume && !started ? namingCheckpoint(error, options.resume.file) : error;
   } finally {
     model.dispose?.();
   }
+}
+
+/** An error met while rebuilding a checkpoint's run (its config or state does not fit), naming the checkpoint. */
+function namingCheckpoint(error: unknown, file: string): Error {
+  const message = error instanceof Error ? error.message : String(error);
+  return new Error(message.includes(file) ? message : `cannot resume from ${file}: ${message}`);
 }
 
 /** 'dense', or e.g. 'topkast 90%/80%' (forward/backward sparsity) for a sparse method. */
