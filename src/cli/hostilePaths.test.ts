@@ -81,6 +81,22 @@ describe('hostile paths', () => {
     expect(readdirSync(dir).sort()).toEqual(['step-00000006.safetensors', 'step-00000009.safetensors']);
   });
 
+  it('refuses pipes and self-overwrites in report, and an empty compare --out before any run', async () => {
+    const fifo = join(root, 'summary-pipe.json');
+    execFileSync('mkfifo', [fifo]);
+    const piped = await withinTwoSeconds(fifo, 'report', '--from', fifo, '--out', join(root, 'r.html'));
+    expect(piped.seconds).toBeLessThan(2);
+    expectOneLine(piped.err, `${fifo} is a named pipe, not a file`);
+    const summary = join(root, 'summary.json');
+    writeFileSync(summary, '{}');
+    const self = await cli('report', '--from', summary, '--out', join(root, '.', 'summary.json'));
+    expectOneLine(self.err, '--from', '--out', 'are the same file');
+    expect(readFileSync(summary, 'utf8')).toBe('{}');
+    const compare = await cli('compare', ...tiny, '--methods', 'dense', '--out', '');
+    expect(compare.out).toBe('');
+    expectOneLine(compare.err, '--out is empty: give a directory name');
+  });
+
   it('refuses outputs under /proc, empty, or a directory before training (no loop, no run)', async () => {
     for (const [flag, path, message] of [
       ['--json', '/proc/nonexistent/x.json', 'cannot create directory /proc/nonexistent'],

@@ -134,6 +134,7 @@ export function schemaProblem(schema: z.ZodType, value: unknown): SchemaProblem 
 /** A problem as text: `name.path is <value>: <what was expected>` (the value quoted, escaped, cut short). */
 export function describeProblem(name: string, { path, found, message }: SchemaProblem): string {
   const where = [name, path].filter((part) => part !== '').join('.');
+  if (where === '') return message;
   if (found === undefined) return `${where}: ${message}`;
   return `${where} is ${quoteValue(found)}: ${message}`;
 }
