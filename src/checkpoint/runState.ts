@@ -67,7 +67,11 @@ export function encodeRunState(state: RunState<PeriodMetrics>): Record<string, s
 const count = z.number().int().min(0);
 const finite = z.number();
 
-/** The schema of each structured metadata entry (values JSON); loose where a component checks its own state. */
+/**
+ * The schema of each structured metadata entry (values JSON). The optimizer's and controller's states are
+ * loose objects (their own setState checks the rest, and other methods may add fields): the fields read here
+ * must be of their type and finite.
+ */
 const entrySchemas = {
   random: z.strictObject({
     data: z
@@ -85,9 +89,19 @@ const entrySchemas = {
   history: z.array(z.object({ epoch: count.min(1), step: count }).catchall(finite)).max(10_000_000),
   optimizer: z.looseObject({ stepCount: count }),
   controller: z.looseObject({
-    churn: z.array(z.unknown()),
+    churn: z.array(z.looseObject({ step: count, forwardChurn: z.array(finite.min(0)) })),
     trainingFlops: finite.min(0),
     denseFlops: finite.min(0),
+    softMask: z
+      .looseObject({
+        beta: finite.min(0),
+        kappa: finite.min(0),
+        errorSum: finite,
+        errorMax: finite,
+        errorLast: finite,
+        steps: count,
+      })
+      .optional(),
   }),
   checkpointing: z.strictObject({ saveEvery: count.min(1), keep: count.min(1) }),
   config: z.record(z.string(), z.unknown()),
