@@ -5,13 +5,14 @@
 import type { Module } from '../nn/module.js';
 import type { PeriodMetrics } from '../train/callbacks.js';
 import { readRegularFile } from '../util/files.js';
+import { firstNonFinite } from '../util/finite.js';
 import { escapeControl } from '../util/safeText.js';
 import { decodeChecksummed, encodeChecksummed } from './checksummedFile.js';
 import { modelTensors } from './modelTensors.js';
 import { decodeRunState, encodeRunState, type RunState } from './runState.js';
 import type { NamedTensor } from './safetensors.js';
 import { savedTrainConfig } from './savedConfig.js';
-import { checkCheckpointTensors, firstNonFinite } from './tensorChecks.js';
+import { checkCheckpointTensors } from './tensorChecks.js';
 
 export interface Checkpoint {
   readonly state: RunState;

@@ -10,6 +10,7 @@
  * Each error is one line naming the file and the tensor.
  */
 import { CHURN_REFERENCE_KEY, FROZEN_MASK_KEY } from '../methods/spartanController.js';
+import { firstNonFinite } from '../util/finite.js';
 import { escapeControl, quoteValue } from '../util/safeText.js';
 import { flatFromCsr } from './csrTensors.js';
 import type { NamedTensor } from './safetensors.js';
@@ -29,12 +30,6 @@ export interface TensorCheckConfig {
   readonly momentum: number;
   readonly method: string;
   readonly optimizerSteps: number;
-}
-
-/** The index of the first NaN or ±Infinity in `data`, or -1. */
-export function firstNonFinite(data: ArrayLike<number>): number {
-  for (let i = 0; i < data.length; i++) if (!Number.isFinite(data[i]!)) return i;
-  return -1;
 }
 
 /** Throws, naming `source` and the tensor, unless every F32/F64 value of the tensor is finite. */

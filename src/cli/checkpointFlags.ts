@@ -7,6 +7,7 @@ import type { Checkpoint } from '../checkpoint/checkpoint.js';
 import { listCheckpoints, loadLatestCheckpoint, removeTemporaryFiles } from '../checkpoint/checkpointDir.js';
 import { type DirectoryLock, lockDirectory } from '../checkpoint/directoryLock.js';
 import type { Checkpointing } from '../checkpoint/runState.js';
+import { realPath } from '../util/files.js';
 import { escapeControl, quoteValue } from '../util/safeText.js';
 import { parsePositiveInteger } from './parsers.js';
 import { resolveTrainConfig, type TrainConfig, type TrainFlags } from './trainConfig.js';
@@ -92,7 +93,7 @@ export function planFromFlags(
     const { config } = checkpoint.state;
     refuseContradictions(flags, command, config, file);
     const saved = checkpoint.state.checkpointing;
-    if (dir !== resumed && listCheckpoints(dir).length > 0) {
+    if (realPath(dir) !== realPath(resumed) && listCheckpoints(dir).length > 0) {
       throw new Error(
         `--checkpoint-dir ${escapeControl(dir)} already holds checkpoints of another run: choose an empty directory, or drop --checkpoint-dir to keep saving into ${escapeControl(resumed)}`,
       );

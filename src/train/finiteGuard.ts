@@ -1,4 +1,5 @@
 import type { Module } from '../nn/module.js';
+import { firstNonFinite } from '../util/finite.js';
 import type { Callbacks, PeriodMetrics } from './callbacks.js';
 
 /**
@@ -9,17 +10,16 @@ import type { Callbacks, PeriodMetrics } from './callbacks.js';
 export function requireFiniteModel(model: Module, when: string): void {
   for (const trainable of model.trainables()) {
     const arrays: [string, Float32Array][] = [
-      ['weights', trainable.values as Float32Array],
+      ['values', trainable.values as Float32Array],
       ...trainable.state,
     ];
     for (const [what, array] of arrays) {
-      for (let i = 0; i < array.length; i++) {
-        if (!Number.isFinite(array[i]!)) {
-          const part = what === 'weights' ? 'values' : `optimizer state ${what}`;
-          throw new Error(
-            `${when}: ${trainable.name} ${part} hold ${array[i]} at entry ${i}: the run diverged or its memory was damaged; lower --lr, or resume from the last checkpoint`,
-          );
-        }
+      const i = firstNonFinite(array);
+      if (i >= 0) {
+        const part = what === 'values' ? 'values' : `optimizer state ${what}`;
+        throw new Error(
+          `${when}: ${trainable.name} ${part} hold ${array[i]} at entry ${i}: the run diverged or its memory was damaged; lower --lr, or resume from the last checkpoint`,
+        );
       }
     }
   }
