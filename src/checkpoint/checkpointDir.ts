@@ -16,6 +16,11 @@ import { syncDirectory, writeFileDurable } from './durableWrite.js';
 const NAME = /^step-(\d{8,})\.safetensors$/;
 const TEMPORARY = /^step-\d{8,}\.safetensors\.\d+\.[0-9a-f]+\.tmp$/;
 
+/** Whether a file name is that of a checkpoint (`step-00000060.safetensors`). */
+export function isCheckpointName(name: string): boolean {
+  return NAME.test(name);
+}
+
 /** The file name of the checkpoint after `step` steps. */
 export function checkpointFileName(step: number): string {
   return `step-${String(step).padStart(8, '0')}.safetensors`;

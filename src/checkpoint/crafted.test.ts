@@ -4,15 +4,29 @@
  * between them and the commands. Every variant goes through each command that reads its kind (train
  * --resume, export, eval, sample), which must refuse it: exit status 1, one line that names the file, no
  * control characters, no message of a JavaScript accident, the directory unchanged, no output written.
- * The unedited re-signed files are accepted (so the harness can tell acceptance from refusal).
+ * The unedited re-signed files are accepted (so the harness can tell acceptance from refusal). Files that are
+ * not regular files (a pipe, a device, a directory) or whose name lies about their step are refused too, at
+ * once (a watchdog releases a command that would block on a pipe, and the timing check fails it).
  */
+import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runTraining } from '../cli/runTraining.js';
-import { cli } from '../cli/testing.js';
+import { cli, cliBesidePipe } from '../cli/testing.js';
 import { resolveTrainConfig, type TrainFlags } from '../cli/trainConfig.js';
 import { Random } from '../util/random.js';
 import { readCheckpoint } from './checkpoint.js';
@@ -492,9 +506,10 @@ function snapshot(dir: string): Record<string, string> {
   const entries: Record<string, string> = {};
   for (const name of readdirSync(dir)) {
     const path = join(dir, name);
-    entries[name] = statSync(path).isFile()
+    const stats = lstatSync(path);
+    entries[name] = stats.isFile()
       ? createHash('sha256').update(readFileSync(path)).digest('hex')
-      : 'not a file';
+      : `not a file (mode ${stats.mode})`;
   }
   return entries;
 }
@@ -524,6 +539,38 @@ describe("crafted files re-signed with topkast's writer", () => {
       const result = await cli(...first!);
       expect(result.err, `${kind}: ${first!.join(' ')}`).toBe('');
       expect(result.code).toBe(0);
+    }
+  });
+
+  it('files that are not files, or lie in their name: refused at once, naming them, nothing changed', async () => {
+    const cases: { label: string; make: (path: string) => void; newest: boolean }[] = [
+      { label: 'pipe', make: (path) => execFileSync('mkfifo', [path]), newest: true },
+      { label: 'directory', make: (path) => mkdirSync(path), newest: true },
+      { label: 'device', make: (path) => symlinkSync('/dev/zero', path), newest: true },
+      { label: 'renamed', make: (path) => copyFileSync(imageFile, path), newest: true },
+      { label: 'pipe-model', make: (path) => execFileSync('mkfifo', [path]), newest: false },
+      { label: 'device-model', make: (path) => symlinkSync('/dev/zero', path), newest: false },
+      { label: 'directory-model', make: (path) => mkdirSync(path), newest: false },
+    ];
+    for (const { label, make, newest } of cases) {
+      const dir = join(root, 'kinds', label);
+      mkdirSync(dir, { recursive: true });
+      copyFileSync(imageFile, join(dir, checkpointFileName(12)));
+      const path = join(dir, newest ? 'step-99999999999999999999.safetensors' : 'model.safetensors');
+      make(path);
+      const before = snapshot(dir);
+      const argvs = newest
+        ? commands('imageCheckpoint', path, dir, join(root, 'kinds', `${label}.out`))
+        : commands('imageExport', path, dir, '');
+      for (const argv of argvs) {
+        const result = await cliBesidePipe(path, ...argv);
+        const where = `${label}: topkast ${argv.join(' ')}`;
+        expect(result.seconds, where).toBeLessThan(2);
+        expect(result.code, where).toBe(1);
+        expect(result.err.split('\n'), where).toHaveLength(2);
+        expect(result.err, where).toContain(path);
+        expect(snapshot(dir), where).toEqual(before);
+      }
     }
   });
 

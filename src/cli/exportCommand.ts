@@ -1,6 +1,7 @@
+import { basename } from 'node:path';
 import { Command, Option } from 'commander';
 import { readCheckpoint } from '../checkpoint/checkpoint.js';
-import { loadLatestCheckpoint } from '../checkpoint/checkpointDir.js';
+import { isCheckpointName, loadLatestCheckpoint } from '../checkpoint/checkpointDir.js';
 import { writeFileDurable } from '../checkpoint/durableWrite.js';
 import { decodeInferenceFile, exportModel, type Storage, storageNames } from '../checkpoint/exportModel.js';
 import { inferenceModel } from '../checkpoint/inferenceModel.js';
@@ -36,6 +37,11 @@ export function exportCommand(io: CliIo): Command {
         ? { file: flags.from, checkpoint: readCheckpoint(flags.from) }
         : loadLatestCheckpoint(flags.from);
       refuseSharedPaths([{ flag: '--out', path: flags.out }], [{ flag: '--from', path: file }]);
+      if (isCheckpointName(basename(flags.out))) {
+        throw new Error(
+          `--out ${escapeControl(flags.out)} is named like a checkpoint: a resumed run would take it for one; choose another name, like model.safetensors`,
+        );
+      }
       const bytes = exportModel(checkpoint, flags.format, file);
       inferenceModel(decodeInferenceFile(bytes, file), file).model.dispose?.();
       writeFileDurable(flags.out, bytes);

@@ -3,7 +3,7 @@
  * that are inputs, a second writer on a checkpoint directory, a checkpoint whose name lies, absurd numbers.
  * Every case must be refused at once with one line that names the path, and leave everything as it was.
  */
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import {
   copyFileSync,
   mkdirSync,
@@ -17,7 +17,7 @@ import { hostname, tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LOCK_FILE_NAME, lockDirectory } from '../checkpoint/directoryLock.js';
-import { cli } from './testing.js';
+import { cli, cliBesidePipe } from './testing.js';
 
 const root = mkdtempSync(join(tmpdir(), 'topkast-hostile-'));
 const run = join(root, 'run');
@@ -30,21 +30,6 @@ beforeAll(async () => {
   expect((await cli('export', '--from', run, '--out', model)).code).toBe(0);
 }, 60_000);
 afterAll(() => rmSync(root, { recursive: true, force: true }));
-
-/**
- * Runs the CLI while a watchdog would open `fifo` for writing after 4 s: a command that blocked reading the
- * pipe is released (and then fails the timing check) instead of hanging the test run.
- */
-async function withinTwoSeconds(fifo: string, ...argv: string[]) {
-  const watchdog: ChildProcess = spawn('sh', ['-c', 'sleep 4; : > "$0"', fifo], { stdio: 'ignore' });
-  const started = Date.now();
-  try {
-    const result = await cli(...argv);
-    return { ...result, seconds: (Date.now() - started) / 1000 };
-  } finally {
-    watchdog.kill('SIGKILL');
-  }
-}
 
 function expectOneLine(err: string, ...parts: string[]): void {
   expect(err.split('\n')).toHaveLength(2);
@@ -59,7 +44,7 @@ describe('hostile paths', () => {
       ['eval', '--model', fifo],
       ['sample', '--model', fifo, '--prompt', 'a'],
     ]) {
-      const result = await withinTwoSeconds(fifo, ...argv);
+      const result = await cliBesidePipe(fifo, ...argv);
       expect(result.seconds).toBeLessThan(2);
       expect(result.code).toBe(1);
       expectOneLine(result.err, `${fifo} is a named pipe, not a file`);
@@ -74,7 +59,7 @@ describe('hostile paths', () => {
       ['export', '--from', dir, '--out', join(root, 'never.safetensors')],
       ['sample', '--model', dir, '--prompt', 'a'],
     ]) {
-      const result = await withinTwoSeconds(newest, ...argv);
+      const result = await cliBesidePipe(newest, ...argv);
       expect(result.seconds).toBeLessThan(2);
       expectOneLine(result.err, `${newest} is a named pipe`, 'the newest valid one is', 'step-00000006');
     }
@@ -84,7 +69,7 @@ describe('hostile paths', () => {
   it('refuses pipes and self-overwrites in report, and an empty compare --out before any run', async () => {
     const fifo = join(root, 'summary-pipe.json');
     execFileSync('mkfifo', [fifo]);
-    const piped = await withinTwoSeconds(fifo, 'report', '--from', fifo, '--out', join(root, 'r.html'));
+    const piped = await cliBesidePipe(fifo, 'report', '--from', fifo, '--out', join(root, 'r.html'));
     expect(piped.seconds).toBeLessThan(2);
     expectOneLine(piped.err, `${fifo} is a named pipe, not a file`);
     const summary = join(root, 'summary.json');
@@ -110,6 +95,11 @@ describe('hostile paths', () => {
       expect(result.out).toBe(''); // refused before the run was announced
       expectOneLine(result.err, message);
     }
+  });
+
+  it('refuses an export named like a checkpoint (a resumed run would take it for one)', async () => {
+    const result = await cli('export', '--from', run, '--out', join(root, 'step-00000099.safetensors'));
+    expectOneLine(result.err, 'is named like a checkpoint');
   });
 
   it('never writes an output over an input or another output, by any spelling', async () => {
