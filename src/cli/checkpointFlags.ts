@@ -53,8 +53,9 @@ export interface TrainPlanFromFlags {
 }
 
 /**
- * Resolves the flags, before any work starts. The checkpoint directory is locked first (directoryLock.ts: a
- * second writer is refused, naming the first), then a new run with --checkpoint-dir needs it without
+ * Resolves the flags, before any work starts. The checkpoint directory is locked before anything in it is
+ * checked or changed (directoryLock.ts: a second writer is refused, naming the first; a resume reads its
+ * checkpoint first, which changes nothing), then a new run with --checkpoint-dir needs it without
  * checkpoints (nothing earlier is overwritten). With --resume the config is the checkpoint's; a config flag
  * given on the command line that differs from it is refused, and the run keeps saving into the resumed
  * directory (or --checkpoint-dir) with the saved --save-every and --keep unless given again. `report` receives
@@ -88,8 +89,8 @@ export function planFromFlags(
   }
   const resumed = flags.resume;
   const dir = flags.checkpointDir ?? resumed;
+  const { file, checkpoint } = loadLatestCheckpoint(resumed);
   return withLock(dir, report, (lock) => {
-    const { file, checkpoint } = loadLatestCheckpoint(resumed);
     const { config } = checkpoint.state;
     refuseContradictions(flags, command, config, file);
     const saved = checkpoint.state.checkpointing;

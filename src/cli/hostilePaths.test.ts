@@ -6,6 +6,7 @@
 import { execFileSync } from 'node:child_process';
 import {
   copyFileSync,
+  existsSync,
   mkdirSync,
   mkdtempSync,
   readdirSync,
@@ -133,6 +134,13 @@ describe('hostile paths', () => {
     } finally {
       lock.release();
     }
+  });
+
+  it('creates nothing when a resume finds no checkpoint', async () => {
+    const none = join(root, 'no-such-run');
+    const result = await cli('train', '--resume', none);
+    expectOneLine(result.err, `${none} holds no checkpoint`);
+    expect(existsSync(none)).toBe(false);
   });
 
   it('reports and takes over the lock of a run that was killed', async () => {
