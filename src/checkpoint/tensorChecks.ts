@@ -86,7 +86,11 @@ export function checkCheckpointTensors(
     }
     requireFinite(tensor, source);
   }
-  for (const tensor of tensors) {
+  // Sparse weights first, so their parts are theirs whatever order the file lists them in.
+  const thetaFirst = [...tensors].sort(
+    (a, b) => Number(b.name.endsWith('.theta')) - Number(a.name.endsWith('.theta')),
+  );
+  for (const tensor of thetaFirst) {
     const { name } = tensor;
     if (name.includes('.state.') || owned.has(name)) continue;
     if (name.endsWith('.theta')) {
