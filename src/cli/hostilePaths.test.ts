@@ -177,6 +177,11 @@ describe('hostile paths', () => {
   it('refuses absurd numbers by flag name, and escapes control characters of paths', async () => {
     const steps = await cli('train', ...tiny, '--steps', '1000000000000');
     expectOneLine(steps.err, '--steps 1000000000000: Too big: expected number to be <=10000000');
+    const epochs = await cli('train', '--dataset', 'mnist', '--epochs', '100000', '--batch-size', '1');
+    expectOneLine(
+      epochs.err,
+      '--epochs 100000 of 9001 steps (--batch-size 1) is 900100000 steps, above the 10000000',
+    );
     const temperature = await cli('sample', '--model', model, '--prompt', 'a', '--temperature', '1e400');
     expectOneLine(temperature.err, '1e400 is too large: expected a finite number');
     const escaped = await cli('eval', '--model', join(root, 'x\u001b[2J\u202e.safetensors'));

@@ -20,6 +20,7 @@ import { AdamW } from '../optim/adamw.js';
 import type { Optimizer } from '../optim/optimizer.js';
 import { constantLr, cosineLr, type LrSchedule, stepLr } from '../optim/schedules.js';
 import { SGD } from '../optim/sgd.js';
+import { configLimits } from '../run/configSchema.js';
 import type { Callbacks, FitProgress, PeriodMetrics } from '../train/callbacks.js';
 import { finiteGuard } from '../train/finiteGuard.js';
 import { fit, planTraining } from '../train/fit.js';
@@ -71,6 +72,11 @@ export function runImageTraining(config: TrainConfig, options: RunOptions = {}):
   const epochs =
     config.epochs ?? (config.steps === undefined ? DEFAULT_EPOCHS : Math.ceil(config.steps / stepsPerEpoch));
   const plan = planTraining({ trainSize, batchSize: config.batchSize, epochs, maxSteps: config.steps });
+  if (plan.totalSteps > configLimits.steps) {
+    throw new Error(
+      `--epochs ${epochs} of ${stepsPerEpoch} steps (--batch-size ${config.batchSize}) is ${plan.totalSteps} steps, above the ${configLimits.steps} a run takes: use fewer epochs, a larger batch, or --steps`,
+    );
+  }
   const { model, name } = buildModel(config, inputSize(dataset), dataset.classes);
   const built = { model, name, dataset: dataset.name, totalSteps: plan.totalSteps };
   const { run, result } = trainBuilt(config, options, built, (parts) =>
