@@ -8,12 +8,18 @@
  * the damaged file aside and run again to resume from the older one, which ends the same way).
  */
 import { readdirSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
+import { escapeControl } from '../util/safeText.js';
 import { type Checkpoint, readCheckpoint } from './checkpoint.js';
 import { syncDirectory, writeFileDurable } from './durableWrite.js';
 
 const NAME = /^step-(\d{8,})\.safetensors$/;
 const TEMPORARY = /^step-\d{8,}\.safetensors\.\d+\.[0-9a-f]+\.tmp$/;
+
+/** Whether a file name is that of a checkpoint (`step-00000060.safetensors`). */
+export function isCheckpointName(name: string): boolean {
+  return NAME.test(name);
+}
 
 /** The file name of the checkpoint after `step` steps. */
 export function checkpointFileName(step: number): string {
@@ -31,8 +37,11 @@ export function listCheckpoints(dir: string): CheckpointEntry[] {
   try {
     names = readdirSync(dir);
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
-    throw error;
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return [];
+    if (code === 'ENOTDIR')
+      throw new Error(`${escapeControl(dir)} is not a directory: give a checkpoint directory`);
+    throw new Error(`cannot list ${escapeControl(dir)}: ${code ?? (error as Error).message}`);
   }
   return names
     .flatMap((name) => {
@@ -42,11 +51,16 @@ export function listCheckpoints(dir: string): CheckpointEntry[] {
     .sort((a, b) => b.step - a.step);
 }
 
-/** Writes the checkpoint of `step` durably, then removes all but the newest `keep` checkpoints. */
+/**
+ * Writes the checkpoint of `step` durably, then removes all but the newest `keep` checkpoints up to it (a file
+ * named after a later step is not this run's: it is left alone, and never makes the run delete its own).
+ */
 export function saveCheckpoint(dir: string, step: number, bytes: Uint8Array, keep: number): string {
   const file = join(dir, checkpointFileName(step));
   writeFileDurable(file, bytes);
-  const stale = listCheckpoints(dir).slice(keep);
+  const stale = listCheckpoints(dir)
+    .filter((entry) => entry.step <= step)
+    .slice(keep);
   for (const entry of stale) rmSync(entry.file, { force: true });
   if (stale.length > 0) syncDirectory(dir);
   return file;
@@ -70,19 +84,31 @@ export function loadLatestCheckpoint(dir: string): { file: string; checkpoint: C
   }
   const [newest, ...older] = entries as [CheckpointEntry, ...CheckpointEntry[]];
   try {
-    return { file: newest.file, checkpoint: readCheckpoint(newest.file) };
+    return { file: newest.file, checkpoint: readEntry(newest) };
   } catch (error) {
-    const fallback = older.find((entry) => isReadable(entry.file));
+    const fallback = older.find(isReadable);
     const advice = fallback
-      ? `the newest valid one is ${fallback.file} (step ${fallback.step}): move ${newest.file} aside and run again to resume from it`
+      ? `the newest valid one is ${escapeControl(fallback.file)} (step ${fallback.step}): move ${escapeControl(newest.file)} aside and run again to resume from it`
       : 'no older checkpoint in the directory is valid either: start the run again';
     throw new Error(`cannot resume: ${(error as Error).message}; ${advice}`);
   }
 }
 
-function isReadable(file: string): boolean {
+/** Reads and checks a listed checkpoint, refusing one whose content is of another step than its name. */
+function readEntry(entry: CheckpointEntry): Checkpoint {
+  const checkpoint = readCheckpoint(entry.file);
+  const { step } = checkpoint.state.progress;
+  if (step !== entry.step) {
+    throw new Error(
+      `${escapeControl(entry.file)} is named after step ${escapeControl(basename(entry.file).slice(5, -12))} but holds step ${step}: it was renamed or is not this run's`,
+    );
+  }
+  return checkpoint;
+}
+
+function isReadable(entry: CheckpointEntry): boolean {
   try {
-    readCheckpoint(file);
+    readEntry(entry);
     return true;
   } catch {
     return false;

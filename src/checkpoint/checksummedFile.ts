@@ -10,6 +10,7 @@
  * (`{ required: false }`: evaluation, sampling, --init), and says so (`checksummed: false`).
  */
 import { createHash } from 'node:crypto';
+import { escapeControl } from '../util/safeText.js';
 import {
   decodeLayout,
   encodeSafetensors,
@@ -92,7 +93,7 @@ export function decodeChecksummed(
 export function uncheckedNote(source: string, checksummed: boolean): string {
   return checksummed
     ? ''
-    : `note: ${source} carries no topkast checksum (written by another tool?), so its integrity is not checked\n`;
+    : `note: ${escapeControl(source)} carries no topkast checksum (written by another tool?), so its integrity is not checked\n`;
 }
 
 /** topkast 0.1.0's checksum: the header's compact JSON without the checksum entry, then the data section. */

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { makeDirectory } from '../util/files.js';
 
 /**
  * Writes a file that survives a crash or power loss at any moment whole or not at all: the bytes go to a
@@ -10,7 +11,7 @@ import { dirname } from 'node:path';
  */
 export function writeFileDurable(file: string, data: Uint8Array): void {
   const directory = dirname(file);
-  mkdirSync(directory, { recursive: true });
+  makeDirectory(directory);
   const temporary = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
   try {
     const fd = openSync(temporary, 'w');

@@ -11,11 +11,17 @@
  * (ExportLayout), `input`, `normalization` and `architecture` (portable/layerGraph.ts: the layers in order,
  * enough to rebuild the model in another framework).
  */
+import type { TrainConfig } from '../cli/trainConfig.js';
+import { describeProblem, schemaProblem } from '../run/configSchema.js';
+import { escapeControl, quoteValue } from '../util/safeText.js';
 import type { Checkpoint } from './checkpoint.js';
 import { decodeChecksummed, encodeChecksummed } from './checksummedFile.js';
 import { csrTensors, flatFromCsr } from './csrTensors.js';
-import { readExisting } from './readExisting.js';
+import { layersSchema, portableEntries, portableEntrySchemas } from './exportMetadata.js';
+import { readSafetensors } from './readSafetensors.js';
 import type { NamedTensor } from './safetensors.js';
+import { savedTrainConfig } from './savedConfig.js';
+import { requireFinite, requireTensor } from './tensorChecks.js';
 
 export const MODEL_FORMAT = 'topkast-model';
 export const MODEL_VERSION = 1;
@@ -120,45 +126,128 @@ export interface InferenceFile {
   /** False for a file without a checksum (written by another tool), read where that is allowed. */
   readonly checksummed: boolean;
   readonly storage: Storage;
-  readonly config: Readonly<Record<string, unknown>>;
+  /** The run's config, checked and resolved (savedConfig.ts). */
+  readonly config: TrainConfig;
   readonly layers: readonly LayerEntry[];
   readonly tensors: ReadonlyMap<string, NamedTensor>;
 }
 
 /**
- * Reads and checks an inference file; throws, naming it, unless it is whole and of this format. A file
- * without a checksum (re-saved by another tool) is read when its metadata says it is one (checksummed false).
+ * Reads and checks an inference file (a regular file only); throws, naming it, unless it is valid. A file
+ * without a checksum (re-saved by another tool) is read, and checked as fully (`checksummed` is then false).
  */
 export function readInferenceFile(file: string): InferenceFile {
-  const bytes = readExisting(file, 'a file written by `topkast export`');
-  const { tensors, metadata, checksummed } = decodeChecksummed(bytes, file, { required: false });
+  const { tensors, metadata, checksummed } = readSafetensors(file, 'a file written by `topkast export`');
   return inferenceFile(tensors, metadata, file, checksummed);
 }
 
-/** The inference file of decoded contents; throws, naming `file`, unless the metadata is of this format. */
+/** Decodes and checks the bytes of an inference file topkast wrote (checksum required); throws, naming `source`. */
+export function decodeInferenceFile(bytes: Uint8Array, source: string): InferenceFile {
+  const { tensors, metadata } = decodeChecksummed(bytes, source);
+  return inferenceFile(tensors, metadata, source, true);
+}
+
+/**
+ * Checks an inference file's decoded contents: its format, known metadata keys, the config (the config
+ * schema), the layers (each listed once), an image model's input, normalization and architecture entries
+ * (exportMetadata.ts), every layer's tensors of their dtype and exact shape (csr: a valid set, one value per
+ * entry), every value finite, and no tensor outside the layers. Throws, naming `file`.
+ */
 export function inferenceFile(
   tensors: readonly NamedTensor[],
   metadata: Readonly<Record<string, string>>,
   file: string,
   checksummed: boolean,
 ): InferenceFile {
+  const source = escapeControl(file);
   if (metadata.format === undefined) {
     throw new Error(
-      `${file} has no topkast metadata (format, config, layers), so it does not say what model it is: use a file written by \`topkast export\`, or start training from its weights with \`topkast train --init\``,
+      `${source} has no topkast metadata (format, config, layers), so it does not say what model it is: use a file written by \`topkast export\`, or start training from its weights with \`topkast train --init\``,
     );
   }
   if (metadata.format !== MODEL_FORMAT || metadata.format_version !== String(MODEL_VERSION)) {
     throw new Error(
-      `${file} is not a topkast model file of version ${MODEL_VERSION} (format ${metadata.format}, version ${metadata.format_version}): make one with \`topkast export\``,
+      `${source} is not a topkast model file of version ${MODEL_VERSION} (format ${quoteValue(metadata.format ?? null)}, version ${quoteValue(metadata.format_version ?? null)}): make one with \`topkast export\``,
     );
   }
+  const known = ['format', 'format_version', 'storage', 'config', 'layers', 'checksum', ...portableEntries];
+  const unknown = Object.keys(metadata).find((key) => !known.includes(key));
+  if (unknown !== undefined)
+    throw new Error(`${source}: metadata entry ${quoteValue(unknown)} is not one topkast writes`);
   const storage = metadata.storage as Storage;
-  if (!storageNames.includes(storage)) throw new Error(`${file}: unknown storage ${metadata.storage}`);
-  return {
-    checksummed,
-    storage,
-    config: JSON.parse(metadata.config ?? 'null'),
-    layers: JSON.parse(metadata.layers ?? '[]'),
-    tensors: new Map(tensors.map((tensor) => [tensor.name, tensor])),
+  if (!storageNames.includes(storage)) {
+    throw new Error(
+      `${source}: storage ${quoteValue(metadata.storage ?? null)} is not one of ${storageNames.join(', ')}`,
+    );
+  }
+  const json = (key: string): unknown => {
+    try {
+      return JSON.parse(metadata[key] ?? '');
+    } catch {
+      throw new Error(`${source}: metadata entry ${key} is missing or not valid JSON`);
+    }
   };
+  const config = savedTrainConfig(json('config'), file);
+  const layers = json('layers');
+  const problem = schemaProblem(layersSchema, layers);
+  if (problem) throw new Error(`${source}: metadata entry ${describeProblem('layers', problem)}`);
+  for (const key of portableEntries) {
+    if (metadata[key] === undefined) continue;
+    const entryProblem = schemaProblem(portableEntrySchemas[key], json(key));
+    if (entryProblem) throw new Error(`${source}: metadata entry ${describeProblem(key, entryProblem)}`);
+  }
+  const byName = new Map(tensors.map((tensor) => [tensor.name, tensor]));
+  const owned = new Set<string>();
+  for (const layer of layers as LayerEntry[]) {
+    if (owned.has(layer.name) || owned.has(`${layer.name}.values`)) {
+      throw new Error(`${source}: layer ${layer.name} is listed twice`);
+    }
+    for (const name of layerTensors(layer, storage, byName, file)) owned.add(name);
+  }
+  for (const tensor of tensors) {
+    if (!owned.has(tensor.name)) {
+      throw new Error(
+        `${source}: tensor ${escapeControl(tensor.name)} belongs to no layer of the file: it is not a file topkast writes`,
+      );
+    }
+    requireFinite(tensor, file);
+  }
+  return { checksummed, storage, config, layers: layers as LayerEntry[], tensors: byName };
+}
+
+/**
+ * Checks one layer's tensors; returns their names. A sparse layer is a matrix [rows, cols] or a convolution
+ * [out, C, kh, kw] (its CSR set is of the [out, C·kh·kw] matrix).
+ */
+function layerTensors(
+  layer: LayerEntry,
+  storage: Storage,
+  byName: ReadonlyMap<string, NamedTensor>,
+  file: string,
+): string[] {
+  const { name, shape, sparse } = layer;
+  if (sparse && shape.length !== 2 && shape.length !== 4) {
+    throw new Error(
+      `${escapeControl(file)}: sparse layer ${name} has shape [${shape}]; it must be [rows, cols] or [out, C, kh, kw]`,
+    );
+  }
+  if (!sparse || storage === 'dense') {
+    requireTensor(byName.get(name), name, 'F32', shape, file);
+    return [name];
+  }
+  const [rows, ...rest] = shape as [number, ...number[]];
+  const cols = rest.reduce((a, b) => a * b, 1);
+  const indptr = requireTensor(byName.get(`${name}.indptr`), `${name}.indptr`, 'I32', [rows + 1], file);
+  const indices = byName.get(`${name}.indices`);
+  const count = indices?.data.length ?? 0;
+  requireTensor(indices, `${name}.indices`, 'I32', [count], file);
+  requireTensor(byName.get(`${name}.values`), `${name}.values`, 'F32', [count], file);
+  flatFromCsr(
+    indptr.data as Int32Array,
+    indices!.data as Int32Array,
+    rows,
+    cols,
+    `${escapeControl(file)}: ${name}`,
+  );
+  return [`${name}.values`, `${name}.indptr`, `${name}.indices`];
 }

@@ -182,7 +182,7 @@ describe('files from other tools in the CLI', () => {
       `error: ${missing} does not exist: give a file written by \`topkast export\`\n`,
     );
     expect((await cli('eval', '--model', root)).err).toBe(
-      `error: ${root} is a directory: give a file written by \`topkast export\`\n`,
+      `error: ${root} is a directory, not a file: give a file written by \`topkast export\`\n`,
     );
     const exported = await cli(
       'export',

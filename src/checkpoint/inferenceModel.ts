@@ -2,10 +2,12 @@ import { buildModel, buildTextModel } from '../cli/buildModel.js';
 import type { TrainConfig } from '../cli/trainConfig.js';
 import type { Module } from '../nn/module.js';
 import { allModules, isSparsifiable } from '../nn/sparsifiable.js';
+import { escapeControl } from '../util/safeText.js';
 import { flatFromCsr } from './csrTensors.js';
 import type { InferenceFile, LayerEntry } from './exportModel.js';
+import { trainableShape } from './modelTensors.js';
 import type { NamedTensor } from './safetensors.js';
-import { savedTrainConfig } from './savedConfig.js';
+import { sameShape } from './tensorChecks.js';
 import { float32Values, int32Values } from './tensorValues.js';
 
 /** A model rebuilt from an inference file, with what its data must match. */
@@ -27,7 +29,7 @@ export interface RebuiltModel {
  * `inputs` (the data's inputs per example) is needed for one, and checked against an mlp's.
  */
 export function inferenceModel(file: InferenceFile, source: string, inputs?: number): RebuiltModel {
-  const config = savedTrainConfig(file.config as unknown as TrainConfig, source);
+  const { config } = file;
   const shapes = new Map(file.layers.map((layer) => [layer.name, layer]));
   const rebuilt = buildFromLayers(config, shapes, source, inputs);
   try {
@@ -58,12 +60,8 @@ function buildFromLayers(
   }
   const classes = matrix('out.weight', `a ${config.model}`)[0]!;
   if (config.model === 'cnn') {
-    if (inputs === undefined) {
-      throw new Error(
-        `${source}: a cnn's image size is not in its weights: rebuild it with its data's inputs`,
-      );
-    }
-    return { model: buildModel(config, inputs, classes).model, config, inputs };
+    const side = inputs ?? cnnInputs(shapes, source);
+    return { model: buildModel(config, side, classes).model, config, inputs: side };
   }
   const first = shapes.has('fc1.weight') ? matrix('fc1.weight', 'an MLP') : matrix('out.weight', 'an MLP');
   const features = first[1]!;
@@ -73,6 +71,29 @@ function buildFromLayers(
     );
   }
   return { model: buildModel(config, features, classes).model, config, inputs: features };
+}
+
+/**
+ * Inputs of a square image that give a cnn these weights (its parameters fix the image size only up to the
+ * pooling: each conv block halves the side, and fc1 reads filters × side² features): for checking a cnn's
+ * weights against its config without its data.
+ */
+function cnnInputs(shapes: ReadonlyMap<string, LayerEntry>, source: string): number {
+  const convs = [...shapes.keys()].filter((name) => /^conv\d+\.weight$/.test(name)).sort();
+  const filters = shapes.get(convs[convs.length - 1] ?? '')?.shape[0];
+  const features = shapes.get('fc1.weight')?.shape[1];
+  const pooled = Math.round(Math.sqrt((features ?? 0) / (filters ?? 1)));
+  if (
+    filters === undefined ||
+    features === undefined ||
+    pooled < 1 ||
+    pooled * pooled * filters !== features
+  ) {
+    throw new Error(
+      `${escapeControl(source)}: its conv and fc1 weights do not describe a cnn of square images`,
+    );
+  }
+  return (pooled * 2 ** convs.length) ** 2;
 }
 
 /**
@@ -86,20 +107,27 @@ function loadWeights(
   source: string,
 ): void {
   const loaded = new Set<string>();
+  const mismatch = (
+    name: string,
+    found: readonly number[] | undefined,
+    expected: readonly number[],
+  ): never => {
+    throw new Error(
+      `${escapeControl(source)}: ${name} ${found ? `is [${found}]` : 'is missing'}, but the model of its config has [${expected}]: the file does not match its config`,
+    );
+  };
   for (const layer of allModules(model).filter(isSparsifiable)) {
     const { name } = layer.weight;
     const entry = shapes.get(name);
     const [rows, ...rest] = layer.weightDims as [number, ...number[]];
     const cols = rest.reduce((a, b) => a * b, 1);
-    const size = entry?.shape.reduce((a, b) => a * b, 1);
-    if (!entry || entry.shape[0] !== rows || size !== rows * cols) {
-      throw new Error(
-        `${source}: ${name} is missing or not ${rows}×${cols}: the file does not match its config`,
-      );
-    }
+    // An export made for other frameworks keeps a convolution's [out, C, kh, kw] (exportModel.ts).
+    const expected = entry?.sparse ? [rows, cols] : trainableShape(layer.weight);
+    const fits = entry && (sameShape(entry.shape, expected) || sameShape(entry.shape, layer.weightDims));
+    if (!fits) mismatch(name, entry?.shape, expected);
     const dense = layer.weight.values;
     dense.set(denseWeight(file.tensors, name, rows, cols, source));
-    if (entry.sparse) {
+    if (entry!.sparse) {
       const kept = nonZeroOrStored(file, name, dense, rows, cols, source);
       layer.makeSparse(kept, kept);
     }
@@ -108,10 +136,17 @@ function loadWeights(
   for (const trainable of model.trainables()) {
     if (loaded.has(trainable.name)) continue;
     const tensor = file.tensors.get(trainable.name);
-    if (tensor?.data.length !== trainable.values.length) {
-      throw new Error(`${source}: ${trainable.name} is missing or has the wrong size`);
-    }
-    trainable.values.set(float32Values(tensor, source));
+    const expected = trainableShape(trainable);
+    if (tensor?.dtype !== 'F32' || !sameShape(tensor.shape, expected))
+      mismatch(trainable.name, tensor?.shape, expected);
+    trainable.values.set(tensor!.data as Float32Array);
+    loaded.add(trainable.name);
+  }
+  const extra = file.layers.find((layer) => !loaded.has(layer.name));
+  if (extra) {
+    throw new Error(
+      `${escapeControl(source)}: it has ${extra.name}, which the model of its config does not have${file.config.tied ? ' (config.tied: the output projection is the embedding)' : ''}: the file does not match its config`,
+    );
   }
 }
 

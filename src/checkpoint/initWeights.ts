@@ -11,12 +11,13 @@
 import type { Module } from '../nn/module.js';
 import { Parameter } from '../nn/parameter.js';
 import { allModules, isSparsifiable } from '../nn/sparsifiable.js';
-import { decodeChecksummed } from './checksummedFile.js';
+import { checkedCheckpoint } from './checkpoint.js';
 import { checkpointInferenceFile, inferenceFile, MODEL_FORMAT } from './exportModel.js';
 import { denseWeight } from './inferenceModel.js';
-import { readExisting } from './readExisting.js';
-import { CHECKPOINT_FORMAT, decodeRunState } from './runState.js';
+import { readSafetensors } from './readSafetensors.js';
+import { CHECKPOINT_FORMAT } from './runState.js';
 import type { NamedTensor } from './safetensors.js';
+import { requireFinite, sameShape } from './tensorChecks.js';
 
 export interface InitWeights {
   readonly source: string;
@@ -25,15 +26,17 @@ export interface InitWeights {
   readonly tensors: ReadonlyMap<string, NamedTensor>;
 }
 
-/** Reads the weights of `file`; throws, naming it, when it is not a valid safetensors file. */
+/**
+ * Reads the weights of `file`; throws, naming it, when it is not a valid safetensors file, when a checkpoint
+ * or export in it does not pass their checks (checkpoint.ts, exportModel.ts), or when a value is not finite.
+ */
 export function readInitWeights(file: string): InitWeights {
-  const bytes = readExisting(
+  const { tensors, metadata, checksummed } = readSafetensors(
     file,
     'to --init a safetensors file (from `topkast export`, or a PyTorch state_dict)',
   );
-  const { tensors, metadata, checksummed } = decodeChecksummed(bytes, file, { required: false });
   if (metadata.format === CHECKPOINT_FORMAT) {
-    const checkpoint = { state: decodeRunState(metadata, file), tensors };
+    const checkpoint = checkedCheckpoint(tensors, metadata, file);
     return { source: file, checksummed, tensors: checkpointInferenceFile(checkpoint, file).tensors };
   }
   if (metadata.format === MODEL_FORMAT) {
@@ -43,6 +46,7 @@ export function readInitWeights(file: string): InitWeights {
       tensors: inferenceFile(tensors, metadata, file, checksummed).tensors,
     };
   }
+  for (const tensor of tensors) requireFinite(tensor, file);
   return { source: file, checksummed, tensors: new Map(tensors.map((tensor) => [tensor.name, tensor])) };
 }
 
@@ -99,8 +103,4 @@ export function loadInitWeights(model: Module, init: InitWeights): void {
     );
   }
   for (const load of loads) load();
-}
-
-function sameShape(a: readonly number[], b: readonly number[]): boolean {
-  return a.length === b.length && a.every((n, i) => n === b[i]);
 }

@@ -15,8 +15,10 @@ import type { Module } from '../nn/module.js';
 import { Parameter } from '../nn/parameter.js';
 import type { Trainable } from '../nn/trainable.js';
 import { SparseWeight } from '../sparse/sparseWeight.js';
+import { escapeControl } from '../util/safeText.js';
 import { csrTensors, flatFromCsr } from './csrTensors.js';
 import type { NamedTensor } from './safetensors.js';
+import { requireTensor } from './tensorChecks.js';
 
 /** Every trainable's values, sets and optimizer state as tensors, in the model's trainable order. */
 export function modelTensors(model: Module): NamedTensor[] {
@@ -34,35 +36,37 @@ export function modelTensors(model: Module): NamedTensor[] {
  */
 export function restoreModel(model: Module, tensors: readonly NamedTensor[], source: string): void {
   const byName = new Map(tensors.map((tensor) => [tensor.name, tensor]));
-  const take = (name: string, dtype: 'F32' | 'I32', length: number): NamedTensor['data'] => {
+  const take: Take = (name, dtype, shape) => {
     const tensor = byName.get(name);
-    if (tensor === undefined)
-      throw new Error(`${source} has no tensor ${name}: it is not a checkpoint of this model`);
-    if (tensor.dtype !== dtype || (length >= 0 && tensor.data.length !== length)) {
-      throw new Error(
-        `${source}: tensor ${name} is ${tensor.dtype} with ${tensor.data.length} entries, expected ${dtype}${length >= 0 ? ` with ${length}` : ''}`,
-      );
+    if (tensor === undefined) {
+      throw new Error(`${escapeControl(source)} has no tensor ${name}: it is not a checkpoint of this model`);
     }
+    requireTensor(tensor, name, dtype, shape, source);
     byName.delete(name);
     return tensor.data;
   };
   for (const trainable of model.trainables()) {
     if (trainable instanceof SparseWeight) restoreSparse(trainable, take, source);
-    else trainable.values.set(take(trainable.name, 'F32', trainable.values.length) as Float32Array);
+    else trainable.values.set(take(trainable.name, 'F32', trainableShape(trainable)) as Float32Array);
     restoreState(trainable, byName, take);
   }
   const extra = [...byName.keys()];
   if (extra.length > 0) {
     throw new Error(
-      `${source} has tensors no trainable of this model owns (${extra.slice(0, 3).join(', ')}…)`,
+      `${escapeControl(source)} has tensors no trainable of this model owns (${extra.slice(0, 3).map(escapeControl).join(', ')}…)`,
     );
   }
 }
 
-type Take = (name: string, dtype: 'F32' | 'I32', length: number) => NamedTensor['data'];
+type Take = (name: string, dtype: 'F32' | 'I32', shape: readonly number[] | undefined) => NamedTensor['data'];
+
+/** The shape a dense trainable is saved with: its tensor's shape, or [its size]. */
+export function trainableShape(trainable: Trainable): readonly number[] {
+  return trainable instanceof Parameter ? trainable.tensor.shape : [trainable.values.length];
+}
 
 function denseTensors(trainable: Trainable): NamedTensor[] {
-  const shape = trainable instanceof Parameter ? trainable.tensor.shape : [trainable.values.length];
+  const shape = trainableShape(trainable);
   return [
     { name: trainable.name, dtype: 'F32', shape, data: Float32Array.from(trainable.values) },
     ...stateTensors(trainable, (array) => Float32Array.from(array)),
@@ -96,16 +100,16 @@ function restoreSparse(weight: SparseWeight, take: Take, source: string): void {
   const { name, rows, cols } = weight;
   const set = (which: string) =>
     flatFromCsr(
-      take(`${name}.${which}.indptr`, 'I32', rows + 1) as Int32Array,
-      take(`${name}.${which}.indices`, 'I32', -1) as Int32Array,
+      take(`${name}.${which}.indptr`, 'I32', [rows + 1]) as Int32Array,
+      take(`${name}.${which}.indices`, 'I32', undefined) as Int32Array,
       rows,
       cols,
       `${source}: ${name}.${which}`,
     );
   const forward = set('forward');
   const backward = set('backward');
-  const theta = take(`${name}.theta`, 'F32', rows * cols) as Float32Array;
-  const values = take(`${name}.values`, 'F32', backward.length) as Float32Array;
+  const theta = take(`${name}.theta`, 'F32', [rows, cols]) as Float32Array;
+  const values = take(`${name}.values`, 'F32', [backward.length]) as Float32Array;
   for (let q = 0; q < backward.length; q++) {
     if (!Object.is(theta[backward[q]!], values[q])) {
       throw new Error(
@@ -140,7 +144,7 @@ function restoreState(trainable: Trainable, byName: ReadonlyMap<string, NamedTen
   const order = trainable instanceof SparseWeight ? ascendingEntryOrder(trainable.entryIndices) : null;
   const n = trainable.values.length;
   for (const key of keys) {
-    const saved = take(`${prefix}${key}`, 'F32', n) as Float32Array;
+    const saved = take(`${prefix}${key}`, 'F32', [n]) as Float32Array;
     let array = trainable.state.get(key);
     if (array === undefined) {
       array = heap.allocF32(n);

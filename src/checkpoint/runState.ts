@@ -16,10 +16,14 @@
  *   checkpointing     { saveEvery, keep }: a resumed run keeps saving the same way
  *   checksum          added by checksummedFile.ts
  */
+
+import { z } from 'zod';
 import type { TrainConfig } from '../cli/trainConfig.js';
 import type { ControllerState } from '../methods/controller.js';
 import type { OptimizerState } from '../optim/optimizer.js';
+import { describeProblem, schemaProblem } from '../run/configSchema.js';
 import type { EpochMetrics, FitProgress, PeriodMetrics } from '../train/callbacks.js';
+import { escapeControl, quoteValue } from '../util/safeText.js';
 
 export const CHECKPOINT_FORMAT = 'topkast-checkpoint';
 export const CHECKPOINT_VERSION = 1;
@@ -60,74 +64,128 @@ export function encodeRunState(state: RunState<PeriodMetrics>): Record<string, s
   };
 }
 
+const count = z.number().int().min(0);
+const finite = z.number();
+
 /**
- * The run state in a checkpoint's metadata; throws, naming `source`, for another format or version, or a
- * missing or malformed entry. (Values are checked in depth where they are used: fit, setState, the config.)
+ * The schema of each structured metadata entry (values JSON). The optimizer's and controller's states are
+ * loose objects (their own setState checks the rest, and other methods may add fields): the fields read here
+ * must be of their type and finite.
+ */
+const entrySchemas = {
+  random: z.strictObject({
+    data: z
+      .array(
+        z
+          .number()
+          .int()
+          .min(0)
+          .max(2 ** 32 - 1),
+      )
+      .length(4),
+  }),
+  data_position: z.strictObject({ epoch: count, index: count }),
+  epoch_loss: z.strictObject({ sum: finite, steps: count }),
+  history: z.array(z.object({ epoch: count.min(1), step: count }).catchall(finite)).max(10_000_000),
+  optimizer: z.looseObject({ stepCount: count }),
+  controller: z.looseObject({
+    churn: z.array(z.looseObject({ step: count, forwardChurn: z.array(finite.min(0)) })),
+    trainingFlops: finite.min(0),
+    denseFlops: finite.min(0),
+    softMask: z
+      .looseObject({
+        beta: finite.min(0),
+        kappa: finite.min(0),
+        errorSum: finite,
+        errorMax: finite,
+        errorLast: finite,
+        steps: count,
+      })
+      .optional(),
+  }),
+  checkpointing: z.strictObject({ saveEvery: count.min(1), keep: count.min(1) }),
+  config: z.record(z.string(), z.unknown()),
+};
+
+/**
+ * The run state in a checkpoint's metadata; throws, naming `source` and the entry, for another format or
+ * version, a missing entry, or one that is not of its schema (types, ranges, finite numbers), or whose parts
+ * disagree (the history's epochs 1, 2, … up to the epoch in progress; no more steps in the epoch than in the
+ * run). The config is checked against the config schema by the caller (decodeCheckpoint).
  */
 export function decodeRunState(metadata: Readonly<Record<string, string>>, source: string): RunState {
+  const file = escapeControl(source);
   if (metadata.format !== CHECKPOINT_FORMAT) {
     throw new Error(
-      `${source} is not a topkast checkpoint (format ${JSON.stringify(metadata.format ?? null)}): give a directory of \`topkast train --checkpoint-dir\``,
+      `${file} is not a topkast checkpoint (format ${quoteValue(metadata.format ?? null)}): give a directory of \`topkast train --checkpoint-dir\``,
     );
   }
   if (metadata.format_version !== String(CHECKPOINT_VERSION)) {
     throw new Error(
-      `${source} has checkpoint format version ${metadata.format_version}; this topkast reads version ${CHECKPOINT_VERSION}: resume it with the topkast that wrote it`,
+      `${file} has checkpoint format version ${escapeControl(metadata.format_version ?? 'none')}; this topkast reads version ${CHECKPOINT_VERSION}: resume it with the topkast that wrote it`,
     );
   }
-  const json = (key: string): unknown => {
+  const known = new Set([
+    'format',
+    'format_version',
+    'step',
+    'epoch',
+    'checksum',
+    ...Object.keys(entrySchemas),
+  ]);
+  const unknown = Object.keys(metadata).find((key) => !known.has(key));
+  if (unknown !== undefined)
+    throw new Error(`${file}: metadata entry ${quoteValue(unknown)} is not one topkast writes`);
+  const entry = <K extends keyof typeof entrySchemas>(key: K): z.infer<(typeof entrySchemas)[K]> => {
     const text = metadata[key];
+    if (text === undefined) throw new Error(`${file}: metadata entry ${key} is missing`);
+    let value: unknown;
     try {
-      if (text === undefined) throw new Error('missing');
-      return JSON.parse(text);
-    } catch (error) {
-      throw new Error(
-        `${source}: metadata entry ${key} is ${(error as Error).message === 'missing' ? 'missing' : 'not valid JSON'}`,
+      value = JSON.parse(text);
+    } catch {
+      throw new Error(`${file}: metadata entry ${key} is not valid JSON`);
+    }
+    const problem = schemaProblem(entrySchemas[key], value);
+    if (problem) throw new Error(`${file}: metadata entry ${describeProblem(key, problem)}`);
+    return value as z.infer<(typeof entrySchemas)[K]>;
+  };
+  const whole = (key: 'step' | 'epoch'): number => {
+    const text = metadata[key] ?? '';
+    if (!/^\d{1,15}$/.test(text))
+      throw new Error(`${file}: metadata entry ${key} is ${quoteValue(text)}, not a whole number`);
+    return Number(text);
+  };
+  const step = whole('step');
+  const epoch = whole('epoch');
+  const loss = entry('epoch_loss');
+  const history = entry('history');
+  const disagree = (problem: string): never => {
+    throw new Error(`${file}: its run state is inconsistent: ${problem}`);
+  };
+  if (epoch < 1) disagree('epoch 0 (epochs count from 1)');
+  if (history.length > epoch)
+    disagree(`${history.length} evaluated epochs, but epoch ${epoch} is in progress`);
+  history.forEach((period, i) => {
+    if (period.epoch !== i + 1 || period.step > step) {
+      disagree(
+        `history entry ${i} is epoch ${period.epoch} at step ${period.step}; expected epoch ${i + 1} at step ${step} or before`,
       );
     }
-  };
-  const object = (key: string): Record<string, unknown> => {
-    const value = json(key);
-    if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-      throw new Error(`${source}: metadata entry ${key} is not a JSON object`);
-    }
-    return value as Record<string, unknown>;
-  };
-  const count = (key: string): number => {
-    const value = Number(metadata[key]);
-    if (!/^\d+$/.test(metadata[key] ?? '') || !Number.isSafeInteger(value)) {
-      throw new Error(`${source}: metadata entry ${key} is not a whole number`);
-    }
-    return value;
-  };
-  const random = object('random');
-  const loss = object('epoch_loss');
-  const history = json('history');
-  if (!Array.isArray(history)) throw new Error(`${source}: metadata entry history is not a list`);
-  const checkpointing = object('checkpointing');
-  if (!isPositiveInteger(checkpointing.saveEvery) || !isPositiveInteger(checkpointing.keep)) {
-    throw new Error(`${source}: metadata entry checkpointing needs whole numbers saveEvery and keep ≥ 1`);
-  }
-  if (!Array.isArray(random.data) || typeof loss.sum !== 'number' || !Number.isInteger(loss.steps)) {
-    throw new Error(`${source}: metadata entries random or epoch_loss are malformed`);
-  }
+  });
+  if (loss.steps > step) disagree(`${loss.steps} steps in the epoch, but ${step} in the run`);
   return {
-    config: object('config') as unknown as TrainConfig,
+    config: entry('config') as unknown as TrainConfig,
     progress: {
-      step: count('step'),
-      epoch: count('epoch'),
-      position: object('data_position') as unknown as FitProgress['position'],
-      dataRandom: random.data as number[],
+      step,
+      epoch,
+      position: entry('data_position'),
+      dataRandom: entry('random').data,
       epochLossSum: loss.sum,
-      epochSteps: loss.steps as number,
-      history,
+      epochSteps: loss.steps,
+      history: history as unknown as EpochMetrics[],
     },
-    optimizer: object('optimizer') as unknown as OptimizerState,
-    controller: object('controller') as unknown as ControllerState,
-    checkpointing: { saveEvery: checkpointing.saveEvery, keep: checkpointing.keep },
+    optimizer: entry('optimizer') as OptimizerState,
+    controller: entry('controller') as unknown as ControllerState,
+    checkpointing: entry('checkpointing'),
   };
-}
-
-function isPositiveInteger(x: unknown): x is number {
-  return Number.isSafeInteger(x) && (x as number) >= 1;
 }

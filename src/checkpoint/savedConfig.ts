@@ -1,14 +1,35 @@
 import { resolveTrainConfig, type TrainConfig, trainFlagsOf } from '../cli/trainConfig.js';
+import { describeProblem, schemaProblem, trainConfigSchema } from '../run/configSchema.js';
+import { escapeControl, quoteValue } from '../util/safeText.js';
 
 /**
- * A run config read back from a checkpoint, checked and rebuilt the way the CLI builds one (resolveTrainConfig),
- * so it has the same defaults, the same checks and the same key order as the config of the run that saved it
- * (a resumed run's summary is then byte-identical to the uninterrupted run's).
+ * A run config read back from a checkpoint or export: checked against the config schema (every key known,
+ * every value of its type and in its range; src/run/configSchema.ts), then rebuilt the way the CLI builds one
+ * (resolveTrainConfig), so it has the same defaults, the same checks of combinations and the same key order as
+ * the config of the run that saved it (a resumed run's summary is then byte-identical to the uninterrupted
+ * run's); a config that resolves to anything else (momentum beside AdamW, a default changed) is refused too.
+ * Errors name `source` and the field.
  */
-export function savedTrainConfig(saved: TrainConfig, source: string): TrainConfig {
-  try {
-    return resolveTrainConfig(trainFlagsOf(saved));
-  } catch (error) {
-    throw new Error(`${source}: its run config is not valid: ${(error as Error).message}`);
+export function savedTrainConfig(saved: unknown, source: string): TrainConfig {
+  const problem = schemaProblem(trainConfigSchema, saved);
+  if (problem) {
+    throw new Error(
+      `${escapeControl(source)}: its run config is not valid: ${describeProblem('config', problem)}`,
+    );
   }
+  let resolved: TrainConfig;
+  try {
+    resolved = resolveTrainConfig(trainFlagsOf(saved as TrainConfig));
+  } catch (error) {
+    throw new Error(`${escapeControl(source)}: its run config is not valid: ${(error as Error).message}`);
+  }
+  const given = saved as Readonly<Record<string, unknown>>;
+  for (const [key, value] of Object.entries(resolved)) {
+    if (JSON.stringify(value) !== JSON.stringify(given[key])) {
+      throw new Error(
+        `${escapeControl(source)}: its run config is not valid: config.${key} is ${quoteValue(given[key] ?? null)} but the rest of the config gives ${quoteValue(value ?? null)} (not a config topkast writes)`,
+      );
+    }
+  }
+  return resolved;
 }

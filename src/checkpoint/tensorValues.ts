@@ -6,6 +6,20 @@
  */
 import type { NamedTensor } from './safetensors.js';
 
+/** The tensor with float values as F32 and I64 as I32 (float32Values, int32Values); other dtypes as they are. */
+export function widened(tensor: NamedTensor, source: string): NamedTensor {
+  switch (tensor.dtype) {
+    case 'F64':
+    case 'F16':
+    case 'BF16':
+      return { ...tensor, dtype: 'F32', data: float32Values(tensor, source) };
+    case 'I64':
+      return { ...tensor, dtype: 'I32', data: int32Values(tensor, source) };
+    default:
+      return tensor;
+  }
+}
+
 /** The tensor's values as F32 (F64 rounds to nearest; F16 and BF16 widen exactly). */
 export function float32Values(tensor: NamedTensor, source: string): Float32Array {
   const { data, dtype } = tensor;

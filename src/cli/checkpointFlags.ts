@@ -5,8 +5,10 @@
 import type { Command } from 'commander';
 import type { Checkpoint } from '../checkpoint/checkpoint.js';
 import { listCheckpoints, loadLatestCheckpoint, removeTemporaryFiles } from '../checkpoint/checkpointDir.js';
+import { type DirectoryLock, lockDirectory } from '../checkpoint/directoryLock.js';
 import type { Checkpointing } from '../checkpoint/runState.js';
-import { savedTrainConfig } from '../checkpoint/savedConfig.js';
+import { realPath } from '../util/files.js';
+import { escapeControl, quoteValue } from '../util/safeText.js';
 import { parsePositiveInteger } from './parsers.js';
 import { resolveTrainConfig, type TrainConfig, type TrainFlags } from './trainConfig.js';
 
@@ -46,15 +48,24 @@ export interface TrainPlanFromFlags {
   readonly config: TrainConfig;
   readonly checkpoint?: Checkpointing & { readonly dir: string };
   readonly resume?: { readonly checkpoint: Checkpoint; readonly file: string };
+  /** The lock of the checkpoint directory, held from planning to the end of the run: release it then. */
+  readonly lock?: DirectoryLock;
 }
 
 /**
- * Resolves the flags, before any work starts. A new run with --checkpoint-dir needs a directory without
+ * Resolves the flags, before any work starts. The checkpoint directory is locked before anything in it is
+ * checked or changed (directoryLock.ts: a second writer is refused, naming the first; a resume reads its
+ * checkpoint first, which changes nothing), then a new run with --checkpoint-dir needs it without
  * checkpoints (nothing earlier is overwritten). With --resume the config is the checkpoint's; a config flag
  * given on the command line that differs from it is refused, and the run keeps saving into the resumed
- * directory (or --checkpoint-dir) with the saved --save-every and --keep unless given again.
+ * directory (or --checkpoint-dir) with the saved --save-every and --keep unless given again. `report` receives
+ * a line when a stale lock is taken over.
  */
-export function planFromFlags(flags: TrainFlags & CheckpointFlags, command: Command): TrainPlanFromFlags {
+export function planFromFlags(
+  flags: TrainFlags & CheckpointFlags,
+  command: Command,
+  report?: (line: string) => void,
+): TrainPlanFromFlags {
   if (flags.resume === undefined) {
     const config = resolveTrainConfig(flags);
     if (flags.checkpointDir === undefined) {
@@ -65,34 +76,53 @@ export function planFromFlags(flags: TrainFlags & CheckpointFlags, command: Comm
       }
       return { config };
     }
-    if (listCheckpoints(flags.checkpointDir).length > 0) {
+    const dir = flags.checkpointDir;
+    return withLock(dir, report, (lock) => {
+      if (listCheckpoints(dir).length > 0) {
+        throw new Error(
+          `--checkpoint-dir ${escapeControl(dir)} already holds checkpoints: continue that run with --resume ${escapeControl(dir)}, or choose an empty directory`,
+        );
+      }
+      const saveEvery = flags.saveEvery ?? DEFAULT_SAVE_EVERY;
+      return { config, checkpoint: { dir, saveEvery, keep: flags.keep ?? DEFAULT_KEEP }, lock };
+    });
+  }
+  const resumed = flags.resume;
+  const dir = flags.checkpointDir ?? resumed;
+  const { file, checkpoint } = loadLatestCheckpoint(resumed);
+  return withLock(dir, report, (lock) => {
+    const { config } = checkpoint.state;
+    refuseContradictions(flags, command, config, file);
+    const saved = checkpoint.state.checkpointing;
+    if (realPath(dir) !== realPath(resumed) && listCheckpoints(dir).length > 0) {
       throw new Error(
-        `--checkpoint-dir ${flags.checkpointDir} already holds checkpoints: continue that run with --resume ${flags.checkpointDir}, or choose an empty directory`,
+        `--checkpoint-dir ${escapeControl(dir)} already holds checkpoints of another run: choose an empty directory, or drop --checkpoint-dir to keep saving into ${escapeControl(resumed)}`,
       );
     }
-    const checkpoint = {
-      dir: flags.checkpointDir,
-      saveEvery: flags.saveEvery ?? DEFAULT_SAVE_EVERY,
-      keep: flags.keep ?? DEFAULT_KEEP,
+    removeTemporaryFiles(dir);
+    return {
+      config,
+      checkpoint: { dir, saveEvery: flags.saveEvery ?? saved.saveEvery, keep: flags.keep ?? saved.keep },
+      resume: { checkpoint, file },
+      lock,
     };
-    return { config, checkpoint };
+  });
+}
+
+/** `plan` under the lock of `dir`; the lock is released when planning fails. */
+function withLock(
+  dir: string,
+  report: ((line: string) => void) | undefined,
+  plan: (lock: DirectoryLock) => TrainPlanFromFlags,
+): TrainPlanFromFlags {
+  if (dir.trim() === '') throw new Error('--checkpoint-dir is empty: give a directory name');
+  const lock = lockDirectory(dir, report);
+  try {
+    return plan(lock);
+  } catch (error) {
+    lock.release();
+    throw error;
   }
-  const { file, checkpoint } = loadLatestCheckpoint(flags.resume);
-  const config = savedTrainConfig(checkpoint.state.config, file);
-  refuseContradictions(flags, command, config, file);
-  const saved = checkpoint.state.checkpointing;
-  const dir = flags.checkpointDir ?? flags.resume;
-  if (dir !== flags.resume && listCheckpoints(dir).length > 0) {
-    throw new Error(
-      `--checkpoint-dir ${dir} already holds checkpoints of another run: choose an empty directory, or drop --checkpoint-dir to keep saving into ${flags.resume}`,
-    );
-  }
-  removeTemporaryFiles(dir);
-  return {
-    config,
-    checkpoint: { dir, saveEvery: flags.saveEvery ?? saved.saveEvery, keep: flags.keep ?? saved.keep },
-    resume: { checkpoint, file },
-  };
 }
 
 /** Throws for the first config flag given on the command line whose value differs from the saved config. */
@@ -109,7 +139,7 @@ function refuseContradictions(
     const saved = (config as unknown as Record<string, unknown>)[configKeyOf[name] ?? name];
     if (JSON.stringify(given) !== JSON.stringify(saved)) {
       throw new Error(
-        `${option.long} ${JSON.stringify(given)} contradicts the run being resumed (${file} has ${JSON.stringify(saved ?? null)}): a resumed run keeps its config; drop ${option.long}`,
+        `${option.long} ${quoteValue(given)} contradicts the run being resumed (${escapeControl(file)} has ${quoteValue(saved ?? null)}): a resumed run keeps its config; drop ${option.long}`,
       );
     }
   }

@@ -2,13 +2,15 @@
  * The real thing: `topkast train` as a child process (node dist/src/cli/main.js, compiled by tsc in beforeAll,
  * so the test runs what users run), killed with SIGKILL in the middle of training, resumed with --resume, must
  * end with a final checkpoint byte-identical to an uninterrupted run's, and the same summary (timing aside).
+ * And while a run writes its checkpoint directory, a second run on it (fresh or --resume) is refused.
  */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkpointFileName, listCheckpoints } from '../checkpoint/checkpointDir.js';
+import { LOCK_FILE_NAME } from '../checkpoint/directoryLock.js';
 import { type RunSummary, withoutTiming } from '../train/summary.js';
 
 const main = join(process.cwd(), 'dist/src/cli/main.js');
@@ -121,4 +123,32 @@ describe('SIGKILL mid-run, then --resume', () => {
     ]);
     expect(summary.sparsity.layers.map((layer) => layer.forwardCount)).toEqual([5018, 64]);
   }, 30_000);
+
+  it("a second writer on a live run's directory is refused, naming the run, and the run loses nothing", async () => {
+    const dir = join(root, 'shared');
+    const flags = ['train', '--dataset', 'mnist', '--hidden', '16', '--batch-size', '16', '--no-progress'];
+    const live = spawn(
+      process.execPath,
+      [main, ...flags, '--steps', '15000', '--checkpoint-dir', dir, '--save-every', '500'],
+      {
+        stdio: 'ignore',
+      },
+    );
+    const exited = new Promise<number | null>((resolve) => live.on('exit', (code) => resolve(code)));
+    while (live.exitCode === null && listCheckpoints(dir).length === 0) {
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    const fresh = run([...flags, '--steps', '10', '--checkpoint-dir', dir]);
+    const resumed = run(['train', '--resume', dir, '--no-progress']);
+    const stillRunning = live.exitCode === null;
+    expect(await exited).toBe(0);
+    expect(stillRunning).toBe(true);
+    for (const refused of [fresh, resumed]) {
+      expect(refused.status).toBe(1);
+      expect(refused.stderr).toContain(`${dir} is in use by another run (pid ${live.pid} on host`);
+      expect(refused.stderr.trim().split('\n')).toHaveLength(1);
+    }
+    expect(listCheckpoints(dir).map((entry) => entry.step)).toEqual([15000, 14500, 14000]);
+    expect(existsSync(join(dir, LOCK_FILE_NAME))).toBe(false);
+  }, 60_000);
 });

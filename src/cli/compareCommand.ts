@@ -1,9 +1,9 @@
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
 import { comparisonTable } from '../compare/comparison.js';
 import { trainingMethodNames } from '../methods/registry.js';
 import { type TrainingSummary, writeSummary } from '../train/summary.js';
+import { makeDirectory, outputDirectory } from '../util/files.js';
 import { writeFileAtomic } from '../util/writeFileAtomic.js';
 import type { CliIo } from './io.js';
 import { parseNonNegativeInteger, parsePositiveInteger, parseSparsity } from './parsers.js';
@@ -46,15 +46,20 @@ export function compareCommand(io: CliIo): Command {
     .option('--no-progress', 'no progress lines of each run')
     .action((flags: CompareFlags) => {
       const plan = comparePlan(flags);
-      mkdirSync(join(flags.out, 'runs'), { recursive: true });
-      const summaries: TrainingSummary[] = [];
-      plan.forEach((run, i) => {
-        const config = resolveTrainConfig({
+      // Every run's config and the output directory are checked before the first run starts.
+      const configs = plan.map((run) =>
+        resolveTrainConfig({
           ...flagsForMethod(flags, run.method),
           method: run.method,
           sparsity: run.sparsity,
           seed: run.seed,
-        });
+        }),
+      );
+      outputDirectory(flags.out, '--out');
+      makeDirectory(join(flags.out, 'runs'));
+      const summaries: TrainingSummary[] = [];
+      plan.forEach((run, i) => {
+        const config = configs[i]!;
         io.out(`[${i + 1}/${plan.length}] `);
         const summary = runTraining(config, {
           progress: flags.progress ? { stream: io.progress, bar: false } : false,

@@ -2,7 +2,6 @@ import { Command, Option } from 'commander';
 import { uncheckedNote } from '../checkpoint/checksummedFile.js';
 import { readInferenceFile } from '../checkpoint/exportModel.js';
 import { inferenceModel } from '../checkpoint/inferenceModel.js';
-import { savedTrainConfig } from '../checkpoint/savedConfig.js';
 import { inputSize } from '../data/dataset.js';
 import {
   datasetNames,
@@ -13,8 +12,8 @@ import {
 } from '../data/registry.js';
 import { evaluate } from '../train/evaluate.js';
 import { evaluateText, TEXT_EVAL_WINDOWS } from '../train/evaluateText.js';
+import { escapeControl } from '../util/safeText.js';
 import type { CliIo } from './io.js';
-import type { TrainConfig } from './trainConfig.js';
 
 interface EvalFlags {
   readonly model: string;
@@ -40,12 +39,12 @@ export function evalCommand(io: CliIo): Command {
     .action((flags: EvalFlags) => {
       const file = readInferenceFile(flags.model);
       io.err(uncheckedNote(flags.model, file.checksummed));
-      const config = savedTrainConfig(file.config as unknown as TrainConfig, flags.model);
+      const { config } = file;
       const name = flags.dataset ?? config.dataset;
       const text = config.model === 'transformer';
       if (text !== isTextDatasetName(name)) {
         throw new Error(
-          `${flags.model} is ${text ? 'a language model' : 'an image classifier'} and ${name} is ${text ? 'images' : 'text'}: use --dataset ${config.dataset}`,
+          `${escapeControl(flags.model)} is ${text ? 'a language model' : 'an image classifier'} and ${name} is ${text ? 'images' : 'text'}: use --dataset ${config.dataset}`,
         );
       }
       if (text) {
@@ -54,12 +53,13 @@ export function evalCommand(io: CliIo): Command {
         try {
           if (vocab !== dataset.vocabulary.length || config.context === undefined) {
             throw new Error(
-              `${flags.model} has ${vocab} characters but ${name} has ${dataset.vocabulary.length}: use --dataset ${config.dataset}`,
+              `${escapeControl(flags.model)} has ${vocab} characters but ${name} has ${dataset.vocabulary.length}: use --dataset ${config.dataset}`,
             );
           }
           const options = { context: config.context, batchSize: TEXT_EVAL_WINDOWS };
           const validation = evaluateText(model, dataset.validation, options);
           const test = evaluateText(model, dataset.test, options);
+          requireFiniteResult(flags.model, validation.bitsPerCharacter, test.bitsPerCharacter);
           io.out(
             `validation bpc ${validation.bitsPerCharacter.toFixed(4)} | test bpc ${test.bitsPerCharacter.toFixed(4)} | ${validation.characters + test.characters} characters of ${name}\n`,
           );
@@ -76,6 +76,7 @@ export function evalCommand(io: CliIo): Command {
           inputSize: features,
           normalization: dataset.normalization,
         });
+        requireFiniteResult(flags.model, result.loss);
         io.out(
           `test accuracy ${result.accuracy.toFixed(4)} | test loss ${result.loss.toFixed(4)} | ${dataset.test.labels.length} examples of ${dataset.name}\n`,
         );
@@ -83,4 +84,13 @@ export function evalCommand(io: CliIo): Command {
         model.dispose?.();
       }
     });
+}
+
+/** Refuses a model whose outputs overflow on the data (its weights are finite, its loss is not). */
+function requireFiniteResult(file: string, ...losses: number[]): void {
+  if (!losses.every(Number.isFinite)) {
+    throw new Error(
+      `${escapeControl(file)} gives a loss of ${losses.find((loss) => !Number.isFinite(loss))} on the data: its outputs overflow, so it cannot be evaluated (its weights are too large)`,
+    );
+  }
 }

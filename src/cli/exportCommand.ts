@@ -1,16 +1,17 @@
-import { existsSync, mkdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { Command, Option } from 'commander';
 import { readCheckpoint } from '../checkpoint/checkpoint.js';
-import { loadLatestCheckpoint } from '../checkpoint/checkpointDir.js';
+import { isCheckpointName, loadLatestCheckpoint } from '../checkpoint/checkpointDir.js';
 import { uncheckedNote } from '../checkpoint/checksummedFile.js';
 import { writeFileDurable } from '../checkpoint/durableWrite.js';
 import {
   checkpointInferenceFile,
+  decodeInferenceFile,
   exportModel,
   type Storage,
   storageNames,
 } from '../checkpoint/exportModel.js';
+import { inferenceModel } from '../checkpoint/inferenceModel.js';
 import { readModelFile } from '../checkpoint/modelFile.js';
 import { exportOnnx } from '../checkpoint/portable/exportOnnx.js';
 import { exportTfjs, TFJS_WEIGHTS_FILE } from '../checkpoint/portable/exportTfjs.js';
@@ -20,6 +21,8 @@ import {
   portableModel,
   weightShapes,
 } from '../checkpoint/portable/portableModel.js';
+import { fileKind, makeDirectory, outputFile, refuseSharedPaths, statOrUndefined } from '../util/files.js';
+import { escapeControl } from '../util/safeText.js';
 import type { CliIo } from './io.js';
 
 const formats = [...storageNames, 'onnx', 'tfjs'] as const;
@@ -34,7 +37,10 @@ interface ExportFlags {
 /**
  * `topkast export`: a trained model as a compact inference file (safetensors, dense or CSR, from a checkpoint),
  * an ONNX model (image models and the transformer) or a TensorFlow.js layers model (image models); these two
- * from a checkpoint or an exported file.
+ * from a checkpoint or an exported file. What is read is checked whole (checkpoint.ts, exportModel.ts); a
+ * safetensors export is rebuilt into the model of its config before it is written (so what is written is what
+ * eval and sample accept); --out may be neither what is read nor named like a checkpoint (compared by real
+ * path).
  */
 export function exportCommand(io: CliIo): Command {
   return new Command('export')
@@ -57,24 +63,47 @@ export function exportCommand(io: CliIo): Command {
         exportPortable(io, flags);
         return;
       }
-      const { file, checkpoint } =
-        existsSync(flags.from) && statSync(flags.from).isFile()
-          ? { file: flags.from, checkpoint: readCheckpoint(flags.from) }
-          : loadLatestCheckpoint(flags.from);
+      outputFile(flags.out, '--out');
+      const { file, checkpoint } = statOrUndefined(flags.from)?.isFile()
+        ? { file: flags.from, checkpoint: readCheckpoint(flags.from) }
+        : loadLatestCheckpoint(flags.from);
+      refuseOverwrite(flags, file);
       const portable = portableModel(checkpointInferenceFile(checkpoint, file), file);
       const layout = portable && { shapes: weightShapes(portable.layers), metadata: portable.metadata };
       const bytes = exportModel(checkpoint, flags.format as Storage, file, layout ?? undefined);
+      inferenceModel(decodeInferenceFile(bytes, file), file).model.dispose?.();
       writeFileDurable(flags.out, bytes);
       io.out(
-        `wrote ${flags.out} (${flags.format}, ${bytes.length.toLocaleString('en-US')} bytes) from ${file}, step ${checkpoint.state.progress.step}\n`,
+        `wrote ${escapeControl(flags.out)} (${flags.format}, ${bytes.length.toLocaleString('en-US')} bytes) from ${escapeControl(file)}, step ${checkpoint.state.progress.step}\n`,
       );
     });
 }
 
+/**
+ * Refuses an --out that is what --from names or the file read from it (compared by real path), or that is
+ * named like a checkpoint (a resumed run would take it for one).
+ */
+function refuseOverwrite(flags: ExportFlags, source: string): void {
+  refuseSharedPaths(
+    [{ flag: '--out', path: flags.out }],
+    [
+      { flag: '--from', path: flags.from },
+      { flag: '--from', path: source },
+    ],
+  );
+  if (isCheckpointName(basename(flags.out))) {
+    throw new Error(
+      `--out ${escapeControl(flags.out)} is named like a checkpoint: a resumed run would take it for one; choose another name, like model.safetensors`,
+    );
+  }
+}
+
 /** --format onnx or tfjs: the model at --from, rebuilt and translated layer by layer (ONNX only: a transformer). */
 function exportPortable(io: CliIo, flags: ExportFlags): void {
+  if (flags.format === 'onnx') outputFile(flags.out, '--out');
   const { file, source } = readModelFile(flags.from);
   io.err(uncheckedNote(source, file.checksummed));
+  refuseOverwrite(flags, source);
   const portable = portableModel(file, source);
   let bytes: number;
   if (portable !== null) {
@@ -85,10 +114,12 @@ function exportPortable(io: CliIo, flags: ExportFlags): void {
     bytes = onnx.length;
   } else {
     throw new Error(
-      `${source} is a language model: --format tfjs exports image models (mlp, cnn); use --format onnx, dense or csr`,
+      `${escapeControl(source)} is a language model: --format tfjs exports image models (mlp, cnn); use --format onnx, dense or csr`,
     );
   }
-  io.out(`wrote ${flags.out} (${flags.format}, ${bytes.toLocaleString('en-US')} bytes) from ${source}\n`);
+  io.out(
+    `wrote ${escapeControl(flags.out)} (${flags.format}, ${bytes.toLocaleString('en-US')} bytes) from ${escapeControl(source)}\n`,
+  );
 }
 
 function writeOnnx({ layers, input, classes, metadata }: PortableModel, out: string): number {
@@ -98,13 +129,14 @@ function writeOnnx({ layers, input, classes, metadata }: PortableModel, out: str
 }
 
 function writeTfjs({ layers, input, metadata }: PortableModel, out: string): number {
-  if (existsSync(out) && !statSync(out).isDirectory()) {
+  const stats = statOrUndefined(out);
+  if (stats !== undefined && !stats.isDirectory()) {
     throw new Error(
-      `--out ${out} is a file: --format tfjs writes a directory (model.json, ${TFJS_WEIGHTS_FILE}); give a directory path`,
+      `--out ${escapeControl(out)} is ${fileKind(stats)}: --format tfjs writes a directory (model.json, ${TFJS_WEIGHTS_FILE}); give a directory path`,
     );
   }
   const { modelJson, weights } = exportTfjs(layers, input, metadata);
-  mkdirSync(out, { recursive: true });
+  makeDirectory(out);
   const json = new TextEncoder().encode(JSON.stringify(modelJson));
   writeFileDurable(join(out, TFJS_WEIGHTS_FILE), weights);
   writeFileDurable(join(out, 'model.json'), json);

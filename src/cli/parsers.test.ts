@@ -34,6 +34,8 @@ describe('command-line value parsers', () => {
     [parsePositiveNumber, 'Infinity', 'expected a number'],
     [parsePositiveNumber, '0x10', 'expected a number'],
     [parseNonNegativeNumber, '-1e-4', 'expected a number ≥ 0'],
+    [parseNonNegativeNumber, '1e400', '1e400 is too large: expected a finite number.'],
+    [parsePositiveNumber, '-1e999', 'is too large'],
     [parseUnitFraction, '1', 'expected a number in [0, 1)'],
     [parseHiddenSizes, '1024,,1024', 'expected comma-separated widths ≥ 1, like 1024,1024.'],
     [parseHiddenSizes, '1024,0', 'expected comma-separated widths'],

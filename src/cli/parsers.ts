@@ -79,10 +79,16 @@ export function parseHiddenSizes(text: string): number[] {
   return parts.map(Number);
 }
 
-/** A finite decimal number (plain or exponent notation, like 0.05 or 5e-4); NaN when the text is not one. */
+/**
+ * A finite decimal number (plain or exponent notation, like 0.05 or 5e-4); refuses other text and numbers too
+ * large for a double (1e400 would be Infinity).
+ */
 function parseDecimal(text: string): number {
   if (!/^\s*[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?\s*$/i.test(text)) {
     throw new InvalidArgumentError(`expected a number, like 0.05.`);
   }
-  return Number(text);
+  const value = Number(text);
+  if (!Number.isFinite(value))
+    throw new InvalidArgumentError(`${text.trim()} is too large: expected a finite number.`);
+  return value;
 }

@@ -50,7 +50,10 @@ describe('topkast CLI', () => {
     [['train', '--dataset', 'cifar'], 'Allowed choices are fashion-mnist, mnist, austen.'],
     [['train', '--optimizer', 'adamw', '--nesterov'], '--momentum and --nesterov apply to SGD only'],
     [['train', '--dataset', 'mnist', '--batch-size', '10000'], 'use --batch-size 9001 or less'],
-    [['train', '--json', 'a.json', '--metrics', 'a.json'], '--json and --metrics both name a.json'],
+    [
+      ['train', '--json', 'a.json', '--metrics', 'a.json'],
+      '--json a.json and --metrics a.json are the same file',
+    ],
     [['fly'], "error: unknown command 'fly' (see `topkast --help`)"],
   ])('rejects %j with one line naming the problem and the fix', async (argv, message) => {
     const json = join(dir, `rejected-${argv.join('_').replace(/[^\w-]/g, '')}.json`);

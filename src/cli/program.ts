@@ -1,4 +1,5 @@
 import { Command, CommanderError } from 'commander';
+import { escapeControl } from '../util/safeText.js';
 import { compareCommand } from './compareCommand.js';
 import { demoCommand } from './demoCommand.js';
 import { evalCommand } from './evalCommand.js';
@@ -32,7 +33,8 @@ export function createProgram(io: CliIo = processIo): Command {
 
 /**
  * Runs the CLI on arguments (without `node` and the script) and returns the exit status. Every error is one
- * line on `io.err` naming the problem and the fix; nothing is written to output files on a failed run.
+ * line on `io.err` naming the problem and the fix, its control characters escaped (a message may quote a
+ * file's bytes); nothing is written to output files on a failed run.
  */
 export async function runCli(argv: readonly string[], io: CliIo = processIo): Promise<number> {
   try {
@@ -40,7 +42,7 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo): Pr
     return 0;
   } catch (error) {
     if (error instanceof CommanderError) return error.exitCode; // already reported by outputError
-    io.err(`error: ${error instanceof Error ? error.message : String(error)}\n`);
+    io.err(`error: ${escapeControl(error instanceof Error ? error.message : String(error))}\n`);
     return 1;
   }
 }
@@ -53,6 +55,7 @@ function reportErrorsOnOneLine(command: Command, io: CliIo, help: string): void 
     .configureOutput({
       writeOut: (text) => io.out(text),
       writeErr: (text) => io.err(text),
-      outputError: (text, write) => write(`${text.trim().replace(/\s*\n\s*/g, ' ')} (see \`${help}\`)\n`),
+      outputError: (text, write) =>
+        write(`${escapeControl(text.trim().replace(/\s*\n\s*/g, ' '))} (see \`${help}\`)\n`),
     });
 }

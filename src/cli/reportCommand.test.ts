@@ -223,7 +223,10 @@ describe('topkast report', () => {
     [['--from', 'nowhere'], 'nowhere does not exist: give a `topkast compare --out` directory'],
     [['--from', '{bad}'], 'is not valid JSON'],
     [['--from', '{empty}'], 'no runs found in'],
-    [['--from', '{notSummary}'], 'is not a run summary (no method): give a file of `topkast train --json`'],
+    [
+      ['--from', '{notSummary}'],
+      'is not a run summary (method: Invalid input: expected string, received undefined): give a file of `topkast train --json`',
+    ],
     [['--from', '{emptyResults}'], 'no runs found in'],
     [['--from', '{single}', '--metrics', '{bad}'], 'line 1 is not JSON: give a metrics log'],
     [['--from', '{compare}', '--metrics', '{stray}'], 'stray.jsonl matches no run: name it after its run'],
@@ -231,7 +234,7 @@ describe('topkast report', () => {
       ['--from', '{mixed}'],
       'mixed: 1 image-classification and 1 language-model runs do not share a table (test accuracy against bits per character): compare and report each kind apart',
     ],
-    [['--from', '{noResult}'], 'is not a run summary (no testAccuracy or bitsPerCharacter)'],
+    [['--from', '{noResult}'], 'is not a run summary (it has no testAccuracy or bitsPerCharacter)'],
   ])('refuses %j with one line naming the problem and the fix, writing nothing', async (argv, message) => {
     const files: Record<string, string> = {
       '{bad}': join(root, 'bad.json'),

@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { loadReport } from '../report/loadReport.js';
 import { withMetrics } from '../report/metricsFile.js';
 import { renderReport } from '../report/renderReport.js';
+import { outputFile, refuseSharedPaths } from '../util/files.js';
 import { writeFileAtomic } from '../util/writeFileAtomic.js';
 import type { CliIo } from './io.js';
 
@@ -27,6 +28,12 @@ export function reportCommand(io: CliIo): Command {
       'metrics logs (`train --metrics`) for finer loss curves, each named after its run (<run>.jsonl)',
     )
     .action((flags: ReportFlags) => {
+      outputFile(flags.out, '--out');
+      const metrics = (flags.metrics ?? []).map((path) => ({ flag: '--metrics', path }));
+      refuseSharedPaths(
+        [{ flag: '--out', path: flags.out }],
+        [{ flag: '--from', path: flags.from }, ...metrics],
+      );
       const input = loadReport(flags.from);
       const runs = withMetrics(input.runs, flags.metrics ?? []);
       const html = renderReport({ ...input, runs }, flags.from);

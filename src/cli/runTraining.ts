@@ -21,7 +21,9 @@ import { AdamW } from '../optim/adamw.js';
 import type { Optimizer } from '../optim/optimizer.js';
 import { constantLr, cosineLr, type LrSchedule, stepLr } from '../optim/schedules.js';
 import { SGD } from '../optim/sgd.js';
+import { configLimits } from '../run/configSchema.js';
 import type { Callbacks, FitProgress, PeriodMetrics } from '../train/callbacks.js';
+import { finiteGuard } from '../train/finiteGuard.js';
 import { fit, planTraining } from '../train/fit.js';
 import { fitText } from '../train/fitText.js';
 import { metricsLog } from '../train/metricsLog.js';
@@ -73,6 +75,11 @@ export function runImageTraining(config: TrainConfig, options: RunOptions = {}):
   const epochs =
     config.epochs ?? (config.steps === undefined ? DEFAULT_EPOCHS : Math.ceil(config.steps / stepsPerEpoch));
   const plan = planTraining({ trainSize, batchSize: config.batchSize, epochs, maxSteps: config.steps });
+  if (plan.totalSteps > configLimits.steps) {
+    throw new Error(
+      `--epochs ${epochs} of ${stepsPerEpoch} steps (--batch-size ${config.batchSize}) is ${plan.totalSteps} steps, above the ${configLimits.steps} a run takes: use fewer epochs, a larger batch, or --steps`,
+    );
+  }
   const { model, name } = buildModel(config, inputSize(dataset), dataset.classes);
   const built = { model, name, dataset: dataset.name, totalSteps: plan.totalSteps };
   const { run, result } = trainBuilt(config, options, built, (parts) =>
@@ -142,6 +149,7 @@ function trainBuilt<M extends PeriodMetrics, R>(
   loop: (parts: LoopParts<M>) => R,
 ): { run: RunDescription; result: R } {
   const { model, totalSteps } = built;
+  let started = false;
   try {
     if (options.init) loadInitWeights(model, options.init);
     const method = createTrainingMethod(config.method, {
@@ -177,11 +185,12 @@ function trainBuilt<M extends PeriodMetrics, R>(
       optimizer.setState(state.optimizer);
       controller.setState(state.controller);
     }
-    const callbacks: Callbacks<M>[] = [];
+    const callbacks: Callbacks<M>[] = [finiteGuard(model)];
     if (options.progress !== false) callbacks.push(progressReporter(options.progress));
     if (options.metricsFile !== undefined) {
-      const resumeAfterStep = resume?.checkpoint.state.progress.step;
-      callbacks.push(metricsLog(options.metricsFile, { resumeAfterStep }));
+      const progress = resume?.checkpoint.state.progress;
+      const from = progress && { step: progress.step, periods: progress.history.length };
+      callbacks.push(metricsLog(options.metricsFile, { resume: from }));
     }
     if (checkpoint) {
       const { dir, saveEvery, keep } = checkpoint;
@@ -201,6 +210,7 @@ function trainBuilt<M extends PeriodMetrics, R>(
         (resume ? `; resuming from ${resume.file} at step ${resume.checkpoint.state.progress.step}` : '') +
         (options.init ? `; starting from the weights of ${options.init.source}` : ''),
     );
+    started = true;
     const result = loop({
       model,
       optimizer,
@@ -220,9 +230,17 @@ function trainBuilt<M extends PeriodMetrics, R>(
       sparsity: controller.report(),
     };
     return { run, result };
+  } catch (error) {
+    throw options.resume && !started ? namingCheckpoint(error, options.resume.file) : error;
   } finally {
     model.dispose?.();
   }
+}
+
+/** An error met while rebuilding a checkpoint's run (its config or state does not fit), naming the checkpoint. */
+function namingCheckpoint(error: unknown, file: string): Error {
+  const message = error instanceof Error ? error.message : String(error);
+  return new Error(message.includes(file) ? message : `cannot resume from ${file}: ${message}`);
 }
 
 /** 'dense', or e.g. 'topkast 90%/80%' (forward/backward sparsity) for a sparse method. */

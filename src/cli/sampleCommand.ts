@@ -1,4 +1,4 @@
-import { Command } from 'commander';
+import { Command, InvalidArgumentError } from 'commander';
 import { uncheckedNote } from '../checkpoint/checksummedFile.js';
 import { inferenceModel } from '../checkpoint/inferenceModel.js';
 import { readModelFile } from '../checkpoint/modelFile.js';
@@ -6,6 +6,7 @@ import { loadTextDataset } from '../data/registry.js';
 import { decodeTokens, encodeText } from '../data/textDataset.js';
 import { generateText } from '../train/generateText.js';
 import { Random } from '../util/random.js';
+import { escapeControl } from '../util/safeText.js';
 import type { CliIo } from './io.js';
 import { parseNonNegativeInteger, parseNonNegativeNumber, parsePositiveInteger } from './parsers.js';
 
@@ -30,11 +31,11 @@ export function sampleCommand(io: CliIo): Command {
       'a checkpoint directory (its newest), a checkpoint file, or a file of `topkast export`',
     )
     .requiredOption('--prompt <text>', 'the text to continue')
-    .option('--length <n>', 'characters to generate', parsePositiveInteger, 200)
+    .option(`--length <n>`, `characters to generate, at most ${MAX_LENGTH}`, parseLength, 200)
     .option(
       '--temperature <τ>',
-      'softmax temperature: 1 samples the model, lower is more conservative, 0 is greedy',
-      parseNonNegativeNumber,
+      `softmax temperature: 1 samples the model, lower is more conservative, 0 is greedy (at most ${MAX_TEMPERATURE})`,
+      parseTemperature,
       1,
     )
     .option('--seed <n>', 'seed of the draws (the same seed gives the same text)', parseNonNegativeInteger, 0)
@@ -45,13 +46,13 @@ export function sampleCommand(io: CliIo): Command {
       try {
         if (config.model !== 'transformer' || config.context === undefined) {
           throw new Error(
-            `${source} is a ${config.model} image classifier: sample needs a language model (topkast train --dataset austen)`,
+            `${escapeControl(source)} is a ${config.model} image classifier: sample needs a language model (topkast train --dataset austen)`,
           );
         }
         const { vocabulary, name } = loadTextDataset(config.dataset);
         if (vocabulary.length !== vocab) {
           throw new Error(
-            `${source} has ${vocab} characters but ${name} has ${vocabulary.length}: it was trained on other data`,
+            `${escapeControl(source)} has ${vocab} characters but ${name} has ${vocabulary.length}: it was trained on other data`,
           );
         }
         const prompt = encodePrompt(flags.prompt, vocabulary, name);
@@ -66,6 +67,23 @@ export function sampleCommand(io: CliIo): Command {
         model.dispose?.();
       }
     });
+}
+
+/** Limits of --length (characters held in memory) and --temperature (above it every draw is uniform). */
+const MAX_LENGTH = 1_000_000;
+const MAX_TEMPERATURE = 1_000;
+
+function parseLength(text: string): number {
+  const length = parsePositiveInteger(text);
+  if (length > MAX_LENGTH) throw new InvalidArgumentError(`expected at most ${MAX_LENGTH} characters.`);
+  return length;
+}
+
+function parseTemperature(text: string): number {
+  const temperature = parseNonNegativeNumber(text);
+  if (temperature > MAX_TEMPERATURE)
+    throw new InvalidArgumentError(`expected a temperature ≤ ${MAX_TEMPERATURE}.`);
+  return temperature;
 }
 
 /** The prompt's ids; refuses an empty prompt and names the characters outside the vocabulary. */

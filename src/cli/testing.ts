@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import type { CliIo } from './io.js';
 import { runCli } from './program.js';
 
@@ -15,6 +16,24 @@ export async function cli(...argv: string[]): Promise<{ code: number; out: strin
   };
   const code = await runCli(argv, io);
   return { code, ...captured };
+}
+
+/**
+ * Runs the CLI while a watchdog process would open `fifo` for writing after 4 s: a command that blocked
+ * reading the pipe is released (its `seconds` then tell) instead of hanging the test run.
+ */
+export async function cliBesidePipe(
+  fifo: string,
+  ...argv: string[]
+): Promise<{ code: number; out: string; err: string; seconds: number }> {
+  const watchdog = spawn('sh', ['-c', 'sleep 4; : > "$0"', fifo], { stdio: 'ignore' });
+  const started = Date.now();
+  try {
+    const result = await cli(...argv);
+    return { ...result, seconds: (Date.now() - started) / 1000 };
+  } finally {
+    watchdog.kill('SIGKILL');
+  }
 }
 
 /** Flags of a transformer small enough for tests: 1 block of width 16, 2 heads, context 16, on Austen. */

@@ -3,6 +3,7 @@ import { uncheckedNote } from '../checkpoint/checksummedFile.js';
 import { readInitWeights } from '../checkpoint/initWeights.js';
 import { trainingMethodNames } from '../methods/registry.js';
 import { writeSummary } from '../train/summary.js';
+import { type NamedPath, outputDirectory, outputFile, refuseSharedPaths } from '../util/files.js';
 import { addCheckpointOptions, type CheckpointFlags, planFromFlags } from './checkpointFlags.js';
 import type { CliIo } from './io.js';
 import { parseNonNegativeInteger, parseSparsity } from './parsers.js';
@@ -49,26 +50,50 @@ export function trainCommand(io: CliIo): Command {
     .option('--metrics <file>', 'write JSON-lines metrics while training')
     .option('--no-progress', 'no progress bar or progress lines');
   return addCheckpointOptions(command).action((flags: TrainCommandFlags, self: Command) => {
-    if (flags.json !== undefined && flags.json === flags.metrics) {
-      throw new Error(`--json and --metrics both name ${flags.json}: give them different files`);
-    }
     if (flags.init !== undefined && flags.resume !== undefined) {
       throw new Error(
         '--init and --resume both given: a resumed run continues from its checkpoint; drop --init',
       );
     }
-    const { config, checkpoint, resume } = planFromFlags(flags, self);
+    const outputs = checkOutputs(flags);
     const init = flags.init === undefined ? undefined : readInitWeights(flags.init);
     if (init) io.err(uncheckedNote(init.source, init.checksummed));
-    const summary = runTraining(config, {
-      init,
-      progress: flags.progress ? { stream: io.progress } : false,
-      metricsFile: flags.metrics,
-      announce: (line) => io.out(`${line}\n`),
-      checkpoint,
-      resume,
-    });
-    if (flags.json !== undefined) writeSummary(flags.json, summary);
-    io.out(`${describeResult(summary)}\n`);
+    const { config, checkpoint, resume, lock } = planFromFlags(flags, self, (line) =>
+      io.err(`warning: ${line}\n`),
+    );
+    try {
+      const written = checkpoint ? [...outputs, { flag: '--checkpoint-dir', path: checkpoint.dir }] : outputs;
+      const read = [
+        ...(resume ? [{ flag: '--resume', path: resume.file }] : []),
+        ...(init ? [{ flag: '--init', path: init.source }] : []),
+      ];
+      refuseSharedPaths(written, read);
+      const summary = runTraining(config, {
+        init,
+        progress: flags.progress ? { stream: io.progress } : false,
+        metricsFile: flags.metrics,
+        announce: (line) => io.out(`${line}\n`),
+        checkpoint,
+        resume,
+      });
+      if (flags.json !== undefined) writeSummary(flags.json, summary);
+      io.out(`${describeResult(summary)}\n`);
+    } finally {
+      lock?.release();
+    }
   });
+}
+
+/**
+ * The run's output files, checked before any work starts (not empty, not a directory or pipe, their
+ * directories created), so a bad --json is not found only after the whole run.
+ */
+function checkOutputs(flags: TrainCommandFlags): NamedPath[] {
+  const outputs: NamedPath[] = [];
+  if (flags.json !== undefined) outputs.push({ flag: '--json', path: flags.json });
+  if (flags.metrics !== undefined) outputs.push({ flag: '--metrics', path: flags.metrics });
+  for (const { flag, path } of outputs) outputFile(path, flag);
+  if (flags.checkpointDir !== undefined) outputDirectory(flags.checkpointDir, '--checkpoint-dir');
+  refuseSharedPaths(outputs);
+  return outputs;
 }

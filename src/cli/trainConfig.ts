@@ -11,13 +11,20 @@
 import { type DatasetName, isTextDatasetName, type TextDatasetName } from '../data/registry.js';
 import type { DistributionName } from '../methods/distribution.js';
 import type { BudgetScope, CostModel } from '../methods/spartan.js';
+import {
+  type activationNames,
+  describeProblem,
+  type modelNames,
+  type optimizerNames,
+  type scheduleNames,
+  schemaProblem,
+  type TrainConfigKey,
+  trainConfigFields,
+  trainConfigSchema,
+} from '../run/configSchema.js';
 import type { AnnealShape } from '../spartan/schedule.js';
 import type { SoftTopKMethod } from '../spartan/softTopK.js';
-
-export const optimizerNames = ['sgd', 'adamw'] as const;
-export const scheduleNames = ['constant', 'cosine', 'step'] as const;
-export const activationNames = ['relu', 'gelu'] as const;
-export const modelNames = ['mlp', 'cnn', 'transformer'] as const;
+import { quoteValue } from '../util/safeText.js';
 
 export type OptimizerName = (typeof optimizerNames)[number];
 export type ScheduleName = (typeof scheduleNames)[number];
@@ -224,8 +231,36 @@ export function flagsForMethod<F extends Partial<TrainFlags>>(flags: F, method: 
   return kept;
 }
 
-/** Fills optimizer-dependent defaults and rejects combinations that make no sense, naming the fix. */
+/**
+ * Checks each given value against its entry of the config schema (src/run/configSchema.ts), fills
+ * optimizer-dependent defaults and rejects combinations that make no sense, naming the fix. The result is a
+ * whole config of the schema.
+ */
 export function resolveTrainConfig(flags: TrainFlags): TrainConfig {
+  checkFlagValues(flags);
+  const config = resolveCombination(flags);
+  const problem = schemaProblem(trainConfigSchema, config);
+  if (problem) throw new Error(`the resolved config is not valid: ${describeProblem('config', problem)}`);
+  return config;
+}
+
+/** Config keys whose flag has another name. */
+const configKeyOfFlag: Readonly<Record<string, TrainConfigKey>> = { bwdSparsity: 'backwardSparsity' };
+
+/** Throws for the first flag whose value is outside its schema entry, naming the flag: `--steps 1e12: ...`. */
+function checkFlagValues(flags: TrainFlags): void {
+  for (const [key, value] of Object.entries(flags)) {
+    const field = trainConfigFields[configKeyOfFlag[key] ?? (key as TrainConfigKey)];
+    if (value === undefined || field === undefined) continue;
+    const problem = schemaProblem(field, value);
+    if (problem) {
+      const flag = `--${key.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`)}`;
+      throw new Error(`${flag} ${quoteValue(value)}: ${problem.message}`);
+    }
+  }
+}
+
+function resolveCombination(flags: TrainFlags): TrainConfig {
   const model = resolveModel(flags);
   const text = model === 'transformer';
   const defaults = text ? textDefaults : imageDefaults;

@@ -6,6 +6,13 @@ import { type Command, Option } from 'commander';
 import { datasetNames, textDatasetNames } from '../data/registry.js';
 import { distributionNames } from '../methods/distribution.js';
 import { budgetScopes, costModels } from '../methods/spartan.js';
+import {
+  activationNames,
+  modelNames,
+  optimizerNames,
+  scheduleNames,
+  softTopKNames,
+} from '../run/configSchema.js';
 import { annealShapes } from '../spartan/schedule.js';
 import {
   parseHiddenSizes,
@@ -16,16 +23,7 @@ import {
   parseSparsity,
   parseUnitFraction,
 } from './parsers.js';
-import {
-  activationNames,
-  DEFAULT_EPOCHS,
-  imageDefaults,
-  modelNames,
-  optimizerDefaults,
-  optimizerNames,
-  scheduleNames,
-  textDefaults,
-} from './trainConfig.js';
+import { DEFAULT_EPOCHS, imageDefaults, optimizerDefaults, textDefaults } from './trainConfig.js';
 
 export function addTrainingOptions(command: Command): Command {
   const { sgd, adamw } = optimizerDefaults;
@@ -165,6 +163,6 @@ export function addTrainingOptions(command: Command): Command {
       new Option(
         '--soft-top-k <solver>',
         "Spartan's solver: exact Newton, or the reference code's Sinkhorn loop (default: newton)",
-      ).choices(['newton', 'sinkhorn']),
+      ).choices(softTopKNames),
     );
 }

@@ -5,10 +5,12 @@
  * all image classifiers or all language models: a mix is refused, as test accuracy and bits per character
  * share no chart. The rows are computed from the runs (results.json's own rows are the same numbers).
  */
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { type Comparison, comparisonOf } from '../compare/comparison.js';
 import type { TrainingSummary } from '../train/summary.js';
+import { readRegularFile } from '../util/files.js';
+import { escapeControl } from '../util/safeText.js';
 import { runFromCheckpointDir } from './checkpointRun.js';
 import { compareLabel, type ReportRun, runFromSummary } from './reportRun.js';
 import { asTrainingSummary } from './summaryShape.js';
@@ -28,7 +30,7 @@ const ACCEPTED =
 
 /** Reads `from`; throws naming the problem and what to give instead. */
 export function loadReport(from: string): ReportInput {
-  if (!existsSync(from)) throw new Error(`${from} does not exist: ${ACCEPTED}`);
+  if (!existsSync(from)) throw new Error(`${escapeControl(from)} does not exist: ${ACCEPTED}`);
   return statSync(from).isDirectory() ? loadDirectory(from) : loadJsonFile(from);
 }
 
@@ -88,17 +90,13 @@ function jsonFiles(dir: string): string[] {
     .map((name) => join(dir, name));
 }
 
+/** A JSON file's value (a regular file only: a pipe or device is refused before reading). */
 function readJson(file: string): unknown {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (error) {
-    throw new Error(`cannot read ${file}: ${(error as Error).message}`);
-  }
+  const text = readRegularFile(file).toString('utf8');
   try {
     return JSON.parse(text);
   } catch (error) {
-    throw new Error(`${file} is not valid JSON (${(error as Error).message}): ${ACCEPTED}`);
+    throw new Error(`${escapeControl(file)} is not valid JSON (${(error as Error).message}): ${ACCEPTED}`);
   }
 }
 

@@ -1,18 +1,15 @@
 /**
  * Metrics logs (`train --metrics`, JSON lines) read for the report, and matched to the runs they belong to.
  */
-import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
+import { readRegularFile } from '../util/files.js';
+import { escapeControl } from '../util/safeText.js';
 import type { ReportRun, StepLoss } from './reportRun.js';
 
 /** The step lines' training losses of a metrics log; throws naming the file and line of a bad line. */
 export function readStepLosses(file: string): StepLoss[] {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (error) {
-    throw new Error(`cannot read metrics file ${file}: ${(error as Error).message}`);
-  }
+  const text = readRegularFile(file).toString('utf8');
+  const shown = escapeControl(file);
   const losses: StepLoss[] = [];
   text.split('\n').forEach((line, i) => {
     if (line.trim() === '') return;
@@ -21,14 +18,18 @@ export function readStepLosses(file: string): StepLoss[] {
       record = JSON.parse(line);
     } catch {
       throw new Error(
-        `${file} line ${i + 1} is not JSON: give a metrics log of \`topkast train --metrics\` (one JSON object a line)`,
+        `${shown} line ${i + 1} is not JSON: give a metrics log of \`topkast train --metrics\` (one JSON object a line)`,
       );
     }
     if (record.type !== 'step') return;
-    if (typeof record.step !== 'number' || typeof record.loss !== 'number') {
-      throw new Error(`${file} line ${i + 1}: a step line needs numeric step and loss`);
+    if (
+      !Number.isSafeInteger(record.step) ||
+      typeof record.loss !== 'number' ||
+      !Number.isFinite(record.loss)
+    ) {
+      throw new Error(`${shown} line ${i + 1}: a step line needs a whole step and a finite loss`);
     }
-    losses.push({ step: record.step, loss: record.loss });
+    losses.push({ step: record.step as number, loss: record.loss });
   });
   return losses;
 }
@@ -46,7 +47,7 @@ export function withMetrics(runs: readonly ReportRun[], files: readonly string[]
     if (run === undefined) {
       const ids = runs.map((r) => r.id);
       throw new Error(
-        `metrics file ${file} matches no run: name it after its run (${ids.slice(0, 4).join(', ')}${ids.length > 4 ? ', …' : ''}) plus .jsonl`,
+        `metrics file ${escapeControl(file)} matches no run: name it after its run (${ids.slice(0, 4).join(', ')}${ids.length > 4 ? ', …' : ''}) plus .jsonl`,
       );
     }
     if (byRun.has(run.id)) throw new Error(`two metrics files for run ${run.id}: give one per run`);

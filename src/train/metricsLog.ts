@@ -1,5 +1,7 @@
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, writeSync } from 'node:fs';
+import { closeSync, openSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { fileKind, makeDirectory, readRegularFile, statOrUndefined } from '../util/files.js';
+import { escapeControl } from '../util/safeText.js';
 import { writeFileAtomic } from '../util/writeFileAtomic.js';
 import type { Callbacks, PeriodMetrics } from './callbacks.js';
 
@@ -7,10 +9,11 @@ export interface MetricsLogOptions {
   /** Log a step line every this many steps (default 10); every epoch is always logged. */
   readonly every?: number;
   /**
-   * A resumed run: keep the file's lines up to this step (those after it were logged by the interrupted run
-   * past its last checkpoint and will be logged again) and append to it.
+   * A resumed run: keep the file's step lines up to `step` and its period lines up to the `periods`-th (the
+   * ones after were logged by the interrupted run past its last checkpoint and will be logged again; a
+   * checkpoint saved at an epoch's last step precedes that epoch's evaluation) and append to it.
    */
-  readonly resumeAfterStep?: number;
+  readonly resume?: { readonly step: number; readonly periods: number };
 }
 
 /**
@@ -32,10 +35,14 @@ export function metricsLog(file: string, options: MetricsLogOptions = {}): Callb
   };
   return {
     onTrainBegin() {
-      mkdirSync(dirname(file), { recursive: true });
-      const { resumeAfterStep } = options;
-      if (resumeAfterStep !== undefined && existsSync(file)) keepLinesUpTo(file, resumeAfterStep);
-      fd = openSync(file, resumeAfterStep === undefined ? 'w' : 'a');
+      makeDirectory(dirname(file));
+      const stats = statOrUndefined(file);
+      if (stats !== undefined && !stats.isFile()) {
+        throw new Error(`--metrics ${escapeControl(file)} is ${fileKind(stats)}: give a file to write`);
+      }
+      const { resume } = options;
+      if (resume !== undefined && stats !== undefined) keepLinesUpTo(file, resume.step, resume.periods);
+      fd = openSync(file, resume === undefined ? 'w' : 'a');
     },
     onBatchEnd(m) {
       if (m.step % every === 0) writeLine({ type: 'step', ...m });
@@ -50,10 +57,34 @@ export function metricsLog(file: string, options: MetricsLogOptions = {}): Callb
   };
 }
 
-/** Rewrites the log (atomically) without the lines of steps after `step`. */
-function keepLinesUpTo(file: string, step: number): void {
-  const kept = readFileSync(file, 'utf8')
-    .split('\n')
-    .filter((line) => line !== '' && (JSON.parse(line) as { step: number }).step <= step);
+/**
+ * Rewrites the log (atomically) without the step lines after `step` and the period lines after the
+ * `periods`-th; a line that is not a metrics record is refused, naming the file and the line.
+ */
+function keepLinesUpTo(file: string, step: number, periods: number): void {
+  const lines = readRegularFile(file).toString('utf8').split('\n');
+  const kept = lines.filter((line, i) => {
+    if (line === '') return false;
+    const record = parseRecord(line);
+    if (record === undefined) {
+      throw new Error(
+        `${escapeControl(file)} line ${i + 1} is not a metrics record of topkast: give --metrics a new file, or move this one aside`,
+      );
+    }
+    return record.type === 'epoch' ? record.epoch <= periods : record.step <= step;
+  });
   writeFileAtomic(file, kept.map((line) => `${line}\n`).join(''));
+}
+
+function parseRecord(line: string): { type: string; step: number; epoch: number } | undefined {
+  try {
+    const record = JSON.parse(line) as { type?: unknown; step?: unknown; epoch?: unknown };
+    const { type, step, epoch } = record;
+    const isCount = (x: unknown): x is number => Number.isSafeInteger(x) && (x as number) >= 0;
+    if ((type === 'step' || type === 'epoch') && isCount(step) && isCount(epoch))
+      return { type, step, epoch };
+  } catch {
+    // not JSON: refused below
+  }
+  return undefined;
 }

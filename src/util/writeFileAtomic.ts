@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { makeDirectory } from './files.js';
 
 /**
  * Writes a file so that readers see either the old file or the whole new one, never part of it: the bytes go
@@ -8,7 +9,7 @@ import { dirname } from 'node:path';
  * directory when missing; on failure removes the temporary file and rethrows.
  */
 export function writeFileAtomic(file: string, data: string | Uint8Array): void {
-  mkdirSync(dirname(file), { recursive: true });
+  makeDirectory(dirname(file));
   const temporary = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
   try {
     writeFileSync(temporary, data);
