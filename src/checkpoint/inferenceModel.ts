@@ -1,5 +1,6 @@
 import { buildModel, buildTextModel } from '../cli/buildModel.js';
 import type { TrainConfig } from '../cli/trainConfig.js';
+import { layersToSparsify } from '../methods/controller.js';
 import type { Module } from '../nn/module.js';
 import { allModules, isSparsifiable } from '../nn/sparsifiable.js';
 import { escapeControl } from '../util/safeText.js';
@@ -116,9 +117,16 @@ function loadWeights(
       `${escapeControl(source)}: ${name} ${found ? `is [${found}]` : 'is missing'}, but the model of its config has [${expected}]: the file does not match its config`,
     );
   };
+  const { config } = file;
+  const trainedSparse = sparseInTraining(model, config, source);
   for (const layer of allModules(model).filter(isSparsifiable)) {
     const { name } = layer.weight;
     const entry = shapes.get(name);
+    if (entry && entry.sparse !== trainedSparse.has(name)) {
+      throw new Error(
+        `${escapeControl(source)}: ${name} is listed as ${entry.sparse ? 'sparse' : 'dense'} in training, but its config (--method ${config.method}, --dense-layers ${config.denseLayers.join(',')}) trains it ${entry.sparse ? 'dense' : 'sparse'}: the file does not match its config`,
+      );
+    }
     const [rows, ...rest] = layer.weightDims as [number, ...number[]];
     const cols = rest.reduce((a, b) => a * b, 1);
     // An export made for other frameworks keeps a convolution's [out, C, kh, kw] (exportModel.ts).
@@ -145,8 +153,18 @@ function loadWeights(
   const extra = file.layers.find((layer) => !loaded.has(layer.name));
   if (extra) {
     throw new Error(
-      `${escapeControl(source)}: it has ${extra.name}, which the model of its config does not have${file.config.tied ? ' (config.tied: the output projection is the embedding)' : ''}: the file does not match its config`,
+      `${escapeControl(source)}: it has ${extra.name}, which the model of its config does not have${config.tied ? ' (config.tied: the output projection is the embedding)' : ''}: the file does not match its config`,
     );
+  }
+}
+
+/** The names of the weights a run of `config` trains sparse (its method and --dense-layers). */
+function sparseInTraining(model: Module, config: TrainConfig, source: string): Set<string> {
+  if (config.method === 'dense') return new Set();
+  try {
+    return new Set(layersToSparsify(model, config.denseLayers).map((layer) => layer.weight.name));
+  } catch (error) {
+    throw new Error(`${escapeControl(source)}: its config's ${escapeControl((error as Error).message)}`);
   }
 }
 

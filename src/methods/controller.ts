@@ -358,10 +358,8 @@ export function sparsify(model: Module, options: SparsifyOptions & { method: Spa
 export function sparsify(model: Module, options: SparsifyOptions): MethodController;
 export function sparsify(model: Module, options: SparsifyOptions): MethodController {
   const { method } = options;
-  const candidates = allModules(model).filter(isSparsifiable);
-  const keepDense = denseLayerNames(candidates, options.denseLayers ?? ['first', 'last']);
+  const chosen = layersToSparsify(model, options.denseLayers);
   if (!method.sparse) return new SparsityController(method as SparsityMethod, model, [], options);
-  const chosen = candidates.filter((layer) => !keepDense.has(layer.name));
   if (chosen.length === 0) {
     throw new Error(
       `method ${method.name} has no layer to make sparse: every layer is listed in --dense-layers; keep at least one sparse (e.g. --dense-layers none)`,
@@ -431,6 +429,19 @@ function layerBudgets(
 }
 
 /** Resolves 'first', 'last' and names against the model's sparsifiable layers; unknown names are an error. */
+/**
+ * The layers a sparse method makes sparse: every sparsifiable layer but those `denseLayers` (--dense-layers:
+ * first, last, none or layer names; default first and last) keeps dense.
+ */
+export function layersToSparsify(
+  model: Module,
+  denseLayers: readonly string[] = ['first', 'last'],
+): (Module & Sparsifiable)[] {
+  const candidates = allModules(model).filter(isSparsifiable);
+  const keepDense = denseLayerNames(candidates, denseLayers);
+  return candidates.filter((layer) => !keepDense.has(layer.name));
+}
+
 function denseLayerNames(layers: readonly Sparsifiable[], requested: readonly string[]): Set<string> {
   const names = new Set<string>();
   for (const entry of requested) {
