@@ -4,6 +4,10 @@
  * between them and the commands. Every variant goes through each command that reads its kind (train
  * --resume, export, eval, sample), which must refuse it: exit status 1, one line that names the file, no
  * control characters, no message of a JavaScript accident, the directory unchanged, no output written.
+ * Half the variants are written with no checksum at all, as another tool would write them: eval and sample
+ * read such a file (with a one-line note) and must refuse it for its contents just the same, while --resume,
+ * a checkpoint directory and a dense or CSR export of a checkpoint (which would sign it) refuse any checkpoint
+ * without a checksum.
  * The unedited re-signed files are accepted (so the harness can tell acceptance from refusal). Files that are
  * not regular files (a pipe, a device, a directory) or whose name lies about their step are refused too, at
  * once (a watchdog releases a command that would block on a pipe, and the timing check fails it).
@@ -32,8 +36,9 @@ import { Random } from '../util/random.js';
 import { readCheckpoint } from './checkpoint.js';
 import { checkpointFileName, listCheckpoints } from './checkpointDir.js';
 import { decodeChecksummed, encodeChecksummed } from './checksummedFile.js';
-import { exportModel } from './exportModel.js';
-import type { Dtype, NamedTensor, TensorData } from './safetensors.js';
+import { checkpointInferenceFile, exportModel } from './exportModel.js';
+import { portableModel, weightShapes } from './portable/portableModel.js';
+import { type Dtype, encodeSafetensors, type NamedTensor, type TensorData } from './safetensors.js';
 
 const root = mkdtempSync(join(tmpdir(), 'topkast-crafted-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -85,9 +90,17 @@ const textFile = trainedCheckpoint('text', {
 const originals: Record<Kind, Contents> = {
   imageCheckpoint: unsigned(readFileSync(imageFile)),
   textCheckpoint: unsigned(readFileSync(textFile)),
-  imageExport: unsigned(exportModel(readCheckpoint(imageFile), 'csr', imageFile)),
+  imageExport: unsigned(portableExport(imageFile)),
   textExport: unsigned(exportModel(readCheckpoint(textFile), 'dense', textFile)),
 };
+
+/** The CSR export of a checkpoint with an image model's input, normalization and architecture, as the CLI writes it. */
+function portableExport(file: string): Uint8Array {
+  const checkpoint = readCheckpoint(file);
+  const portable = portableModel(checkpointInferenceFile(checkpoint, file), file)!;
+  const layout = { shapes: weightShapes(portable.layers), metadata: portable.metadata };
+  return exportModel(checkpoint, 'csr', file, layout);
+}
 
 /** A file's tensors and metadata without its checksum, ready to be edited and signed again. */
 function unsigned(bytes: Uint8Array): Contents {
@@ -465,6 +478,37 @@ const mutations: Record<string, { kinds: readonly Kind[]; mutate: Mutation }> = 
       return true;
     },
   },
+  portableMetadata: {
+    kinds: ['imageExport'],
+    mutate(contents, random) {
+      const edits: (() => void)[] = [
+        () => editJson(contents, 'input', (input) => ({ ...input, shape: [-784] })),
+        () => editJson(contents, 'input', (input) => ({ ...input, values: 'raw\u001b[2J' })),
+        () => editJson(contents, 'input', (input) => ({ ...input, dataset: 'imagenet' })),
+        () => editJson(contents, 'normalization', (norm) => ({ ...norm, std: 0 })),
+        () => editJson(contents, 'normalization', (norm) => ({ ...norm, mean: null })),
+        () => editJson(contents, 'normalization', (norm) => ({ ...norm, evil: 1 })),
+        () => editJson(contents, 'architecture', () => ({ not: 'a list' })),
+        () => editJson(contents, 'architecture', () => []),
+        () =>
+          editJson(contents, 'architecture', (layers) => [
+            ...(layers as unknown as unknown[]),
+            { kind: 'softmax\u202e' },
+          ]),
+        () =>
+          editJson(contents, 'architecture', (layers) =>
+            (layers as unknown as { kind: string; weight?: { shape: number[] } }[]).map((layer) =>
+              layer.weight ? { ...layer, weight: { ...layer.weight, shape: [1, 2, 3, 4, 5] } } : layer,
+            ),
+          ),
+        () => {
+          contents.metadata[pick(random, ['input', 'normalization', 'architecture'])!] = '{"unclosed": ';
+        },
+      ];
+      pick(random, edits)!();
+      return true;
+    },
+  },
   storageOrFormat: {
     kinds: ['imageCheckpoint', 'textCheckpoint', 'imageExport', 'textExport'],
     mutate(contents, random, kind) {
@@ -492,6 +536,7 @@ function commands(kind: Kind, file: string, dir: string, out: string): string[][
         ['train', '--resume', dir, '--no-progress'],
         ['export', '--from', file, '--out', out],
         ['sample', '--model', dir, '--prompt', 'the', '--length', '3'],
+        ['sample', '--model', file, '--prompt', 'the', '--length', '3'],
       ];
     default:
       return [
@@ -514,15 +559,24 @@ function snapshot(dir: string): Record<string, string> {
   return entries;
 }
 
-/** Signs `contents` and places it where its kind is read from: a run's checkpoint directory, or a model file. */
-function place(kind: Kind, contents: Contents, label: string): { dir: string; file: string; out: string } {
+/**
+ * Signs `contents` (or, unless `signed`, writes it with no checksum) and places it where its kind is read
+ * from: a run's checkpoint directory, or a model file.
+ */
+function place(
+  kind: Kind,
+  contents: Contents,
+  label: string,
+  signed = true,
+): { dir: string; file: string; out: string } {
   const dir = join(root, 'variants', label);
   mkdirSync(dir, { recursive: true });
   const name = kind.endsWith('Checkpoint')
     ? checkpointFileName(Number(originals[kind].metadata.step))
     : 'model.safetensors';
   const file = join(dir, name);
-  writeFileSync(file, encodeChecksummed(contents.tensors, contents.metadata));
+  const { tensors, metadata } = contents;
+  writeFileSync(file, signed ? encodeChecksummed(tensors, metadata) : encodeSafetensors(tensors, metadata));
   return { dir, file, out: join(root, 'variants', `${label}-out.safetensors`) };
 }
 
@@ -539,6 +593,27 @@ describe("crafted files re-signed with topkast's writer", () => {
       const result = await cli(...first!);
       expect(result.err, `${kind}: ${first!.join(' ')}`).toBe('');
       expect(result.code).toBe(0);
+    }
+  });
+
+  it('the unedited files without a checksum: models read with a note; --resume, directories, re-signing refuse', async () => {
+    for (const kind of ['imageExport', 'textExport', 'textCheckpoint'] as const) {
+      const { dir, file, out } = place(kind, copy(originals[kind]), `unsigned-${kind}`, false);
+      // An export goes to its first command only (sample refuses an image model, as it should).
+      const argvs = commands(kind, file, dir, out).slice(0, kind.endsWith('Export') ? 1 : undefined);
+      for (const argv of argvs) {
+        const result = await cli(...argv);
+        const where = `${kind}: topkast ${argv.join(' ')}`;
+        if (argv.includes(dir) || argv[0] === 'export') {
+          expect(result.code, where).toBe(1);
+          expect(result.err, where).toContain('has no checksum in its metadata');
+          continue;
+        }
+        expect(result.code, `${where}: ${result.err}`).toBe(0);
+        expect(result.err, where).toBe(
+          `note: ${file} carries no topkast checksum (written by another tool?), so its integrity is not checked\n`,
+        );
+      }
     }
   });
 
@@ -586,11 +661,16 @@ describe("crafted files re-signed with topkast's writer", () => {
       const contents = copy(originals[kind]);
       if (!mutate(contents, random, kind)) continue;
       const label = `${variants}-${category}-${kind}`;
-      const { dir, file, out } = place(kind, contents, label);
+      const signed = variants % 2 === 0;
+      const { dir, file, out } = place(kind, contents, label, signed);
       const before = snapshot(dir);
       for (const argv of commands(kind, file, dir, out)) {
         const result = await cli(...argv);
         const where = `${label}: topkast ${argv.join(' ')}`;
+        // A file without a checksum that passed its own checks is noted before the model is built from it.
+        if (!signed && result.err.startsWith(`note: ${file} carries no topkast checksum`)) {
+          result.err = result.err.slice(result.err.indexOf('\n') + 1);
+        }
         expect(result.code, `${where} accepted it (${result.out.trim()})`).toBe(1);
         expect(result.err.endsWith('\n') && result.err.indexOf('\n') === result.err.length - 1, where).toBe(
           true,
