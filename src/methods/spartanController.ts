@@ -24,7 +24,7 @@ import { Parameter } from '../nn/parameter.js';
 import type { Sparsifiable } from '../nn/sparsifiable.js';
 import { overlap } from '../sparse/sortedIndices.js';
 import type { SparseMatmulOptions } from '../sparse/sparseMatmul.js';
-import { SparseWeight, type SparseWeightMemory } from '../sparse/sparseWeight.js';
+import { SparseWeight } from '../sparse/sparseWeight.js';
 import { BlockLayout } from '../spartan/blockLayout.js';
 import { SpartanSchedule } from '../spartan/schedule.js';
 import { softMaskedWeight, type WeightMasks } from '../spartan/softMaskedWeight.js';
@@ -40,6 +40,7 @@ import type {
   SparsityReport,
 } from './controller.js';
 import type { DistributionName } from './distribution.js';
+import { type MemoryReport, trainablesMemory, withTotal } from './memoryReport.js';
 import type { Spartan } from './spartan.js';
 import { maskedDensity, tensorDensities } from './spartanBudget.js';
 
@@ -112,7 +113,7 @@ export class SpartanController implements MethodController {
     errorLast: 0,
     steps: 0,
   };
-  private trainingMemory: SparseWeightMemory | null = null;
+  private trainingMemory: MemoryReport | null = null;
 
   constructor(
     method: Spartan,
@@ -356,6 +357,7 @@ export class SpartanController implements MethodController {
       modelSparsity: 1 - forwardActive / totalParameters,
       layers,
       relativeTrainingFlops: this.relativeTrainingFlops(),
+      executedTrainingFlops: this.executedTrainingFlops(),
       churn: this.churn.map((record) => ({ step: record.step, forwardChurn: [...record.forwardChurn] })),
       memory: this.trainingMemory ?? this.memory(),
       softMask: this.softMaskReport(),
@@ -364,6 +366,11 @@ export class SpartanController implements MethodController {
 
   /** 1: Spartan's products are dense while it trains (its forward pass is hard-sparse only in its values). */
   relativeTrainingFlops(): number {
+    return 1;
+  }
+
+  /** 1: the kernels that ran were the dense ones. */
+  executedTrainingFlops(): number {
     return 1;
   }
 
@@ -399,30 +406,35 @@ export class SpartanController implements MethodController {
   }
 
   /**
-   * Bytes while training: every parameter's values, gradients and state (frozen mask and churn reference
-   * included) and, before the freeze, the controller's three masks per layer; the dense equivalent is the same
-   * model trained dense, without Spartan's masks.
+   * Bytes while training (MemoryReport): every parameter's values, gradients and state (frozen mask and churn
+   * reference included) and, before the freeze, the controller's three float32 masks per layer (hot); its
+   * float64 block values, upstream gradients, effective masks and costs, and the process-wide scratch of the
+   * largest soft top-k (float64 shifted values, the exact top-k's 32-bit keys) (scratch); and, before the freeze, the
+   * soft top-k's float64 mask, its hard mask and the float64 gradient of its backward, allocated every step
+   * (step buffers; the solver's own internal arrays are not counted). The dense equivalent is the same model
+   * trained dense, without Spartan's masks.
    */
-  memory(): SparseWeightMemory {
-    let hotBytes = 0;
-    let maskBytes = 0;
+  memory(): MemoryReport {
+    const memory = trainablesMemory(this.model);
     for (const trainable of this.model.trainables()) {
-      if (trainable instanceof SparseWeight) {
-        hotBytes += trainable.memory().hotBytes;
-        continue;
-      }
-      const bytes = 4 * trainable.values.length;
-      hotBytes += bytes * (2 + trainable.state.size);
+      if (trainable instanceof SparseWeight) continue;
       for (const key of [FROZEN_MASK_KEY, CHURN_REFERENCE_KEY])
-        if (trainable.state.has(key)) maskBytes += bytes;
+        if (trainable.state.has(key)) memory.denseEquivalentBytes -= 4 * trainable.values.length;
     }
     for (const { masks, weight } of this.layers) {
-      if (masks.maskUpstream) {
-        hotBytes += 3 * 4 * weight.values.length;
-        maskBytes += 3 * 4 * weight.values.length;
-      }
+      if (masks.maskUpstream) memory.hotBytes += 3 * 4 * weight.values.length;
     }
-    return { hotBytes, masterBytes: 0, denseEquivalentBytes: hotBytes - maskBytes };
+    memory.scratchBytes =
+      this.values.byteLength +
+      this.upstream.byteLength +
+      this.effective.byteLength +
+      this.groups.reduce((bytes, group) => bytes + (group.costs?.byteLength ?? 0), 0) +
+      12 * Math.max(...this.groups.map((group) => group.length));
+    const training = !this.frozen && !this.finalized;
+    memory.stepBufferBytes = training
+      ? this.groups.reduce((bytes, group) => bytes + 17 * group.length, 0)
+      : 0;
+    return withTotal(memory);
   }
 
   private maskedLayer(module: Module & Sparsifiable, offset: number): MaskedLayer {

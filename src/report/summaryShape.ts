@@ -30,5 +30,10 @@ export function asTrainingSummary(value: unknown, source: string): TrainingSumma
   if (typeof sparsity !== 'object' || sparsity === null) fail('no sparsity');
   if (!Array.isArray(sparsity!.layers)) fail('no sparsity.layers');
   if (!Array.isArray(sparsity!.churn)) fail('no sparsity.churn');
+  const memory = summary.memory as Record<string, unknown>;
+  if (typeof memory.totalBytes !== 'number' || typeof sparsity!.executedTrainingFlops !== 'number')
+    fail(
+      'no memory.totalBytes or sparsity.executedTrainingFlops: written by an older topkast, so train it again',
+    );
   return value as TrainingSummary;
 }
