@@ -9,6 +9,7 @@ import type { SparseKernels } from './sparseKernels.js';
 import type { ThreadPool } from './threadsPool.js';
 import { chunkCount, splitRowsByCost } from './threadsSplit.js';
 import { viewPointer } from './wasmKernels.js';
+import { columnsRead } from './wasmSparse.js';
 
 /**
  * Multiply-adds (nnz·batch) below which a sparse product stays on one thread: ~80 µs of work at the sparse
@@ -54,7 +55,7 @@ export function threadedSparseKernels(
       }
       const args = [
         ...pattern(rowOffsets, columnIndices, values, 'values', rows),
-        ptr(x, batch, 'x'),
+        ptr(x, columnsRead(rowOffsets, columnIndices, rows) * batch, 'x'),
         ptr(y, rows * batch, 'y'),
         0,
         rows,
@@ -78,7 +79,7 @@ export function threadedSparseKernels(
         offsetsAt,
         indicesAt,
         ptr(dy, rows * batch, 'dy'),
-        ptr(x, batch, 'x'),
+        ptr(x, columnsRead(rowOffsets, columnIndices, rows) * batch, 'x'),
         outAt,
         0,
         rows,
