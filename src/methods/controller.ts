@@ -18,6 +18,7 @@ import type { SparseMatmulOptions } from '../sparse/sparseMatmul.js';
 import { SparseWeight } from '../sparse/sparseWeight.js';
 import { Random } from '../util/random.js';
 import { type DistributionName, distributeCounts } from './distribution.js';
+import { type EnteringState, setEnteringState } from './enteringState.js';
 import { type MemoryReport, setBasedMemory } from './memoryReport.js';
 import type { LayerBudget, SelectionContext, SparsityMethod } from './method.js';
 import { Spartan } from './spartan.js';
@@ -39,6 +40,12 @@ export interface SparsifyOptions {
   seed: number;
   /** When sparse layers fall back to dense kernels (see SparseMatmulOptions). */
   kernelChoice?: SparseMatmulOptions;
+  /**
+   * The optimizer state of an entry entering B (spec/topkast.md step 5): 'zero' (default), or 'mean', each
+   * state array's mean over the entries that stayed in B (e.g. Adam's second moment at the layer's typical
+   * scale rather than 0, which makes an entering entry's first updates sign-sized).
+   */
+  enteringState?: EnteringState;
   /** Receives setup warnings (Spartan's block fall-backs); default console.warn. */
   warn?: (message: string) => void;
 }
@@ -153,6 +160,7 @@ export class SparsityController implements MethodController {
   readonly churn: ChurnRecord[] = [];
   private readonly random: Random;
   private readonly kernelChoice: SparseMatmulOptions | undefined;
+  private readonly enteringState: EnteringState;
   private trainingFlops = 0;
   private executedFlops = 0;
   private denseFlops = 0;
@@ -165,6 +173,7 @@ export class SparsityController implements MethodController {
     this.totalSteps = options.totalSteps;
     this.random = new Random(options.seed).fork('sparsity');
     this.kernelChoice = options.kernelChoice;
+    this.enteringState = options.enteringState ?? 'zero';
   }
 
   /** Arms dense-gradient capture on every sparse weight when the method needs it at this step. */
@@ -180,10 +189,15 @@ export class SparsityController implements MethodController {
     for (const weight of this.weights) method.addGradientTerm(weight, weight.forwardCount / weight.size);
   }
 
-  /** Counts the step's FLOPs, then refreshes the sets if the method's schedule says so. */
+  /**
+   * Counts the step's FLOPs, then refreshes the sets if the method's schedule says so, or after the last step
+   * when the method wants its final sets from the final θ.
+   */
   afterUpdate(step: number): void {
     this.countStepFlops();
-    if (this.method.isRefreshStep(step, this.totalSteps)) this.refresh(step);
+    const { method, totalSteps } = this;
+    const atEnd = method.refreshAtEnd === true && step === totalSteps - 1;
+    if (atEnd || method.isRefreshStep(step, totalSteps)) this.refresh(step);
     for (const weight of this.weights) {
       if (weight.denseGradient) engine().heap.free(weight.denseGradient);
       weight.denseGradient = null;
@@ -198,8 +212,10 @@ export class SparsityController implements MethodController {
     weights.forEach((weight, l) => {
       const context = this.context(weight, budgets[l], step);
       const before = weight.forwardIndices().slice();
+      const backwardBefore = this.enteringState === 'zero' ? null : weight.backwardIndices().slice();
       const sets = this.method.selectSets(weight, context);
       weight.setSets(sets.forward, sets.backward, this.method.enteringValue);
+      if (backwardBefore) setEnteringState(weight, backwardBefore, this.enteringState);
       forwardChurn.push(1 - overlap(before, weight.forwardIndices()) / Math.max(1, before.length));
     });
     this.churn.push({ step, forwardChurn });
@@ -364,6 +380,11 @@ export function sparsify(model: Module, options: SparsifyOptions): MethodControl
     });
   }
   const distribution = options.distribution ?? 'uniform';
+  if (distribution === 'global' && !method.magnitudeRanked) {
+    throw new Error(
+      `--distribution global ranks weights by magnitude across layers, which ${method.name} does not do (its masks are random): use uniform or erk`,
+    );
+  }
   const shapes = chosen.map((layer) => ({ dims: layer.weightDims }));
   const magnitudes = chosen.map((layer) => layer.weight.values);
   const forwardCounts = distributeCounts(

@@ -69,14 +69,23 @@ describe('memory report', () => {
     model.dispose();
   });
 
-  it("counts RigL's dense gradients of every sparse layer and ranks every layer at once under 'global'", () => {
-    const { model, controller } = trainedOneStep(createMethod('rigl', { sparsity: 0.8 }), {
+  it("counts RigL's dense gradients of every sparse layer", () => {
+    const { model, controller } = trainedOneStep(createMethod('rigl', { sparsity: 0.8 }));
+    const memory = controller.memory();
+    expect(memory.scratchBytes).toBe(4 * 1600);
+    expect(memory.stepBufferBytes).toBe(4 * (1200 + 1600));
+    expect(memory.totalBytes).toBe(heldBytes(model).held + 4 * 1600 + 4 * (1200 + 1600));
+    model.dispose();
+  });
+
+  it("keeps top-k scratch for every sparse layer at once under 'global', which ranks them together", () => {
+    const { model, controller } = trainedOneStep(createMethod('topkast', { sparsity: 0.9 }), {
       distribution: 'global',
     });
     const memory = controller.memory();
+    expect(memory.stepBufferBytes).toBe(0);
     expect(memory.scratchBytes).toBe(4 * (1200 + 1600));
-    expect(memory.stepBufferBytes).toBe(4 * (1200 + 1600));
-    expect(memory.totalBytes).toBe(heldBytes(model).held + 8 * (1200 + 1600));
+    expect(memory.totalBytes).toBe(heldBytes(model).held + 4 * (1200 + 1600));
     model.dispose();
   });
 
