@@ -8,6 +8,8 @@ import { Tensor } from '../tensor/tensor.js';
 import { trainStep } from '../train/trainStep.js';
 import { type SparsifyOptions, sparsify } from './controller.js';
 import { createMethod } from './registry.js';
+import { Spartan } from './spartan.js';
+import { runSteps, tinyRun } from './testing.js';
 
 /** An MLP 30-40-40-5 after one AdamW step under `method`, with its controller. */
 function trainedOneStep(method: SparsifyOptions['method'], options: Partial<SparsifyOptions> = {}) {
@@ -95,5 +97,31 @@ describe('memory report', () => {
     expect(memory.totalBytes).toBe(heldBytes(model).held);
     expect(memory.totalBytes).toBe(memory.denseEquivalentBytes);
     model.dispose();
+  });
+});
+
+describe("Spartan's memory", () => {
+  it('is its peak before the freeze, the same after it: dense state, three masks, float64 arrays, buffers', () => {
+    const run = tinyRun({
+      method: new Spartan({ sparsity: 0.75, freeze: 0.5 }),
+      optimizer: 'sgd-momentum',
+      totalSteps: 10,
+    });
+    runSteps(run, 0, 1);
+    const before = run.controller.memory();
+    const masked = 192 + 256 + 64; // every layer of the 12-16-16-4 MLP
+    const held = run.model
+      .trainables()
+      .reduce(
+        (sum, t) => sum + [t.values, t.grads, ...t.state.values()].reduce((s, a) => s + a.byteLength, 0),
+        0,
+      );
+    expect(before.hotBytes).toBe(held + 12 * masked);
+    // float64 values, upstream gradients, effective masks; the largest solve's float64 and int32 scratch.
+    expect(before.scratchBytes).toBe(24 * masked + 12 * masked);
+    expect(before.stepBufferBytes).toBe(17 * masked);
+    runSteps(run, 1, 7); // past the freeze at step 5
+    expect(run.controller.memory()).toEqual(before);
+    run.dispose();
   });
 });

@@ -359,7 +359,7 @@ export class SpartanController implements MethodController {
       relativeTrainingFlops: this.relativeTrainingFlops(),
       executedTrainingFlops: this.executedTrainingFlops(),
       churn: this.churn.map((record) => ({ step: record.step, forwardChurn: [...record.forwardChurn] })),
-      memory: this.trainingMemory ?? this.memory(),
+      memory: this.memory(),
       softMask: this.softMaskReport(),
     };
   }
@@ -406,34 +406,36 @@ export class SpartanController implements MethodController {
   }
 
   /**
-   * Bytes while training (MemoryReport): every parameter's values, gradients and state (frozen mask and churn
-   * reference included) and, before the freeze, the controller's three float32 masks per layer (hot); its
-   * float64 block values, upstream gradients, effective masks and costs, and the process-wide scratch of the
-   * largest soft top-k (float64 shifted values, the exact top-k's 32-bit keys) (scratch); and, before the freeze, the
-   * soft top-k's float64 mask, its hard mask and the float64 gradient of its backward, allocated every step
-   * (step buffers; the solver's own internal arrays are not counted). The dense equivalent is the same model
-   * trained dense, without Spartan's masks.
+   * The most the run holds while it trains (MemoryReport), which is before the freeze: every parameter's
+   * values, gradients and state (the churn reference included) and the controller's three float32 masks per
+   * layer, which the frozen mask replaces at the freeze (hot); its float64 block values, upstream gradients,
+   * effective masks and costs, and the process-wide scratch of the largest soft top-k (float64 shifted values,
+   * the exact top-k's 32-bit keys) (scratch); the soft top-k's float64 mask, its hard mask and the float64
+   * gradient of its backward, allocated every step (step buffers; the solver's own internal arrays are not
+   * counted). The same figure before and after the freeze, so a resumed run reports what an uninterrupted one
+   * does (after the last step: the figure taken just before the layers became sparse). The dense equivalent
+   * is the same model trained dense, without Spartan's masks.
    */
   memory(): MemoryReport {
+    if (this.trainingMemory) return this.trainingMemory;
     const memory = trainablesMemory(this.model);
     for (const trainable of this.model.trainables()) {
       if (trainable instanceof SparseWeight) continue;
-      for (const key of [FROZEN_MASK_KEY, CHURN_REFERENCE_KEY])
-        if (trainable.state.has(key)) memory.denseEquivalentBytes -= 4 * trainable.values.length;
+      const bytes = 4 * trainable.values.length;
+      if (trainable.state.has(FROZEN_MASK_KEY)) {
+        memory.hotBytes -= bytes;
+        memory.denseEquivalentBytes -= bytes;
+      }
+      if (trainable.state.has(CHURN_REFERENCE_KEY)) memory.denseEquivalentBytes -= bytes;
     }
-    for (const { masks, weight } of this.layers) {
-      if (masks.maskUpstream) memory.hotBytes += 3 * 4 * weight.values.length;
-    }
+    for (const { weight } of this.layers) memory.hotBytes += 3 * 4 * weight.values.length;
     memory.scratchBytes =
       this.values.byteLength +
       this.upstream.byteLength +
       this.effective.byteLength +
       this.groups.reduce((bytes, group) => bytes + (group.costs?.byteLength ?? 0), 0) +
       12 * Math.max(...this.groups.map((group) => group.length));
-    const training = !this.frozen && !this.finalized;
-    memory.stepBufferBytes = training
-      ? this.groups.reduce((bytes, group) => bytes + 17 * group.length, 0)
-      : 0;
+    memory.stepBufferBytes = this.groups.reduce((bytes, group) => bytes + 17 * group.length, 0);
     return withTotal(memory);
   }
 
