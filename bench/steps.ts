@@ -138,7 +138,7 @@ function printSteps(
     return;
   }
   console.log(
-    `PyTorch ${pytorch.torch} (${pytorch.executable}, Python ${pytorch.python}; BLAS ${pytorch.blas}) in its own process: same model, batch, warm-up; ${pytorch.stepsPerSample} steps per sample`,
+    `PyTorch ${pytorch.torch} (${pytorch.executable}, Python ${pytorch.python}; BLAS ${pytorch.blas}) in its own process: same model, batch, warm-up; samples of ${pytorch.stepsPerSample} step(s)`,
   );
   const oursBy = (label: string, threads: number) =>
     rows.find((r) => r.threads === threads && r.label.startsWith(label));
