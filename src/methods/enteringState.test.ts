@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { engine } from '../kernels/engine.js';
+import { mlp } from '../nn/mlp.js';
+import { AdamW } from '../optim/adamw.js';
 import { SparseWeight } from '../sparse/sparseWeight.js';
+import { Tensor } from '../tensor/tensor.js';
+import { trainStep } from '../train/trainStep.js';
+import { sparsify } from './controller.js';
 import { setEnteringState } from './enteringState.js';
+import { createMethod } from './registry.js';
 
 /** A 2×5 weight with B = {0, 2, 4, 7, 9} (A = {0, 4}) and a momentum array 1, 2, 3, 4, 5 in entry order. */
 function weightWithState(): SparseWeight {
@@ -38,5 +44,35 @@ describe('entering optimizer state', () => {
     const mean = (1 + 2 + 5) / 3; // entries 0, 4 and 9 stayed
     expect(Array.from(w.state.get('momentum')!)).toEqual([1, 2, mean, mean, 5].map(Math.fround));
     w.dispose();
+  });
+});
+
+describe('sparsify with enteringState', () => {
+  it.each([
+    ['zero', true],
+    ['mean', false],
+  ] as const)("'%s': entering entries' Adam state is zero: %s", (enteringState, zeros) => {
+    const model = mlp({ inputs: 12, hidden: [16], outputs: 4, activation: 'relu', seed: 1 });
+    const method = createMethod('topkast', { sparsity: 0.75, backwardSparsity: 0.5, refreshInterval: 1 });
+    const controller = sparsify(model, {
+      method,
+      denseLayers: ['none'],
+      totalSteps: 10,
+      seed: 0,
+      enteringState,
+    });
+    const optimizer = new AdamW(model.trainables(), { lr: 0.1 });
+    const x = Tensor.zeros([12, 8]);
+    for (let i = 0; i < x.size; i++) x.data[i] = Math.sin(3 * i);
+    const labels = engine().heap.allocI32(8);
+    for (let b = 0; b < 8; b++) labels[b] = b % 4;
+    for (let step = 0; step < 3; step++)
+      trainStep({ model, optimizer, x, labels, step, lr: 0.1, hooks: controller });
+    expect(controller.churn.some((record) => record.forwardChurn.some((c) => c > 0))).toBe(true);
+    const moments = controller.weights.flatMap((w) => Array.from(w.state.get('secondMoment')!));
+    expect(moments.some((v) => v === 0)).toBe(zeros);
+    x.dispose();
+    engine().heap.free(labels);
+    model.dispose();
   });
 });
