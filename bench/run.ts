@@ -5,21 +5,24 @@
  *   npm run bench -- --json FILE       also write the numbers
  *   npm run bench -- --only kernels    one part: kernels | sparse | softtopk | threads | steps | cnn | transformer
  *
- * Kernels run on the engine's best WebAssembly build (relaxed SIMD is switched on for Node 20); the training
- * steps are measured next to TensorFlow.js (wasm backend, XNNPACK) on the same model in the same process.
+ * Kernels run on the engine's best WebAssembly build (relaxed SIMD is switched on for Node 20). The training
+ * steps are timed interleaved (dense, sparse, dense, ...; a sparse sample is one whole refresh period) and
+ * print mean and median ms and each ratio's median (min–max) over the rounds; the MLP step runs next to
+ * TensorFlow.js (wasm backend, XNNPACK) in the same process and PyTorch in its own (when a python3 imports
+ * torch; skipped with a note otherwise).
  */
 import { writeFileSync } from 'node:fs';
 import { Command, Option } from 'commander';
-import { engine } from '../src/kernels/engine.js';
+import { createEngine, type Engine, engine } from '../src/kernels/engine.js';
 import { enableRelaxedSimd } from '../src/kernels/relaxedSimd.js';
-import { benchCnnStep } from './cnnStep.js';
+import { CNN_BATCH, cnnStepCase } from './cnnStep.js';
 import { benchDenseKernels } from './denseKernels.js';
 import { benchSoftTopK } from './softTopK.js';
 import { benchSparseKernels } from './sparseKernels.js';
-import { benchTfjsStep } from './tfjsStep.js';
-import { benchThreads, onTwoThreads } from './threads.js';
-import { benchTrainingStep, type TrainingStepCase } from './trainingStep.js';
-import { benchTransformerStep, TRANSFORMER_BENCH } from './transformerStep.js';
+import { benchModelSteps, benchSteps } from './steps.js';
+import { benchThreads } from './threads.js';
+import type { TrainingStepCase } from './trainingStep.js';
+import { TRANSFORMER_BENCH, transformerStepCase } from './transformerStep.js';
 
 const MLP = [784, 2048, 2048, 10];
 const BATCH = 128;
@@ -29,6 +32,27 @@ const STEP_CASES: TrainingStepCase[] = [
   { label: 'topkast 95%/90%', sparsity: { forward: 0.95, backward: 0.9 } },
   { label: 'spartan 95% (before its freeze)', sparsity: { forward: 0.95, backward: 0 }, spartan: true },
 ];
+
+const engines: Engine[] = [];
+
+/**
+ * Every case built on a one-thread and on a two-thread engine (labelled ", 2 threads"), one-thread cases
+ * first: benchModelSteps compares each with the dense case on its own engine and with its one-thread twin.
+ */
+function onOneAndTwoThreads<T>(
+  cases: readonly TrainingStepCase[],
+  build: (c: TrainingStepCase, on: Engine, label: string) => T,
+): T[] {
+  const on = [createEngine('auto', { threads: 1 }), createEngine('auto', { threads: 2 })];
+  engines.push(...on);
+  return on.flatMap((e) =>
+    cases.map((c) => build(c, e, e.threads === 1 ? c.label : `${c.label}, 2 threads`)),
+  );
+}
+
+async function closeEngines(): Promise<void> {
+  for (const e of engines.splice(0)) await e.close();
+}
 
 const parts = ['kernels', 'sparse', 'softtopk', 'threads', 'steps', 'cnn', 'transformer'] as const;
 
@@ -92,73 +116,41 @@ async function main(): Promise<void> {
     );
   }
   if (wants('steps')) {
-    const ours = STEP_CASES.map((c) => benchTrainingStep(MLP, BATCH, c));
-    const oursTwoThreads = await onTwoThreads(() =>
-      STEP_CASES.map((c) => ({ ...benchTrainingStep(MLP, BATCH, c), label: `${c.label}, 2 threads` })),
-    );
-    const tfjs = await benchTfjsStep(MLP, BATCH);
-    const denseMs = ours[0].stepMsMedian;
-    report.trainingSteps = { model: MLP.join('-'), batch: BATCH, ours, oursTwoThreads, tfjs };
-    console.log(`\nTraining step, MLP ${MLP.join('-')}, batch ${BATCH}, SGD momentum (hidden layers sparse)`);
-    console.table([
-      ...[...ours, ...oursTwoThreads].map((r, i) => ({
-        run: `topkast engine: ${r.label}`,
-        'ms/step': r.stepMsMedian.toFixed(2),
-        'speedup vs our dense (same threads)': (
-          (i < ours.length ? denseMs : oursTwoThreads[0].stepMsMedian) / r.stepMsMedian
-        ).toFixed(2),
-        'speedup vs tfjs dense': (tfjs.stepMsMedian / r.stepMsMedian).toFixed(2),
-        '2 threads vs 1':
-          i < ours.length ? '' : (ours[i - ours.length].stepMsMedian / r.stepMsMedian).toFixed(2),
-        'FLOPs vs dense': r.relativeFlops.toFixed(3),
-        'hot memory vs dense (AdamW)': r.hotMemoryRatio.toFixed(3),
-      })),
-      {
-        run: `tfjs ${tfjs.backend}${tfjs.simd ? ' simd' : ''}: dense`,
-        'ms/step': tfjs.stepMsMedian.toFixed(2),
-      },
-    ]);
+    report.trainingSteps = await benchSteps(MLP, BATCH, STEP_CASES);
   }
   if (wants('cnn')) {
-    const cases = STEP_CASES.slice(0, 2).map((c) => ({ label: c.label, ...benchCnnStep(c.sparsity) }));
-    const twoThreads = await onTwoThreads(() => STEP_CASES.slice(0, 2).map((c) => benchCnnStep(c.sparsity)));
-    report.cnnSteps = { model: 'cnn 32-64-128', batch: BATCH, cases, twoThreads };
-    console.log(`\nTraining step, convnet (cnn(): conv2 and fc1 sparse), batch ${BATCH}, SGD momentum`);
-    console.table(
-      cases.map((r, i) => ({
-        run: r.label,
-        'ms/step': r.stepMsMedian.toFixed(2),
-        'speedup vs dense': (cases[0].stepMsMedian / r.stepMsMedian).toFixed(2),
-        'ms/step, 2 threads': twoThreads[i].stepMsMedian.toFixed(2),
-        '2 threads vs 1': (r.stepMsMedian / twoThreads[i].stepMsMedian).toFixed(2),
-      })),
+    const cases = onOneAndTwoThreads(STEP_CASES.slice(0, 2), (c, on, label) =>
+      cnnStepCase(label, c.sparsity, on),
     );
+    report.cnnSteps = {
+      model: 'cnn 32-64-128',
+      batch: CNN_BATCH,
+      rows: benchModelSteps(
+        `Training step, convnet (cnn(): conv2 and fc1 sparse), batch ${CNN_BATCH}, SGD momentum`,
+        cases,
+        5,
+      ),
+    };
   }
   if (wants('transformer')) {
     const transformerCases: TrainingStepCase[] = [
       ...STEP_CASES.slice(0, 2),
       { label: 'topkast 80%/0%', sparsity: { forward: 0.8, backward: 0 } },
     ];
-    const cases = transformerCases.map((c) => ({ label: c.label, ...benchTransformerStep(c.sparsity) }));
-    const twoThreads = await onTwoThreads(() =>
-      transformerCases.map((c) => benchTransformerStep(c.sparsity)),
+    const cases = onOneAndTwoThreads(transformerCases, (c, on, label) =>
+      transformerStepCase(label, c.sparsity, on),
     );
-    report.transformerSteps = { model: TRANSFORMER_BENCH, cases, twoThreads };
     const { layers, dModel, heads, context, batch } = TRANSFORMER_BENCH;
-    console.log(
-      `\nTraining step, transformer (${layers} layers, d ${dModel}, ${heads} heads, context ${context}, batch ${batch}; block projections sparse), AdamW`,
-    );
-    console.table(
-      cases.map((r, i) => ({
-        run: r.label,
-        'ms/step': r.stepMsMedian.toFixed(2),
-        'speedup vs dense': (cases[0].stepMsMedian / r.stepMsMedian).toFixed(2),
-        'FLOPs vs dense': r.relativeFlops.toFixed(3),
-        'ms/step, 2 threads': twoThreads[i].stepMsMedian.toFixed(2),
-        '2 threads vs 1': (r.stepMsMedian / twoThreads[i].stepMsMedian).toFixed(2),
-      })),
-    );
+    report.transformerSteps = {
+      model: TRANSFORMER_BENCH,
+      rows: benchModelSteps(
+        `Training step, transformer (${layers} layers, d ${dModel}, ${heads} heads, context ${context}, batch ${batch}; block projections sparse), AdamW`,
+        cases,
+        3,
+      ),
+    };
   }
+  await closeEngines();
   if (options.json) {
     writeFileSync(options.json, `${JSON.stringify(report, null, 2)}\n`);
     console.log(`\nwrote ${options.json}`);

@@ -1,10 +1,11 @@
 /**
  * A whole training step of an MLP (forward, softmax cross-entropy, backward, SGD with momentum, and the
- * sparsity method's hooks), dense and with Top-KAST on the hidden-layer weights, in our engine.
+ * sparsity method's hooks), dense, with Top-KAST on the hidden-layer weights (refresh interval 100, a sample is
+ * one period), or with Spartan before its freeze, in our engine (modelStep.ts).
  */
-import { engine } from '../src/kernels/engine.js';
+import { type Engine, engine, useEngine } from '../src/kernels/engine.js';
 import { sparsify } from '../src/methods/controller.js';
-import { createMethod } from '../src/methods/registry.js';
+import type { MemoryReport } from '../src/methods/memoryReport.js';
 import { Spartan } from '../src/methods/spartan.js';
 import { mlp } from '../src/nn/mlp.js';
 import { AdamW } from '../src/optim/adamw.js';
@@ -12,17 +13,13 @@ import { SGD } from '../src/optim/sgd.js';
 import { Tensor } from '../src/tensor/tensor.js';
 import { trainStep } from '../src/train/trainStep.js';
 import { Random } from '../src/util/random.js';
-import { medianMs } from './timing.js';
-
-export interface TrainingStepResult {
-  /** 'dense' or 'topkast 90%/80%' (forward / backward sparsity). */
-  label: string;
-  stepMsMedian: number;
-  /** Training FLOPs of a step relative to dense (linear layers). */
-  relativeFlops: number;
-  /** Hot training-state bytes with AdamW (values, gradients, both moments, indices) over dense. */
-  hotMemoryRatio: number;
-}
+import {
+  type BuiltStep,
+  type ModelStepCase,
+  modelStepCase,
+  TOTAL_STEPS,
+  topkastOrDense,
+} from './modelStep.js';
 
 export interface TrainingStepCase {
   label: string;
@@ -36,83 +33,68 @@ export interface TrainingStepCase {
 }
 
 function methodOf({ sparsity, spartan }: TrainingStepCase) {
-  if (!sparsity) return createMethod('dense', { sparsity: 0 });
-  if (spartan) return new Spartan({ sparsity: sparsity.forward, betaTarget: 100, budgetScope: 'masked' });
-  return createMethod('topkast', { sparsity: sparsity.forward, backwardSparsity: sparsity.backward });
+  if (sparsity && spartan) {
+    return new Spartan({ sparsity: sparsity.forward, betaTarget: 100, budgetScope: 'masked' });
+  }
+  return topkastOrDense(sparsity);
 }
 
-/**
- * Median step time of MLP `sizes` at `batch`, on random inputs, with the hidden-layer weights (all but the last
- * layer) sparse under Top-KAST when the case says so. The refresh interval is 100, as in the paper's default,
- * and the timed steps include refreshes in that proportion.
- */
-export function benchTrainingStep(
+/** The MLP under the case's method, its optimizer and a random batch, on the current engine's heap. */
+function build(
   sizes: number[],
   batch: number,
   testCase: TrainingStepCase,
-): TrainingStepResult {
-  const { heap } = engine();
+  optimizer: 'sgd' | 'adamw',
+): BuiltStep {
+  const model = mlp({
+    inputs: sizes[0],
+    hidden: sizes.slice(1, -1),
+    outputs: sizes[sizes.length - 1],
+    activation: 'relu',
+    seed: 1,
+  });
+  const controller = sparsify(model, {
+    method: methodOf(testCase),
+    denseLayers: ['last'],
+    totalSteps: TOTAL_STEPS,
+    seed: 1,
+  });
+  const trainables = model.trainables();
   const random = new Random(1);
-  const build = (optimizer: 'sgd' | 'adamw') => {
-    const dense = mlp({
-      inputs: sizes[0],
-      hidden: sizes.slice(1, -1),
-      outputs: sizes[sizes.length - 1],
-      activation: 'relu',
-      seed: 1,
-    });
-    const method = methodOf(testCase);
-    const controller = sparsify(dense, { method, denseLayers: ['last'], totalSteps: 1000, seed: 1 });
-    const trainables = dense.trainables();
-    const opt =
-      optimizer === 'sgd'
-        ? new SGD(trainables, { lr: 0.01, momentum: 0.9 })
-        : new AdamW(trainables, { lr: 1e-3 });
-    return { model: dense, controller, optimizer: opt };
-  };
   const x = Tensor.zeros([sizes[0], batch]);
   for (let i = 0; i < x.size; i++) x.data[i] = random.next();
-  const labels = heap.allocI32(batch);
+  const labels = engine().heap.allocI32(batch);
   for (let b = 0; b < batch; b++) labels[b] = random.nextInt(sizes[sizes.length - 1]);
+  return optimizer === 'sgd'
+    ? { model, controller, x, labels, lr: 0.01, optimizer: new SGD(trainables, { lr: 0.01, momentum: 0.9 }) }
+    : { model, controller, x, labels, lr: 1e-3, optimizer: new AdamW(trainables, { lr: 1e-3 }) };
+}
 
-  const timed = build('sgd');
-  let step = 0;
-  const stepMsMedian = medianMs(
-    () => {
-      trainStep({
-        model: timed.model,
-        optimizer: timed.optimizer,
-        x,
-        labels,
-        step,
-        lr: 0.01,
-        hooks: timed.controller,
-      });
-      step++;
-    },
-    { minReps: 10, minMs: 1000 },
-  );
-  const relativeFlops = timed.controller.relativeTrainingFlops();
-  timed.model.dispose();
+/** MLP `sizes` at `batch` on random inputs under `testCase`, with SGD momentum, built and run on `on`. */
+export function trainingStepCase(
+  sizes: number[],
+  batch: number,
+  testCase: TrainingStepCase,
+  on: Engine,
+  label = testCase.label,
+): ModelStepCase {
+  const refreshes = testCase.sparsity !== null && !testCase.spartan;
+  return modelStepCase(label, on, refreshes, () => build(sizes, batch, testCase, 'sgd'));
+}
 
-  const withAdam = build('adamw');
-  trainStep({
-    model: withAdam.model,
-    optimizer: withAdam.optimizer,
-    x,
-    labels,
-    step: 0,
-    lr: 1e-3,
-    hooks: withAdam.controller,
-  });
-  const memory = withAdam.controller.memory();
-  withAdam.model.dispose();
+/** The memory the case's run holds with AdamW after one step (MemoryReport), on `on`. */
+export function trainingStepMemory(
+  sizes: number[],
+  batch: number,
+  testCase: TrainingStepCase,
+  on: Engine,
+): MemoryReport {
+  useEngine(on);
+  const { model, controller, optimizer, x, labels, lr } = build(sizes, batch, testCase, 'adamw');
+  trainStep({ model, optimizer, x, labels, step: 0, lr, hooks: controller });
+  const memory = controller.memory();
+  model.dispose?.();
   x.dispose();
-  heap.free(labels);
-  return {
-    label: testCase.label,
-    stepMsMedian,
-    relativeFlops,
-    hotMemoryRatio: memory.hotBytes / memory.denseEquivalentBytes,
-  };
+  on.heap.free(labels);
+  return memory;
 }

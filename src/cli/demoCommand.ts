@@ -8,7 +8,7 @@ import type { TrainConfig } from './trainConfig.js';
  * What `npm start` runs: the same MLP 784-1024-1024-10 on Fashion-MNIST trained twice, dense and with
  * Top-KAST at 90% forward / 80% backward sparsity on both hidden-layer weights (the small output layer stays
  * dense), with SGD (momentum 0.9, lr 0.05, cosine decay) for 2 epochs each: about a minute on a 2-core machine.
- * Prints both results side by side: accuracy, step time, hot training memory and training FLOPs.
+ * Prints both results side by side: accuracy, step time, training memory (total and hot) and training FLOPs.
  */
 export const demoConfig: TrainConfig = {
   dataset: 'fashion-mnist',
@@ -68,11 +68,16 @@ export function sideBySide(summaries: readonly RunSummary[]): string {
     ],
     ['test accuracy', ...summaries.map((s) => s.testAccuracy.toFixed(4))],
     ['ms per step (median)', ...summaries.map((s) => s.timing.stepMsMedian.toFixed(1))],
-    ['hot training memory', ...summaries.map((s) => `${(s.memory.hotBytes / 2 ** 20).toFixed(1)} MiB`)],
+    ['training memory (total)', ...summaries.map((s) => mebibytes(s.memory.totalBytes))],
+    ['  of which hot', ...summaries.map((s) => mebibytes(s.memory.hotBytes))],
     ['training FLOPs vs dense', ...summaries.map((s) => s.sparsity.relativeTrainingFlops.toFixed(3))],
   ];
   const widths = rows[0].map((_, c) => Math.max(...rows.map((row) => row[c].length)));
   return `${rows.map((row) => row.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join('   ')).join('\n')}\n`;
+}
+
+function mebibytes(bytes: number): string {
+  return `${(bytes / 2 ** 20).toFixed(1)} MiB`;
 }
 
 function percent(fraction: number): string {

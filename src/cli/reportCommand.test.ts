@@ -82,7 +82,7 @@ describe('topkast report', () => {
     expect(rows(b)).toHaveLength(5);
     // Top-KAST 80%: seeds at 93% and 94%
     expect(rows(b)).toContain(
-      '<tr><td>topkast</td><td>80% / 40%</td><td>12%</td><td>93.50% ± 0.71</td><td>2</td><td>0.600</td><td>0.500</td></tr>',
+      '<tr><td>topkast</td><td>80% / 40%</td><td>12%</td><td>93.50% ± 0.71</td><td>2</td><td>0.600</td><td>0.680</td><td>0.825</td><td>0.500</td></tr>',
     );
   });
 
@@ -191,9 +191,31 @@ describe('topkast report', () => {
     // mean ± std over the two seeds: validation 0.02 above test
     const rows = tableRows(html);
     expect(rows.slice(0, 3)).toEqual([
-      ['dense', '—', '0%', '2.0250 ± 0.0071', '2.0050 ± 0.0071', '2', '1.000', '0.500'],
-      ['topkast', '80% / 40%', '12%', '2.3250 ± 0.0071', '2.3050 ± 0.0071', '2', '0.600', '0.500'],
-      ['topkast', '90% / 45%', '13.5%', '2.4250 ± 0.0071', '2.4050 ± 0.0071', '2', '0.550', '0.500'],
+      ['dense', '—', '0%', '2.0250 ± 0.0071', '2.0050 ± 0.0071', '2', '1.000', '1.000', '0.825', '0.500'],
+      [
+        'topkast',
+        '80% / 40%',
+        '12%',
+        '2.3250 ± 0.0071',
+        '2.3050 ± 0.0071',
+        '2',
+        '0.600',
+        '0.680',
+        '0.825',
+        '0.500',
+      ],
+      [
+        'topkast',
+        '90% / 45%',
+        '13.5%',
+        '2.4250 ± 0.0071',
+        '2.4050 ± 0.0071',
+        '2',
+        '0.550',
+        '0.640',
+        '0.825',
+        '0.500',
+      ],
     ]);
     // the runs table: each run's own validation and test BPC
     expect(rows[3]!.slice(1)).toEqual(['dense', '0%', '0', '300', '2.0200', '2.0000', '0%']);

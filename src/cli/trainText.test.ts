@@ -111,7 +111,7 @@ describe('topkast train --dataset austen (language model)', () => {
     expect(results.rows[0]!.testBpcStd).toBeGreaterThan(0);
     const table = readFileSync(join(out, 'results.md'), 'utf8').split('\n');
     expect(table[0]).toBe(
-      '| method | sparsity (fwd/bwd) | model sparsity | validation bits/char (mean ± std) | test bits/char (mean ± std) | seeds | training FLOPs vs dense | step ms (median) | hot memory vs dense |',
+      '| method | sparsity (fwd/bwd) | model sparsity | validation bits/char (mean ± std) | test bits/char (mean ± std) | seeds | training FLOPs vs dense | executed FLOPs vs dense | step ms (median) | total memory vs dense | hot memory vs dense |',
     );
     expect(table[2]).toMatch(
       /^\| dense \| — \| 0% \| \d\.\d{4} ± \d\.\d{4} \| \d\.\d{4} ± \d\.\d{4} \| 2 \| 1\.000 \|/,

@@ -15,8 +15,9 @@ function summary(method: string, sparsity: number, accuracy: number, stepMs: num
       modelSparsity: sparsity * 0.9,
       layers: [],
       relativeTrainingFlops: 1 - sparsity,
+      executedTrainingFlops: 1 - sparsity / 2,
     },
-    memory: { hotBytes: 25, masterBytes: 0, denseEquivalentBytes: 100 },
+    memory: { hotBytes: 25, totalBytes: 60, denseEquivalentBytes: 100 },
   } as unknown as RunSummary;
 }
 
@@ -40,8 +41,14 @@ describe('comparison', () => {
     expect(rows[1].stepMsMedian).toBe(5);
     expect(rows[1].backwardSparsity).toBe(0.8);
     expect(rows[1].hotMemoryRatio).toBe(0.25);
+    expect(rows[1].totalMemoryRatio).toBe(0.6);
+    expect(rows[1].executedTrainingFlops).toBeCloseTo(0.55, 12);
     const table = comparisonMarkdown(rows);
-    expect(table).toContain('| topkast | 90% / 80% | 81% | 0.8200 ± 0.0200 | 3 | 0.100 | 5.0 | 0.250 |');
-    expect(table).toContain('| dense | — | 0% | 0.9100 ± 0.0141 | 2 | 1.000 | 11.0 | 0.250 |');
+    expect(table).toContain(
+      '| topkast | 90% / 80% | 81% | 0.8200 ± 0.0200 | 3 | 0.100 | 0.550 | 5.0 | 0.600 | 0.250 |',
+    );
+    expect(table).toContain(
+      '| dense | — | 0% | 0.9100 ± 0.0141 | 2 | 1.000 | 1.000 | 11.0 | 0.600 | 0.250 |',
+    );
   });
 });

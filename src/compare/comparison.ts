@@ -21,11 +21,15 @@ export interface RowBase {
   /** The whole model's sparsity, dense layers and biases counted. */
   modelSparsity: number;
   seeds: number;
-  /** Theoretical training FLOPs relative to dense training of the same model. */
+  /** Training FLOPs the sets require (every use counted) relative to dense training of the same model. */
   relativeTrainingFlops: number;
+  /** Training FLOPs of the kernels that ran (dense fallbacks counted dense) relative to dense training. */
+  executedTrainingFlops: number;
   /** The median over the runs of each run's median step time. */
   stepMsMedian: number;
-  /** Hot training memory (values, gradients, optimizer state, indices) over its dense equivalent. */
+  /** Everything the run holds for the model (θ, indices, scratch, step buffers) over the dense run's total. */
+  totalMemoryRatio: number;
+  /** Hot training memory (values, gradients, optimizer state, patterns) over the dense run's total. */
   hotMemoryRatio: number;
 }
 
@@ -137,7 +141,9 @@ function markdownTable<R extends RowBase>(
     ...qualities,
     'seeds',
     'training FLOPs vs dense',
+    'executed FLOPs vs dense',
     'step ms (median)',
+    'total memory vs dense',
     'hot memory vs dense',
   ];
   const line = (cells: readonly string[]) => `| ${cells.join(' | ')} |`;
@@ -155,7 +161,9 @@ function markdownTable<R extends RowBase>(
         ...quality(row),
         String(row.seeds),
         row.relativeTrainingFlops.toFixed(3),
+        row.executedTrainingFlops.toFixed(3),
         row.stepMsMedian.toFixed(1),
+        row.totalMemoryRatio.toFixed(3),
         row.hotMemoryRatio.toFixed(3),
       ]),
     );
@@ -187,7 +195,9 @@ function rowHead(runs: readonly TrainingSummary[]) {
 function rowCosts(runs: readonly TrainingSummary[]) {
   return {
     relativeTrainingFlops: mean(runs.map((r) => r.sparsity.relativeTrainingFlops)),
+    executedTrainingFlops: mean(runs.map((r) => r.sparsity.executedTrainingFlops)),
     stepMsMedian: median(runs.map((r) => r.timing.stepMsMedian)),
+    totalMemoryRatio: mean(runs.map((r) => r.memory.totalBytes / r.memory.denseEquivalentBytes)),
     hotMemoryRatio: mean(runs.map((r) => r.memory.hotBytes / r.memory.denseEquivalentBytes)),
   };
 }

@@ -11,6 +11,7 @@ import type { SparseKernels } from './sparseKernels.js';
 import type { ThreadPool } from './threadsPool.js';
 import { chunkCount, splitEvenly, splitRowsByCost } from './threadsSplit.js';
 import { viewPointer } from './wasmKernels.js';
+import { columnsRead } from './wasmSparse.js';
 
 /**
  * Multiply-adds (nnz·batch) below which a sparse product stays on one thread: ~20 µs of work at the sparse
@@ -59,7 +60,7 @@ export function threadedSparseKernels(
       }
       const args = [
         ...pattern(rowOffsets, columnIndices, values, 'values', rows),
-        ptr(x, batch, 'x'),
+        ptr(x, columnsRead(rowOffsets, columnIndices, rows) * batch, 'x'),
         ptr(y, rows * batch, 'y'),
         0,
         rows,
@@ -105,7 +106,7 @@ export function threadedSparseKernels(
         offsetsAt,
         indicesAt,
         ptr(dy, rows * batch, 'dy'),
-        ptr(x, batch, 'x'),
+        ptr(x, columnsRead(rowOffsets, columnIndices, rows) * batch, 'x'),
         outAt,
         0,
         rows,

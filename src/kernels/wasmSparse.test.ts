@@ -150,6 +150,14 @@ for (const variant of ['simd', 'relaxed'] as WasmVariant[]) {
       expect(() => kernels.sddmm(rowOffsets, columnIndices, x, x, heap.allocF32(15), 4, 8, false)).toThrow(
         /out has 15 entries but the kernel needs 16/,
       );
+      // x is [cols × batch]: the product reads column 3's batch row, so 3 rows of 8 are too few.
+      const short = heap.allocF32(3 * 8);
+      expect(() => kernels.spmm(rowOffsets, columnIndices, values, short, filled(32), 4, 8, false)).toThrow(
+        /x has 24 entries but the kernel needs 32/,
+      );
+      expect(() => kernels.sddmm(rowOffsets, columnIndices, x, short, filled(16), 4, 8, false)).toThrow(
+        /x has 24 entries but the kernel needs 32/,
+      );
     });
   });
 }

@@ -65,21 +65,22 @@ export function wasmSparseKernels(
 ): SparseKernels {
   const wasm = sparseExports(exports);
   const ptr = viewPointer(memory);
-  /** Offsets of a pattern's arrays, after checking them against `rows`; also returns nnz. */
+  /** Offsets of a pattern's arrays, after checking them against `rows`; also nnz and the columns read. */
   const pattern = (rowOffsets: Int32Array, columnIndices: Int32Array, rows: number) => {
     const offsetsAt = ptr(rowOffsets, rows + 1, 'rowOffsets');
     const nnz = rowOffsets[rows];
-    return { offsetsAt, indicesAt: ptr(columnIndices, nnz, 'columnIndices'), nnz };
+    const indicesAt = ptr(columnIndices, nnz, 'columnIndices');
+    return { offsetsAt, indicesAt, nnz, columns: columnsRead(rowOffsets, columnIndices, rows) };
   };
   return {
     name,
     spmm(rowOffsets, columnIndices, values, x, y, rows, batch, accumulate) {
-      const { offsetsAt, indicesAt, nnz } = pattern(rowOffsets, columnIndices, rows);
+      const { offsetsAt, indicesAt, nnz, columns } = pattern(rowOffsets, columnIndices, rows);
       wasm.spmm(
         offsetsAt,
         indicesAt,
         ptr(values, nnz, 'values'),
-        ptr(x, nnz > 0 ? batch : 0, 'x'),
+        ptr(x, columns * batch, 'x'),
         ptr(y, rows * batch, 'y'),
         0,
         rows,
@@ -106,12 +107,12 @@ export function wasmSparseKernels(
       );
     },
     sddmm(rowOffsets, columnIndices, dy, x, out, rows, batch, accumulate) {
-      const { offsetsAt, indicesAt, nnz } = pattern(rowOffsets, columnIndices, rows);
+      const { offsetsAt, indicesAt, nnz, columns } = pattern(rowOffsets, columnIndices, rows);
       wasm.sddmm(
         offsetsAt,
         indicesAt,
         ptr(dy, rows * batch, 'dy'),
-        ptr(x, nnz > 0 ? batch : 0, 'x'),
+        ptr(x, columns * batch, 'x'),
         ptr(out, nnz, 'out'),
         0,
         rows,
@@ -122,6 +123,19 @@ export function wasmSparseKernels(
       );
     },
   };
+}
+
+/**
+ * The rows of x [cols × batch] a product with this pattern reads: 1 + its largest column index, the last of
+ * some row (columns ascend within a row), found in O(rows). x must hold that many rows of the batch.
+ */
+export function columnsRead(rowOffsets: Int32Array, columnIndices: Int32Array, rows: number): number {
+  let columns = 0;
+  for (let r = 0; r < rows; r++) {
+    const end = rowOffsets[r + 1];
+    if (end > rowOffsets[r]) columns = Math.max(columns, columnIndices[end - 1] + 1);
+  }
+  return columns;
 }
 
 function sparseExports(exports: Record<string, unknown>): SparseKernelExports {

@@ -38,26 +38,43 @@ describe('sparsify', () => {
     m.dispose();
   });
 
-  it('lets Top-KAST replace weight decay by its penalty, and keeps weight decay for the other methods', () => {
-    const a = model();
-    sparsify(a, {
-      method: createMethod('topkast', { sparsity: 0.8 }),
-      denseLayers: ['none'],
-      totalSteps: 10,
-      seed: 0,
-    });
-    expect([0, 2, 4].map((i) => weightOf(a, i).decay)).toEqual([false, false, false]);
-    const b = model();
-    sparsify(b, {
-      method: createMethod('set', { sparsity: 0.8 }),
-      denseLayers: ['none'],
-      totalSteps: 10,
-      seed: 0,
-    });
-    expect([0, 2, 4].map((i) => weightOf(b, i).decay)).toEqual([true, true, true]);
-    a.dispose();
-    b.dispose();
-  });
+  it.each([
+    ['topkast', false],
+    ['ste', true],
+    ['static', true],
+    ['gmp', true],
+    ['set', true],
+    ['rigl', true],
+  ])(
+    'weight decay on the sparse weights of %s: %s (only Top-KAST has a penalty to replace it)',
+    (name, decay) => {
+      const m = model();
+      sparsify(m, {
+        method: createMethod(name, { sparsity: 0.8 }),
+        denseLayers: ['none'],
+        totalSteps: 10,
+        seed: 0,
+      });
+      expect([0, 2, 4].map((i) => weightOf(m, i).decay)).toEqual([decay, decay, decay]);
+      m.dispose();
+    },
+  );
+
+  it.each(['static', 'set', 'rigl'])(
+    "refuses the 'global' distribution for %s, whose masks are random",
+    (name) => {
+      const m = model();
+      expect(() =>
+        sparsify(m, {
+          method: createMethod(name, { sparsity: 0.8 }),
+          distribution: 'global',
+          totalSteps: 10,
+          seed: 0,
+        }),
+      ).toThrow(/--distribution global ranks weights by magnitude.*use uniform or erk/);
+      m.dispose();
+    },
+  );
 
   it('refuses unknown dense layers and a model with nothing left to make sparse', () => {
     const m = model();

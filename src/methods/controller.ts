@@ -15,12 +15,15 @@ import type { Module } from '../nn/module.js';
 import { allModules, isSparsifiable, type Sparsifiable } from '../nn/sparsifiable.js';
 import { overlap } from '../sparse/sortedIndices.js';
 import type { SparseMatmulOptions } from '../sparse/sparseMatmul.js';
-import { SparseWeight, type SparseWeightMemory } from '../sparse/sparseWeight.js';
+import { SparseWeight } from '../sparse/sparseWeight.js';
 import { Random } from '../util/random.js';
 import { type DistributionName, distributeCounts } from './distribution.js';
+import { type EnteringState, setEnteringState } from './enteringState.js';
+import { type MemoryReport, setBasedMemory } from './memoryReport.js';
 import type { LayerBudget, SelectionContext, SparsityMethod } from './method.js';
 import { Spartan } from './spartan.js';
 import { SpartanController } from './spartanController.js';
+import { stepFlops } from './trainingFlops.js';
 
 export interface SparsifyOptions {
   method: SparsityMethod | Spartan;
@@ -37,6 +40,12 @@ export interface SparsifyOptions {
   seed: number;
   /** When sparse layers fall back to dense kernels (see SparseMatmulOptions). */
   kernelChoice?: SparseMatmulOptions;
+  /**
+   * The optimizer state of an entry entering B (spec/topkast.md step 5): 'zero' (default), or 'mean', each
+   * state array's mean over the entries that stayed in B (e.g. Adam's second moment at the layer's typical
+   * scale rather than 0, which makes an entering entry's first updates sign-sized).
+   */
+  enteringState?: EnteringState;
   /** Receives setup warnings (Spartan's block fall-backs); default console.warn. */
   warn?: (message: string) => void;
 }
@@ -65,11 +74,16 @@ export interface SparsityReport {
   /** 1 − forwardActive / totalParameters: the whole model's sparsity, dense layers and biases counted. */
   modelSparsity: number;
   layers: LayerReport[];
-  /** Training FLOPs of the weight products relative to dense training of the same model. */
+  /**
+   * Training FLOPs so far of the weight and attention products, every use counted (trainingFlops.ts),
+   * relative to dense training of the same model: what the sets require.
+   */
   relativeTrainingFlops: number;
+  /** The same, for the kernels that ran (layers above the dense-kernel crossover counted dense). */
+  executedTrainingFlops: number;
   /** Every refresh so far: the step and, per sparse layer, the fraction of A that changed. */
   churn: ChurnRecord[];
-  memory: SparseWeightMemory;
+  memory: MemoryReport;
   /** Spartan's soft-mask figures (other methods have none). */
   softMask?: SoftMaskReport;
 }
@@ -98,10 +112,12 @@ export interface MethodController {
   afterBackward(step: number): void;
   afterUpdate(step: number): void;
   report(): SparsityReport;
-  /** Bytes of the training state now (see SparsityReport.memory). */
-  memory(): SparseWeightMemory;
-  /** Training FLOPs of the weight products so far relative to dense training. */
+  /** Bytes the run holds for the model now (see MemoryReport). */
+  memory(): MemoryReport;
+  /** Training FLOPs so far relative to dense training: what the sets require. */
   relativeTrainingFlops(): number;
+  /** Training FLOPs so far relative to dense training: what the kernels that ran cost. */
+  executedTrainingFlops(): number;
   getState(): ControllerState;
   setState(state: ControllerState): void;
 }
@@ -127,6 +143,8 @@ export interface ChurnRecord {
 export interface ControllerState {
   churn: ChurnRecord[];
   trainingFlops: number;
+  /** Absent in checkpoints written before it existed (then taken as trainingFlops). */
+  executedFlops?: number;
   denseFlops: number;
   /** Spartan's last β and κ and its running budget-error statistics. */
   softMask?: SoftMaskState;
@@ -141,7 +159,10 @@ export class SparsityController implements MethodController {
   readonly totalSteps: number;
   readonly churn: ChurnRecord[] = [];
   private readonly random: Random;
+  private readonly kernelChoice: SparseMatmulOptions | undefined;
+  private readonly enteringState: EnteringState;
   private trainingFlops = 0;
+  private executedFlops = 0;
   private denseFlops = 0;
 
   constructor(method: SparsityMethod, model: Module, weights: SparseWeight[], options: SparsifyOptions) {
@@ -151,6 +172,8 @@ export class SparsityController implements MethodController {
     this.distribution = options.distribution ?? 'uniform';
     this.totalSteps = options.totalSteps;
     this.random = new Random(options.seed).fork('sparsity');
+    this.kernelChoice = options.kernelChoice;
+    this.enteringState = options.enteringState ?? 'zero';
   }
 
   /** Arms dense-gradient capture on every sparse weight when the method needs it at this step. */
@@ -166,10 +189,15 @@ export class SparsityController implements MethodController {
     for (const weight of this.weights) method.addGradientTerm(weight, weight.forwardCount / weight.size);
   }
 
-  /** Counts the step's FLOPs, then refreshes the sets if the method's schedule says so. */
+  /**
+   * Counts the step's FLOPs, then refreshes the sets if the method's schedule says so, or after the last step
+   * when the method wants its final sets from the final θ.
+   */
   afterUpdate(step: number): void {
     this.countStepFlops();
-    if (this.method.isRefreshStep(step, this.totalSteps)) this.refresh(step);
+    const { method, totalSteps } = this;
+    const atEnd = method.refreshAtEnd === true && step === totalSteps - 1;
+    if (atEnd || method.isRefreshStep(step, totalSteps)) this.refresh(step);
     for (const weight of this.weights) {
       if (weight.denseGradient) engine().heap.free(weight.denseGradient);
       weight.denseGradient = null;
@@ -184,8 +212,10 @@ export class SparsityController implements MethodController {
     weights.forEach((weight, l) => {
       const context = this.context(weight, budgets[l], step);
       const before = weight.forwardIndices().slice();
+      const backwardBefore = this.enteringState === 'zero' ? null : weight.backwardIndices().slice();
       const sets = this.method.selectSets(weight, context);
       weight.setSets(sets.forward, sets.backward, this.method.enteringValue);
+      if (backwardBefore) setEnteringState(weight, backwardBefore, this.enteringState);
       forwardChurn.push(1 - overlap(before, weight.forwardIndices()) / Math.max(1, before.length));
     });
     this.churn.push({ step, forwardChurn });
@@ -199,6 +229,7 @@ export class SparsityController implements MethodController {
     return {
       churn: this.churn.map((record) => ({ step: record.step, forwardChurn: [...record.forwardChurn] })),
       trainingFlops: this.trainingFlops,
+      executedFlops: this.executedFlops,
       denseFlops: this.denseFlops,
     };
   }
@@ -208,6 +239,7 @@ export class SparsityController implements MethodController {
     const finite = (x: unknown) => typeof x === 'number' && Number.isFinite(x) && x >= 0;
     const valid =
       finite(state?.trainingFlops) &&
+      (state.executedFlops === undefined || finite(state.executedFlops)) &&
       finite(state?.denseFlops) &&
       Array.isArray(state.churn) &&
       state.churn.every(
@@ -228,6 +260,7 @@ export class SparsityController implements MethodController {
       ...state.churn.map((r) => ({ step: r.step, forwardChurn: [...r.forwardChurn] })),
     );
     this.trainingFlops = state.trainingFlops;
+    this.executedFlops = state.executedFlops ?? state.trainingFlops;
     this.denseFlops = state.denseFlops;
   }
 
@@ -269,70 +302,41 @@ export class SparsityController implements MethodController {
       modelSparsity: 1 - forwardActive / totalParameters,
       layers: this.layerReports(),
       relativeTrainingFlops: this.relativeTrainingFlops(),
+      executedTrainingFlops: this.executedTrainingFlops(),
       churn: this.churn.map((record) => ({ step: record.step, forwardChurn: [...record.forwardChurn] })),
       memory: this.memory(),
     };
   }
 
-  /**
-   * Bytes of the whole model's training state: hot (what every step touches: sparse weights' B values,
-   * gradients, optimizer state, A's values and the patterns; dense parameters' values, gradients and state),
-   * master (θ of the sparse weights), and the dense equivalent (every parameter dense, same optimizer state).
-   */
-  memory(): SparseWeightMemory {
-    const total = { hotBytes: 0, masterBytes: 0, denseEquivalentBytes: 0 };
-    for (const trainable of this.model.trainables()) {
-      if (trainable instanceof SparseWeight) {
-        const m = trainable.memory();
-        total.hotBytes += m.hotBytes;
-        total.masterBytes += m.masterBytes;
-        total.denseEquivalentBytes += m.denseEquivalentBytes;
-      } else {
-        const bytes = 4 * trainable.values.length * (2 + trainable.state.size);
-        total.hotBytes += bytes;
-        total.denseEquivalentBytes += bytes;
-      }
-    }
-    return total;
+  /** Bytes the run holds for the model (MemoryReport): weights, θ, indices, top-k scratch, step buffers. */
+  memory(): MemoryReport {
+    return setBasedMemory(this.model, {
+      distribution: this.distribution,
+      kernelChoice: this.kernelChoice,
+      denseGradients: this.method.needsDenseGradient !== undefined,
+    });
   }
 
-  /**
-   * Training FLOPs so far relative to dense training of the same model (linear layers only; per layer and
-   * step: forward 2·|A|·B, input gradient 2·|A|·B, weight gradient 2·|B|·B, plus a dense weight gradient on
-   * the steps where the method asked for one). 1 before any step.
-   */
+  /** Training FLOPs so far that the sets require, relative to dense training (1 before any step: the sets now). */
   relativeTrainingFlops(): number {
-    return this.denseFlops === 0 ? this.currentRelativeFlops() : this.trainingFlops / this.denseFlops;
+    if (this.denseFlops > 0) return this.trainingFlops / this.denseFlops;
+    const now = stepFlops(this.model, this.kernelChoice);
+    return now.theoretical / now.dense;
   }
 
-  private currentRelativeFlops(): number {
-    const { sparse, dense } = this.stepFlops();
-    return sparse / dense;
+  /** Training FLOPs so far of the kernels that ran, relative to dense training. */
+  executedTrainingFlops(): number {
+    if (this.denseFlops > 0) return this.executedFlops / this.denseFlops;
+    const now = stepFlops(this.model, this.kernelChoice);
+    return now.executed / now.dense;
   }
 
+  /** Adds this step's FLOPs (the sets and dense gradients it ran with) to the run's counts. */
   private countStepFlops(): void {
-    const { sparse, dense } = this.stepFlops();
-    this.trainingFlops += sparse;
+    const { theoretical, executed, dense } = stepFlops(this.model, this.kernelChoice);
+    this.trainingFlops += theoretical;
+    this.executedFlops += executed;
     this.denseFlops += dense;
-  }
-
-  /** Per-example FLOPs of one step of the model's sparsifiable layers' weight products, sparse and dense. */
-  private stepFlops(): { sparse: number; dense: number } {
-    let sparse = 0;
-    let dense = 0;
-    for (const module of allModules(this.model)) {
-      if (!isSparsifiable(module)) continue;
-      const { weight } = module;
-      if (weight instanceof SparseWeight) {
-        const denseGradient = weight.denseGradient ? weight.size : 0;
-        sparse += 2 * (2 * weight.forwardCount + weight.backwardCount + denseGradient);
-      } else {
-        sparse += 6 * weight.values.length;
-      }
-      dense +=
-        6 * weight.values.length * (weight instanceof SparseWeight ? weight.size / weight.values.length : 1);
-    }
-    return { sparse, dense };
   }
 
   private context(weight: SparseWeight, budget: LayerBudget, step: number): SelectionContext {
@@ -374,6 +378,11 @@ export function sparsify(model: Module, options: SparsifyOptions): MethodControl
     });
   }
   const distribution = options.distribution ?? 'uniform';
+  if (distribution === 'global' && !method.magnitudeRanked) {
+    throw new Error(
+      `--distribution global ranks weights by magnitude across layers, which ${method.name} does not do (its masks are random): use uniform or erk`,
+    );
+  }
   const shapes = chosen.map((layer) => ({ dims: layer.weightDims }));
   const magnitudes = chosen.map((layer) => layer.weight.values);
   const forwardCounts = distributeCounts(

@@ -73,10 +73,21 @@ describe('gmp', () => {
     }
     expect(weights.map((w) => w.forwardCount)).toEqual([48, 64, 16]);
     expect(run.controller.churn.map((c) => c.step)).toEqual([3, 7, 11, 15, 19, 23]);
-    // Dense until update 4, pruned by update 24: training FLOPs between the final density and dense.
-    const flops = run.controller.relativeTrainingFlops();
-    expect(flops).toBeGreaterThan(0.4);
-    expect(flops).toBeLessThan(0.7);
+    // Step t runs on the sets of the last pruning before it: dense for steps 0–3, then after each pruning
+    // step p the schedule's s_p, s_p = 0.75 + (0 − 0.75)(1 − (p + 1 − 4)/20)³ (t0 = 4 updates, nΔt = 20),
+    // each layer keeping round((1 − s_p)·n); a step costs 6 FLOPs per kept weight (A = B).
+    const sizes = [192, 256, 64];
+    const kept = (p: number) => {
+      const s = 0.75 * (1 - (1 - (p + 1 - 4) / 20) ** 3);
+      return sizes.reduce((sum, n) => sum + Math.round((1 - s) * n), 0);
+    };
+    let sparse = 0;
+    let current = 512;
+    for (let step = 0; step < 40; step++) {
+      sparse += 6 * current;
+      if ([3, 7, 11, 15, 19, 23].includes(step)) current = kept(step);
+    }
+    expect(run.controller.relativeTrainingFlops()).toBeCloseTo(sparse / (40 * 6 * 512), 12);
     run.dispose();
   });
 

@@ -35,6 +35,7 @@ export interface GmpOptions {
 export class GradualMagnitudePruning implements SparsityMethod {
   readonly name = 'gmp';
   readonly sparse = true;
+  readonly magnitudeRanked = true;
   readonly enteringValue = 'theta';
   readonly sparsity: number;
   readonly initialSparsity: number;

@@ -72,6 +72,17 @@ export interface SparsityMethod {
    * says no: its exploration penalty replaces weight decay on sparse tensors (spec step 4).
    */
   readonly sparseWeightDecay?: boolean;
+  /**
+   * Whether the method ranks weights by magnitude across the whole weight (Top-KAST, STE, GMP). Only such
+   * methods may use the 'global' distribution, one magnitude threshold over every sparse layer
+   * (spec/baselines.md); methods with random masks (static, SET, RigL) may not.
+   */
+  readonly magnitudeRanked?: boolean;
+  /**
+   * Whether the sets are recomputed after the last step, so that evaluation and export use the top-D of the
+   * final θ rather than sets up to N − 1 steps old (Top-KAST spec, step 7).
+   */
+  readonly refreshAtEnd?: boolean;
   /** Adds the method's own gradient term to B's gradients, before the optimizer's update (optional). */
   addGradientTerm?(weight: SparseWeight, forwardDensity: number): void;
   /** Whether the step's backward pass must also produce the dense gradient of each sparse weight (RigL). */

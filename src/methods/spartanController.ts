@@ -24,7 +24,7 @@ import { Parameter } from '../nn/parameter.js';
 import type { Sparsifiable } from '../nn/sparsifiable.js';
 import { overlap } from '../sparse/sortedIndices.js';
 import type { SparseMatmulOptions } from '../sparse/sparseMatmul.js';
-import { SparseWeight, type SparseWeightMemory } from '../sparse/sparseWeight.js';
+import { SparseWeight } from '../sparse/sparseWeight.js';
 import { BlockLayout } from '../spartan/blockLayout.js';
 import { SpartanSchedule } from '../spartan/schedule.js';
 import { softMaskedWeight, type WeightMasks } from '../spartan/softMaskedWeight.js';
@@ -40,6 +40,7 @@ import type {
   SparsityReport,
 } from './controller.js';
 import type { DistributionName } from './distribution.js';
+import { type MemoryReport, trainablesMemory, withTotal } from './memoryReport.js';
 import type { Spartan } from './spartan.js';
 import { maskedDensity, tensorDensities } from './spartanBudget.js';
 
@@ -112,7 +113,7 @@ export class SpartanController implements MethodController {
     errorLast: 0,
     steps: 0,
   };
-  private trainingMemory: SparseWeightMemory | null = null;
+  private trainingMemory: MemoryReport | null = null;
 
   constructor(
     method: Spartan,
@@ -356,14 +357,20 @@ export class SpartanController implements MethodController {
       modelSparsity: 1 - forwardActive / totalParameters,
       layers,
       relativeTrainingFlops: this.relativeTrainingFlops(),
+      executedTrainingFlops: this.executedTrainingFlops(),
       churn: this.churn.map((record) => ({ step: record.step, forwardChurn: [...record.forwardChurn] })),
-      memory: this.trainingMemory ?? this.memory(),
+      memory: this.memory(),
       softMask: this.softMaskReport(),
     };
   }
 
   /** 1: Spartan's products are dense while it trains (its forward pass is hard-sparse only in its values). */
   relativeTrainingFlops(): number {
+    return 1;
+  }
+
+  /** 1: the kernels that ran were the dense ones. */
+  executedTrainingFlops(): number {
     return 1;
   }
 
@@ -399,30 +406,37 @@ export class SpartanController implements MethodController {
   }
 
   /**
-   * Bytes while training: every parameter's values, gradients and state (frozen mask and churn reference
-   * included) and, before the freeze, the controller's three masks per layer; the dense equivalent is the same
-   * model trained dense, without Spartan's masks.
+   * The most the run holds while it trains (MemoryReport), which is before the freeze: every parameter's
+   * values, gradients and state (the churn reference included) and the controller's three float32 masks per
+   * layer, which the frozen mask replaces at the freeze (hot); its float64 block values, upstream gradients,
+   * effective masks and costs, and the process-wide scratch of the largest soft top-k (float64 shifted values,
+   * the exact top-k's 32-bit keys) (scratch); the soft top-k's float64 mask, its hard mask and the float64
+   * gradient of its backward, allocated every step (step buffers; the solver's own internal arrays are not
+   * counted). The same figure before and after the freeze, so a resumed run reports what an uninterrupted one
+   * does (after the last step: the figure taken just before the layers became sparse). The dense equivalent
+   * is the same model trained dense, without Spartan's masks.
    */
-  memory(): SparseWeightMemory {
-    let hotBytes = 0;
-    let maskBytes = 0;
+  memory(): MemoryReport {
+    if (this.trainingMemory) return this.trainingMemory;
+    const memory = trainablesMemory(this.model);
     for (const trainable of this.model.trainables()) {
-      if (trainable instanceof SparseWeight) {
-        hotBytes += trainable.memory().hotBytes;
-        continue;
-      }
+      if (trainable instanceof SparseWeight) continue;
       const bytes = 4 * trainable.values.length;
-      hotBytes += bytes * (2 + trainable.state.size);
-      for (const key of [FROZEN_MASK_KEY, CHURN_REFERENCE_KEY])
-        if (trainable.state.has(key)) maskBytes += bytes;
-    }
-    for (const { masks, weight } of this.layers) {
-      if (masks.maskUpstream) {
-        hotBytes += 3 * 4 * weight.values.length;
-        maskBytes += 3 * 4 * weight.values.length;
+      if (trainable.state.has(FROZEN_MASK_KEY)) {
+        memory.hotBytes -= bytes;
+        memory.denseEquivalentBytes -= bytes;
       }
+      if (trainable.state.has(CHURN_REFERENCE_KEY)) memory.denseEquivalentBytes -= bytes;
     }
-    return { hotBytes, masterBytes: 0, denseEquivalentBytes: hotBytes - maskBytes };
+    for (const { weight } of this.layers) memory.hotBytes += 3 * 4 * weight.values.length;
+    memory.scratchBytes =
+      this.values.byteLength +
+      this.upstream.byteLength +
+      this.effective.byteLength +
+      this.groups.reduce((bytes, group) => bytes + (group.costs?.byteLength ?? 0), 0) +
+      12 * Math.max(...this.groups.map((group) => group.length));
+    memory.stepBufferBytes = this.groups.reduce((bytes, group) => bytes + 17 * group.length, 0);
+    return withTotal(memory);
   }
 
   private maskedLayer(module: Module & Sparsifiable, offset: number): MaskedLayer {

@@ -4,8 +4,10 @@
  * the gradient reaches every entry of θ (a dense backward at the sparse point), with no penalty.
  *
  * It is exactly Top-KAST with backward density 1 (M = 1 − D) and λ = 0, so it is that class with those
- * settings. The refresh interval defaults to 1: the straight-through estimator masks the current θ at every
- * step, so weights that grow past the threshold enter the forward pass at once.
+ * settings, except for weight decay: with no penalty to replace it, the optimizer's weight decay applies to
+ * the sparse weights as it does for the other baselines (static, GMP, SET, RigL), so `compare` puts them on
+ * equal terms. The refresh interval defaults to 1: the straight-through estimator masks the current θ at
+ * every step, so weights that grow past the threshold enter the forward pass at once.
  */
 import { TopKast } from './topkast.js';
 
@@ -18,6 +20,7 @@ export interface SteOptions {
 
 export class StraightThrough extends TopKast {
   override readonly name: string = 'ste';
+  override readonly sparseWeightDecay: boolean = true;
 
   constructor(options: SteOptions) {
     super({

@@ -35,7 +35,9 @@ export class TopKast implements SparsityMethod {
   readonly name: string = 'topkast';
   readonly sparse = true;
   readonly enteringValue = 'theta';
-  readonly sparseWeightDecay = false;
+  readonly sparseWeightDecay: boolean = false;
+  readonly magnitudeRanked = true;
+  readonly refreshAtEnd = true;
   readonly forwardSparsity: number;
   readonly backwardSparsity: number;
   readonly refreshInterval: number;

@@ -136,10 +136,11 @@ describe('Top-KAST spec checks', () => {
         // The penalty is λθ on A in two roundings ((λ/D)θ, then (λ − λ/D)θ), so only λ = 0 is bit-exact.
         if (exact && penalty === 0) expect(sparse.losses).toEqual(losses);
         else expectClose(sparse.losses, losses, 1e-5);
+        // θ on the initial mask (the final refresh has since moved A to the top-D of the final θ).
         sparse.run.controller.weights.forEach((w, l) => {
-          const forward = w.forwardDense();
-          if (exact && penalty === 0) expect(forward).toEqual(layers[l].weight.values);
-          else expectClose(forward, layers[l].weight.values, 1e-5);
+          const onMask = w.syncTheta().map((value, i) => (masks[l][i] === 1 ? value : 0));
+          if (exact && penalty === 0) expect(onMask).toEqual(layers[l].weight.values);
+          else expectClose(onMask, layers[l].weight.values, 1e-5);
         });
         sparse.run.dispose();
         model.dispose?.();
@@ -223,4 +224,22 @@ describe('Top-KAST spec checks', () => {
       run.dispose();
     },
   );
+});
+
+describe('Top-KAST spec step 7: evaluation and export use the top-D of the final θ', () => {
+  it('refreshes the sets after the last step, also between scheduled refreshes', () => {
+    const method = new TopKast({ forwardSparsity: 0.75, backwardSparsity: 0.5, refreshInterval: 1000 });
+    const { run } = trainSparse(method);
+    expect(run.controller.churn.map((record) => record.step)).toEqual([steps - 1]);
+    for (const w of run.controller.weights) {
+      const theta = w.syncTheta();
+      expect(Array.from(w.forwardIndices())).toEqual(
+        Array.from(selectTopKByMagnitude(theta, w.forwardCount)),
+      );
+      expect(Array.from(w.backwardIndices())).toEqual(
+        Array.from(selectTopKByMagnitude(theta, w.backwardCount)),
+      );
+    }
+    run.dispose();
+  });
 });

@@ -55,6 +55,8 @@ function rowsTable<R extends RowBase>(
       ...qualities,
       'seeds',
       'training FLOPs vs dense',
+      'executed FLOPs vs dense',
+      'total memory vs dense',
       'hot memory vs dense',
     ],
     rows.map((row) => [
@@ -66,6 +68,8 @@ function rowsTable<R extends RowBase>(
       ...quality(row),
       String(row.seeds),
       row.relativeTrainingFlops.toFixed(3),
+      row.executedTrainingFlops.toFixed(3),
+      row.totalMemoryRatio.toFixed(3),
       row.hotMemoryRatio.toFixed(3),
     ]),
   );

@@ -21,9 +21,10 @@ const summarySchema = z
     history: z.array(z.object({ epoch: count, step: count }).catchall(z.number())),
     config: z.looseObject({ sparsity: fraction.optional() }),
     timing: z.record(z.string(), z.unknown()),
-    memory: z.record(z.string(), z.unknown()),
+    memory: z.looseObject({ totalBytes: z.number().min(0) }),
     sparsity: z.looseObject({
       modelSparsity: fraction.optional(),
+      executedTrainingFlops: z.number().min(0),
       layers: z.array(
         z.looseObject({
           name,

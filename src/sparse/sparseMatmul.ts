@@ -33,6 +33,20 @@ export interface SparseMatmulOptions {
   backwardDenseAbove?: number;
 }
 
+/**
+ * Which of a weight's products run on the dense kernels: `forward` (forward and input gradient, on A) and
+ * `backward` (the weight gradient, on B). The FLOP and memory figures read the same decision.
+ */
+export function denseKernelChoice(
+  weight: SparseWeight,
+  options: SparseMatmulOptions = {},
+): { forward: boolean; backward: boolean } {
+  return {
+    forward: weight.forwardCount / weight.size > (options.forwardDenseAbove ?? DENSE_KERNEL_CROSSOVER),
+    backward: weight.backwardCount / weight.size > (options.backwardDenseAbove ?? DENSE_KERNEL_CROSSOVER),
+  };
+}
+
 export function sparseMatmul(weight: SparseWeight, x: Tensor, options: SparseMatmulOptions = {}): Tensor {
   const { rows, cols } = weight;
   if (x.shape.length !== 2 || x.shape[0] !== cols) {
@@ -42,10 +56,7 @@ export function sparseMatmul(weight: SparseWeight, x: Tensor, options: SparseMat
   }
   const batch = x.shape[1];
   const { kernels, sparse, heap } = engine();
-  const forwardDense =
-    weight.forwardCount / weight.size > (options.forwardDenseAbove ?? DENSE_KERNEL_CROSSOVER);
-  const backwardDense =
-    weight.backwardCount / weight.size > (options.backwardDenseAbove ?? DENSE_KERNEL_CROSSOVER);
+  const { forward: forwardDense, backward: backwardDense } = denseKernelChoice(weight, options);
   const y = createOutput('sparseMatmul', [rows, batch], [x], { trainableInput: true, overwritten: true });
   const maskedWeights = forwardDense ? heap.allocF32(weight.size) : null;
   const A = weight.forwardSet;

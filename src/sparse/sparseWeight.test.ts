@@ -97,7 +97,7 @@ describe('SparseWeight', () => {
     ).toThrow(/3×5 matrix needs 15/);
   });
 
-  it('counts hot memory on B and A, and the dense equivalent', () => {
+  it('counts hot memory on B and A, θ, the index lists, and the dense equivalent', () => {
     const w = weight();
     w.state.set('m', copyToHeap(new Float32Array(5)));
     w.state.set('v', copyToHeap(new Float32Array(5)));
@@ -105,6 +105,9 @@ describe('SparseWeight', () => {
     // floats: 5·(2 + 2) = 20; ints: two row-offset arrays 2·3, one column index per entry of B, 5.
     expect(memory.hotBytes).toBe(4 * (20 + 11));
     expect(memory.masterBytes).toBe(40);
+    // The entry list and B's sorted flat indices: 5 int32 each.
+    expect(memory.indexBytes).toBe(40);
+    expect(memory.totalBytes).toBe(4 * 31 + 40 + 40);
     expect(memory.denseEquivalentBytes).toBe(4 * 10 * 4);
     w.dispose();
   });

@@ -39,13 +39,20 @@ export interface SparseWeightOptions {
   decay?: boolean;
 }
 
-/** Bytes of a sparse weight's memory, against the dense layer it replaces (see SparseWeight.memory). */
+/**
+ * Bytes a sparse weight holds, against the dense layer it replaces (see SparseWeight.memory). Activations are
+ * counted nowhere (a dense layer holds the same ones).
+ */
 export interface SparseWeightMemory {
-  /** B's values, gradients and optimizer state, and the patterns (row offsets, a column index per entry). */
+  /** What every step touches: B's values, gradients and optimizer state, and A's and B \ A's patterns. */
   hotBytes: number;
-  /** θ, the dense master copy. */
+  /** θ, the dense master copy of every entry. */
   masterBytes: number;
-  /** A dense layer's weights, gradients and the same optimizer state arrays. */
+  /** The bookkeeping index lists read at refreshes: every entry's flat index, and B's flat indices sorted. */
+  indexBytes: number;
+  /** hot + master + index: everything the weight holds. */
+  totalBytes: number;
+  /** A dense layer's weights, gradients and the same optimizer state arrays (its total). */
   denseEquivalentBytes: number;
 }
 
@@ -213,15 +220,26 @@ export class SparseWeight implements Trainable {
     for (let p = 0; p < entries.length; p++) entryGrads[p] += dense[entries[p]];
   }
 
-  /** Byte counts of the hot training state, θ, and the dense equivalent with the same optimizer state. */
+  /**
+   * Bytes held, by part. Hot: 4·|B|·(2 + state arrays) for values, gradients and state, plus both patterns'
+   * row offsets (2·(rows + 1) int32) and one column index per entry of B. Master: θ, 4·rows·cols. Index: the
+   * entry list (|B| int32) and B's sorted flat indices (|B| int32, held from the first refresh on: counted
+   * always, as the figure is what the weight holds at its peak). A dense gradient a method asked for (RigL) is
+   * a per-step buffer, counted by the controller.
+   */
   memory(): SparseWeightMemory {
     const kB = this.backwardCount;
     const stateArrays = this.optimizerState.size;
     const floats = kB * (2 + stateArrays);
-    const indices = 2 * (this.rows + 1) + kB; // both patterns' row offsets, one column index per entry of B
+    const patternIndices = 2 * (this.rows + 1) + kB;
+    const hotBytes = 4 * (floats + patternIndices);
+    const masterBytes = this.theta.byteLength;
+    const indexBytes = 4 * (this.entries.length + kB);
     return {
-      hotBytes: 4 * (floats + indices),
-      masterBytes: 4 * this.size,
+      hotBytes,
+      masterBytes,
+      indexBytes,
+      totalBytes: hotBytes + masterBytes + indexBytes,
       denseEquivalentBytes: 4 * this.size * (2 + stateArrays),
     };
   }

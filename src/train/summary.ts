@@ -1,5 +1,5 @@
 import type { ChurnRecord, LayerReport, SoftMaskReport, SparsityReport } from '../methods/controller.js';
-import type { SparseWeightMemory } from '../sparse/sparseWeight.js';
+import type { MemoryReport } from '../methods/memoryReport.js';
 import { writeFileAtomic } from '../util/writeFileAtomic.js';
 import type { EpochMetrics, TextPeriodMetrics } from './callbacks.js';
 import type { FitResult } from './fit.js';
@@ -39,18 +39,23 @@ export interface RunSummary {
     /** 1 − forwardActive / total: dense layers and biases counted. */
     readonly modelSparsity: number;
     readonly layers: readonly LayerReport[];
-    /** Theoretical training FLOPs of the weight products relative to dense training. */
+    /**
+     * Training FLOPs of the weight and attention products, every use counted, relative to dense training:
+     * what the sparse sets require.
+     */
     readonly relativeTrainingFlops: number;
+    /** The same for the kernels that ran (layers above the dense-kernel crossover count dense). */
+    readonly executedTrainingFlops: number;
     /** Mask churn: at each refresh, per sparse layer, the fraction of the forward set that changed. */
     readonly churn: readonly ChurnRecord[];
     /** Spartan only: the final β and κ, the soft top-k's per-step budget error, and what `memory` measures. */
     readonly softMask?: SoftMaskReport;
   };
   /**
-   * Bytes of the training state: hot (what every step touches), master (sparse weights' dense θ), and the
-   * dense equivalent (every weight dense, same optimizer).
+   * Bytes the run holds for the model: totalBytes (hot state, θ, index lists, scratch, peak step buffers) and
+   * its parts, against denseEquivalentBytes, the dense run's total (MemoryReport).
    */
-  readonly memory: SparseWeightMemory;
+  readonly memory: MemoryReport;
   /** The kernels that ran: 'reference', 'wasm-simd' or 'wasm-relaxed-simd'. */
   readonly backend: string;
   /** The resolved settings of the run (every default filled in). */
@@ -138,6 +143,7 @@ function details(
       modelSparsity: run.sparsity.modelSparsity,
       layers: run.sparsity.layers,
       relativeTrainingFlops: run.sparsity.relativeTrainingFlops,
+      executedTrainingFlops: run.sparsity.executedTrainingFlops,
       churn: run.sparsity.churn,
       ...(run.sparsity.softMask ? { softMask: run.sparsity.softMask } : {}),
     },
