@@ -2,7 +2,8 @@
 // Memory is imported and shared with the host; everything above heapBase() belongs to the host's heap.
 import { scratchEnd } from './scratch';
 
-export { causalSoftmax, causalSoftmaxBackward, gatherSequences, scatterSequences } from './attention';
+export { causalAttention, causalAttentionBackward } from './attention';
+export { gatherHeads, scatterHeads } from './attentionLayout';
 export { add, addRowBias, axpy, mul, relu, reluBackward, scale } from './elementwise';
 export { gelu, geluBackward } from './gelu';
 export { layerNorm, layerNormBackward } from './layerNorm';

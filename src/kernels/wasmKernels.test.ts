@@ -2,7 +2,7 @@ import { setFlagsFromString } from 'node:v8';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Random } from '../util/random.js';
 import { createSharedMemory, Heap } from './heap.js';
-import type { Kernels } from './kernels.js';
+import { causalProbsSize, type Kernels } from './kernels.js';
 import { referenceKernels as ref } from './reference/index.js';
 import { instantiateWasmKernels, type WasmVariant } from './wasm.js';
 
@@ -319,42 +319,89 @@ for (const variant of ['simd', 'relaxed'] as WasmVariant[]) {
       }
     });
 
-    it('gatherSequences and scatterSequences match the reference and invert each other', ({ skip }) => {
+    it('gatherHeads and scatterHeads match the reference and invert each other', ({ skip }) => {
       if (!supported) skip();
-      for (const [d, length, batch] of [
-        [1, 1, 1],
-        [3, 5, 7],
-        [8, 17, 4],
+      for (const [d, length, batch, heads] of [
+        [1, 1, 1, 1],
+        [6, 5, 7, 2],
+        [8, 17, 4, 2],
+        [12, 3, 5, 3],
+        [16, 9, 3, 2],
       ]) {
         const n = d * length * batch;
         const x = filled(n);
         const gathered = heap.allocF32(n);
         const want = heap.allocF32(n);
-        kernels.gatherSequences(x, gathered, d, length, batch);
-        ref.gatherSequences(x, want, d, length, batch);
+        kernels.gatherHeads(x, gathered, d, length, batch, heads);
+        ref.gatherHeads(x, want, d, length, batch, heads);
         expect(Array.from(gathered)).toEqual(Array.from(want));
         const back = heap.allocF32(n);
-        kernels.scatterSequences(gathered, back, d, length, batch, false);
+        kernels.scatterHeads(gathered, back, d, length, batch, heads, false);
         expect(Array.from(back)).toEqual(Array.from(x));
-        kernels.scatterSequences(gathered, back, d, length, batch, true);
+        kernels.scatterHeads(gathered, back, d, length, batch, heads, true);
         expect(Array.from(back)).toEqual(Array.from(x, (v) => 2 * v));
       }
+      expect(() => kernels.gatherHeads(heap.allocF32(6), heap.allocF32(6), 6, 1, 1, 4)).toThrow(
+        /4 heads do not divide 6 features/,
+      );
     });
 
-    it('causalSoftmax and its backward match the reference on odd lengths', ({ skip }) => {
+    it('causalAttention and its backward match the reference on odd lengths and head sizes', ({ skip }) => {
       if (!supported) skip();
-      for (const length of [1, 3, 4, 9, 33]) {
-        const n = length * length * 2;
-        const scores = filled(n, 4);
-        const want = copy(scores);
-        kernels.causalSoftmax(scores, length, 2, 0.5);
-        ref.causalSoftmax(want, length, 2, 0.5);
-        expectClose(scores, want, 1e-5);
-        const grads = filled(n);
-        const wantGrads = copy(grads);
-        kernels.causalSoftmaxBackward(scores, grads, length, 2, 0.5);
-        ref.causalSoftmaxBackward(want, wantGrads, length, 2, 0.5);
-        expectClose(grads, wantGrads, 1e-4, heap.allocF32(n).fill(1e-3));
+      // Lengths below, at and across the 16-position tile; head sizes below and off the 4-lane vector.
+      for (const [length, headDim, blocks] of [
+        [1, 1, 1],
+        [3, 5, 2],
+        [16, 8, 1],
+        [17, 3, 2],
+        [33, 16, 3],
+        [50, 7, 1],
+      ]) {
+        const n = blocks * length * headDim;
+        const [q, k, v, dout] = [0, 1, 2, 3].map(() => filled(n));
+        const probsSize = blocks * causalProbsSize(length);
+        const probs = heap.allocF32(probsSize);
+        const wantProbs = heap.allocF32(probsSize);
+        const out = heap.allocF32(n);
+        const wantOut = heap.allocF32(n);
+        const scale = 1 / Math.sqrt(headDim);
+        kernels.causalAttention(q, k, v, probs, out, length, headDim, blocks, scale);
+        ref.causalAttention(q, k, v, wantProbs, wantOut, length, headDim, blocks, scale);
+        expectClose(probs, wantProbs, 1e-5, heap.allocF32(probsSize).fill(1e-6));
+        expectClose(out, wantOut, 1e-4, heap.allocF32(n).fill(0.1));
+        const grads = [0, 1, 2, 3, 4, 5].map(() => filled(n));
+        const scratch = heap.allocF32(3 * causalProbsSize(length));
+        kernels.causalAttentionBackward(
+          q,
+          k,
+          v,
+          probs,
+          dout,
+          grads[0],
+          grads[1],
+          grads[2],
+          scratch,
+          length,
+          headDim,
+          blocks,
+          scale,
+        );
+        ref.causalAttentionBackward(
+          q,
+          k,
+          v,
+          wantProbs,
+          dout,
+          grads[3],
+          grads[4],
+          grads[5],
+          scratch,
+          length,
+          headDim,
+          blocks,
+          scale,
+        );
+        for (let g = 0; g < 3; g++) expectClose(grads[g], grads[g + 3], 1e-4, heap.allocF32(n).fill(1));
       }
     });
 

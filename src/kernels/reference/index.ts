@@ -1,5 +1,5 @@
 import type { Kernels } from '../kernels.js';
-import { causalSoftmax, causalSoftmaxBackward, gatherSequences, scatterSequences } from './attention.js';
+import { causalAttention, causalAttentionBackward, gatherHeads, scatterHeads } from './attention.js';
 import {
   add,
   addRowBias,
@@ -31,10 +31,10 @@ export const referenceKernels: Kernels = {
   geluBackward,
   layerNorm,
   layerNormBackward,
-  gatherSequences,
-  scatterSequences,
-  causalSoftmax,
-  causalSoftmaxBackward,
+  gatherHeads,
+  scatterHeads,
+  causalAttention,
+  causalAttentionBackward,
   maxPool2d,
   maxPool2dBackward,
   add,
