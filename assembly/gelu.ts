@@ -10,7 +10,7 @@ const C: f32 = 0.7978845608028654;
 const A: f32 = 0.044715;
 
 /** The lane-wise pieces, as static members so that @inline applies (see exp.ts). */
-class Gelu {
+export class Gelu {
   /** s = σ(2u) on four lanes. */
   @inline
   static sigmoidOf2u(x: v128): v128 {

@@ -49,6 +49,35 @@ export interface Kernels {
   geluBackward(x: Float32Array, dy: Float32Array, dx: Float32Array, n: number, accumulate: boolean): void;
 
   /**
+   * A layer's bias and GELU in one pass over a feature-major x [rows×cols]: out[r, c] = GELU(x[r, c] + bias[r])
+   * (the same z and GELU as addRowBias then gelu).
+   */
+  biasGelu(x: Float32Array, bias: Float32Array, out: Float32Array, rows: number, cols: number): void;
+  /** With g = dy·GELU'(x + bias[r]): dx (+)= g and dbias[r] += Σ_c g (dbias always accumulates). */
+  biasGeluBackward(
+    x: Float32Array,
+    bias: Float32Array,
+    dy: Float32Array,
+    dx: Float32Array,
+    dbias: Float32Array,
+    rows: number,
+    cols: number,
+    accumulate: boolean,
+  ): void;
+  /** out[r, c] = max(x[r, c] + bias[r], 0). */
+  biasRelu(x: Float32Array, bias: Float32Array, out: Float32Array, rows: number, cols: number): void;
+  /** From the output y of biasRelu, with g = dy·[y > 0]: dx (+)= g and dbias[r] += Σ_c g. */
+  biasReluBackward(
+    y: Float32Array,
+    dy: Float32Array,
+    dx: Float32Array,
+    dbias: Float32Array,
+    rows: number,
+    cols: number,
+    accumulate: boolean,
+  ): void;
+
+  /**
    * Max pooling of an image batch x [C, H, W, B] (batch innermost) over kh×kw windows with stride [sh, sw], no
    * padding: y[c, oy, ox, b] = max_{i<kh, j<kw} x[c, oy·sh + i, ox·sw + j, b], with y [C, Hout, Wout, B],
    * Hout = ⌊(H − kh) / sh⌋ + 1, Wout = ⌊(W − kw) / sw⌋ + 1.

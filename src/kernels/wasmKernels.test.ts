@@ -250,6 +250,51 @@ for (const variant of ['simd', 'relaxed'] as WasmVariant[]) {
       expectClose(out, [-0, -0, -5e-7, 0, 5e-7, 100], 1e-5, extremes);
     });
 
+    it('biasGelu and biasRelu match the reference and the unfused kernels, forward and backward', ({
+      skip,
+    }) => {
+      if (!supported) skip();
+      for (const rows of [1, 3, 17]) {
+        for (const cols of [1, 3, 7, 33, 129]) {
+          const n = rows * cols;
+          const x = filled(n, 3);
+          const bias = filled(rows);
+          const dy = filled(n);
+          const z = heap.allocF32(n);
+          kernels.addRowBias(x, bias, z, rows, cols);
+          const unfused = heap.allocF32(n);
+          const fused = heap.allocF32(n);
+          const want = heap.allocF32(n);
+          // GELU: the bits of addRowBias then gelu, within 2e-6 of the reference.
+          kernels.gelu(z, unfused, n);
+          kernels.biasGelu(x, bias, fused, rows, cols);
+          ref.biasGelu(x, bias, want, rows, cols);
+          expect(Array.from(fused)).toEqual(Array.from(unfused));
+          expectClose(fused, want, 2e-6, z);
+          // ReLU: exact.
+          kernels.biasRelu(x, bias, fused, rows, cols);
+          ref.biasRelu(x, bias, want, rows, cols);
+          expect(Array.from(fused)).toEqual(Array.from(want));
+          const magnitude = heap.allocF32(rows);
+          ref.rowSums(dy.map(Math.abs), magnitude, rows, cols, false);
+          for (const accumulate of [false, true]) {
+            const [dx, dbias] = [filled(n), filled(rows)];
+            const [wantDx, wantDbias] = [copy(dx), copy(dbias)];
+            kernels.biasGeluBackward(x, bias, dy, dx, dbias, rows, cols, accumulate);
+            ref.biasGeluBackward(x, bias, dy, wantDx, wantDbias, rows, cols, accumulate);
+            expectClose(dx, wantDx, 2e-6, dy);
+            expectClose(dbias, wantDbias, 1e-5, magnitude);
+            const [rx, rbias] = [filled(n), filled(rows)];
+            const [wantRx, wantRbias] = [copy(rx), copy(rbias)];
+            kernels.biasReluBackward(want, dy, rx, rbias, rows, cols, accumulate);
+            ref.biasReluBackward(want, dy, wantRx, wantRbias, rows, cols, accumulate);
+            expectClose(rx, wantRx, 1e-7);
+            expectClose(rbias, wantRbias, 1e-6, magnitude);
+          }
+        }
+      }
+    });
+
     it('addRowBias and rowSums match the reference on every shape', ({ skip }) => {
       if (!supported) skip();
       for (const rows of [1, 3, 17]) {

@@ -30,6 +30,19 @@ export interface DenseKernelExports {
   reluBackward(x: Ptr, dy: Ptr, dx: Ptr, n: number, accumulate: Flag): void;
   gelu(x: Ptr, out: Ptr, n: number): void;
   geluBackward(x: Ptr, dy: Ptr, dx: Ptr, n: number, accumulate: Flag): void;
+  biasGelu(x: Ptr, bias: Ptr, out: Ptr, rows: number, cols: number): void;
+  biasGeluBackward(
+    x: Ptr,
+    bias: Ptr,
+    dy: Ptr,
+    dx: Ptr,
+    dbias: Ptr,
+    rows: number,
+    cols: number,
+    accumulate: Flag,
+  ): void;
+  biasRelu(x: Ptr, bias: Ptr, out: Ptr, rows: number, cols: number): void;
+  biasReluBackward(y: Ptr, dy: Ptr, dx: Ptr, dbias: Ptr, rows: number, cols: number, accumulate: Flag): void;
   layerNorm(
     x: Ptr,
     gain: Ptr,
@@ -212,6 +225,39 @@ export function bindWasmKernels(memory: WebAssembly.Memory, wasm: DenseKernelExp
     },
     geluBackward(x, dy, dx, n, accumulate) {
       wasm.geluBackward(ptr(x, n, 'x'), ptr(dy, n, 'dy'), ptr(dx, n, 'dx'), n, accumulate);
+    },
+    biasGelu(x, bias, out, rows, cols) {
+      const n = rows * cols;
+      wasm.biasGelu(ptr(x, n, 'x'), ptr(bias, rows, 'bias'), ptr(out, n, 'out'), rows, cols);
+    },
+    biasGeluBackward(x, bias, dy, dx, dbias, rows, cols, accumulate) {
+      const n = rows * cols;
+      wasm.biasGeluBackward(
+        ptr(x, n, 'x'),
+        ptr(bias, rows, 'bias'),
+        ptr(dy, n, 'dy'),
+        ptr(dx, n, 'dx'),
+        ptr(dbias, rows, 'dbias'),
+        rows,
+        cols,
+        accumulate,
+      );
+    },
+    biasRelu(x, bias, out, rows, cols) {
+      const n = rows * cols;
+      wasm.biasRelu(ptr(x, n, 'x'), ptr(bias, rows, 'bias'), ptr(out, n, 'out'), rows, cols);
+    },
+    biasReluBackward(y, dy, dx, dbias, rows, cols, accumulate) {
+      const n = rows * cols;
+      wasm.biasReluBackward(
+        ptr(y, n, 'y'),
+        ptr(dy, n, 'dy'),
+        ptr(dx, n, 'dx'),
+        ptr(dbias, rows, 'dbias'),
+        rows,
+        cols,
+        accumulate,
+      );
     },
     layerNorm(x, gain, bias, out, normalized, inverseStd, rows, cols, eps) {
       const n = rows * cols;

@@ -89,9 +89,13 @@ export class Tensor {
     return this.data[0];
   }
 
-  /** The gradient array, allocated (zeroed) on first call. */
-  ensureGrad(): Float32Array {
-    this.grad ??= this.heap.allocF32(this.size);
+  /**
+   * The gradient array, allocated on first call: zeroed, or (zeroed = false) uninitialised, for an op whose
+   * kernel overwrites every entry because the gradient was null before the call (it then writes instead of
+   * adding, and the zeroing pass is saved).
+   */
+  ensureGrad(zeroed = true): Float32Array {
+    this.grad ??= this.heap.allocF32(this.size, zeroed);
     return this.grad;
   }
 

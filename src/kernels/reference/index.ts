@@ -1,4 +1,5 @@
 import type { Kernels } from '../kernels.js';
+import { biasGelu, biasGeluBackward, biasRelu, biasReluBackward } from './biasActivation.js';
 import { causalAttention, causalAttentionBackward, gatherHeads, scatterHeads } from './attention.js';
 import {
   add,
@@ -29,6 +30,10 @@ export const referenceKernels: Kernels = {
   reluBackward,
   gelu,
   geluBackward,
+  biasGelu,
+  biasGeluBackward,
+  biasRelu,
+  biasReluBackward,
   layerNorm,
   layerNormBackward,
   gatherHeads,

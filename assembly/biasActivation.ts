@@ -1,0 +1,122 @@
+// A layer's bias and activation in one pass (see the Kernels contract) over a feature-major [rows×cols]
+// matrix: z[r, c] = x[r, c] + bias[r], y = act(z), and backward g = dy·act'(z), dx (+)= g, dbias[r] += Σ_c g.
+// One read of x and one write of y forward (instead of writing z and reading it again), one pass backward
+// (instead of the activation's gradient, a copy into the product's gradient, and the bias's row sums).
+// z is computed as in addRowBias and GELU as in gelu.ts, so the forward has the bits of the two kernels.
+import { Gelu } from './gelu';
+
+/** Σ of the four lanes, in the order rowSums uses. */
+function lanes(v: v128): f32 {
+  return f32x4.extract_lane(v, 0) + f32x4.extract_lane(v, 1) + (f32x4.extract_lane(v, 2) + f32x4.extract_lane(v, 3));
+}
+
+export function biasGelu(x: usize, bias: usize, out: usize, rows: i32, cols: i32): void {
+  const rowBytes = (<usize>cols) << 2;
+  for (let r = 0; r < rows; r++) {
+    const bv = f32x4.splat(load<f32>(bias + ((<usize>r) << 2)));
+    const from = x + <usize>r * rowBytes;
+    const to = out + <usize>r * rowBytes;
+    let c = 0;
+    for (; c + 4 <= cols; c += 4) {
+      const at = (<usize>c) << 2;
+      const z = f32x4.add(v128.load(from + at), bv);
+      v128.store(to + at, f32x4.mul(z, Gelu.sigmoidOf2u(z)));
+    }
+    for (; c < cols; c++) {
+      const at = (<usize>c) << 2;
+      const z = f32x4.add(f32x4.splat(load<f32>(from + at)), bv);
+      store<f32>(to + at, f32x4.extract_lane(f32x4.mul(z, Gelu.sigmoidOf2u(z)), 0));
+    }
+  }
+}
+
+export function biasGeluBackward(
+  x: usize,
+  bias: usize,
+  dy: usize,
+  dx: usize,
+  dbias: usize,
+  rows: i32,
+  cols: i32,
+  accumulate: bool,
+): void {
+  const rowBytes = (<usize>cols) << 2;
+  for (let r = 0; r < rows; r++) {
+    const bv = f32x4.splat(load<f32>(bias + ((<usize>r) << 2)));
+    const offset = <usize>r * rowBytes;
+    let partial = f32x4.splat(0);
+    let c = 0;
+    for (; c + 4 <= cols; c += 4) {
+      const at = offset + ((<usize>c) << 2);
+      const g = f32x4.mul(v128.load(dy + at), Gelu.derivative(f32x4.add(v128.load(x + at), bv)));
+      v128.store(dx + at, accumulate ? f32x4.add(v128.load(dx + at), g) : g);
+      partial = f32x4.add(partial, g);
+    }
+    let total = lanes(partial);
+    for (; c < cols; c++) {
+      const at = offset + ((<usize>c) << 2);
+      const z = f32x4.add(f32x4.splat(load<f32>(x + at)), bv);
+      const g = load<f32>(dy + at) * f32x4.extract_lane(Gelu.derivative(z), 0);
+      store<f32>(dx + at, accumulate ? load<f32>(dx + at) + g : g);
+      total += g;
+    }
+    const to = dbias + ((<usize>r) << 2);
+    store<f32>(to, load<f32>(to) + total);
+  }
+}
+
+export function biasRelu(x: usize, bias: usize, out: usize, rows: i32, cols: i32): void {
+  const rowBytes = (<usize>cols) << 2;
+  const zero = f32x4.splat(0);
+  for (let r = 0; r < rows; r++) {
+    const b = load<f32>(bias + ((<usize>r) << 2));
+    const bv = f32x4.splat(b);
+    const from = x + <usize>r * rowBytes;
+    const to = out + <usize>r * rowBytes;
+    let c = 0;
+    for (; c + 4 <= cols; c += 4) {
+      const at = (<usize>c) << 2;
+      const z = f32x4.add(v128.load(from + at), bv);
+      v128.store(to + at, v128.and(z, f32x4.gt(z, zero)));
+    }
+    for (; c < cols; c++) {
+      const at = (<usize>c) << 2;
+      const z = load<f32>(from + at) + b;
+      store<f32>(to + at, select<f32>(z, 0, z > 0));
+    }
+  }
+}
+
+/** From the output y = max(z, 0): z > 0 exactly where y > 0, so dz = dy·[y > 0]. */
+export function biasReluBackward(
+  y: usize,
+  dy: usize,
+  dx: usize,
+  dbias: usize,
+  rows: i32,
+  cols: i32,
+  accumulate: bool,
+): void {
+  const rowBytes = (<usize>cols) << 2;
+  const zero = f32x4.splat(0);
+  for (let r = 0; r < rows; r++) {
+    const offset = <usize>r * rowBytes;
+    let partial = f32x4.splat(0);
+    let c = 0;
+    for (; c + 4 <= cols; c += 4) {
+      const at = offset + ((<usize>c) << 2);
+      const g = v128.and(v128.load(dy + at), f32x4.gt(v128.load(y + at), zero));
+      v128.store(dx + at, accumulate ? f32x4.add(v128.load(dx + at), g) : g);
+      partial = f32x4.add(partial, g);
+    }
+    let total = lanes(partial);
+    for (; c < cols; c++) {
+      const at = offset + ((<usize>c) << 2);
+      const g: f32 = load<f32>(y + at) > 0 ? load<f32>(dy + at) : 0;
+      store<f32>(dx + at, accumulate ? load<f32>(dx + at) + g : g);
+      total += g;
+    }
+    const to = dbias + ((<usize>r) << 2);
+    store<f32>(to, load<f32>(to) + total);
+  }
+}

@@ -1,0 +1,78 @@
+/**
+ * A layer's bias and activation in one pass (see the Kernels contract), as the composition it fuses:
+ * z = x + bias[r] (float32), then the activation and its gradient from reference/elementwise.ts row by row.
+ */
+import { gelu, geluBackward } from './elementwise.js';
+
+/** Calls visit(r, z) with row r of z = x + bias[r] in a float32 row buffer. */
+function forEachBiasedRow(
+  x: Float32Array,
+  bias: Float32Array,
+  rows: number,
+  cols: number,
+  visit: (r: number, z: Float32Array) => void,
+): void {
+  const z = new Float32Array(cols);
+  for (let r = 0; r < rows; r++) {
+    for (let c = 0; c < cols; c++) z[c] = x[r * cols + c] + bias[r];
+    visit(r, z);
+  }
+}
+
+export function biasGelu(x: Float32Array, bias: Float32Array, out: Float32Array, rows: number, cols: number) {
+  forEachBiasedRow(x, bias, rows, cols, (r, z) => gelu(z, out.subarray(r * cols, (r + 1) * cols), cols));
+}
+
+export function biasGeluBackward(
+  x: Float32Array,
+  bias: Float32Array,
+  dy: Float32Array,
+  dx: Float32Array,
+  dbias: Float32Array,
+  rows: number,
+  cols: number,
+  accumulate: boolean,
+): void {
+  const g = new Float32Array(cols);
+  forEachBiasedRow(x, bias, rows, cols, (r, z) => {
+    geluBackward(z, dy.subarray(r * cols, (r + 1) * cols), g, cols, false);
+    addRow(g, dx, dbias, r, cols, accumulate);
+  });
+}
+
+export function biasRelu(x: Float32Array, bias: Float32Array, out: Float32Array, rows: number, cols: number) {
+  for (let i = 0; i < rows * cols; i++) out[i] = Math.max(x[i] + bias[Math.floor(i / cols)], 0);
+}
+
+export function biasReluBackward(
+  y: Float32Array,
+  dy: Float32Array,
+  dx: Float32Array,
+  dbias: Float32Array,
+  rows: number,
+  cols: number,
+  accumulate: boolean,
+): void {
+  const g = new Float32Array(cols);
+  for (let r = 0; r < rows; r++) {
+    for (let c = 0; c < cols; c++) g[c] = y[r * cols + c] > 0 ? dy[r * cols + c] : 0;
+    addRow(g, dx, dbias, r, cols, accumulate);
+  }
+}
+
+/** dx[r, ·] (+)= g and dbias[r] += Σ g. */
+function addRow(
+  g: Float32Array,
+  dx: Float32Array,
+  dbias: Float32Array,
+  r: number,
+  cols: number,
+  accumulate: boolean,
+) {
+  let total = 0;
+  for (let c = 0; c < cols; c++) {
+    dx[r * cols + c] = accumulate ? dx[r * cols + c] + g[c] : g[c];
+    total += g[c];
+  }
+  dbias[r] += total;
+}

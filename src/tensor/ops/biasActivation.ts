@@ -1,0 +1,39 @@
+import { engine } from '../../kernels/engine.js';
+import { createOutput, recordBackward } from '../tape.js';
+import { formatShape, type Tensor } from '../tensor.js';
+
+/** The activations a layer's bias fuses with. */
+export type Activation = 'relu' | 'gelu';
+
+/**
+ * Y[r, c] = act(X[r, c] + bias[r]) for X [rows, cols] and bias [rows]: a layer's bias and its activation
+ * (ReLU, or GELU in the tanh approximation, see the gelu op) in one kernel pass each way, the same numbers as
+ * addRowBias followed by relu or gelu. Sequential applies it to a Linear followed by a ReLU or GELU module.
+ *
+ * Gradients, with Z = X + bias: dX = dY ⊙ act'(Z), dbias[r] = Σ_c dX[r, c]. ReLU's backward reads Y
+ * (Z > 0 exactly where Y > 0); GELU's reads X and the bias again, so no Z is stored.
+ */
+export function biasActivation(x: Tensor, bias: Tensor, activation: Activation): Tensor {
+  if (x.shape.length !== 2 || bias.shape.length !== 1 || bias.shape[0] !== x.shape[0]) {
+    throw new Error(
+      `biasActivation: needs x [rows, cols] and bias [rows], got x ${formatShape(x.shape)} and bias ${formatShape(bias.shape)}`,
+    );
+  }
+  const [rows, cols] = x.shape;
+  const { kernels } = engine();
+  const y = createOutput(`bias + ${activation}`, x.shape, [x, bias], { overwritten: true });
+  if (activation === 'gelu') kernels.biasGelu(x.data, bias.data, y.data, rows, cols);
+  else kernels.biasRelu(x.data, bias.data, y.data, rows, cols);
+  recordBackward(y, (dy) => {
+    const { heap, kernels: k } = engine();
+    // A gradient nobody wants goes to scratch; a fresh one is overwritten instead of zeroed and added to.
+    const accumulate = x.grad !== null;
+    const dx = x.requiresGrad ? x.ensureGrad(false) : heap.allocF32(x.size, false);
+    const dbias = bias.requiresGrad ? bias.ensureGrad() : heap.allocF32(rows);
+    if (activation === 'gelu') k.biasGeluBackward(x.data, bias.data, dy, dx, dbias, rows, cols, accumulate);
+    else k.biasReluBackward(y.data, dy, dx, dbias, rows, cols, accumulate);
+    if (!x.requiresGrad) heap.free(dx);
+    if (!bias.requiresGrad) heap.free(dbias);
+  });
+  return y;
+}
