@@ -3,36 +3,47 @@
 // One read of x and one write of y forward (instead of writing z and reading it again), one pass backward
 // (instead of the activation's gradient, a copy into the product's gradient, and the bias's row sums).
 // z is computed as in addRowBias and GELU as in gelu.ts, so the forward has the bits of the two kernels.
+// GELU's forward also writes its slope GELU'(z) (from the same exponential), so its backward is a product
+// instead of a second exponential per entry; ReLU's backward reads its output (z > 0 exactly where y > 0).
 import { Gelu } from './gelu';
 
 /** Σ of the four lanes, in the order rowSums uses. */
 function lanes(v: v128): f32 {
-  return f32x4.extract_lane(v, 0) + f32x4.extract_lane(v, 1) + (f32x4.extract_lane(v, 2) + f32x4.extract_lane(v, 3));
+  return (
+    f32x4.extract_lane(v, 0) +
+    f32x4.extract_lane(v, 1) +
+    (f32x4.extract_lane(v, 2) + f32x4.extract_lane(v, 3))
+  );
 }
 
-export function biasGelu(x: usize, bias: usize, out: usize, rows: i32, cols: i32): void {
+/** out = GELU(z) and, unless slope is 0 (no backward), slope = GELU'(z) for the backward. */
+export function biasGelu(x: usize, bias: usize, out: usize, slope: usize, rows: i32, cols: i32): void {
   const rowBytes = (<usize>cols) << 2;
+  const keepSlope = slope !== 0;
   for (let r = 0; r < rows; r++) {
     const bv = f32x4.splat(load<f32>(bias + ((<usize>r) << 2)));
-    const from = x + <usize>r * rowBytes;
-    const to = out + <usize>r * rowBytes;
+    const offset = <usize>r * rowBytes;
     let c = 0;
     for (; c + 4 <= cols; c += 4) {
-      const at = (<usize>c) << 2;
-      const z = f32x4.add(v128.load(from + at), bv);
-      v128.store(to + at, f32x4.mul(z, Gelu.sigmoidOf2u(z)));
+      const at = offset + ((<usize>c) << 2);
+      const z = f32x4.add(v128.load(x + at), bv);
+      const s = Gelu.sigmoidOf2u(z);
+      v128.store(out + at, f32x4.mul(z, s));
+      if (keepSlope) v128.store(slope + at, Gelu.derivativeFrom(z, s));
     }
     for (; c < cols; c++) {
-      const at = (<usize>c) << 2;
-      const z = f32x4.add(f32x4.splat(load<f32>(from + at)), bv);
-      store<f32>(to + at, f32x4.extract_lane(f32x4.mul(z, Gelu.sigmoidOf2u(z)), 0));
+      const at = offset + ((<usize>c) << 2);
+      const z = f32x4.add(f32x4.splat(load<f32>(x + at)), bv);
+      const s = Gelu.sigmoidOf2u(z);
+      store<f32>(out + at, f32x4.extract_lane(f32x4.mul(z, s), 0));
+      if (keepSlope) store<f32>(slope + at, f32x4.extract_lane(Gelu.derivativeFrom(z, s), 0));
     }
   }
 }
 
-export function biasGeluBackward(
-  x: usize,
-  bias: usize,
+/** g = dy ⊙ slope, dx (+)= g, dbias[r] += Σ_c g: the backward of biasGelu from its saved slope. */
+export function biasSlopeBackward(
+  slope: usize,
   dy: usize,
   dx: usize,
   dbias: usize,
@@ -42,21 +53,19 @@ export function biasGeluBackward(
 ): void {
   const rowBytes = (<usize>cols) << 2;
   for (let r = 0; r < rows; r++) {
-    const bv = f32x4.splat(load<f32>(bias + ((<usize>r) << 2)));
     const offset = <usize>r * rowBytes;
     let partial = f32x4.splat(0);
     let c = 0;
     for (; c + 4 <= cols; c += 4) {
       const at = offset + ((<usize>c) << 2);
-      const g = f32x4.mul(v128.load(dy + at), Gelu.derivative(f32x4.add(v128.load(x + at), bv)));
+      const g = f32x4.mul(v128.load(dy + at), v128.load(slope + at));
       v128.store(dx + at, accumulate ? f32x4.add(v128.load(dx + at), g) : g);
       partial = f32x4.add(partial, g);
     }
     let total = lanes(partial);
     for (; c < cols; c++) {
       const at = offset + ((<usize>c) << 2);
-      const z = f32x4.add(f32x4.splat(load<f32>(x + at)), bv);
-      const g = load<f32>(dy + at) * f32x4.extract_lane(Gelu.derivative(z), 0);
+      const g = load<f32>(dy + at) * load<f32>(slope + at);
       store<f32>(dx + at, accumulate ? load<f32>(dx + at) + g : g);
       total += g;
     }

@@ -4,8 +4,8 @@ import { scratchEnd } from './scratch';
 
 export { causalAttention, causalAttentionBackward } from './attention';
 export { gatherHeads, scatterHeads } from './attentionLayout';
+export { biasGelu, biasRelu, biasReluBackward, biasSlopeBackward } from './biasActivation';
 export { add, addRowBias, axpy, mul, relu, reluBackward, scale } from './elementwise';
-export { biasGelu, biasGeluBackward, biasRelu, biasReluBackward } from './biasActivation';
 export { gelu, geluBackward } from './gelu';
 export { layerNorm, layerNormBackward } from './layerNorm';
 export { matmul, matmulRows } from './matmul';

@@ -50,13 +50,20 @@ export interface Kernels {
 
   /**
    * A layer's bias and GELU in one pass over a feature-major x [rows×cols]: out[r, c] = GELU(x[r, c] + bias[r])
-   * (the same z and GELU as addRowBias then gelu).
+   * (the same z and GELU as addRowBias then gelu) and, when `slope` is given (a backward will run),
+   * slope[r, c] = GELU'(x[r, c] + bias[r]), the factor of biasSlopeBackward.
    */
-  biasGelu(x: Float32Array, bias: Float32Array, out: Float32Array, rows: number, cols: number): void;
-  /** With g = dy·GELU'(x + bias[r]): dx (+)= g and dbias[r] += Σ_c g (dbias always accumulates). */
-  biasGeluBackward(
+  biasGelu(
     x: Float32Array,
     bias: Float32Array,
+    out: Float32Array,
+    slope: Float32Array | null,
+    rows: number,
+    cols: number,
+  ): void;
+  /** The backward of biasGelu, with g = dy ⊙ slope: dx (+)= g and dbias[r] += Σ_c g (dbias always accumulates). */
+  biasSlopeBackward(
+    slope: Float32Array,
     dy: Float32Array,
     dx: Float32Array,
     dbias: Float32Array,

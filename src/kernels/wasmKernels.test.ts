@@ -267,10 +267,14 @@ for (const variant of ['simd', 'relaxed'] as WasmVariant[]) {
           const want = heap.allocF32(n);
           // GELU: the bits of addRowBias then gelu, within 2e-6 of the reference.
           kernels.gelu(z, unfused, n);
-          kernels.biasGelu(x, bias, fused, rows, cols);
-          ref.biasGelu(x, bias, want, rows, cols);
+          const [slope, wantSlope] = [heap.allocF32(n), heap.allocF32(n)];
+          kernels.biasGelu(x, bias, fused, slope, rows, cols);
+          ref.biasGelu(x, bias, want, wantSlope, rows, cols);
           expect(Array.from(fused)).toEqual(Array.from(unfused));
           expectClose(fused, want, 2e-6, z);
+          expectClose(slope, wantSlope, 2e-6, heap.allocF32(n).fill(1));
+          kernels.biasGelu(x, bias, unfused, null, rows, cols);
+          expect(Array.from(unfused)).toEqual(Array.from(fused));
           // ReLU: exact.
           kernels.biasRelu(x, bias, fused, rows, cols);
           ref.biasRelu(x, bias, want, rows, cols);
@@ -280,8 +284,8 @@ for (const variant of ['simd', 'relaxed'] as WasmVariant[]) {
           for (const accumulate of [false, true]) {
             const [dx, dbias] = [filled(n), filled(rows)];
             const [wantDx, wantDbias] = [copy(dx), copy(dbias)];
-            kernels.biasGeluBackward(x, bias, dy, dx, dbias, rows, cols, accumulate);
-            ref.biasGeluBackward(x, bias, dy, wantDx, wantDbias, rows, cols, accumulate);
+            kernels.biasSlopeBackward(slope, dy, dx, dbias, rows, cols, accumulate);
+            ref.biasSlopeBackward(wantSlope, dy, wantDx, wantDbias, rows, cols, accumulate);
             expectClose(dx, wantDx, 2e-6, dy);
             expectClose(dbias, wantDbias, 1e-5, magnitude);
             const [rx, rbias] = [filled(n), filled(rows)];

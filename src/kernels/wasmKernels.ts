@@ -30,10 +30,9 @@ export interface DenseKernelExports {
   reluBackward(x: Ptr, dy: Ptr, dx: Ptr, n: number, accumulate: Flag): void;
   gelu(x: Ptr, out: Ptr, n: number): void;
   geluBackward(x: Ptr, dy: Ptr, dx: Ptr, n: number, accumulate: Flag): void;
-  biasGelu(x: Ptr, bias: Ptr, out: Ptr, rows: number, cols: number): void;
-  biasGeluBackward(
-    x: Ptr,
-    bias: Ptr,
+  biasGelu(x: Ptr, bias: Ptr, out: Ptr, slope: Ptr, rows: number, cols: number): void;
+  biasSlopeBackward(
+    slope: Ptr,
     dy: Ptr,
     dx: Ptr,
     dbias: Ptr,
@@ -226,15 +225,15 @@ export function bindWasmKernels(memory: WebAssembly.Memory, wasm: DenseKernelExp
     geluBackward(x, dy, dx, n, accumulate) {
       wasm.geluBackward(ptr(x, n, 'x'), ptr(dy, n, 'dy'), ptr(dx, n, 'dx'), n, accumulate);
     },
-    biasGelu(x, bias, out, rows, cols) {
+    biasGelu(x, bias, out, slope, rows, cols) {
       const n = rows * cols;
-      wasm.biasGelu(ptr(x, n, 'x'), ptr(bias, rows, 'bias'), ptr(out, n, 'out'), rows, cols);
+      const slopeAt = slope === null ? 0 : ptr(slope, n, 'slope');
+      wasm.biasGelu(ptr(x, n, 'x'), ptr(bias, rows, 'bias'), ptr(out, n, 'out'), slopeAt, rows, cols);
     },
-    biasGeluBackward(x, bias, dy, dx, dbias, rows, cols, accumulate) {
+    biasSlopeBackward(slope, dy, dx, dbias, rows, cols, accumulate) {
       const n = rows * cols;
-      wasm.biasGeluBackward(
-        ptr(x, n, 'x'),
-        ptr(bias, rows, 'bias'),
+      wasm.biasSlopeBackward(
+        ptr(slope, n, 'slope'),
         ptr(dy, n, 'dy'),
         ptr(dx, n, 'dx'),
         ptr(dbias, rows, 'dbias'),

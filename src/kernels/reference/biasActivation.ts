@@ -19,13 +19,23 @@ function forEachBiasedRow(
   }
 }
 
-export function biasGelu(x: Float32Array, bias: Float32Array, out: Float32Array, rows: number, cols: number) {
-  forEachBiasedRow(x, bias, rows, cols, (r, z) => gelu(z, out.subarray(r * cols, (r + 1) * cols), cols));
-}
-
-export function biasGeluBackward(
+export function biasGelu(
   x: Float32Array,
   bias: Float32Array,
+  out: Float32Array,
+  slope: Float32Array | null,
+  rows: number,
+  cols: number,
+): void {
+  const ones = new Float32Array(cols).fill(1);
+  forEachBiasedRow(x, bias, rows, cols, (r, z) => {
+    gelu(z, out.subarray(r * cols, (r + 1) * cols), cols);
+    if (slope) geluBackward(z, ones, slope.subarray(r * cols, (r + 1) * cols), cols, false);
+  });
+}
+
+export function biasSlopeBackward(
+  slope: Float32Array,
   dy: Float32Array,
   dx: Float32Array,
   dbias: Float32Array,
@@ -34,10 +44,10 @@ export function biasGeluBackward(
   accumulate: boolean,
 ): void {
   const g = new Float32Array(cols);
-  forEachBiasedRow(x, bias, rows, cols, (r, z) => {
-    geluBackward(z, dy.subarray(r * cols, (r + 1) * cols), g, cols, false);
+  for (let r = 0; r < rows; r++) {
+    for (let c = 0; c < cols; c++) g[c] = dy[r * cols + c] * slope[r * cols + c];
     addRow(g, dx, dbias, r, cols, accumulate);
-  });
+  }
 }
 
 export function biasRelu(x: Float32Array, bias: Float32Array, out: Float32Array, rows: number, cols: number) {

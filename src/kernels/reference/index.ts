@@ -1,6 +1,6 @@
 import type { Kernels } from '../kernels.js';
-import { biasGelu, biasGeluBackward, biasRelu, biasReluBackward } from './biasActivation.js';
 import { causalAttention, causalAttentionBackward, gatherHeads, scatterHeads } from './attention.js';
+import { biasGelu, biasRelu, biasReluBackward, biasSlopeBackward } from './biasActivation.js';
 import {
   add,
   addRowBias,
@@ -31,7 +31,7 @@ export const referenceKernels: Kernels = {
   gelu,
   geluBackward,
   biasGelu,
-  biasGeluBackward,
+  biasSlopeBackward,
   biasRelu,
   biasReluBackward,
   layerNorm,

@@ -11,7 +11,8 @@ export type Activation = 'relu' | 'gelu';
  * addRowBias followed by relu or gelu. Sequential applies it to a Linear followed by a ReLU or GELU module.
  *
  * Gradients, with Z = X + bias: dX = dY ⊙ act'(Z), dbias[r] = Σ_c dX[r, c]. ReLU's backward reads Y
- * (Z > 0 exactly where Y > 0); GELU's reads X and the bias again, so no Z is stored.
+ * (Z > 0 exactly where Y > 0); GELU's forward keeps GELU'(Z), computed from the same exponential, so its
+ * backward is a product (a second exponential per entry cost as much as the forward).
  */
 export function biasActivation(x: Tensor, bias: Tensor, activation: Activation): Tensor {
   if (x.shape.length !== 2 || bias.shape.length !== 1 || bias.shape[0] !== x.shape[0]) {
@@ -20,20 +21,25 @@ export function biasActivation(x: Tensor, bias: Tensor, activation: Activation):
     );
   }
   const [rows, cols] = x.shape;
-  const { kernels } = engine();
+  const { heap, kernels } = engine();
   const y = createOutput(`bias + ${activation}`, x.shape, [x, bias], { overwritten: true });
-  if (activation === 'gelu') kernels.biasGelu(x.data, bias.data, y.data, rows, cols);
+  const slope = activation === 'gelu' && y.requiresGrad ? heap.allocF32(x.size, false) : null;
+  if (activation === 'gelu') kernels.biasGelu(x.data, bias.data, y.data, slope, rows, cols);
   else kernels.biasRelu(x.data, bias.data, y.data, rows, cols);
-  recordBackward(y, (dy) => {
-    const { heap, kernels: k } = engine();
-    // A gradient nobody wants goes to scratch; a fresh one is overwritten instead of zeroed and added to.
-    const accumulate = x.grad !== null;
-    const dx = x.requiresGrad ? x.ensureGrad(false) : heap.allocF32(x.size, false);
-    const dbias = bias.requiresGrad ? bias.ensureGrad() : heap.allocF32(rows);
-    if (activation === 'gelu') k.biasGeluBackward(x.data, bias.data, dy, dx, dbias, rows, cols, accumulate);
-    else k.biasReluBackward(y.data, dy, dx, dbias, rows, cols, accumulate);
-    if (!x.requiresGrad) heap.free(dx);
-    if (!bias.requiresGrad) heap.free(dbias);
-  });
+  recordBackward(
+    y,
+    (dy) => {
+      const { heap: h, kernels: k } = engine();
+      // A gradient nobody wants goes to scratch; a fresh one is overwritten instead of zeroed and added to.
+      const accumulate = x.grad !== null;
+      const dx = x.requiresGrad ? x.ensureGrad(false) : h.allocF32(x.size, false);
+      const dbias = bias.requiresGrad ? bias.ensureGrad() : h.allocF32(rows);
+      if (slope) k.biasSlopeBackward(slope, dy, dx, dbias, rows, cols, accumulate);
+      else k.biasReluBackward(y.data, dy, dx, dbias, rows, cols, accumulate);
+      if (!x.requiresGrad) h.free(dx);
+      if (!bias.requiresGrad) h.free(dbias);
+    },
+    slope ? [slope] : [],
+  );
   return y;
 }
