@@ -99,6 +99,19 @@ export class Tensor {
     return this.grad;
   }
 
+  /**
+   * grad += g over the tensor's entries; a gradient not allocated yet becomes a copy of g (no zeroing pass, no
+   * add). For ops whose gradient passes dy through unchanged (add, bias, reshape).
+   */
+  accumulateGrad(g: Float32Array): void {
+    if (this.grad === null) {
+      this.grad = this.heap.allocF32(this.size, false);
+      this.grad.set(g.subarray(0, this.size));
+    } else {
+      engine().kernels.axpy(1, g, this.grad, this.size);
+    }
+  }
+
   /** Returns data and grad to the heap; the tensor must not be used afterwards. Disposing twice is a no-op. */
   dispose(): void {
     if (this.isDisposed) return;

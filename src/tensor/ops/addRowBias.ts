@@ -19,7 +19,7 @@ export function addRowBias(x: Tensor, bias: Tensor): Tensor {
   engine().kernels.addRowBias(x.data, bias.data, y.data, rows, cols);
   recordBackward(y, (dy) => {
     const { kernels } = engine();
-    if (x.requiresGrad) kernels.axpy(1, dy, x.ensureGrad(), x.size);
+    if (x.requiresGrad) x.accumulateGrad(dy);
     if (bias.requiresGrad) kernels.rowSums(dy, bias.ensureGrad(), rows, cols, true);
   });
   return y;

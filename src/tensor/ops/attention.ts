@@ -71,7 +71,10 @@ export function causalSelfAttention(q: Tensor, k: Tensor, v: Tensor, heads: numb
         [k, dks],
         [v, dvs],
       ] as const) {
-        if (input.requiresGrad) kn.scatterHeads(grads, input.ensureGrad(), d, T, B, heads, true);
+        if (input.requiresGrad) {
+          const accumulate = input.grad !== null;
+          kn.scatterHeads(grads, input.ensureGrad(false), d, T, B, heads, accumulate);
+        }
       }
       for (const a of [douts, dqs, dks, dvs, scratch]) h.free(a);
     },
