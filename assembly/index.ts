@@ -6,6 +6,7 @@ export { causalAttention, causalAttentionBackward } from './attention';
 export { gatherHeads, scatterHeads } from './attentionLayout';
 export { biasGelu, biasRelu, biasReluBackward, biasSlopeBackward } from './biasActivation';
 export { add, addRowBias, axpy, mul, relu, reluBackward, scale } from './elementwise';
+export { embeddingBackward, embeddingLookup } from './embedding';
 export { gelu, geluBackward } from './gelu';
 export { layerNorm, layerNormBackward } from './layerNorm';
 export { matmul, matmulRows } from './matmul';

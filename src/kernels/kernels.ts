@@ -85,6 +85,28 @@ export interface Kernels {
   ): void;
 
   /**
+   * Embedding lookup: out[j, c] = table[ids[c], j] for a table [vocab×dim] and n token ids stored as exact
+   * float32 integers in 0..vocab−1 (the caller checks them), out [dim×n].
+   */
+  embeddingLookup(
+    table: Float32Array,
+    ids: Float32Array,
+    out: Float32Array,
+    vocab: number,
+    dim: number,
+    n: number,
+  ): void;
+  /** The gradient of embeddingLookup: dtable[ids[c], j] += dy[j, c], in the order j, then c. */
+  embeddingBackward(
+    ids: Float32Array,
+    dy: Float32Array,
+    dtable: Float32Array,
+    vocab: number,
+    dim: number,
+    n: number,
+  ): void;
+
+  /**
    * Max pooling of an image batch x [C, H, W, B] (batch innermost) over kh×kw windows with stride [sh, sw], no
    * padding: y[c, oy, ox, b] = max_{i<kh, j<kw} x[c, oy·sh + i, ox·sw + j, b], with y [C, Hout, Wout, B],
    * Hout = ⌊(H − kh) / sh⌋ + 1, Wout = ⌊(W − kw) / sw⌋ + 1.

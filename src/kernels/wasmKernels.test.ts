@@ -454,6 +454,29 @@ for (const variant of ['simd', 'relaxed'] as WasmVariant[]) {
       }
     });
 
+    it('embeddingLookup and embeddingBackward match the reference bit for bit', ({ skip }) => {
+      if (!supported) skip();
+      for (const [vocab, dim, n] of [
+        [1, 1, 1],
+        [5, 3, 7],
+        [81, 17, 33],
+      ]) {
+        const table = filled(vocab * dim);
+        const ids = heap.allocF32(n);
+        for (let c = 0; c < n; c++) ids[c] = random.nextInt(vocab);
+        const [out, want] = [heap.allocF32(dim * n), heap.allocF32(dim * n)];
+        kernels.embeddingLookup(table, ids, out, vocab, dim, n);
+        ref.embeddingLookup(table, ids, want, vocab, dim, n);
+        expect(Array.from(out)).toEqual(Array.from(want));
+        const dy = filled(dim * n);
+        const dtable = filled(vocab * dim);
+        const wantDtable = copy(dtable);
+        kernels.embeddingBackward(ids, dy, dtable, vocab, dim, n);
+        ref.embeddingBackward(ids, dy, wantDtable, vocab, dim, n);
+        expect(Array.from(dtable)).toEqual(Array.from(wantDtable));
+      }
+    });
+
     it('sum accumulates in float64', ({ skip }) => {
       if (!supported) skip();
       for (const n of lengths) {

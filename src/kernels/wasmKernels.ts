@@ -42,6 +42,8 @@ export interface DenseKernelExports {
   ): void;
   biasRelu(x: Ptr, bias: Ptr, out: Ptr, rows: number, cols: number): void;
   biasReluBackward(y: Ptr, dy: Ptr, dx: Ptr, dbias: Ptr, rows: number, cols: number, accumulate: Flag): void;
+  embeddingLookup(table: Ptr, ids: Ptr, out: Ptr, dim: number, n: number): void;
+  embeddingBackward(ids: Ptr, dy: Ptr, dtable: Ptr, dim: number, n: number): void;
   layerNorm(
     x: Ptr,
     gain: Ptr,
@@ -256,6 +258,24 @@ export function bindWasmKernels(memory: WebAssembly.Memory, wasm: DenseKernelExp
         rows,
         cols,
         accumulate,
+      );
+    },
+    embeddingLookup(table, ids, out, vocab, dim, n) {
+      wasm.embeddingLookup(
+        ptr(table, vocab * dim, 'table'),
+        ptr(ids, n, 'ids'),
+        ptr(out, dim * n, 'out'),
+        dim,
+        n,
+      );
+    },
+    embeddingBackward(ids, dy, dtable, vocab, dim, n) {
+      wasm.embeddingBackward(
+        ptr(ids, n, 'ids'),
+        ptr(dy, dim * n, 'dy'),
+        ptr(dtable, vocab * dim, 'dtable'),
+        dim,
+        n,
       );
     },
     layerNorm(x, gain, bias, out, normalized, inverseStd, rows, cols, eps) {

@@ -104,12 +104,14 @@ export class Tensor {
    * add). For ops whose gradient passes dy through unchanged (add, bias, reshape).
    */
   accumulateGrad(g: Float32Array): void {
-    if (this.grad === null) {
-      this.grad = this.heap.allocF32(this.size, false);
-      this.grad.set(g.subarray(0, this.size));
-    } else {
-      engine().kernels.axpy(1, g, this.grad, this.size);
+    const { kernels } = engine();
+    // The copy is a kernel's g·1 (exact): TypedArray.set on the shared memory is several times slower.
+    if (this.grad !== null) {
+      kernels.axpy(1, g, this.grad, this.size);
+      return;
     }
+    this.grad = this.heap.allocF32(this.size, false);
+    kernels.scale(g, 1, this.grad, this.size);
   }
 
   /** Returns data and grad to the heap; the tensor must not be used afterwards. Disposing twice is a no-op. */

@@ -14,6 +14,7 @@ import {
   scale,
   sum,
 } from './elementwise.js';
+import { embeddingBackward, embeddingLookup } from './embedding.js';
 import { layerNorm, layerNormBackward } from './layerNorm.js';
 import { matmul } from './matmul.js';
 import { adamwUpdate, sgdUpdate } from './optimizers.js';
@@ -34,6 +35,8 @@ export const referenceKernels: Kernels = {
   biasSlopeBackward,
   biasRelu,
   biasReluBackward,
+  embeddingLookup,
+  embeddingBackward,
   layerNorm,
   layerNormBackward,
   gatherHeads,
