@@ -5,6 +5,7 @@
 // z is computed as in addRowBias and GELU as in gelu.ts, so the forward has the bits of the two kernels.
 // GELU's forward also writes its slope GELU'(z) (from the same exponential), so its backward is a product
 // instead of a second exponential per entry; ReLU's backward reads its output (z > 0 exactly where y > 0).
+// One backward kernel serves both.
 import { Gelu } from './gelu';
 
 /** Σ of the four lanes, in the order rowSums uses. */
@@ -56,39 +57,6 @@ export function biasGelu(x: usize, bias: usize, out: usize, slope: usize, rows: 
   }
 }
 
-/** g = dy ⊙ slope, dx (+)= g, dbias[r] += Σ_c g: the backward of biasGelu from its saved slope. */
-export function biasSlopeBackward(
-  slope: usize,
-  dy: usize,
-  dx: usize,
-  dbias: usize,
-  rows: i32,
-  cols: i32,
-  accumulate: bool,
-): void {
-  const rowBytes = (<usize>cols) << 2;
-  for (let r = 0; r < rows; r++) {
-    const offset = <usize>r * rowBytes;
-    let partial = f32x4.splat(0);
-    let c = 0;
-    for (; c + 4 <= cols; c += 4) {
-      const at = offset + ((<usize>c) << 2);
-      const g = f32x4.mul(v128.load(dy + at), v128.load(slope + at));
-      v128.store(dx + at, accumulate ? f32x4.add(v128.load(dx + at), g) : g);
-      partial = f32x4.add(partial, g);
-    }
-    let total = lanes(partial);
-    for (; c < cols; c++) {
-      const at = offset + ((<usize>c) << 2);
-      const g = load<f32>(dy + at) * load<f32>(slope + at);
-      store<f32>(dx + at, accumulate ? load<f32>(dx + at) + g : g);
-      total += g;
-    }
-    const to = dbias + ((<usize>r) << 2);
-    store<f32>(to, load<f32>(to) + total);
-  }
-}
-
 export function biasRelu(x: usize, bias: usize, out: usize, rows: i32, cols: i32): void {
   const rowBytes = (<usize>cols) << 2;
   const zero = f32x4.splat(0);
@@ -111,14 +79,18 @@ export function biasRelu(x: usize, bias: usize, out: usize, rows: i32, cols: i32
   }
 }
 
-/** From the output y = max(z, 0): z > 0 exactly where y > 0, so dz = dy·[y > 0]. */
-export function biasReluBackward(
-  y: usize,
+/**
+ * The backward of biasGelu or biasRelu from what the forward saved: g = dy ⊙ slope (GELU'(z), relu false) or
+ * g = dy·[y > 0] (ReLU's output y, relu true: z > 0 exactly where y > 0); dx (+)= g, dbias[r] += Σ_c g.
+ */
+export function biasActivationBackward(
+  saved: usize,
   dy: usize,
   dx: usize,
   dbias: usize,
   rows: i32,
   cols: i32,
+  relu: bool,
   accumulate: bool,
 ): void {
   const rowBytes = (<usize>cols) << 2;
@@ -129,14 +101,18 @@ export function biasReluBackward(
     let c = 0;
     for (; c + 4 <= cols; c += 4) {
       const at = offset + ((<usize>c) << 2);
-      const g = v128.and(v128.load(dy + at), f32x4.gt(v128.load(y + at), zero));
+      const factor = v128.load(saved + at);
+      const g = relu
+        ? v128.and(v128.load(dy + at), f32x4.gt(factor, zero))
+        : f32x4.mul(v128.load(dy + at), factor);
       v128.store(dx + at, accumulate ? f32x4.add(v128.load(dx + at), g) : g);
       partial = f32x4.add(partial, g);
     }
     let total = lanes(partial);
     for (; c < cols; c++) {
       const at = offset + ((<usize>c) << 2);
-      const g: f32 = load<f32>(y + at) > 0 ? load<f32>(dy + at) : 0;
+      const factor = load<f32>(saved + at);
+      const g: f32 = relu ? (factor > 0 ? load<f32>(dy + at) : 0) : load<f32>(dy + at) * factor;
       store<f32>(dx + at, accumulate ? load<f32>(dx + at) + g : g);
       total += g;
     }

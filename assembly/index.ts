@@ -4,7 +4,7 @@ import { scratchEnd } from './scratch';
 
 export { causalAttention, causalAttentionBackward } from './attention';
 export { gatherHeads, scatterHeads } from './attentionLayout';
-export { biasGelu, biasRelu, biasReluBackward, biasSlopeBackward } from './biasActivation';
+export { biasActivationBackward, biasGelu, biasRelu } from './biasActivation';
 export { add, addRowBias, axpy, mul, relu, reluBackward, scale } from './elementwise';
 export { embeddingBackward, embeddingLookup } from './embedding';
 export { gelu, geluBackward } from './gelu';

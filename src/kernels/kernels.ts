@@ -51,7 +51,7 @@ export interface Kernels {
   /**
    * A layer's bias and GELU in one pass over a feature-major x [rows×cols]: out[r, c] = GELU(x[r, c] + bias[r])
    * (the same z and GELU as addRowBias then gelu) and, when `slope` is given (a backward will run),
-   * slope[r, c] = GELU'(x[r, c] + bias[r]), the factor of biasSlopeBackward.
+   * slope[r, c] = GELU'(x[r, c] + bias[r]), what biasActivationBackward reads.
    */
   biasGelu(
     x: Float32Array,
@@ -61,26 +61,21 @@ export interface Kernels {
     rows: number,
     cols: number,
   ): void;
-  /** The backward of biasGelu, with g = dy ⊙ slope: dx (+)= g and dbias[r] += Σ_c g (dbias always accumulates). */
-  biasSlopeBackward(
-    slope: Float32Array,
-    dy: Float32Array,
-    dx: Float32Array,
-    dbias: Float32Array,
-    rows: number,
-    cols: number,
-    accumulate: boolean,
-  ): void;
   /** out[r, c] = max(x[r, c] + bias[r], 0). */
   biasRelu(x: Float32Array, bias: Float32Array, out: Float32Array, rows: number, cols: number): void;
-  /** From the output y of biasRelu, with g = dy·[y > 0]: dx (+)= g and dbias[r] += Σ_c g. */
-  biasReluBackward(
-    y: Float32Array,
+  /**
+   * The backward of biasGelu and biasRelu from what their forward saved: with g = dy ⊙ slope (biasGelu's slope,
+   * relu false) or g = dy·[y > 0] (biasRelu's output y, relu true), dx (+)= g and dbias[r] += Σ_c g (dbias
+   * always accumulates).
+   */
+  biasActivationBackward(
+    saved: Float32Array,
     dy: Float32Array,
     dx: Float32Array,
     dbias: Float32Array,
     rows: number,
     cols: number,
+    relu: boolean,
     accumulate: boolean,
   ): void;
 

@@ -284,14 +284,14 @@ for (const variant of ['simd', 'relaxed'] as WasmVariant[]) {
           for (const accumulate of [false, true]) {
             const [dx, dbias] = [filled(n), filled(rows)];
             const [wantDx, wantDbias] = [copy(dx), copy(dbias)];
-            kernels.biasSlopeBackward(slope, dy, dx, dbias, rows, cols, accumulate);
-            ref.biasSlopeBackward(wantSlope, dy, wantDx, wantDbias, rows, cols, accumulate);
+            kernels.biasActivationBackward(slope, dy, dx, dbias, rows, cols, false, accumulate);
+            ref.biasActivationBackward(wantSlope, dy, wantDx, wantDbias, rows, cols, false, accumulate);
             expectClose(dx, wantDx, 2e-6, dy);
             expectClose(dbias, wantDbias, 1e-5, magnitude);
             const [rx, rbias] = [filled(n), filled(rows)];
             const [wantRx, wantRbias] = [copy(rx), copy(rbias)];
-            kernels.biasReluBackward(want, dy, rx, rbias, rows, cols, accumulate);
-            ref.biasReluBackward(want, dy, wantRx, wantRbias, rows, cols, accumulate);
+            kernels.biasActivationBackward(want, dy, rx, rbias, rows, cols, true, accumulate);
+            ref.biasActivationBackward(want, dy, wantRx, wantRbias, rows, cols, true, accumulate);
             expectClose(rx, wantRx, 1e-7);
             expectClose(rbias, wantRbias, 1e-6, magnitude);
           }

@@ -31,17 +31,17 @@ export interface DenseKernelExports {
   gelu(x: Ptr, out: Ptr, n: number): void;
   geluBackward(x: Ptr, dy: Ptr, dx: Ptr, n: number, accumulate: Flag): void;
   biasGelu(x: Ptr, bias: Ptr, out: Ptr, slope: Ptr, rows: number, cols: number): void;
-  biasSlopeBackward(
-    slope: Ptr,
+  biasRelu(x: Ptr, bias: Ptr, out: Ptr, rows: number, cols: number): void;
+  biasActivationBackward(
+    saved: Ptr,
     dy: Ptr,
     dx: Ptr,
     dbias: Ptr,
     rows: number,
     cols: number,
+    relu: Flag,
     accumulate: Flag,
   ): void;
-  biasRelu(x: Ptr, bias: Ptr, out: Ptr, rows: number, cols: number): void;
-  biasReluBackward(y: Ptr, dy: Ptr, dx: Ptr, dbias: Ptr, rows: number, cols: number, accumulate: Flag): void;
   embeddingLookup(table: Ptr, ids: Ptr, out: Ptr, dim: number, n: number): void;
   embeddingBackward(ids: Ptr, dy: Ptr, dtable: Ptr, dim: number, n: number): void;
   layerNorm(
@@ -232,31 +232,20 @@ export function bindWasmKernels(memory: WebAssembly.Memory, wasm: DenseKernelExp
       const slopeAt = slope === null ? 0 : ptr(slope, n, 'slope');
       wasm.biasGelu(ptr(x, n, 'x'), ptr(bias, rows, 'bias'), ptr(out, n, 'out'), slopeAt, rows, cols);
     },
-    biasSlopeBackward(slope, dy, dx, dbias, rows, cols, accumulate) {
-      const n = rows * cols;
-      wasm.biasSlopeBackward(
-        ptr(slope, n, 'slope'),
-        ptr(dy, n, 'dy'),
-        ptr(dx, n, 'dx'),
-        ptr(dbias, rows, 'dbias'),
-        rows,
-        cols,
-        accumulate,
-      );
-    },
     biasRelu(x, bias, out, rows, cols) {
       const n = rows * cols;
       wasm.biasRelu(ptr(x, n, 'x'), ptr(bias, rows, 'bias'), ptr(out, n, 'out'), rows, cols);
     },
-    biasReluBackward(y, dy, dx, dbias, rows, cols, accumulate) {
+    biasActivationBackward(saved, dy, dx, dbias, rows, cols, relu, accumulate) {
       const n = rows * cols;
-      wasm.biasReluBackward(
-        ptr(y, n, 'y'),
+      wasm.biasActivationBackward(
+        ptr(saved, n, 'saved'),
         ptr(dy, n, 'dy'),
         ptr(dx, n, 'dx'),
         ptr(dbias, rows, 'dbias'),
         rows,
         cols,
+        relu,
         accumulate,
       );
     },

@@ -34,38 +34,26 @@ export function biasGelu(
   });
 }
 
-export function biasSlopeBackward(
-  slope: Float32Array,
-  dy: Float32Array,
-  dx: Float32Array,
-  dbias: Float32Array,
-  rows: number,
-  cols: number,
-  accumulate: boolean,
-): void {
-  const g = new Float32Array(cols);
-  for (let r = 0; r < rows; r++) {
-    for (let c = 0; c < cols; c++) g[c] = dy[r * cols + c] * slope[r * cols + c];
-    addRow(g, dx, dbias, r, cols, accumulate);
-  }
-}
-
 export function biasRelu(x: Float32Array, bias: Float32Array, out: Float32Array, rows: number, cols: number) {
   for (let i = 0; i < rows * cols; i++) out[i] = Math.max(x[i] + bias[Math.floor(i / cols)], 0);
 }
 
-export function biasReluBackward(
-  y: Float32Array,
+export function biasActivationBackward(
+  saved: Float32Array,
   dy: Float32Array,
   dx: Float32Array,
   dbias: Float32Array,
   rows: number,
   cols: number,
+  relu: boolean,
   accumulate: boolean,
 ): void {
   const g = new Float32Array(cols);
   for (let r = 0; r < rows; r++) {
-    for (let c = 0; c < cols; c++) g[c] = y[r * cols + c] > 0 ? dy[r * cols + c] : 0;
+    for (let c = 0; c < cols; c++) {
+      const [factor, grad] = [saved[r * cols + c], dy[r * cols + c]];
+      g[c] = relu ? (factor > 0 ? grad : 0) : grad * factor;
+    }
     addRow(g, dx, dbias, r, cols, accumulate);
   }
 }

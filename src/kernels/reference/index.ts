@@ -1,6 +1,6 @@
 import type { Kernels } from '../kernels.js';
 import { causalAttention, causalAttentionBackward, gatherHeads, scatterHeads } from './attention.js';
-import { biasGelu, biasRelu, biasReluBackward, biasSlopeBackward } from './biasActivation.js';
+import { biasActivationBackward, biasGelu, biasRelu } from './biasActivation.js';
 import {
   add,
   addRowBias,
@@ -32,9 +32,8 @@ export const referenceKernels: Kernels = {
   gelu,
   geluBackward,
   biasGelu,
-  biasSlopeBackward,
   biasRelu,
-  biasReluBackward,
+  biasActivationBackward,
   embeddingLookup,
   embeddingBackward,
   layerNorm,

@@ -34,8 +34,7 @@ export function biasActivation(x: Tensor, bias: Tensor, activation: Activation):
       const accumulate = x.grad !== null;
       const dx = x.requiresGrad ? x.ensureGrad(false) : h.allocF32(x.size, false);
       const dbias = bias.requiresGrad ? bias.ensureGrad() : h.allocF32(rows);
-      if (slope) k.biasSlopeBackward(slope, dy, dx, dbias, rows, cols, accumulate);
-      else k.biasReluBackward(y.data, dy, dx, dbias, rows, cols, accumulate);
+      k.biasActivationBackward(slope ?? y.data, dy, dx, dbias, rows, cols, slope === null, accumulate);
       if (!x.requiresGrad) h.free(dx);
       if (!bias.requiresGrad) h.free(dbias);
     },
