@@ -3,6 +3,7 @@ export { add } from './ops/add.js';
 export { addChannelBias } from './ops/addChannelBias.js';
 export { addRowBias } from './ops/addRowBias.js';
 export { causalSelfAttention } from './ops/attention.js';
+export { type Activation, biasActivation } from './ops/biasActivation.js';
 export { avgPool2d } from './ops/avgPool2d.js';
 export { dropout } from './ops/dropout.js';
 export { embedding } from './ops/embedding.js';
