@@ -1,6 +1,6 @@
 import { type SparseMatmulOptions, sparseMatmul } from '../sparse/sparseMatmul.js';
 import { SparseWeight } from '../sparse/sparseWeight.js';
-import { addRowBias } from '../tensor/ops/addRowBias.js';
+import { addRowBiasInPlace } from '../tensor/ops/addRowBias.js';
 import { type Activation, biasActivation } from '../tensor/ops/biasActivation.js';
 import { gelu } from '../tensor/ops/gelu.js';
 import { matmul } from '../tensor/ops/matmul.js';
@@ -92,7 +92,7 @@ export class Linear implements Module, Sparsifiable, FusesActivation {
 
   forward(x: Tensor): Tensor {
     const y = this.product(x);
-    return this.bias ? addRowBias(y, this.bias.tensor) : y;
+    return this.bias ? addRowBiasInPlace(y, this.bias.tensor) : y;
   }
 
   /** activation(W·x + b), the bias and the activation in one op (see Sequential). */
