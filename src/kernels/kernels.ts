@@ -196,6 +196,8 @@ export interface Kernels {
    * P[t, s] = softmax_{s ≤ t}(scale·q_t·k_s) and 0 for s > t. Only the causal part is computed: row tile
    * [r0, r1) of ATTENTION_TILE positions meets keys 0..r1−1, and P is stored as those [(r1 − r0)×r1] tiles in
    * order, causalProbsSize(T) floats per block (entries past the diagonal are 0). Kept for the backward.
+   * Blocks are independent and contiguous in every array: a thread pool may split them (a range of blocks is
+   * a call on subarrays), giving each part of the backward its own scratch.
    */
   causalAttention(
     q: Float32Array,
