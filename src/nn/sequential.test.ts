@@ -56,10 +56,9 @@ describe('Sequential', () => {
     }
     useEngine(engine);
     const random = new Random(9);
-    const layer = () =>
-      new Linear({ inputs: 3, outputs: 3, init: 'glorot', random, name: `fc${calls.length}` });
-    const first = layer();
-    const second = new Linear({ inputs: 3, outputs: 3, init: 'glorot', random, name: 'fc2' });
+    const [first, second] = ['fc1', 'fc2'].map(
+      (name) => new Linear({ inputs: 3, outputs: 3, init: 'glorot', random, name }),
+    );
     new Sequential([first, new ReLU(), second, new GELU()]).forward(randomTensor([3, 2], random));
     expect(calls).toEqual(['biasRelu', 'biasGelu']);
   });
