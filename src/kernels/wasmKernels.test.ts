@@ -255,7 +255,7 @@ for (const variant of ['simd', 'relaxed'] as WasmVariant[]) {
     }) => {
       if (!supported) skip();
       for (const rows of [1, 3, 17]) {
-        for (const cols of [1, 3, 7, 33, 129]) {
+        for (const cols of [0, 1, 3, 7, 33, 129]) {
           const n = rows * cols;
           const x = filled(n, 3);
           const bias = filled(rows);
@@ -372,6 +372,7 @@ for (const variant of ['simd', 'relaxed'] as WasmVariant[]) {
       if (!supported) skip();
       for (const [d, length, batch, heads] of [
         [1, 1, 1, 1],
+        [8, 3, 0, 2],
         [6, 5, 7, 2],
         [8, 17, 4, 2],
         [12, 3, 5, 3],
@@ -400,6 +401,7 @@ for (const variant of ['simd', 'relaxed'] as WasmVariant[]) {
       // Lengths below, at and across the 16-position tile; head sizes below and off the 4-lane vector.
       for (const [length, headDim, blocks] of [
         [1, 1, 1],
+        [5, 4, 0],
         [3, 5, 2],
         [16, 8, 1],
         [17, 3, 2],
