@@ -9,6 +9,7 @@
 // T = 128 with tiles of 16 this computes 56% of the T×T scores (the full matrix: 100%, the triangle: 50%).
 import { Exp } from './exp';
 import { matmulRows } from './matmul';
+import { storeTransposed4x4 } from './simd';
 
 /** Positions per row tile of the score matrix (ATTENTION_TILE in src/kernels/kernels.ts). */
 const ATTENTION_TILE: i32 = 16;
@@ -142,11 +143,31 @@ function rowTilesToKeyTiles(rowTiles: usize, keyTiles: usize, length: i32): void
     let rowTile = rowTiles + ((<usize>causalProbsSize(s0)) << 2);
     for (let r0 = s0; r0 < length; r0 += ATTENTION_TILE) {
       const r1 = min(r0 + ATTENTION_TILE, length);
-      for (let t = r0; t < r1; t++) {
-        const from = rowTile + ((<usize>((t - r0) * r1)) << 2);
-        const to = keyTile + ((<usize>(t - s0)) << 2);
-        for (let s = s0; s < s1; s++) {
-          store<f32>(to + ((<usize>((s - s0) * width)) << 2), load<f32>(from + ((<usize>s) << 2)));
+      if ((r1 - r0) % 4 === 0 && (s1 - s0) % 4 === 0) {
+        // Whole 4×4 blocks: four rows of the row tile in, four rows of the key tile out.
+        const fromStride = (<usize>r1) << 2;
+        const toStride = (<usize>width) << 2;
+        for (let t = r0; t < r1; t += 4) {
+          const from = rowTile + <usize>(t - r0) * fromStride;
+          for (let s = s0; s < s1; s += 4) {
+            const at = from + ((<usize>s) << 2);
+            storeTransposed4x4(
+              v128.load(at),
+              v128.load(at + fromStride),
+              v128.load(at + 2 * fromStride),
+              v128.load(at + 3 * fromStride),
+              keyTile + <usize>(s - s0) * toStride + ((<usize>(t - s0)) << 2),
+              toStride,
+            );
+          }
+        }
+      } else {
+        for (let t = r0; t < r1; t++) {
+          const from = rowTile + ((<usize>((t - r0) * r1)) << 2);
+          const to = keyTile + ((<usize>(t - s0)) << 2);
+          for (let s = s0; s < s1; s++) {
+            store<f32>(to + ((<usize>((s - s0) * width)) << 2), load<f32>(from + ((<usize>s) << 2)));
+          }
         }
       }
       rowTile += (<usize>((r1 - r0) * r1)) << 2;
