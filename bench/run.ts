@@ -4,6 +4,7 @@
  *   npm run bench                      all of it (a few minutes)
  *   npm run bench -- --json FILE       also write the numbers
  *   npm run bench -- --only kernels    one part: kernels | sparse | softtopk | threads | steps | cnn | transformer
+ *                                      | breakdown (not in the full run: per-kernel time of a step)
  *
  * Kernels run on the engine's best WebAssembly build (relaxed SIMD is switched on for Node 20); the training
  * steps are measured next to TensorFlow.js (wasm backend, XNNPACK) on the same model in the same process.
@@ -16,6 +17,7 @@ import { benchCnnStep } from './cnnStep.js';
 import { benchDenseKernels } from './denseKernels.js';
 import { benchSoftTopK } from './softTopK.js';
 import { benchSparseKernels } from './sparseKernels.js';
+import { benchStepBreakdown } from './stepBreakdown.js';
 import { benchTfjsStep } from './tfjsStep.js';
 import { benchThreads, onTwoThreads } from './threads.js';
 import { benchTrainingStep, type TrainingStepCase } from './trainingStep.js';
@@ -30,7 +32,16 @@ const STEP_CASES: TrainingStepCase[] = [
   { label: 'spartan 95% (before its freeze)', sparsity: { forward: 0.95, backward: 0 }, spartan: true },
 ];
 
-const parts = ['kernels', 'sparse', 'softtopk', 'threads', 'steps', 'cnn', 'transformer'] as const;
+const parts = [
+  'kernels',
+  'sparse',
+  'softtopk',
+  'threads',
+  'steps',
+  'cnn',
+  'transformer',
+  'breakdown',
+] as const;
 
 async function main(): Promise<void> {
   const options = new Command('bench')
@@ -159,10 +170,33 @@ async function main(): Promise<void> {
       })),
     );
   }
+  if (options.only === 'breakdown') {
+    const breakdowns = (['mlp', 'transformer'] as const).flatMap((model) =>
+      [null, { forward: 0.9, backward: 0.8 }].map((sparsity) => benchStepBreakdown(model, sparsity)),
+    );
+    report.stepBreakdowns = breakdowns;
+    for (const b of breakdowns) {
+      console.log(
+        `\nWhere a step's time goes: ${b.model}, ${b.run}, ${b.stepMs.toFixed(1)} ms/step (one thread)`,
+      );
+      console.table([
+        ...b.kernels.map((k) => ({ part: k.kernel, 'ms/step': k.ms.toFixed(2), share: pct(k.ms, b.stepMs) })),
+        {
+          part: 'outside kernels',
+          'ms/step': b.outsideKernelsMs.toFixed(2),
+          share: pct(b.outsideKernelsMs, b.stepMs),
+        },
+      ]);
+    }
+  }
   if (options.json) {
     writeFileSync(options.json, `${JSON.stringify(report, null, 2)}\n`);
     console.log(`\nwrote ${options.json}`);
   }
+}
+
+function pct(part: number, whole: number): string {
+  return `${((100 * part) / whole).toFixed(1)}%`;
 }
 
 main().catch((error: unknown) => {

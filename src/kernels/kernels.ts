@@ -49,6 +49,59 @@ export interface Kernels {
   geluBackward(x: Float32Array, dy: Float32Array, dx: Float32Array, n: number, accumulate: boolean): void;
 
   /**
+   * A layer's bias and GELU in one pass over a feature-major x [rows×cols]: out[r, c] = GELU(x[r, c] + bias[r])
+   * (the same z and GELU as addRowBias then gelu) and, when `slope` is given (a backward will run),
+   * slope[r, c] = GELU'(x[r, c] + bias[r]), what biasActivationBackward reads.
+   */
+  biasGelu(
+    x: Float32Array,
+    bias: Float32Array,
+    out: Float32Array,
+    slope: Float32Array | null,
+    rows: number,
+    cols: number,
+  ): void;
+  /** out[r, c] = max(x[r, c] + bias[r], 0). */
+  biasRelu(x: Float32Array, bias: Float32Array, out: Float32Array, rows: number, cols: number): void;
+  /**
+   * The backward of biasGelu and biasRelu from what their forward saved: with g = dy ⊙ slope (biasGelu's slope,
+   * relu false) or g = dy·[y > 0] (biasRelu's output y, relu true), dx (+)= g and dbias[r] += Σ_c g (dbias
+   * always accumulates).
+   */
+  biasActivationBackward(
+    saved: Float32Array,
+    dy: Float32Array,
+    dx: Float32Array,
+    dbias: Float32Array,
+    rows: number,
+    cols: number,
+    relu: boolean,
+    accumulate: boolean,
+  ): void;
+
+  /**
+   * Embedding lookup: out[j, c] = table[ids[c], j] for a table [vocab×dim] and n token ids stored as exact
+   * float32 integers in 0..vocab−1 (the caller checks them), out [dim×n].
+   */
+  embeddingLookup(
+    table: Float32Array,
+    ids: Float32Array,
+    out: Float32Array,
+    vocab: number,
+    dim: number,
+    n: number,
+  ): void;
+  /** The gradient of embeddingLookup: dtable[ids[c], j] += dy[j, c], in the order j, then c. */
+  embeddingBackward(
+    ids: Float32Array,
+    dy: Float32Array,
+    dtable: Float32Array,
+    vocab: number,
+    dim: number,
+    n: number,
+  ): void;
+
+  /**
    * Max pooling of an image batch x [C, H, W, B] (batch innermost) over kh×kw windows with stride [sh, sw], no
    * padding: y[c, oy, ox, b] = max_{i<kh, j<kw} x[c, oy·sh + i, ox·sw + j, b], with y [C, Hout, Wout, B],
    * Hout = ⌊(H − kh) / sh⌋ + 1, Wout = ⌊(W − kw) / sw⌋ + 1.
@@ -155,32 +208,64 @@ export interface Kernels {
   ): void;
 
   /**
-   * Position-major activations x [d, T·B] (column t·B + b) to sequence-major blocks out [B, d, T]:
-   * out[(b·d + f)·T + t] = x[f, t·B + b], so the [d_h, T] block of each (sequence, head) is contiguous.
+   * Position-major activations x [d, T·B] (column t·B + b) to sequence-major head blocks out [B, heads, T, d_h],
+   * d_h = d / heads: out[((b·heads + h)·T + t)·d_h + i] = x[h·d_h + i, t·B + b], so each (sequence, head)
+   * block [T×d_h] is contiguous with one position per row.
    */
-  gatherSequences(x: Float32Array, out: Float32Array, d: number, length: number, batch: number): void;
-  /** The inverse of gatherSequences: x[f, t·B + b] (+)= gathered[(b·d + f)·T + t]. */
-  scatterSequences(
-    gathered: Float32Array,
+  gatherHeads(
+    x: Float32Array,
+    out: Float32Array,
+    d: number,
+    length: number,
+    batch: number,
+    heads: number,
+  ): void;
+  /** The inverse of gatherHeads: x[h·d_h + i, t·B + b] (+)= blocks[((b·heads + h)·T + t)·d_h + i]. */
+  scatterHeads(
+    blocks: Float32Array,
     x: Float32Array,
     d: number,
     length: number,
     batch: number,
+    heads: number,
     accumulate: boolean,
   ): void;
   /**
-   * In place on `blocks` score matrices [T×T], T = length: row t becomes softmax(scale · s[t, 0..t]) followed
-   * by zeros (the causal mask: position t attends to positions ≤ t). scale > 0.
+   * Causal attention on `blocks` blocks q, k, v, out [T×d_h] (T = length): out = P·V with
+   * P[t, s] = softmax_{s ≤ t}(scale·q_t·k_s) and 0 for s > t. Only the causal part is computed: row tile
+   * [r0, r1) of ATTENTION_TILE positions meets keys 0..r1−1, and P is stored as those [(r1 − r0)×r1] tiles in
+   * order, causalProbsSize(T) floats per block (entries past the diagonal are 0). Kept for the backward.
+   * Blocks are independent and contiguous in every array: a thread pool may split them (a range of blocks is
+   * a call on subarrays), giving each part of the backward its own scratch.
    */
-  causalSoftmax(scores: Float32Array, length: number, blocks: number, scale: number): void;
-  /**
-   * The backward of causalSoftmax, in place on grads (dP in, dS out): dS[t, s] = scale · P[t, s]·(dP[t, s] −
-   * Σ_s' P[t, s']·dP[t, s']) for s ≤ t, 0 above the diagonal.
-   */
-  causalSoftmaxBackward(
+  causalAttention(
+    q: Float32Array,
+    k: Float32Array,
+    v: Float32Array,
     probs: Float32Array,
-    grads: Float32Array,
+    out: Float32Array,
     length: number,
+    headDim: number,
+    blocks: number,
+    scale: number,
+  ): void;
+  /**
+   * The gradients of causalAttention given dout, overwriting dq, dk, dv: dV = Pᵀ·dO, dP = dO·Vᵀ,
+   * dS = scale·P ⊙ (dP − Σ_s P ⊙ dP), dQ = dS·K, dK = dSᵀ·Q, on the causal tiles only. `scratch` holds
+   * 3·causalProbsSize(T) floats.
+   */
+  causalAttentionBackward(
+    q: Float32Array,
+    k: Float32Array,
+    v: Float32Array,
+    probs: Float32Array,
+    dout: Float32Array,
+    dq: Float32Array,
+    dk: Float32Array,
+    dv: Float32Array,
+    scratch: Float32Array,
+    length: number,
+    headDim: number,
     blocks: number,
     scale: number,
   ): void;
@@ -252,4 +337,20 @@ export interface Kernels {
     bc1: number,
     bc2: number,
   ): void;
+}
+
+/** Positions per row tile of causal attention's score matrix (ATTENTION_TILE in assembly/attention.ts). */
+export const ATTENTION_TILE = 16;
+
+/**
+ * Floats of one block's causal attention probabilities: Σ over row tiles [r0, r1) of (r1 − r0)·r1 (at T = 128:
+ * 56% of T², the triangle being 50%).
+ */
+export function causalProbsSize(length: number): number {
+  let size = 0;
+  for (let r0 = 0; r0 < length; r0 += ATTENTION_TILE) {
+    const r1 = Math.min(r0 + ATTENTION_TILE, length);
+    size += (r1 - r0) * r1;
+  }
+  return size;
 }

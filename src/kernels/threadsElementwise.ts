@@ -2,7 +2,7 @@
  * The kernels of a step other than the products, on a thread pool: elementwise maps (activations and their
  * gradients, add/mul/scale/axpy, the optimizer updates) split their entries, and the kernels made of
  * independent slices split the slices (rows of addRowBias and rowSums, channels of im2col, col2im and max
- * pooling, score blocks of the causal softmax). A chunk runs the single-thread kernel on its slice, with its
+ * pooling). A chunk runs the single-thread kernel on its slice, with its
  * pointers moved to the slice's start (Slicing.strides), so every entry is computed by the same instructions
  * as in one call: cuts between entries fall at multiples of 16, so the vector loops and their scalar tails
  * (which round a few formulas differently, e.g. AdamW's (1 − β2)·g·g) see the same entries as in a call over
@@ -76,8 +76,6 @@ type Elementwise = Pick<
   | 'col2im'
   | 'maxPool2d'
   | 'maxPool2dBackward'
-  | 'causalSoftmax'
-  | 'causalSoftmaxBackward'
 >;
 
 /** Bytes per entry of the pointer arguments: a stride of 4 at each pointer, 0 at scalars. */
@@ -198,19 +196,6 @@ export function threadedElementwise(
       const n = channels * inputs;
       const args = [ptr(x, n, 'x'), ptr(dy, channels * outputs, 'dy'), ptr(dx, n, 'dx'), ...sizes];
       split('maxPool2dBackward', args, [inputs * F, outputs * F, inputs * F], 3, channels);
-    },
-    causalSoftmax(scores, length, blocks, scale) {
-      const square = length * length;
-      if (small(square * blocks)) return base.causalSoftmax(scores, length, blocks, scale);
-      const args = [ptr(scores, square * blocks, 'scores'), length, blocks, scale];
-      split('causalSoftmax', args, [square * F], 2, blocks);
-    },
-    causalSoftmaxBackward(probs, grads, length, blocks, scale) {
-      const square = length * length;
-      if (small(square * blocks)) return base.causalSoftmaxBackward(probs, grads, length, blocks, scale);
-      const n = square * blocks;
-      const args = [ptr(probs, n, 'probs'), ptr(grads, n, 'grads'), length, blocks, scale];
-      split('causalSoftmaxBackward', args, [square * F, square * F], 3, blocks);
     },
   };
 }

@@ -196,8 +196,6 @@ for (const variant of ['simd', 'relaxed'] as WasmVariant[]) {
         const image = filled(slices * 90);
         const columnsOf = slices * 9 * 6 * 3 * 3;
         const dcolumns = filled(columnsOf);
-        const length = 5;
-        const probs = filled(slices * length * length);
         return {
           outputs: {
             out: n,
@@ -207,7 +205,6 @@ for (const variant of ['simd', 'relaxed'] as WasmVariant[]) {
             pooled: poolOut,
             pooledGrad: slices * 90,
             columns: columnsOf,
-            scores: slices * length * length,
           },
           cases: {
             add: (k: Kernels, o: Record<string, Float32Array>) => k.add(a, b, o.out, n),
@@ -236,10 +233,6 @@ for (const variant of ['simd', 'relaxed'] as WasmVariant[]) {
               k.maxPool2d(poolIn, o.pooled, ...pool2d),
             maxPool2dBackward: (k: Kernels, o: Record<string, Float32Array>) =>
               k.maxPool2dBackward(poolIn, poolGrad, o.pooledGrad, ...pool2d),
-            causalSoftmax: (k: Kernels, o: Record<string, Float32Array>) =>
-              k.causalSoftmax(o.scores, length, slices, 0.5),
-            causalSoftmaxBackward: (k: Kernels, o: Record<string, Float32Array>) =>
-              k.causalSoftmaxBackward(probs, o.scores, length, slices, 0.5),
           },
         };
       };

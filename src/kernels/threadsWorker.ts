@@ -41,8 +41,6 @@ export const THREAD_KERNELS = [
   'col2im',
   'maxPool2d',
   'maxPool2dBackward',
-  'causalSoftmax',
-  'causalSoftmaxBackward',
   'zeroBytes',
 ] as const;
 export type ThreadKernel = (typeof THREAD_KERNELS)[number];

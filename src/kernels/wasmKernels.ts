@@ -3,7 +3,7 @@
  * memory and are long enough for the given sizes (a kernel writing past an array would silently corrupt its
  * neighbours in the heap), then passes their byte offsets.
  */
-import type { Kernels } from './kernels.js';
+import { causalProbsSize, type Kernels } from './kernels.js';
 
 type Ptr = number;
 type Flag = boolean; // passed to wasm as an i32, 1 or 0
@@ -32,6 +32,20 @@ export interface DenseKernelExports {
   reluBackward(x: Ptr, dy: Ptr, dx: Ptr, n: number, accumulate: Flag): void;
   gelu(x: Ptr, out: Ptr, n: number): void;
   geluBackward(x: Ptr, dy: Ptr, dx: Ptr, n: number, accumulate: Flag): void;
+  biasGelu(x: Ptr, bias: Ptr, out: Ptr, slope: Ptr, rows: number, cols: number): void;
+  biasRelu(x: Ptr, bias: Ptr, out: Ptr, rows: number, cols: number): void;
+  biasActivationBackward(
+    saved: Ptr,
+    dy: Ptr,
+    dx: Ptr,
+    dbias: Ptr,
+    rows: number,
+    cols: number,
+    relu: Flag,
+    accumulate: Flag,
+  ): void;
+  embeddingLookup(table: Ptr, ids: Ptr, out: Ptr, dim: number, n: number): void;
+  embeddingBackward(ids: Ptr, dy: Ptr, dtable: Ptr, dim: number, n: number): void;
   layerNorm(
     x: Ptr,
     gain: Ptr,
@@ -56,10 +70,42 @@ export interface DenseKernelExports {
     cols: number,
     accumulate: Flag,
   ): void;
-  gatherSequences(x: Ptr, out: Ptr, d: number, length: number, batch: number): void;
-  scatterSequences(gathered: Ptr, x: Ptr, d: number, length: number, batch: number, accumulate: Flag): void;
-  causalSoftmax(scores: Ptr, length: number, blocks: number, scale: number): void;
-  causalSoftmaxBackward(probs: Ptr, grads: Ptr, length: number, blocks: number, scale: number): void;
+  gatherHeads(x: Ptr, out: Ptr, d: number, length: number, batch: number, heads: number): void;
+  scatterHeads(
+    blocks: Ptr,
+    x: Ptr,
+    d: number,
+    length: number,
+    batch: number,
+    heads: number,
+    accumulate: Flag,
+  ): void;
+  causalAttention(
+    q: Ptr,
+    k: Ptr,
+    v: Ptr,
+    probs: Ptr,
+    out: Ptr,
+    length: number,
+    headDim: number,
+    blocks: number,
+    scale: number,
+  ): void;
+  causalAttentionBackward(
+    q: Ptr,
+    k: Ptr,
+    v: Ptr,
+    probs: Ptr,
+    dout: Ptr,
+    dq: Ptr,
+    dk: Ptr,
+    dv: Ptr,
+    scratch: Ptr,
+    length: number,
+    headDim: number,
+    blocks: number,
+    scale: number,
+  ): void;
   im2col(x: Ptr, cols: Ptr, ...sizes: Im2colSizes): void;
   col2im(dcols: Ptr, dx: Ptr, ...sizes: Im2colSizes): void;
   maxPool2d(x: Ptr, y: Ptr, ...sizes: PoolSizes): void;
@@ -185,6 +231,46 @@ export function bindWasmKernels(memory: WebAssembly.Memory, wasm: DenseKernelExp
     geluBackward(x, dy, dx, n, accumulate) {
       wasm.geluBackward(ptr(x, n, 'x'), ptr(dy, n, 'dy'), ptr(dx, n, 'dx'), n, accumulate);
     },
+    biasGelu(x, bias, out, slope, rows, cols) {
+      const n = rows * cols;
+      const slopeAt = slope === null ? 0 : ptr(slope, n, 'slope');
+      wasm.biasGelu(ptr(x, n, 'x'), ptr(bias, rows, 'bias'), ptr(out, n, 'out'), slopeAt, rows, cols);
+    },
+    biasRelu(x, bias, out, rows, cols) {
+      const n = rows * cols;
+      wasm.biasRelu(ptr(x, n, 'x'), ptr(bias, rows, 'bias'), ptr(out, n, 'out'), rows, cols);
+    },
+    biasActivationBackward(saved, dy, dx, dbias, rows, cols, relu, accumulate) {
+      const n = rows * cols;
+      wasm.biasActivationBackward(
+        ptr(saved, n, 'saved'),
+        ptr(dy, n, 'dy'),
+        ptr(dx, n, 'dx'),
+        ptr(dbias, rows, 'dbias'),
+        rows,
+        cols,
+        relu,
+        accumulate,
+      );
+    },
+    embeddingLookup(table, ids, out, vocab, dim, n) {
+      wasm.embeddingLookup(
+        ptr(table, vocab * dim, 'table'),
+        ptr(ids, n, 'ids'),
+        ptr(out, dim * n, 'out'),
+        dim,
+        n,
+      );
+    },
+    embeddingBackward(ids, dy, dtable, vocab, dim, n) {
+      wasm.embeddingBackward(
+        ptr(ids, n, 'ids'),
+        ptr(dy, dim * n, 'dy'),
+        ptr(dtable, vocab * dim, 'dtable'),
+        dim,
+        n,
+      );
+    },
     layerNorm(x, gain, bias, out, normalized, inverseStd, rows, cols, eps) {
       const n = rows * cols;
       wasm.layerNorm(
@@ -199,20 +285,47 @@ export function bindWasmKernels(memory: WebAssembly.Memory, wasm: DenseKernelExp
         eps,
       );
     },
-    gatherSequences(x, out, d, length, batch) {
+    gatherHeads(x, out, d, length, batch, heads) {
+      checkHeads(d, heads);
       const n = d * length * batch;
-      wasm.gatherSequences(ptr(x, n, 'x'), ptr(out, n, 'out'), d, length, batch);
+      wasm.gatherHeads(ptr(x, n, 'x'), ptr(out, n, 'out'), d, length, batch, heads);
     },
-    scatterSequences(gathered, x, d, length, batch, accumulate) {
+    scatterHeads(blocks, x, d, length, batch, heads, accumulate) {
+      checkHeads(d, heads);
       const n = d * length * batch;
-      wasm.scatterSequences(ptr(gathered, n, 'gathered'), ptr(x, n, 'x'), d, length, batch, accumulate);
+      wasm.scatterHeads(ptr(blocks, n, 'blocks'), ptr(x, n, 'x'), d, length, batch, heads, accumulate);
     },
-    causalSoftmax(scores, length, blocks, scale) {
-      wasm.causalSoftmax(ptr(scores, length * length * blocks, 'scores'), length, blocks, scale);
+    causalAttention(q, k, v, probs, out, length, headDim, blocks, scale) {
+      const n = blocks * length * headDim;
+      wasm.causalAttention(
+        ptr(q, n, 'q'),
+        ptr(k, n, 'k'),
+        ptr(v, n, 'v'),
+        ptr(probs, blocks * causalProbsSize(length), 'probs'),
+        ptr(out, n, 'out'),
+        length,
+        headDim,
+        blocks,
+        scale,
+      );
     },
-    causalSoftmaxBackward(probs, grads, length, blocks, scale) {
-      const n = length * length * blocks;
-      wasm.causalSoftmaxBackward(ptr(probs, n, 'probs'), ptr(grads, n, 'grads'), length, blocks, scale);
+    causalAttentionBackward(q, k, v, probs, dout, dq, dk, dv, scratch, length, headDim, blocks, scale) {
+      const n = blocks * length * headDim;
+      wasm.causalAttentionBackward(
+        ptr(q, n, 'q'),
+        ptr(k, n, 'k'),
+        ptr(v, n, 'v'),
+        ptr(probs, blocks * causalProbsSize(length), 'probs'),
+        ptr(dout, n, 'dout'),
+        ptr(dq, n, 'dq'),
+        ptr(dk, n, 'dk'),
+        ptr(dv, n, 'dv'),
+        ptr(scratch, 3 * causalProbsSize(length), 'scratch'),
+        length,
+        headDim,
+        blocks,
+        scale,
+      );
     },
     layerNormBackward(dy, gain, normalized, inverseStd, dx, dgain, dbias, scratch, rows, cols, accumulate) {
       const n = rows * cols;
@@ -330,6 +443,13 @@ export function im2colCounts([channels, height, width, batch, kh, kw, sh, sw, ph
   const outHeight = Math.floor((height + 2 * ph - kh) / sh) + 1;
   const outWidth = Math.floor((width + 2 * pw - kw) / sw) + 1;
   return [channels * height * width * batch, channels * kh * kw * outHeight * outWidth * batch];
+}
+
+/** The head blocks of gatherHeads need d_h = d / heads whole: the kernel would misplace features otherwise. */
+function checkHeads(d: number, heads: number): void {
+  if (!Number.isInteger(heads) || heads < 1 || d % heads !== 0) {
+    throw new Error(`${heads} heads do not divide ${d} features: pick a divisor of ${d}`);
+  }
 }
 
 /** Entries of a pooling kernel's input [C, H, W, B] and output [C, Hout, Wout, B]. */

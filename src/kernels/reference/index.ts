@@ -1,5 +1,6 @@
 import type { Kernels } from '../kernels.js';
-import { causalSoftmax, causalSoftmaxBackward, gatherSequences, scatterSequences } from './attention.js';
+import { causalAttention, causalAttentionBackward, gatherHeads, scatterHeads } from './attention.js';
+import { biasActivationBackward, biasGelu, biasRelu } from './biasActivation.js';
 import {
   add,
   addRowBias,
@@ -13,6 +14,7 @@ import {
   scale,
   sum,
 } from './elementwise.js';
+import { embeddingBackward, embeddingLookup } from './embedding.js';
 import { col2im, im2col } from './im2col.js';
 import { layerNorm, layerNormBackward } from './layerNorm.js';
 import { matmul } from './matmul.js';
@@ -30,12 +32,17 @@ export const referenceKernels: Kernels = {
   reluBackward,
   gelu,
   geluBackward,
+  biasGelu,
+  biasRelu,
+  biasActivationBackward,
+  embeddingLookup,
+  embeddingBackward,
   layerNorm,
   layerNormBackward,
-  gatherSequences,
-  scatterSequences,
-  causalSoftmax,
-  causalSoftmaxBackward,
+  gatherHeads,
+  scatterHeads,
+  causalAttention,
+  causalAttentionBackward,
   im2col,
   col2im,
   maxPool2d,
