@@ -1,7 +1,7 @@
 /**
  * The kernels of a step other than the products, on a thread pool: elementwise maps (activations and their
  * gradients, add/mul/scale/axpy, the optimizer updates) split their entries, and the kernels made of
- * independent slices split the slices (rows of addRowBias and rowSums, channels of im2col, col2im and max
+ * independent slices split the slices (rows of addRowBias, rowSums and the fused bias + activation, channels of im2col, col2im and max
  * pooling). A chunk runs the single-thread kernel on its slice, with its
  * pointers moved to the slice's start (Slicing.strides), so every entry is computed by the same instructions
  * as in one call: cuts between entries fall at multiples of 16, so the vector loops and their scalar tails
@@ -69,6 +69,9 @@ type Elementwise = Pick<
   | 'gelu'
   | 'geluBackward'
   | 'addRowBias'
+  | 'biasGelu'
+  | 'biasRelu'
+  | 'biasActivationBackward'
   | 'rowSums'
   | 'sgdUpdate'
   | 'adamwUpdate'
@@ -144,6 +147,29 @@ export function threadedElementwise(
       const n = rows * cols;
       const args = [ptr(x, n, 'x'), ptr(bias, rows, 'bias'), ptr(out, n, 'out'), rows, cols];
       split('addRowBias', args, [cols * F, F, cols * F], 3, rows);
+    },
+    biasGelu(x, bias, out, slope, rows, cols) {
+      if (small(rows * cols)) return base.biasGelu(x, bias, out, slope, rows, cols);
+      const n = rows * cols;
+      // Without a slope the kernel writes none: its pointer stays 0 and does not move.
+      const slopeAt = slope === null ? 0 : ptr(slope, n, 'slope');
+      const args = [ptr(x, n, 'x'), ptr(bias, rows, 'bias'), ptr(out, n, 'out'), slopeAt, rows, cols];
+      split('biasGelu', args, [cols * F, F, cols * F, slope === null ? 0 : cols * F], 4, rows);
+    },
+    biasRelu(x, bias, out, rows, cols) {
+      if (small(rows * cols)) return base.biasRelu(x, bias, out, rows, cols);
+      const n = rows * cols;
+      const args = [ptr(x, n, 'x'), ptr(bias, rows, 'bias'), ptr(out, n, 'out'), rows, cols];
+      split('biasRelu', args, [cols * F, F, cols * F], 3, rows);
+    },
+    biasActivationBackward(saved, dy, dx, dbias, rows, cols, relu, accumulate) {
+      if (small(rows * cols)) {
+        return base.biasActivationBackward(saved, dy, dx, dbias, rows, cols, relu, accumulate);
+      }
+      const n = rows * cols;
+      const args = [ptr(saved, n, 'saved'), ptr(dy, n, 'dy'), ptr(dx, n, 'dx'), ptr(dbias, rows, 'dbias')];
+      args.push(rows, cols, Number(relu), Number(accumulate));
+      split('biasActivationBackward', args, [cols * F, cols * F, cols * F, F], 4, rows);
     },
     rowSums(x, out, rows, cols, accumulate) {
       if (small(rows * cols)) return base.rowSums(x, out, rows, cols, accumulate);
