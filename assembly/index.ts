@@ -20,3 +20,5 @@ export * from './sparseSpmmTransposed';
 export function heapBase(): usize {
   return scratchEnd();
 }
+export * from './spartanGradient';
+export * from './spartanSoftTopK';

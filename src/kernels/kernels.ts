@@ -213,4 +213,82 @@ export interface Kernels {
     bc1: number,
     bc2: number,
   ): void;
+
+  // Spartan (Tai, Tian, Lim, arXiv:2205.14107; spec/spartan.md; src/spartan/softTopKSolver.ts): passes over
+  // float32 entries j with values v_j ≥ 0 and costs c_j > 0 (`costs` null: every cost is 1), unit values
+  // u_j = v_j / c_j (in float32); sums in float64.
+
+  /** out = scale·|w|: the values of 1×1 blocks. */
+  spartanValues(w: Float32Array, out: Float32Array, n: number, scale: number): void;
+  /**
+   * Weighted radix histogram of the unit values' float32 bits: every entry with (bits & highMask) == prefix
+   * adds c_j to histogram[(j mod 4)·bins + ((bits >>> shift) & (bins − 1))] (four interleaved copies, which
+   * the caller zeroes beforehand and sums afterwards). bins is a power of two.
+   */
+  spartanHistogram(
+    values: Float32Array,
+    costs: Float32Array | null,
+    n: number,
+    highMask: number,
+    prefix: number,
+    shift: number,
+    bins: number,
+    histogram: Float64Array,
+  ): void;
+  /**
+   * The first j (in index order) with u_j == threshold at which the summed cost of such entries reaches
+   * `remaining`; the last such j if it never does; −1 if there is none.
+   */
+  spartanTieBoundary(
+    values: Float32Array,
+    costs: Float32Array | null,
+    n: number,
+    threshold: number,
+    remaining: number,
+  ): number;
+  /**
+   * The soft mask at shift μ: m_j = σ(β(u_j − τ) + μ), written as 0 once −(β(u_j − τ) + μ) ≥ 30 (m < 1e-13).
+   * sums[0..2] = Σ c m, Σ c m(1 − m), Σ c m(1 − m)(1 − 2m). With soft and effective given, writes m to soft
+   * and m·h to effective (h_j = 1 for u_j > τ, or u_j == τ and j ≤ boundary; there m is not flushed).
+   */
+  spartanMaskPass(
+    values: Float32Array,
+    costs: Float32Array | null,
+    n: number,
+    beta: number,
+    threshold: number,
+    mu: number,
+    boundary: number,
+    sums: Float64Array,
+    soft: Float32Array | null,
+    effective: Float32Array | null,
+  ): void;
+  /** The backward of W ⊙ m ⊙ h: grad += dy ⊙ m and upstream += dy ⊙ W, each unless null. */
+  spartanMaskBackward(
+    dy: Float32Array,
+    w: Float32Array,
+    soft: Float32Array,
+    grad: Float32Array | null,
+    upstream: Float32Array | null,
+    n: number,
+  ): void;
+  /** With a_j = m_j(1 − m_j) and γ_j = upstream_j: sums[0] = Σ γ a, sums[1] = Σ c a. */
+  spartanGradientSums(
+    soft: Float32Array,
+    upstream: Float32Array,
+    costs: Float32Array | null,
+    n: number,
+    sums: Float64Array,
+  ): void;
+  /** grad_j += sign(w_j)·β·a_j·(γ_j / c_j − s) (the soft top-k's implicit gradient), then upstream = 0. */
+  spartanApplyGradient(
+    w: Float32Array,
+    grad: Float32Array,
+    soft: Float32Array,
+    upstream: Float32Array,
+    costs: Float32Array | null,
+    n: number,
+    beta: number,
+    s: number,
+  ): void;
 }

@@ -29,7 +29,7 @@ import { BlockLayout } from '../spartan/blockLayout.js';
 import { SpartanSchedule } from '../spartan/schedule.js';
 import { softMaskedWeight, type WeightMasks } from '../spartan/softMaskedWeight.js';
 import { softTopK } from '../spartan/softTopK.js';
-import { softTopKBackward } from '../spartan/softTopKBackward.js';
+import { SoftTopKSolver } from '../spartan/softTopKSolver.js';
 import type {
   ChurnRecord,
   ControllerState,
@@ -60,7 +60,21 @@ interface MaskedLayer {
   readonly entryCost: number;
   /** Its first entry in the concatenated entry arrays. */
   readonly offset: number;
+  /** 1×1 blocks: entry j is weight j, so the layer's masks are views of its group's entry arrays. */
+  readonly direct: boolean;
   masks: WeightMasks;
+}
+
+/** A budget group's per-entry arrays in the kernel heap (float32), alive until the freeze. */
+interface GroupArrays {
+  /** v'_j (the block values, β-scaled for a mixed global budget). */
+  readonly values: Float32Array;
+  /** m_j. */
+  readonly soft: Float32Array;
+  /** m_j·h_j. */
+  readonly effective: Float32Array;
+  /** γ_j = ∂L/∂m_j, accumulated by the backward pass (the direct layers' maskUpstream are views of it). */
+  readonly upstream: Float32Array;
 }
 
 /** Tensors whose entries share one soft top-k: every tensor (global budget) or one each. */
@@ -68,13 +82,15 @@ interface BudgetGroup {
   readonly layers: readonly MaskedLayer[];
   readonly offset: number;
   readonly length: number;
-  /** c_j, or undefined when all are 1. */
-  readonly costs: Float64Array | undefined;
+  /** c_j (in the kernel heap), or null when all are 1. */
+  readonly costs: Float32Array | null;
   readonly totalCost: number;
   /** κ after the warmup. */
   readonly density: number;
-  /** This step's solution (from beforeStep, read by afterBackward). */
-  solution: { mask: Float64Array; hard: Uint8Array; budget: number; beta: number } | null;
+  /** The entry arrays before the freeze; null after it. */
+  arrays: GroupArrays | null;
+  /** This step's budget and β (from beforeStep, read by afterBackward). */
+  solution: { budget: number; beta: number } | null;
 }
 
 export interface SpartanControllerOptions {
@@ -97,13 +113,15 @@ export class SpartanController implements MethodController {
   private readonly layers: MaskedLayer[];
   private readonly groups: BudgetGroup[];
   private readonly kernelChoice: SparseMatmulOptions | undefined;
-  /** v'_j of every entry, concatenated in layer order. */
-  private readonly values: Float64Array;
-  private readonly upstream: Float64Array;
-  /** m_j·h_j of a group's entries (scratch of computeMasks). */
-  private readonly effective: Float64Array;
+  private readonly solver = new SoftTopKSolver();
+  /** Σ γ a and Σ c a of the implicit gradient (kernel heap). */
+  private readonly gradientSums: Float64Array;
+  private readonly gradientSumsBlock: Float32Array;
+  /** ∂L/∂v_j of the blocked layers' entries (scratch of afterBackward; empty when every block is 1×1). */
+  private readonly entryGradient: Float64Array;
   private frozen = false;
   private finalized = false;
+  private released = false;
   private soft: SoftMaskState = {
     beta: Number.NaN,
     kappa: 1,
@@ -146,10 +164,17 @@ export class SpartanController implements MethodController {
       offset += layer.layout.entries;
       return layer;
     });
-    this.values = new Float64Array(offset);
-    this.upstream = new Float64Array(offset);
-    this.effective = new Float64Array(offset);
+    this.gradientSumsBlock = engine().heap.allocF32(6);
+    const aligned = this.gradientSumsBlock.byteOffset % 8 === 0 ? 0 : 4;
+    this.gradientSums = new Float64Array(
+      this.gradientSumsBlock.buffer,
+      this.gradientSumsBlock.byteOffset + aligned,
+      2,
+    );
+    const blocked = this.layers.filter((layer) => !layer.direct);
+    this.entryGradient = new Float64Array(blocked.reduce((n, layer) => Math.max(n, layer.layout.entries), 0));
     this.groups = this.budgetGroups();
+    for (const group of this.groups) this.allocateArrays(group);
     this.computeMasks(0, false);
   }
 
@@ -160,28 +185,53 @@ export class SpartanController implements MethodController {
     else if (step % Math.ceil(this.totalSteps / CHURN_RECORDS) === 0) this.recordChurn(step);
   }
 
-  /** The soft top-k path of the weight gradient (before the freeze). */
+  /**
+   * The soft top-k path of the weight gradient (before the freeze): per group, s = Σ γ a / Σ c a, then
+   * ∂L/∂w_i += sign(w_i)·β·a_j(γ_j / c_j − s) for weight i of entry j (one kernel pass per 1×1 layer, which also
+   * clears γ for the next step).
+   */
   afterBackward(step: number): void {
     if (this.frozen || this.finalized) return;
-    for (const { layout, masks, offset } of this.layers) {
-      layout.sumBlocks(masks.maskUpstream!, this.upstream, offset);
-      masks.maskUpstream!.fill(0);
-    }
+    const { kernels } = engine();
     for (const group of this.groups) {
-      const { solution, offset, length, costs } = group;
-      if (!solution) continue;
-      const gradient = softTopKBackward({
-        values: this.values.subarray(offset, offset + length),
-        costs,
-        budget: solution.budget,
-        beta: solution.beta,
-        mask: solution.mask,
-        upstream: this.upstream.subarray(offset, offset + length),
-      });
+      const { solution, arrays, costs } = group;
+      if (!solution || !arrays) continue;
       for (const layer of group.layers) {
-        const { layout, weight } = layer;
-        const scale = this.valueScale(layer, group, step);
-        layout.addSignedBroadcast(gradient, layer.offset - offset, scale, weight.values, weight.grads);
+        if (layer.direct) continue;
+        layer.layout.sumBlocks(layer.masks.maskUpstream!, arrays.upstream, layer.offset - group.offset);
+        layer.masks.maskUpstream!.fill(0);
+      }
+      const sums = this.gradientSums;
+      kernels.spartanGradientSums(arrays.soft, arrays.upstream, costs, group.length, sums);
+      const s = sums[1] > 0 ? sums[0] / sums[1] : 0;
+      for (const layer of group.layers) {
+        const beta = solution.beta * this.valueScale(layer, group, step);
+        const at = layer.offset - group.offset;
+        const entries = layer.layout.entries;
+        const view = (array: Float32Array) => array.subarray(at, at + entries);
+        if (layer.direct) {
+          const layerCosts = costs === null ? null : view(costs);
+          const { values, grads } = layer.weight;
+          kernels.spartanApplyGradient(
+            values,
+            grads,
+            view(arrays.soft),
+            view(arrays.upstream),
+            layerCosts,
+            entries,
+            beta,
+            s,
+          );
+          continue;
+        }
+        const gradient = this.entryGradient;
+        for (let j = 0; j < entries; j++) {
+          const m = arrays.soft[at + j];
+          const c = costs === null ? 1 : costs[at + j];
+          gradient[j] = beta * m * (1 - m) * (arrays.upstream[at + j] / c - s);
+        }
+        layer.layout.addSignedBroadcast(gradient, 0, 1, layer.weight.values, layer.weight.grads);
+        arrays.upstream.fill(0, at, at + entries);
       }
     }
   }
@@ -191,45 +241,49 @@ export class SpartanController implements MethodController {
   }
 
   /**
-   * The masks of step `step`: per budget group, the block values, κ(t)·Σc and β(t), one soft top-k, and m and
-   * m ⊙ h broadcast to each weight. `record`: count the step in the budget-error statistics.
+   * The masks of step `step`: per budget group, the block values, κ(t)·Σc and β(t), one soft top-k (the float32
+   * solver in the kernel heap, or the float64 Sinkhorn loop of the reference code), and m and m ⊙ h broadcast
+   * to each blocked layer's weights (a 1×1 layer's masks are the group's arrays). `record`: count the step in
+   * the budget-error statistics.
    */
   private computeMasks(step: number, record = true): void {
-    const errors: number[] = [];
+    const { kernels } = engine();
+    let error = 0;
     let lastBeta = Number.NaN;
     let lastKappa = 1;
     for (const group of this.groups) {
+      const arrays = group.arrays!;
       const beta = this.schedule.beta(step, group.layers[0].layout.blockSize);
       for (const layer of group.layers) {
-        layer.layout.blockValues(layer.weight.values, this.values, layer.offset);
+        const at = layer.offset - group.offset;
         const scale = this.valueScale(layer, group, step);
-        if (scale !== 1) {
-          for (let j = layer.offset; j < layer.offset + layer.layout.entries; j++) this.values[j] *= scale;
+        const { values } = layer.weight;
+        if (layer.direct) {
+          kernels.spartanValues(values, arrays.values.subarray(at, at + values.length), values.length, scale);
+          continue;
         }
+        layer.layout.blockValues(values, arrays.values, at);
+        if (scale !== 1) for (let j = at; j < at + layer.layout.entries; j++) arrays.values[j] *= scale;
       }
       const kappa = this.schedule.kappa(step, group.density);
       const budget = kappa * group.totalCost;
-      const { mask, hard, budgetError } = softTopK({
-        values: this.values.subarray(group.offset, group.offset + group.length),
-        costs: group.costs,
-        budget,
-        beta,
-        method: this.method.solver,
-      });
-      group.solution = { mask, hard, budget, beta };
-      errors.push(budgetError);
+      const problem = { values: arrays.values, costs: group.costs, totalCost: group.totalCost, budget, beta };
+      const budgetError =
+        this.method.solver === 'sinkhorn'
+          ? this.sinkhornMasks(problem, arrays)
+          : this.solver.solve(problem, arrays, 'spartan').budgetError;
+      group.solution = { budget, beta };
+      error = Math.max(error, budgetError);
       lastBeta = beta;
       lastKappa = kappa;
-      const effective = this.effective.subarray(0, group.length);
-      for (let j = 0; j < group.length; j++) effective[j] = hard[j] === 1 ? mask[j] : 0;
       for (const layer of group.layers) {
+        if (layer.direct) continue;
         const at = layer.offset - group.offset;
-        layer.layout.broadcast(mask, at, layer.masks.soft);
-        layer.layout.broadcast(effective, at, layer.masks.effective);
+        layer.layout.broadcast(arrays.soft, at, layer.masks.soft);
+        layer.layout.broadcast(arrays.effective, at, layer.masks.effective);
       }
     }
     if (!record) return;
-    const error = Math.max(...errors);
     const { errorSum, errorMax, steps } = this.soft;
     this.soft = {
       beta: lastBeta,
@@ -239,6 +293,24 @@ export class SpartanController implements MethodController {
       errorLast: error,
       steps: steps + 1,
     };
+  }
+
+  /** The reference code's Sinkhorn loop (softTopK, float64), copied into the group's masks; its budget error. */
+  private sinkhornMasks(
+    problem: { values: Float32Array; costs: Float32Array | null; budget: number; beta: number },
+    arrays: GroupArrays,
+  ): number {
+    const { values, costs, budget, beta } = problem;
+    const { mask, hard, budgetError } = softTopK({
+      values,
+      costs: costs ?? undefined,
+      budget,
+      beta,
+      method: 'sinkhorn',
+    });
+    arrays.soft.set(mask);
+    for (let j = 0; j < mask.length; j++) arrays.effective[j] = hard[j] === 1 ? mask[j] : 0;
+    return budgetError;
   }
 
   /** β_l(t) / β_group(t): 1 unless a global budget mixes block sizes (see the file comment). */
@@ -261,6 +333,7 @@ export class SpartanController implements MethodController {
       frozen.set(masks.effective);
       this.useFrozenMask(layer, frozen);
     }
+    for (const group of this.groups) this.freeArrays(group);
     this.frozen = true;
   }
 
@@ -268,9 +341,9 @@ export class SpartanController implements MethodController {
     this.useMasks(layer, { effective: frozen, soft: frozen, maskUpstream: null });
   }
 
-  /** Routes the layer's weight through `masks`, freeing the ones it replaces (the controller's own). */
+  /** Routes the layer's weight through `masks`, freeing the ones it replaces (a blocked layer's own). */
   private useMasks(layer: MaskedLayer, masks: WeightMasks): void {
-    if (layer.masks.maskUpstream) freeMasks(layer.masks);
+    if (layer.masks.maskUpstream && !layer.direct) freeMasks(layer.masks);
     layer.masks = masks;
     layer.module.setWeightTransform((w) => softMaskedWeight(w, masks));
   }
@@ -287,6 +360,7 @@ export class SpartanController implements MethodController {
       module.setWeightTransform(null);
       module.makeSparse(kept, kept, this.kernelChoice);
     }
+    this.releaseScratch();
     this.finalized = true;
   }
 
@@ -329,7 +403,7 @@ export class SpartanController implements MethodController {
     } else if (frozen.some((mask) => mask !== undefined)) {
       throw new Error('spartan: the checkpoint holds frozen masks for some layers only: it is inconsistent');
     } else if (this.frozen) {
-      for (const layer of this.layers) this.useMasks(layer, unfrozenMasks(layer.weight.values.length));
+      for (const group of this.groups) this.allocateArrays(group);
       this.frozen = false;
     }
   }
@@ -400,8 +474,9 @@ export class SpartanController implements MethodController {
 
   /**
    * Bytes while training: every parameter's values, gradients and state (frozen mask and churn reference
-   * included) and, before the freeze, the controller's three masks per layer; the dense equivalent is the same
-   * model trained dense, without Spartan's masks.
+   * included) and, before the freeze, the controller's arrays: per entry v, m, m ⊙ h, ∂L/∂m (and c when the
+   * costs are not all 1), and a blocked layer's three per-weight masks; the dense equivalent is the same model
+   * trained dense, without Spartan's masks.
    */
   memory(): SparseWeightMemory {
     let hotBytes = 0;
@@ -416,11 +491,12 @@ export class SpartanController implements MethodController {
       for (const key of [FROZEN_MASK_KEY, CHURN_REFERENCE_KEY])
         if (trainable.state.has(key)) maskBytes += bytes;
     }
-    for (const { masks, weight } of this.layers) {
-      if (masks.maskUpstream) {
-        hotBytes += 3 * 4 * weight.values.length;
-        maskBytes += 3 * 4 * weight.values.length;
-      }
+    for (const group of this.groups) {
+      if (!group.arrays) continue;
+      let bytes = 4 * 4 * group.length + (group.costs === null ? 0 : 4 * group.length);
+      for (const layer of group.layers) if (!layer.direct) bytes += 3 * 4 * layer.weight.values.length;
+      hotBytes += bytes;
+      maskBytes += bytes;
     }
     return { hotBytes, masterBytes: 0, denseEquivalentBytes: hotBytes - maskBytes };
   }
@@ -440,9 +516,8 @@ export class SpartanController implements MethodController {
       }
       uses = module.weightUses;
     }
-    const masks = unfrozenMasks(weight.values.length);
-    module.setWeightTransform((w) => softMaskedWeight(w, masks));
-    return { module, weight, layout, entryCost: layout.blockSize * uses, offset, masks };
+    const direct = layout.blockSize === 1;
+    return { module, weight, layout, entryCost: layout.blockSize * uses, offset, direct, masks: NO_MASKS };
   }
 
   private budgetGroups(): BudgetGroup[] {
@@ -461,23 +536,82 @@ export class SpartanController implements MethodController {
       const last = layers[layers.length - 1];
       const length = last.offset + last.layout.entries - offset;
       const unit = layers.every((layer) => layer.entryCost === 1);
-      const costs = unit ? undefined : new Float64Array(length);
+      const costs = unit ? null : engine().heap.allocF32(length);
       let totalCost = 0;
       for (const layer of layers) {
         costs?.fill(layer.entryCost, layer.offset - offset, layer.offset - offset + layer.layout.entries);
         totalCost += layer.entryCost * layer.layout.entries;
       }
-      return { layers, offset, length, costs, totalCost, density: groupDensity, solution: null };
+      return {
+        layers,
+        offset,
+        length,
+        costs,
+        totalCost,
+        density: groupDensity,
+        arrays: null,
+        solution: null,
+      };
     };
     if (densities === null) return [group(this.layers, density)];
     return this.layers.map((layer, l) => group([layer], densities[l]));
   }
 
-  /** Frees the masks a run that stopped before its end still holds (a finished run freed them). */
+  /**
+   * A group's entry arrays before the freeze; the masks of its 1×1 layers are views of them, a blocked layer
+   * gets its own per-weight masks.
+   */
+  private allocateArrays(group: BudgetGroup): void {
+    const { heap } = engine();
+    const n = group.length;
+    const arrays = {
+      values: heap.allocF32(n),
+      soft: heap.allocF32(n),
+      effective: heap.allocF32(n),
+      upstream: heap.allocF32(n),
+    };
+    group.arrays = arrays;
+    for (const layer of group.layers) {
+      const at = layer.offset - group.offset;
+      const view = (array: Float32Array) => array.subarray(at, at + layer.layout.entries);
+      const masks = layer.direct
+        ? { effective: view(arrays.effective), soft: view(arrays.soft), maskUpstream: view(arrays.upstream) }
+        : unfrozenMasks(layer.weight.values.length);
+      this.useMasks(layer, masks);
+    }
+  }
+
+  private freeArrays(group: BudgetGroup): void {
+    if (!group.arrays) return;
+    const { heap } = engine();
+    for (const array of Object.values(group.arrays)) heap.free(array);
+    group.arrays = null;
+  }
+
+  /** Frees the masks and scratch a run that stopped before its end still holds (a finished run freed them). */
   dispose(): void {
-    for (const layer of this.layers) if (layer.masks.maskUpstream) freeMasks(layer.masks);
+    for (const layer of this.layers) if (layer.masks.maskUpstream && !layer.direct) freeMasks(layer.masks);
+    for (const group of this.groups) this.freeArrays(group);
+    this.releaseScratch();
+  }
+
+  /** The solver's scratch, the gradient sums and the groups' costs (once). */
+  private releaseScratch(): void {
+    if (this.released) return;
+    const { heap } = engine();
+    this.solver.dispose();
+    heap.free(this.gradientSumsBlock);
+    for (const group of this.groups) if (group.costs) heap.free(group.costs);
+    this.released = true;
   }
 }
+
+/** A layer's masks until its group's arrays exist. */
+const NO_MASKS: WeightMasks = {
+  effective: new Float32Array(0),
+  soft: new Float32Array(0),
+  maskUpstream: null,
+};
 
 /** The controller's own per-weight masks of a layer before the freeze (heap arrays). */
 function unfrozenMasks(n: number): WeightMasks {

@@ -21,8 +21,8 @@ export interface WeightMasks {
  *
  *   W_eff = W ⊙ m ⊙ h.
  *
- * Backward, straight-through on h: ∂L/∂W += ∂L/∂W_eff ⊙ m (the direct path), and per weight
- * ∂L/∂W_eff ⊙ W goes to `maskUpstream`: summed over a block j it is ∂L/∂m_j, which the soft top-k's implicit
+ * Backward, straight-through on h, in one pass (kernels.spartanMaskBackward): ∂L/∂W += ∂L/∂W_eff ⊙ m (the
+ * direct path), and per weight ∂L/∂W_eff ⊙ W goes to `maskUpstream`: summed over a block j it is ∂L/∂m_j, which the soft top-k's implicit
  * gradient turns into the second path to W (SpartanController.afterBackward). That path needs every layer's
  * ∂L/∂m when the budget is global, so it runs after the whole backward pass, not here.
  */
@@ -36,17 +36,8 @@ export function softMaskedWeight(weight: Tensor, masks: WeightMasks): Tensor {
   const y = createOutput('softMaskedWeight', weight.shape, [weight], { overwritten: true });
   engine().kernels.mul(weight.data, masks.effective, y.data, n);
   recordBackward(y, (dy) => {
-    const { heap, kernels } = engine();
-    const product = heap.allocF32(n, false);
-    if (weight.requiresGrad) {
-      kernels.mul(dy, masks.soft, product, n);
-      kernels.axpy(1, product, weight.ensureGrad(), n);
-    }
-    if (masks.maskUpstream) {
-      kernels.mul(dy, weight.data, product, n);
-      kernels.axpy(1, product, masks.maskUpstream, n);
-    }
-    heap.free(product);
+    const grad = weight.requiresGrad ? weight.ensureGrad() : null;
+    engine().kernels.spartanMaskBackward(dy, weight.data, masks.soft, grad, masks.maskUpstream, n);
   });
   return y;
 }

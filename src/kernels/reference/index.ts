@@ -18,6 +18,15 @@ import { matmul } from './matmul.js';
 import { adamwUpdate, sgdUpdate } from './optimizers.js';
 import { maxPool2d, maxPool2dBackward } from './pooling.js';
 import { softmaxCrossEntropy, softmaxCrossEntropyBackward } from './softmaxCrossEntropy.js';
+import {
+  spartanApplyGradient,
+  spartanGradientSums,
+  spartanHistogram,
+  spartanMaskBackward,
+  spartanMaskPass,
+  spartanTieBoundary,
+  spartanValues,
+} from './spartan.js';
 
 /** The plain TypeScript kernels: the spec, the fallback, and what every fast kernel is tested against. */
 export const referenceKernels: Kernels = {
@@ -46,4 +55,11 @@ export const referenceKernels: Kernels = {
   softmaxCrossEntropyBackward,
   sgdUpdate,
   adamwUpdate,
+  spartanValues,
+  spartanHistogram,
+  spartanTieBoundary,
+  spartanMaskPass,
+  spartanMaskBackward,
+  spartanGradientSums,
+  spartanApplyGradient,
 };

@@ -1,0 +1,126 @@
+// Spartan's per-weight passes around the soft top-k, for 1×1 blocks (entry j is weight j): the block values,
+// the backward of W_eff = W ⊙ m ⊙ h, and the implicit gradient of the soft top-k (Tai, Tian, Lim,
+// arXiv:2205.14107, §3.2–3.3; spec/spartan.md). See src/spartan/ for the math; `costs` = 0 means unit costs.
+import { SUM_BLOCK, Sums } from './spartanSums';
+
+/** out = scale·|w|: the values v_j = Σ|w| of 1×1 blocks (scale: β_l/β of a mixed global budget, else 1). */
+export function spartanValues(w: usize, out: usize, n: i32, scale: f32): void {
+  const s = f32x4.splat(scale);
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const at = (<usize>i) << 2;
+    v128.store(out + at, f32x4.mul(f32x4.abs(v128.load(w + at)), s));
+  }
+  for (; i < n; i++) {
+    const at = (<usize>i) << 2;
+    store<f32>(out + at, Mathf.abs(load<f32>(w + at)) * scale);
+  }
+}
+
+/**
+ * The backward of W_eff = W ⊙ m ⊙ h (straight-through on h): grad += dy ⊙ m and upstream += dy ⊙ W, whose
+ * block sums are ∂L/∂m; either is skipped when its pointer is 0.
+ */
+export function spartanMaskBackward(
+  dy: usize,
+  w: usize,
+  soft: usize,
+  grad: usize,
+  upstream: usize,
+  n: i32,
+): void {
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const at = (<usize>i) << 2;
+    const d = v128.load(dy + at);
+    if (grad !== 0)
+      v128.store(grad + at, f32x4.add(v128.load(grad + at), f32x4.mul(d, v128.load(soft + at))));
+    if (upstream !== 0) {
+      v128.store(upstream + at, f32x4.add(v128.load(upstream + at), f32x4.mul(d, v128.load(w + at))));
+    }
+  }
+  for (; i < n; i++) {
+    const at = (<usize>i) << 2;
+    const d = load<f32>(dy + at);
+    if (grad !== 0) store<f32>(grad + at, load<f32>(grad + at) + d * load<f32>(soft + at));
+    if (upstream !== 0) store<f32>(upstream + at, load<f32>(upstream + at) + d * load<f32>(w + at));
+  }
+}
+
+/**
+ * The two sums of the implicit gradient, a_j = m_j(1 − m_j), γ_j = upstream_j: sums[0] = Σ γ a and
+ * sums[1] = Σ c a, in float64 (float32 within blocks of SUM_BLOCK entries).
+ */
+export function spartanGradientSums(soft: usize, upstream: usize, costs: usize, n: i32, sums: usize): void {
+  let weighted = f64x2.splat(0);
+  let cost = f64x2.splat(0);
+  let j = 0;
+  const vectorEnd = n & ~3;
+  while (j < vectorEnd) {
+    const blockEnd = min(vectorEnd, j + SUM_BLOCK);
+    let blockWeighted = f32x4.splat(0);
+    let blockCost = f32x4.splat(0);
+    for (; j < blockEnd; j += 4) {
+      const at = (<usize>j) << 2;
+      const m = v128.load(soft + at);
+      const a = f32x4.sub(m, f32x4.mul(m, m));
+      blockWeighted = f32x4.add(blockWeighted, f32x4.mul(v128.load(upstream + at), a));
+      blockCost = f32x4.add(blockCost, costs === 0 ? a : f32x4.mul(v128.load(costs + at), a));
+    }
+    weighted = f64x2.add(weighted, Sums.widenedPairs(blockWeighted));
+    cost = f64x2.add(cost, Sums.widenedPairs(blockCost));
+  }
+  let totalWeighted = f64x2.extract_lane(weighted, 0) + f64x2.extract_lane(weighted, 1);
+  let totalCost = f64x2.extract_lane(cost, 0) + f64x2.extract_lane(cost, 1);
+  for (; j < n; j++) {
+    const at = (<usize>j) << 2;
+    const m = load<f32>(soft + at);
+    const a = m - m * m;
+    totalWeighted += <f64>(load<f32>(upstream + at) * a);
+    totalCost += <f64>(costs === 0 ? a : load<f32>(costs + at) * a);
+  }
+  store<f64>(sums, totalWeighted);
+  store<f64>(sums + 8, totalCost);
+}
+
+/**
+ * The soft top-k path to the weights: grad_j += sign(w_j)·β·a_j·(γ_j / c_j − s), with a_j = m_j(1 − m_j),
+ * γ_j = upstream_j and s = Σ γ a / Σ c a; then upstream is zeroed for the next step's accumulation.
+ */
+export function spartanApplyGradient(
+  w: usize,
+  grad: usize,
+  soft: usize,
+  upstream: usize,
+  costs: usize,
+  n: i32,
+  beta: f32,
+  s: f32,
+): void {
+  const betaLanes = f32x4.splat(beta);
+  const sLanes = f32x4.splat(s);
+  const zero = f32x4.splat(0);
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const at = (<usize>i) << 2;
+    const m = v128.load(soft + at);
+    const gamma = v128.load(upstream + at);
+    const perCost = costs === 0 ? gamma : f32x4.div(gamma, v128.load(costs + at));
+    const g = f32x4.mul(f32x4.mul(betaLanes, f32x4.sub(m, f32x4.mul(m, m))), f32x4.sub(perCost, sLanes));
+    const weight = v128.load(w + at);
+    const signed = f32x4.sub(v128.and(g, f32x4.gt(weight, zero)), v128.and(g, f32x4.lt(weight, zero)));
+    v128.store(grad + at, f32x4.add(v128.load(grad + at), signed));
+    v128.store(upstream + at, zero);
+  }
+  for (; i < n; i++) {
+    const at = (<usize>i) << 2;
+    const m = load<f32>(soft + at);
+    const gamma = load<f32>(upstream + at);
+    const perCost = costs === 0 ? gamma : gamma / load<f32>(costs + at);
+    const g = beta * (m - m * m) * (perCost - s);
+    const weight = load<f32>(w + at);
+    const signed: f32 = weight > 0 ? g : weight < 0 ? -g : 0;
+    store<f32>(grad + at, load<f32>(grad + at) + signed);
+    store<f32>(upstream + at, 0);
+  }
+}

@@ -1,0 +1,156 @@
+// Spartan's soft top-k on float32 entries (Tai, Tian, Lim, arXiv:2205.14107, §3.2; spec/spartan.md): the
+// passes of src/spartan/softTopKSolver.ts. An entry j has a value v_j ≥ 0 and a cost c_j > 0 (`costs` = 0:
+// every cost is 1); its unit value is u_j = v_j / c_j. Sums are accumulated in float32 over blocks of
+// SUM_BLOCK entries and the block sums in float64, so the budget Σ c_j m_j is exact to ~1e-9 relative.
+import { Exp } from './exp';
+import { SUM_BLOCK, Sums } from './spartanSums';
+
+/**
+ * Above this logit distance −(z_j + μ) the soft mask m_j = σ(z_j + μ) < 1e-13 is written as 0: such tiny
+ * masks would only feed subnormal products (slow on x86) into the step, and change Σ c m by < 1e-13 each.
+ */
+const FLUSH_LOGIT: f32 = 30;
+/** The largest −(z_j + μ) given to exp: m stays a normal float32 (≥ 1.8e-35) for a hard-kept entry. */
+const CLAMP_LOGIT: f32 = 80;
+
+/** Unit values u = v / c at byte offset `at` (c = 1 when costs is 0); static for @inline, as in exp.ts. */
+class Unit {
+  @inline
+  static lanes(values: usize, costs: usize, at: usize): v128 {
+    const v = v128.load(values + at);
+    return costs === 0 ? v : f32x4.div(v, v128.load(costs + at));
+  }
+
+  @inline
+  static scalar(values: usize, costs: usize, at: usize): f32 {
+    const v = load<f32>(values + at);
+    return costs === 0 ? v : v / load<f32>(costs + at);
+  }
+}
+
+/**
+ * Weighted radix histogram of the unit values' float32 bits (u ≥ 0, so the bits order like the values):
+ * for every entry with (bits & highMask) == prefix, histogram[(j mod 4)·bins + ((bits >> shift) & (bins − 1))]
+ * += c_j. Four interleaved copies (summed by the caller) keep repeated buckets from serialising the adds.
+ * The caller zeroes the 4·bins float64 counters.
+ */
+export function spartanHistogram(
+  values: usize,
+  costs: usize,
+  n: i32,
+  highMask: u32,
+  prefix: u32,
+  shift: u32,
+  bins: u32,
+  histogram: usize,
+): void {
+  const binMask = bins - 1;
+  for (let j = 0; j < n; j++) {
+    const at = (<usize>j) << 2;
+    const bits = reinterpret<u32>(Unit.scalar(values, costs, at)) & 0x7fffffff;
+    if ((bits & highMask) !== prefix) continue;
+    const slot = histogram + ((<usize>(<u32>(j & 3) * bins + ((bits >> shift) & binMask))) << 3);
+    store<f64>(slot, load<f64>(slot) + (costs === 0 ? 1.0 : <f64>load<f32>(costs + at)));
+  }
+}
+
+/**
+ * The tie-break of the hard mask: scanning entries in index order, the first j with u_j == threshold at which
+ * the summed cost of such entries reaches `remaining`; the last such entry when rounding leaves it short, and
+ * −1 when there is none.
+ */
+export function spartanTieBoundary(values: usize, costs: usize, n: i32, threshold: f32, remaining: f64): i32 {
+  let summed: f64 = 0;
+  let last = -1;
+  for (let j = 0; j < n; j++) {
+    const at = (<usize>j) << 2;
+    if (Unit.scalar(values, costs, at) !== threshold) continue;
+    summed += costs === 0 ? 1.0 : <f64>load<f32>(costs + at);
+    last = j;
+    if (summed >= remaining) return j;
+  }
+  return last;
+}
+
+/**
+ * One evaluation of the soft mask at shift μ: m_j = σ(z_j + μ) with z_j = β(u_j − τ), and into sums[0..2]
+ * the float64 totals Σ c m, Σ c m(1 − m) and Σ c m(1 − m)(1 − 2m) (the budget and its first two derivatives
+ * in μ). When `soft` is not 0 it also writes m to soft and m·h to effective, h_j = 1 for u_j > τ or for
+ * u_j == τ and j ≤ boundary (the hard mask).
+ */
+export function spartanMaskPass(
+  values: usize,
+  costs: usize,
+  n: i32,
+  beta: f32,
+  threshold: f32,
+  mu: f32,
+  boundary: i32,
+  sums: usize,
+  soft: usize,
+  effective: usize,
+): void {
+  const betaLanes = f32x4.splat(beta);
+  const thresholdLanes = f32x4.splat(threshold);
+  const muLanes = f32x4.splat(mu);
+  const ones = f32x4.splat(1);
+  let kept = f64x2.splat(0);
+  let slope = f64x2.splat(0);
+  let curvature = f64x2.splat(0);
+  let j = 0;
+  const vectorEnd = n & ~3;
+  while (j < vectorEnd) {
+    const blockEnd = min(vectorEnd, j + SUM_BLOCK);
+    let blockKept = f32x4.splat(0);
+    let blockSlope = f32x4.splat(0);
+    let blockCurvature = f32x4.splat(0);
+    for (; j < blockEnd; j += 4) {
+      const at = (<usize>j) << 2;
+      const u = Unit.lanes(values, costs, at);
+      const logit = f32x4.sub(f32x4.mul(betaLanes, f32x4.sub(thresholdLanes, u)), muLanes);
+      const clamped = f32x4.pmin(logit, f32x4.splat(CLAMP_LOGIT));
+      const sharp = f32x4.div(ones, f32x4.add(ones, Exp.lanes(clamped)));
+      const m = v128.and(sharp, f32x4.lt(logit, f32x4.splat(FLUSH_LOGIT)));
+      const c = costs === 0 ? ones : v128.load(costs + at);
+      const a = f32x4.mul(c, f32x4.sub(m, f32x4.mul(m, m)));
+      blockKept = f32x4.add(blockKept, costs === 0 ? m : f32x4.mul(c, m));
+      blockSlope = f32x4.add(blockSlope, a);
+      blockCurvature = f32x4.add(blockCurvature, f32x4.mul(a, f32x4.sub(ones, f32x4.add(m, m))));
+      if (soft !== 0) {
+        v128.store(soft + at, m);
+        const above = f32x4.gt(u, thresholdLanes);
+        const tied = v128.and(
+          f32x4.eq(u, thresholdLanes),
+          i32x4.le_s(i32x4.add(i32x4.splat(j), i32x4(0, 1, 2, 3)), i32x4.splat(boundary)),
+        );
+        v128.store(effective + at, v128.and(sharp, v128.or(above, tied)));
+      }
+    }
+    kept = f64x2.add(kept, Sums.widenedPairs(blockKept));
+    slope = f64x2.add(slope, Sums.widenedPairs(blockSlope));
+    curvature = f64x2.add(curvature, Sums.widenedPairs(blockCurvature));
+  }
+  let total0 = f64x2.extract_lane(kept, 0) + f64x2.extract_lane(kept, 1);
+  let total1 = f64x2.extract_lane(slope, 0) + f64x2.extract_lane(slope, 1);
+  let total2 = f64x2.extract_lane(curvature, 0) + f64x2.extract_lane(curvature, 1);
+  for (; j < n; j++) {
+    const at = (<usize>j) << 2;
+    const u = Unit.scalar(values, costs, at);
+    const logit = beta * (threshold - u) - mu;
+    const sharp: f32 = 1 / (1 + Exp.scalar(min(logit, CLAMP_LOGIT)));
+    const m: f32 = logit < FLUSH_LOGIT ? sharp : 0;
+    const c: f32 = costs === 0 ? 1 : load<f32>(costs + at);
+    const a: f32 = c * (m - m * m);
+    total0 += <f64>(c * m);
+    total1 += <f64>a;
+    total2 += <f64>(a * (1 - (m + m)));
+    if (soft !== 0) {
+      store<f32>(soft + at, m);
+      const hard = u > threshold || (u === threshold && j <= boundary);
+      store<f32>(effective + at, hard ? sharp : 0);
+    }
+  }
+  store<f64>(sums, total0);
+  store<f64>(sums + 8, total1);
+  store<f64>(sums + 16, total2);
+}

@@ -1,0 +1,107 @@
+import type { Kernels } from '../kernels/kernels.js';
+
+/**
+ * The hard mask of Spartan on float32 entries, by radix select (spec/spartan.md, "Hard mask"; the float64
+ * version is hardMask.ts): order the entries by unit value u_j descending, the lower index first among equal
+ * ones, and keep every entry up to and including t*, the first at which the cumulative cost reaches the
+ * budget K. The result is τ = u_{t*} and the boundary index among the entries equal to τ, so that
+ * h_j = [u_j > τ or (u_j = τ and j ≤ boundary)].
+ *
+ * Method: unit values are ≥ 0, so their float32 bits order like the values. Three histogram passes
+ * (kernels.spartanHistogram) weigh the entries by cost on bits 30–20, then 19–10 within the bucket that
+ * holds t*, then 9–0, which pins τ's bits; a fourth pass finds the boundary among ties, unless every tie is
+ * kept (unit costs). Each pass reads the values once: O(n) with no sort and no index array.
+ */
+export interface HardThreshold {
+  /** τ; +∞ when K ≤ 0. */
+  threshold: number;
+  /** The last kept entry equal to τ (every entry equal to τ up to it is kept); −1 when none is. */
+  boundary: number;
+  /** Bounds of the unit values, from the first pass: every u_j lies in [lowest, highest]. */
+  lowest: number;
+  highest: number;
+}
+
+/** Bits 30–20, 19–10, 9–0 of a non-negative float32. */
+const LEVELS = [
+  { shift: 20, bins: 2048 },
+  { shift: 10, bins: 1024 },
+  { shift: 0, bins: 1024 },
+] as const;
+/** The first level-1 bucket of +∞ and NaN (exponent bits all ones). */
+const NON_FINITE_BUCKET = 0x7f8;
+
+const bitsView = new Uint32Array(1);
+const floatView = new Float32Array(bitsView.buffer);
+const floatOfBits = (bits: number) => {
+  bitsView[0] = bits;
+  return floatView[0];
+};
+
+/**
+ * `histogram`: a scratch array of at least 4·2048 float64 in the kernel heap. `caller` names the function in
+ * the error for a NaN or infinite value.
+ */
+export function hardThreshold(
+  kernels: Kernels,
+  values: Float32Array,
+  costs: Float32Array | null,
+  n: number,
+  budget: number,
+  histogram: Float64Array,
+  caller: string,
+): HardThreshold {
+  let prefix = 0;
+  let highMask = 0;
+  let passed = 0;
+  let tieWeight = 0;
+  let lowest = 0;
+  let highest = 0;
+  for (let level = 0; level < LEVELS.length; level++) {
+    const { shift, bins } = LEVELS[level];
+    histogram.fill(0, 0, 4 * bins);
+    kernels.spartanHistogram(values, costs, n, highMask, prefix, shift, bins, histogram);
+    for (let b = 0; b < bins; b++) {
+      histogram[b] += histogram[bins + b] + (histogram[2 * bins + b] + histogram[3 * bins + b]);
+    }
+    if (level === 0) {
+      const nonEmpty = (b: number) => histogram[b] !== 0;
+      let top = bins - 1;
+      while (top >= 0 && !nonEmpty(top)) top--;
+      if (top < 0) return { threshold: Number.POSITIVE_INFINITY, boundary: -1, lowest, highest };
+      if (top >= NON_FINITE_BUCKET) throw nonFinite(values, costs, n, caller);
+      let bottom = 0;
+      while (!nonEmpty(bottom)) bottom++;
+      highest = floatOfBits((top << shift) | ((1 << shift) - 1));
+      lowest = floatOfBits(bottom << shift);
+    }
+    // The bucket of t*: walk down from the top until the cost passed plus the bucket's reaches K (the lowest
+    // non-empty bucket when rounding leaves the total just short of K: everything is kept).
+    let chosen = -1;
+    let reached = false;
+    for (let b = bins - 1; b >= 0 && !reached; b--) {
+      const weight = histogram[b];
+      if (weight === 0) continue;
+      chosen = b;
+      tieWeight = weight;
+      reached = passed + weight >= budget;
+      if (!reached) passed += weight;
+    }
+    if (!reached) passed -= tieWeight;
+    prefix = (prefix | (chosen << shift)) >>> 0;
+    highMask = (highMask | ((bins - 1) << shift)) >>> 0;
+  }
+  const threshold = floatOfBits(prefix);
+  const remaining = budget - passed;
+  const everyTieKept = costs === null && Math.ceil(remaining) >= tieWeight;
+  const boundary = everyTieKept ? n - 1 : kernels.spartanTieBoundary(values, costs, n, threshold, remaining);
+  return { threshold, boundary, lowest, highest };
+}
+
+function nonFinite(values: Float32Array, costs: Float32Array | null, n: number, caller: string): Error {
+  let j = 0;
+  while (j < n - 1 && Number.isFinite(costs === null ? values[j] : values[j] / costs[j])) j++;
+  return new Error(
+    `${caller}: value ${j} is ${values[j]}: values must be finite and ≥ 0 (Σ|w| over a block; check for NaN weights)`,
+  );
+}
