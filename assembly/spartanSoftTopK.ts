@@ -154,3 +154,68 @@ export function spartanMaskPass(
   store<f64>(sums + 8, total1);
   store<f64>(sums + 16, total2);
 }
+
+/**
+ * One pass that narrows the hard threshold to a band [low, high] of unit values: sums[0] = Σ c_j over
+ * u_j > high, sums[1] = max u, sums[2] = min u (NaN if a value is NaN); the unit values inside the band are
+ * copied in index order to `band` (up to `capacity` of them). Returns how many lie in the band.
+ */
+export function spartanBand(
+  values: usize,
+  costs: usize,
+  n: i32,
+  low: f32,
+  high: f32,
+  band: usize,
+  capacity: i32,
+  sums: usize,
+): i32 {
+  const lowLanes = f32x4.splat(low);
+  const highLanes = f32x4.splat(high);
+  const ones = f32x4.splat(1);
+  let above = f64x2.splat(0);
+  let largest = f32x4.splat(-Infinity);
+  let smallest = f32x4.splat(Infinity);
+  let count = 0;
+  let j = 0;
+  const vectorEnd = n & ~3;
+  while (j < vectorEnd) {
+    const blockEnd = min(vectorEnd, j + SUM_BLOCK);
+    let blockAbove = f32x4.splat(0);
+    for (; j < blockEnd; j += 4) {
+      const at = (<usize>j) << 2;
+      const u = Unit.lanes(values, costs, at);
+      largest = f32x4.max(largest, u);
+      smallest = f32x4.min(smallest, u);
+      const c = costs === 0 ? ones : v128.load(costs + at);
+      blockAbove = f32x4.add(blockAbove, v128.and(c, f32x4.gt(u, highLanes)));
+      if (!v128.any_true(v128.and(f32x4.ge(u, lowLanes), f32x4.le(u, highLanes)))) continue;
+      for (let lane = 0; lane < 4; lane++) {
+        const x = Unit.scalar(values, costs, at + ((<usize>lane) << 2));
+        if (x >= low && x <= high) {
+          if (count < capacity) store<f32>(band + ((<usize>count) << 2), x);
+          count++;
+        }
+      }
+    }
+    above = f64x2.add(above, Sums.widenedPairs(blockAbove));
+  }
+  let totalAbove = f64x2.extract_lane(above, 0) + f64x2.extract_lane(above, 1);
+  let maxUnit = max(max(f32x4.extract_lane(largest, 0), f32x4.extract_lane(largest, 1)), max(f32x4.extract_lane(largest, 2), f32x4.extract_lane(largest, 3)));
+  let minUnit = min(min(f32x4.extract_lane(smallest, 0), f32x4.extract_lane(smallest, 1)), min(f32x4.extract_lane(smallest, 2), f32x4.extract_lane(smallest, 3)));
+  for (; j < n; j++) {
+    const at = (<usize>j) << 2;
+    const x = Unit.scalar(values, costs, at);
+    maxUnit = max(maxUnit, x);
+    minUnit = min(minUnit, x);
+    if (x > high) totalAbove += costs === 0 ? 1.0 : <f64>load<f32>(costs + at);
+    if (x >= low && x <= high) {
+      if (count < capacity) store<f32>(band + ((<usize>count) << 2), x);
+      count++;
+    }
+  }
+  store<f64>(sums, totalAbove);
+  store<f64>(sums + 8, <f64>maxUnit);
+  store<f64>(sums + 16, <f64>minUnit);
+  return count;
+}

@@ -236,6 +236,21 @@ export interface Kernels {
     histogram: Float64Array,
   ): void;
   /**
+   * One pass narrowing the hard threshold to the band [low, high] of unit values: sums[0] = Σ c over u > high,
+   * sums[1] = max u, sums[2] = min u (NaN if a value is NaN); copies the unit values inside the band, in index
+   * order, to `band` (at most `capacity`). Returns how many lie in the band.
+   */
+  spartanBand(
+    values: Float32Array,
+    costs: Float32Array | null,
+    n: number,
+    low: number,
+    high: number,
+    band: Float32Array,
+    capacity: number,
+    sums: Float64Array,
+  ): number;
+  /**
    * The first j (in index order) with u_j == threshold at which the summed cost of such entries reaches
    * `remaining`; the last such j if it never does; −1 if there is none.
    */

@@ -111,6 +111,16 @@ export interface DenseKernelExports {
     histogram: Ptr,
   ): void;
   spartanTieBoundary(values: Ptr, costs: Ptr, n: number, threshold: number, remaining: number): number;
+  spartanBand(
+    values: Ptr,
+    costs: Ptr,
+    n: number,
+    low: number,
+    high: number,
+    band: Ptr,
+    capacity: number,
+    sums: Ptr,
+  ): number;
   spartanMaskPass(
     values: Ptr,
     costs: Ptr,
@@ -356,6 +366,11 @@ export function bindWasmKernels(memory: WebAssembly.Memory, wasm: DenseKernelExp
       const [valuesAt, costsAt] = entries(values, costs, n);
       const histogramAt = ptr(histogram, 4 * bins, 'histogram');
       wasm.spartanHistogram(valuesAt, costsAt, n, highMask, prefix, shift, bins, histogramAt);
+    },
+    spartanBand(values, costs, n, low, high, band, capacity, sums) {
+      const [valuesAt, costsAt] = entries(values, costs, n);
+      const bandAt = ptr(band, capacity, 'band');
+      return wasm.spartanBand(valuesAt, costsAt, n, low, high, bandAt, capacity, ptr(sums, 3, 'sums'));
     },
     spartanTieBoundary(values, costs, n, threshold, remaining) {
       return wasm.spartanTieBoundary(...entries(values, costs, n), n, threshold, remaining);

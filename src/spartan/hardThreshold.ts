@@ -1,25 +1,38 @@
 import type { Kernels } from '../kernels/kernels.js';
+import { thresholdBand } from './thresholdBand.js';
 
 /**
- * The hard mask of Spartan on float32 entries, by radix select (spec/spartan.md, "Hard mask"; the float64
- * version is hardMask.ts): order the entries by unit value u_j descending, the lower index first among equal
- * ones, and keep every entry up to and including t*, the first at which the cumulative cost reaches the
- * budget K. The result is τ = u_{t*} and the boundary index among the entries equal to τ, so that
+ * The hard mask of Spartan on float32 entries (spec/spartan.md, "Hard mask"; the float64 version is
+ * hardMask.ts): order the entries by unit value u_j descending, the lower index first among equal ones, and
+ * keep every entry up to and including t*, the first at which the cumulative cost reaches the budget K. The
+ * result is τ = u_{t*} and the boundary index among the entries equal to τ, so that
  * h_j = [u_j > τ or (u_j = τ and j ≤ boundary)].
  *
- * Method: unit values are ≥ 0, so their float32 bits order like the values. Three histogram passes
- * (kernels.spartanHistogram) weigh the entries by cost on bits 30–20, then 19–10 within the bucket that
- * holds t*, then 9–0, which pins τ's bits; a fourth pass finds the boundary among ties, unless every tie is
- * kept (unit costs). Each pass reads the values once: O(n) with no sort and no index array.
+ * Method: unit values are ≥ 0, so their float32 bits order like the values, and a radix select finds τ: three
+ * histogram passes (kernels.spartanHistogram) weigh the entries by cost on bits 30–20, then 19–10 within the
+ * bucket that holds t*, then 9–0, which pins τ's bits. With unit costs and many entries, one pass first
+ * (kernels.spartanBand) counts the entries above a band that a sample says holds τ (thresholdBand.ts) and
+ * copies out the band's few values; when the counts confirm the band, the radix select runs on those alone.
+ * A last pass finds the boundary among ties, unless every tie is kept. All passes are O(n) reads.
  */
 export interface HardThreshold {
-  /** τ; +∞ when K ≤ 0. */
+  /** τ. */
   threshold: number;
-  /** The last kept entry equal to τ (every entry equal to τ up to it is kept); −1 when none is. */
+  /** The last kept entry equal to τ (every entry equal to τ up to it is kept). */
   boundary: number;
-  /** Bounds of the unit values, from the first pass: every u_j lies in [lowest, highest]. */
+  /** Bounds of the unit values: every u_j lies in [lowest, highest]. */
   lowest: number;
   highest: number;
+}
+
+/** Scratch arrays in the kernel heap. */
+export interface HardThresholdScratch {
+  /** 4·2048 float64. */
+  histogram: Float64Array;
+  /** 3 float64. */
+  sums: Float64Array;
+  /** The band's values (its length is the capacity). */
+  band: Float32Array;
 }
 
 /** Bits 30–20, 19–10, 9–0 of a non-negative float32. */
@@ -38,11 +51,56 @@ const floatOfBits = (bits: number) => {
   return floatView[0];
 };
 
-/**
- * `histogram`: a scratch array of at least 4·2048 float64 in the kernel heap. `caller` names the function in
- * the error for a NaN or infinite value.
- */
+/** Needs 0 < K < Σc and n > 0. `caller` names the function in the error for a NaN or infinite value. */
 export function hardThreshold(
+  kernels: Kernels,
+  values: Float32Array,
+  costs: Float32Array | null,
+  n: number,
+  budget: number,
+  scratch: HardThresholdScratch,
+  caller: string,
+): HardThreshold {
+  const band = costs === null ? thresholdBand(values.subarray(0, n), budget / n) : null;
+  let select: RadixSelect | null = null;
+  let lowest = 0;
+  let highest = 0;
+  if (band !== null) {
+    const { sums } = scratch;
+    const capacity = scratch.band.length;
+    const count = kernels.spartanBand(values, null, n, band.low, band.high, scratch.band, capacity, sums);
+    if (!Number.isFinite(sums[1])) throw nonFinite(values, costs, n, caller);
+    [highest, lowest] = [sums[1], sums[2]];
+    const above = sums[0];
+    if (count <= capacity && above < budget && above + count >= budget) {
+      select = radixSelect(kernels, scratch.band, null, count, budget - above, scratch.histogram, caller);
+      select.passed += above;
+    }
+  }
+  if (select === null) {
+    select = radixSelect(kernels, values, costs, n, budget, scratch.histogram, caller);
+    if (band === null) [lowest, highest] = [select.lowest, select.highest];
+  }
+  const { threshold, passed, tieWeight } = select;
+  const remaining = budget - passed;
+  const everyTieKept = costs === null && Math.ceil(remaining) >= tieWeight;
+  const boundary = everyTieKept ? n - 1 : kernels.spartanTieBoundary(values, costs, n, threshold, remaining);
+  return { threshold, boundary, lowest, highest };
+}
+
+interface RadixSelect {
+  threshold: number;
+  /** The cost of the entries above τ. */
+  passed: number;
+  /** The cost of the entries equal to τ. */
+  tieWeight: number;
+  /** Bounds of the values from the first histogram. */
+  lowest: number;
+  highest: number;
+}
+
+/** τ by the three histogram levels over `n` entries (n > 0, 0 < K ≤ their cost). */
+function radixSelect(
   kernels: Kernels,
   values: Float32Array,
   costs: Float32Array | null,
@@ -50,7 +108,7 @@ export function hardThreshold(
   budget: number,
   histogram: Float64Array,
   caller: string,
-): HardThreshold {
+): RadixSelect {
   let prefix = 0;
   let highMask = 0;
   let passed = 0;
@@ -65,13 +123,11 @@ export function hardThreshold(
       histogram[b] += histogram[bins + b] + (histogram[2 * bins + b] + histogram[3 * bins + b]);
     }
     if (level === 0) {
-      const nonEmpty = (b: number) => histogram[b] !== 0;
       let top = bins - 1;
-      while (top >= 0 && !nonEmpty(top)) top--;
-      if (top < 0) return { threshold: Number.POSITIVE_INFINITY, boundary: -1, lowest, highest };
+      while (histogram[top] === 0) top--;
       if (top >= NON_FINITE_BUCKET) throw nonFinite(values, costs, n, caller);
       let bottom = 0;
-      while (!nonEmpty(bottom)) bottom++;
+      while (histogram[bottom] === 0) bottom++;
       highest = floatOfBits((top << shift) | ((1 << shift) - 1));
       lowest = floatOfBits(bottom << shift);
     }
@@ -91,11 +147,7 @@ export function hardThreshold(
     prefix = (prefix | (chosen << shift)) >>> 0;
     highMask = (highMask | ((bins - 1) << shift)) >>> 0;
   }
-  const threshold = floatOfBits(prefix);
-  const remaining = budget - passed;
-  const everyTieKept = costs === null && Math.ceil(remaining) >= tieWeight;
-  const boundary = everyTieKept ? n - 1 : kernels.spartanTieBoundary(values, costs, n, threshold, remaining);
-  return { threshold, boundary, lowest, highest };
+  return { threshold: floatOfBits(prefix), passed, tieWeight, lowest, highest };
 }
 
 function nonFinite(values: Float32Array, costs: Float32Array | null, n: number, caller: string): Error {

@@ -27,6 +27,11 @@ const sampleCosts = new Float64Array(SAMPLE_SIZE);
 const expNegShifted = new Float64Array(SAMPLE_SIZE);
 const sampleMask = new Float64Array(SAMPLE_SIZE);
 
+/** Position i of the golden-ratio sample of n entries. */
+export function goldenSamplePosition(i: number, n: number): number {
+  return Math.floor(((i * INVERSE_GOLDEN_RATIO) % 1) * n);
+}
+
 export function sampledShift(
   values: Entries,
   costs: Entries | undefined,
@@ -40,7 +45,7 @@ export function sampledShift(
   let maxShifted = Number.NEGATIVE_INFINITY;
   let minShifted = Number.POSITIVE_INFINITY;
   for (let i = 0; i < SAMPLE_SIZE; i++) {
-    const j = Math.floor(((i * INVERSE_GOLDEN_RATIO) % 1) * n);
+    const j = goldenSamplePosition(i, n);
     const c = costs === undefined ? 1 : costs[j];
     const z = beta * (values[j] / c - threshold);
     sampleCosts[i] = c;

@@ -4,6 +4,7 @@ import { Random } from '../util/random.js';
 import { CHECK_BUDGET, CHECK_TABLE, CHECK_VALUES } from './checkVector.js';
 import { softTopK } from './softTopK.js';
 import { SoftTopKSolver } from './softTopKSolver.js';
+import { BAND_MIN_ENTRIES } from './thresholdBand.js';
 
 interface Case {
   values: Float32Array;
@@ -43,7 +44,9 @@ function expectLikeReference(c: Case) {
     if (Math.abs(got.soft[j] - want.mask[j]) > 2e-6) {
       throw new Error(`entry ${j}: m = ${got.soft[j]}, reference ${want.mask[j]}`);
     }
-    expect(got.effective[j] > 0 ? 1 : 0, `h of entry ${j}`).toBe(want.hard[j]);
+    if ((got.effective[j] > 0 ? 1 : 0) !== want.hard[j]) {
+      throw new Error(`entry ${j}: m·h = ${got.effective[j]}, reference h = ${want.hard[j]}`);
+    }
   }
   if (c.budget > 0 && c.budget < (c.costs ?? c.values).length) {
     expect(got.budgetError).toBeLessThanOrEqual(1e-6);
@@ -77,6 +80,18 @@ for (const backend of ['wasm-simd', 'reference'] as const) {
         const total = costs.reduce((a, b) => a + b, 0);
         expectLikeReference({ values, costs, budget: total * 0.3, beta });
       }
+    });
+
+    test('large problems: the sampled band of the threshold, and the full select when the band fails', () => {
+      useEngine(own);
+      const n = BAND_MIN_ENTRIES + 3;
+      const values = Float32Array.from({ length: n }, () => Math.abs(random.normal()) * 0.05);
+      for (const kept of [0.003, 0.1, 0.9])
+        expectLikeReference({ values, costs: null, budget: kept * n, beta: 30 });
+      // Half the entries tie at the threshold: the band holds too many to copy, so all entries are selected.
+      const tied = Float32Array.from({ length: n }, (_, j) => (j % 2 === 0 ? 0.5 : 0.25 * random.next()));
+      const got = expectLikeReference({ values: tied, costs: null, budget: n / 4 + 0.5, beta: 30 });
+      expect(got.effective.filter((m) => m > 0).length).toBe(Math.ceil(n / 4 + 0.5));
     });
 
     test('ties keep the count exact, lower indices first', () => {

@@ -20,6 +20,7 @@ import { maxPool2d, maxPool2dBackward } from './pooling.js';
 import { softmaxCrossEntropy, softmaxCrossEntropyBackward } from './softmaxCrossEntropy.js';
 import {
   spartanApplyGradient,
+  spartanBand,
   spartanGradientSums,
   spartanHistogram,
   spartanMaskBackward,
@@ -57,6 +58,7 @@ export const referenceKernels: Kernels = {
   adamwUpdate,
   spartanValues,
   spartanHistogram,
+  spartanBand,
   spartanTieBoundary,
   spartanMaskPass,
   spartanMaskBackward,

@@ -37,6 +37,27 @@ export const spartanHistogram: Kernels['spartanHistogram'] = (
   }
 };
 
+export const spartanBand: Kernels['spartanBand'] = (values, costs, n, low, high, band, capacity, sums) => {
+  let above = 0;
+  let largest = Number.NEGATIVE_INFINITY;
+  let smallest = Number.POSITIVE_INFINITY;
+  let count = 0;
+  for (let j = 0; j < n; j++) {
+    const u = unit(values, costs, j);
+    largest = Math.max(largest, u);
+    smallest = Math.min(smallest, u);
+    if (u > high) above += cost(costs, j);
+    if (u >= low && u <= high) {
+      if (count < capacity) band[count] = u;
+      count++;
+    }
+  }
+  sums[0] = above;
+  sums[1] = largest;
+  sums[2] = smallest;
+  return count;
+};
+
 export const spartanTieBoundary: Kernels['spartanTieBoundary'] = (values, costs, n, threshold, remaining) => {
   let summed = 0;
   let last = -1;
