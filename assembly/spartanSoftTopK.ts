@@ -201,8 +201,14 @@ export function spartanBand(
     above = f64x2.add(above, Sums.widenedPairs(blockAbove));
   }
   let totalAbove = f64x2.extract_lane(above, 0) + f64x2.extract_lane(above, 1);
-  let maxUnit = max(max(f32x4.extract_lane(largest, 0), f32x4.extract_lane(largest, 1)), max(f32x4.extract_lane(largest, 2), f32x4.extract_lane(largest, 3)));
-  let minUnit = min(min(f32x4.extract_lane(smallest, 0), f32x4.extract_lane(smallest, 1)), min(f32x4.extract_lane(smallest, 2), f32x4.extract_lane(smallest, 3)));
+  let maxUnit = max(
+    max(f32x4.extract_lane(largest, 0), f32x4.extract_lane(largest, 1)),
+    max(f32x4.extract_lane(largest, 2), f32x4.extract_lane(largest, 3)),
+  );
+  let minUnit = min(
+    min(f32x4.extract_lane(smallest, 0), f32x4.extract_lane(smallest, 1)),
+    min(f32x4.extract_lane(smallest, 2), f32x4.extract_lane(smallest, 3)),
+  );
   for (; j < n; j++) {
     const at = (<usize>j) << 2;
     const x = Unit.scalar(values, costs, at);
