@@ -6,12 +6,14 @@ import { Exp } from './exp';
 import { SUM_BLOCK, Sums } from './spartanSums';
 
 /**
- * Above this logit distance −(z_j + μ) the soft mask m_j = σ(z_j + μ) < 1e-13 is written as 0: such tiny
+ * Once e^{−(z_j + μ)} reaches this (e^30), the soft mask m_j = σ(z_j + μ) < 1e-13 is written as 0: such tiny
  * masks would only feed subnormal products (slow on x86) into the step, and change Σ c m by < 1e-13 each.
  */
-const FLUSH_LOGIT: f32 = 30;
+const FLUSH_EXP: f32 = 1.0686475e13;
 /** The largest −(z_j + μ) given to exp: m stays a normal float32 (≥ 1.8e-35) for a hard-kept entry. */
 const CLAMP_LOGIT: f32 = 80;
+/** e^CLAMP_LOGIT. */
+const CLAMP_EXP: f32 = 5.5406224e34;
 
 /** Unit values u = v / c at byte offset `at` (c = 1 when costs is 0); static for @inline, as in exp.ts. */
 class Unit {
@@ -60,9 +62,19 @@ export function spartanHistogram(
  * −1 when there is none.
  */
 export function spartanTieBoundary(values: usize, costs: usize, n: i32, threshold: f32, remaining: f64): i32 {
+  const thresholdLanes = f32x4.splat(threshold);
+  const vectorEnd = n & ~3;
   let summed: f64 = 0;
   let last = -1;
   for (let j = 0; j < n; j++) {
+    // Four entries at a time while none of them ties (the common case: ties are few).
+    if ((j & 3) === 0 && j < vectorEnd) {
+      const at = (<usize>j) << 2;
+      if (!v128.any_true(f32x4.eq(Unit.lanes(values, costs, at), thresholdLanes))) {
+        j += 3;
+        continue;
+      }
+    }
     const at = (<usize>j) << 2;
     if (Unit.scalar(values, costs, at) !== threshold) continue;
     summed += costs === 0 ? 1.0 : <f64>load<f32>(costs + at);
@@ -77,6 +89,11 @@ export function spartanTieBoundary(values: usize, costs: usize, n: i32, threshol
  * the float64 totals Σ c m, Σ c m(1 − m) and Σ c m(1 − m)(1 − 2m) (the budget and its first two derivatives
  * in μ). When `soft` is not 0 it also writes m to soft and m·h to effective, h_j = 1 for u_j > τ or for
  * u_j == τ and j ≤ boundary (the hard mask).
+ *
+ * The pass needs e_j = e^{−(z_j + μ)} (clamped to e^CLAMP_LOGIT), m_j = 1 / (1 + e_j). With ratio = 0 it
+ * computes e_j, and stores it to `exponentials` unless that is 0. With ratio > 0, `exponentials` holds the
+ * e_j of an earlier pass at μ0 and ratio = e^{μ0 − μ}: e_j·ratio is the new one, no exponential needed
+ * (exponentials may be `soft` itself: each entry is read before it is overwritten).
  */
 export function spartanMaskPass(
   values: usize,
@@ -89,10 +106,13 @@ export function spartanMaskPass(
   sums: usize,
   soft: usize,
   effective: usize,
+  exponentials: usize,
+  ratio: f32,
 ): void {
   const betaLanes = f32x4.splat(beta);
   const thresholdLanes = f32x4.splat(threshold);
   const muLanes = f32x4.splat(mu);
+  const ratioLanes = f32x4.splat(ratio);
   const ones = f32x4.splat(1);
   let kept = f64x2.splat(0);
   let slope = f64x2.splat(0);
@@ -107,10 +127,16 @@ export function spartanMaskPass(
     for (; j < blockEnd; j += 4) {
       const at = (<usize>j) << 2;
       const u = Unit.lanes(values, costs, at);
-      const logit = f32x4.sub(f32x4.mul(betaLanes, f32x4.sub(thresholdLanes, u)), muLanes);
-      const clamped = f32x4.pmin(logit, f32x4.splat(CLAMP_LOGIT));
-      const sharp = f32x4.div(ones, f32x4.add(ones, Exp.lanes(clamped)));
-      const m = v128.and(sharp, f32x4.lt(logit, f32x4.splat(FLUSH_LOGIT)));
+      let e: v128;
+      if (ratio > 0) {
+        e = f32x4.pmin(f32x4.mul(v128.load(exponentials + at), ratioLanes), f32x4.splat(CLAMP_EXP));
+      } else {
+        const logit = f32x4.sub(f32x4.mul(betaLanes, f32x4.sub(thresholdLanes, u)), muLanes);
+        e = Exp.lanes(f32x4.pmin(logit, f32x4.splat(CLAMP_LOGIT)));
+        if (exponentials !== 0) v128.store(exponentials + at, e);
+      }
+      const sharp = f32x4.div(ones, f32x4.add(ones, e));
+      const m = v128.and(sharp, f32x4.lt(e, f32x4.splat(FLUSH_EXP)));
       const c = costs === 0 ? ones : v128.load(costs + at);
       const a = f32x4.mul(c, f32x4.sub(m, f32x4.mul(m, m)));
       blockKept = f32x4.add(blockKept, costs === 0 ? m : f32x4.mul(c, m));
@@ -136,9 +162,15 @@ export function spartanMaskPass(
   for (; j < n; j++) {
     const at = (<usize>j) << 2;
     const u = Unit.scalar(values, costs, at);
-    const logit = beta * (threshold - u) - mu;
-    const sharp: f32 = 1 / (1 + Exp.scalar(min(logit, CLAMP_LOGIT)));
-    const m: f32 = logit < FLUSH_LOGIT ? sharp : 0;
+    let e: f32;
+    if (ratio > 0) {
+      e = min(load<f32>(exponentials + at) * ratio, CLAMP_EXP);
+    } else {
+      e = Exp.scalar(min(beta * (threshold - u) - mu, CLAMP_LOGIT));
+      if (exponentials !== 0) store<f32>(exponentials + at, e);
+    }
+    const sharp: f32 = 1 / (1 + e);
+    const m: f32 = e < FLUSH_EXP ? sharp : 0;
     const c: f32 = costs === 0 ? 1 : load<f32>(costs + at);
     const a: f32 = c * (m - m * m);
     total0 += <f64>(c * m);

@@ -262,9 +262,12 @@ export interface Kernels {
     remaining: number,
   ): number;
   /**
-   * The soft mask at shift μ: m_j = σ(β(u_j − τ) + μ), written as 0 once −(β(u_j − τ) + μ) ≥ 30 (m < 1e-13).
-   * sums[0..2] = Σ c m, Σ c m(1 − m), Σ c m(1 − m)(1 − 2m). With soft and effective given, writes m to soft
-   * and m·h to effective (h_j = 1 for u_j > τ, or u_j == τ and j ≤ boundary; there m is not flushed).
+   * The soft mask at shift μ: m_j = σ(β(u_j − τ) + μ) = 1 / (1 + e_j), e_j = e^{−(β(u_j − τ) + μ)} clamped to
+   * e^80, written as 0 once e_j ≥ e^30 (m < 1e-13). sums[0..2] = Σ c m, Σ c m(1 − m), Σ c m(1 − m)(1 − 2m).
+   * With soft and effective given, writes m to soft and m·h to effective (h_j = 1 for u_j > τ, or u_j == τ
+   * and j ≤ boundary; there m is not flushed). ratio = 0: e_j is computed, and stored to `exponentials` unless
+   * null; ratio > 0: `exponentials` holds e_j of a pass at μ0 and ratio = e^{μ0 − μ}, so e_j·ratio is used
+   * (no exponential; `exponentials` may be `soft`).
    */
   spartanMaskPass(
     values: Float32Array,
@@ -277,6 +280,8 @@ export interface Kernels {
     sums: Float64Array,
     soft: Float32Array | null,
     effective: Float32Array | null,
+    exponentials: Float32Array | null,
+    ratio: number,
   ): void;
   /** The backward of W ⊙ m ⊙ h: grad += dy ⊙ m and upstream += dy ⊙ W, each unless null. */
   spartanMaskBackward(

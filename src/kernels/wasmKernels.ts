@@ -132,6 +132,8 @@ export interface DenseKernelExports {
     sums: Ptr,
     soft: Ptr,
     effective: Ptr,
+    exponentials: Ptr,
+    ratio: number,
   ): void;
   spartanMaskBackward(dy: Ptr, w: Ptr, soft: Ptr, grad: Ptr, upstream: Ptr, n: number): void;
   spartanGradientSums(soft: Ptr, upstream: Ptr, costs: Ptr, n: number, sums: Ptr): void;
@@ -358,7 +360,7 @@ export function bindWasmKernels(memory: WebAssembly.Memory, wasm: DenseKernelExp
         bc2,
       );
     },
-    // Spartan: costs null passes 0 (unit costs); soft and effective null make a read-only mask pass.
+    // Spartan: a null array passes 0 (costs: unit costs; soft and effective: a read-only mask pass).
     spartanValues(w, out, n, scale) {
       wasm.spartanValues(ptr(w, n, 'w'), ptr(out, n, 'out'), n, scale);
     },
@@ -375,7 +377,20 @@ export function bindWasmKernels(memory: WebAssembly.Memory, wasm: DenseKernelExp
     spartanTieBoundary(values, costs, n, threshold, remaining) {
       return wasm.spartanTieBoundary(...entries(values, costs, n), n, threshold, remaining);
     },
-    spartanMaskPass(values, costs, n, beta, threshold, mu, boundary, sums, soft, effective) {
+    spartanMaskPass(
+      values,
+      costs,
+      n,
+      beta,
+      threshold,
+      mu,
+      boundary,
+      sums,
+      soft,
+      effective,
+      exponentials,
+      ratio,
+    ) {
       wasm.spartanMaskPass(
         ...entries(values, costs, n),
         n,
@@ -386,6 +401,8 @@ export function bindWasmKernels(memory: WebAssembly.Memory, wasm: DenseKernelExp
         ptr(sums, 3, 'sums'),
         soft === null ? 0 : ptr(soft, n, 'soft'),
         effective === null ? 0 : ptr(effective, n, 'effective'),
+        exponentials === null ? 0 : ptr(exponentials, n, 'exponentials'),
+        ratio,
       );
     },
     spartanMaskBackward(dy, w, soft, grad, upstream, n) {

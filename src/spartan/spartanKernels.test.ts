@@ -90,52 +90,76 @@ for (const variant of ['simd', 'relaxed'] as WasmVariant[]) {
     });
 
     test('spartanMaskPass: sums to 1e-6, masks to 1e-6, the hard mask exactly, β from 0.1 to 1e4', () => {
+      const threshold = 0.5;
+      /** m and m·h to 1e-6 (`tolerance`), and the same hard mask. */
+      const expectMasks = (
+        soft: Float32Array,
+        effective: Float32Array,
+        want: Float32Array[],
+        tolerance: number,
+      ) => {
+        for (let j = 0; j < soft.length; j++) {
+          if (Math.abs(soft[j] - want[0][j]) > tolerance || Math.abs(effective[j] - want[1][j]) > tolerance) {
+            throw new Error(`entry ${j}: m ${soft[j]} / ${want[0][j]}, m·h ${effective[j]} / ${want[1][j]}`);
+          }
+          if (effective[j] > 0 !== want[1][j] > 0) throw new Error(`entry ${j}: hard mask differs`);
+        }
+      };
       for (const n of SIZES) {
         for (const unit of [true, false]) {
           const { values, costs } = entries(n, unit);
+          const boundary = n >> 1;
+          const total = (costs ?? values).length;
           for (const beta of [0.1, 10, 1e4]) {
             for (const mu of [-3, 0.5, 40]) {
-              const threshold = 0.5;
-              const boundary = n >> 1;
+              const wasm = (shift: number, sums: Float64Array, masks: (Float32Array | null)[], ratio = 0) =>
+                kernels.spartanMaskPass(
+                  values,
+                  costs,
+                  n,
+                  beta,
+                  threshold,
+                  shift,
+                  boundary,
+                  sums,
+                  ...masks,
+                  ratio,
+                );
+              const reference = (shift: number, sums: Float64Array, masks: Float32Array[]) =>
+                ref.spartanMaskPass(
+                  values,
+                  costs,
+                  n,
+                  beta,
+                  threshold,
+                  shift,
+                  boundary,
+                  sums,
+                  ...masks,
+                  null,
+                  0,
+                );
               const sums = heapF64(3);
               const sumsWant = new Float64Array(3);
               const soft = heapF32(n, () => -1);
               const effective = heapF32(n, () => -1);
-              const softWant = new Float32Array(n);
-              const effectiveWant = new Float32Array(n);
-              kernels.spartanMaskPass(values, costs, n, beta, threshold, mu, boundary, sums, soft, effective);
-              ref.spartanMaskPass(
-                values,
-                costs,
-                n,
-                beta,
-                threshold,
-                mu,
-                boundary,
-                sumsWant,
-                softWant,
-                effectiveWant,
-              );
-              const total = (costs ?? values).length;
-              for (let k = 0; k < 3; k++) {
-                expect(Math.abs(sums[k] - sumsWant[k])).toBeLessThanOrEqual(1e-6 * (total + 1) * 8);
-              }
-              for (let j = 0; j < n; j++) {
-                if (
-                  Math.abs(soft[j] - softWant[j]) > 1e-6 ||
-                  Math.abs(effective[j] - effectiveWant[j]) > 1e-6
-                ) {
-                  throw new Error(
-                    `entry ${j}: m ${soft[j]} / ${softWant[j]}, m·h ${effective[j]} / ${effectiveWant[j]}`,
-                  );
-                }
-                if (effective[j] > 0 !== effectiveWant[j] > 0)
-                  throw new Error(`entry ${j}: hard mask differs`);
-              }
-              // The read-only pass gives the same sums.
+              const want = [new Float32Array(n), new Float32Array(n)];
+              wasm(mu, sums, [soft, effective, null]);
+              reference(mu, sumsWant, want);
+              for (let k = 0; k < 3; k++)
+                expect(Math.abs(sums[k] - sumsWant[k])).toBeLessThanOrEqual(8e-6 * (total + 1));
+              expectMasks(soft, effective, want, 1e-6);
+              // A read-only pass gives the same sums; from the exponentials it stores, a writing pass at μ + 0.75
+              // gives the masks of a direct pass there (to the float32 rounding of e·ratio).
               const readOnly = heapF64(3);
-              kernels.spartanMaskPass(values, costs, n, beta, threshold, mu, boundary, readOnly, null, null);
+              const stored = heapF32(n, () => -1);
+              wasm(mu, readOnly, [null, null, stored]);
               expect(Array.from(readOnly)).toEqual(Array.from(sums));
+              wasm(mu + 0.75, sums, [stored, effective, stored], Math.exp(-0.75));
+              reference(mu + 0.75, sumsWant, want);
+              for (let k = 0; k < 3; k++)
+                expect(Math.abs(sums[k] - sumsWant[k])).toBeLessThanOrEqual(2e-5 * (total + 1));
+              expectMasks(stored, effective, want, 2e-6);
             }
           }
         }

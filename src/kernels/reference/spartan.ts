@@ -5,9 +5,9 @@
  */
 import type { Kernels } from '../kernels.js';
 
-/** Logit −(z + μ) from which the soft mask is written as 0 (m < 1e-13), and the largest one given to exp. */
-export const SPARTAN_FLUSH_LOGIT = 30;
-export const SPARTAN_CLAMP_LOGIT = 80;
+/** e^{−(z + μ)} from which the soft mask is written as 0 (m < 1e-13), and the largest one used (e^80). */
+export const SPARTAN_FLUSH_EXP = Math.fround(Math.exp(30));
+export const SPARTAN_CLAMP_EXP = Math.fround(Math.exp(80));
 
 const cost = (costs: Float32Array | null, j: number) => (costs === null ? 1 : costs[j]);
 const unit = (values: Float32Array, costs: Float32Array | null, j: number) =>
@@ -81,15 +81,23 @@ export const spartanMaskPass: Kernels['spartanMaskPass'] = (
   sums,
   soft,
   effective,
+  exponentials,
+  ratio,
 ) => {
   let kept = 0;
   let slope = 0;
   let curvature = 0;
   for (let j = 0; j < n; j++) {
     const u = unit(values, costs, j);
-    const logit = beta * (threshold - u) - mu;
-    const sharp = 1 / (1 + Math.exp(Math.min(logit, SPARTAN_CLAMP_LOGIT)));
-    const m = logit < SPARTAN_FLUSH_LOGIT ? sharp : 0;
+    let e: number;
+    if (ratio > 0) {
+      e = Math.min(exponentials![j] * ratio, SPARTAN_CLAMP_EXP);
+    } else {
+      e = Math.min(Math.exp(beta * (threshold - u) - mu), SPARTAN_CLAMP_EXP);
+      if (exponentials !== null) exponentials[j] = e;
+    }
+    const sharp = 1 / (1 + e);
+    const m = e < SPARTAN_FLUSH_EXP ? sharp : 0;
     const c = cost(costs, j);
     kept += c * m;
     slope += c * m * (1 - m);
