@@ -206,8 +206,10 @@ export function spartanBand(
   const highLanes = f32x4.splat(high);
   const ones = f32x4.splat(1);
   let above = f64x2.splat(0);
-  let largest = f32x4.splat(-Infinity);
-  let smallest = f32x4.splat(Infinity);
+  // Extremes over the float32 bits as integers (u ≥ 0 orders like its bits; NaN's bits are above +∞'s):
+  // one instruction each, where NaN-aware float min and max take several.
+  let largest = i32x4.splat(0);
+  let smallest = i32x4.splat(i32.MAX_VALUE);
   let count = 0;
   let j = 0;
   const vectorEnd = n & ~3;
@@ -217,8 +219,8 @@ export function spartanBand(
     for (; j < blockEnd; j += 4) {
       const at = (<usize>j) << 2;
       const u = Unit.lanes(values, costs, at);
-      largest = f32x4.max(largest, u);
-      smallest = f32x4.min(smallest, u);
+      largest = i32x4.max_s(largest, u);
+      smallest = i32x4.min_s(smallest, u);
       const c = costs === 0 ? ones : v128.load(costs + at);
       blockAbove = f32x4.add(blockAbove, v128.and(c, f32x4.gt(u, highLanes)));
       if (!v128.any_true(v128.and(f32x4.ge(u, lowLanes), f32x4.le(u, highLanes)))) continue;
@@ -233,19 +235,19 @@ export function spartanBand(
     above = f64x2.add(above, Sums.widenedPairs(blockAbove));
   }
   let totalAbove = f64x2.extract_lane(above, 0) + f64x2.extract_lane(above, 1);
-  let maxUnit = max(
-    max(f32x4.extract_lane(largest, 0), f32x4.extract_lane(largest, 1)),
-    max(f32x4.extract_lane(largest, 2), f32x4.extract_lane(largest, 3)),
+  let maxBits = max(
+    max(i32x4.extract_lane(largest, 0), i32x4.extract_lane(largest, 1)),
+    max(i32x4.extract_lane(largest, 2), i32x4.extract_lane(largest, 3)),
   );
-  let minUnit = min(
-    min(f32x4.extract_lane(smallest, 0), f32x4.extract_lane(smallest, 1)),
-    min(f32x4.extract_lane(smallest, 2), f32x4.extract_lane(smallest, 3)),
+  let minBits = min(
+    min(i32x4.extract_lane(smallest, 0), i32x4.extract_lane(smallest, 1)),
+    min(i32x4.extract_lane(smallest, 2), i32x4.extract_lane(smallest, 3)),
   );
   for (; j < n; j++) {
     const at = (<usize>j) << 2;
     const x = Unit.scalar(values, costs, at);
-    maxUnit = max(maxUnit, x);
-    minUnit = min(minUnit, x);
+    maxBits = max(maxBits, reinterpret<i32>(x));
+    minBits = min(minBits, reinterpret<i32>(x));
     if (x > high) totalAbove += costs === 0 ? 1.0 : <f64>load<f32>(costs + at);
     if (x >= low && x <= high) {
       if (count < capacity) store<f32>(band + ((<usize>count) << 2), x);
@@ -253,7 +255,7 @@ export function spartanBand(
     }
   }
   store<f64>(sums, totalAbove);
-  store<f64>(sums + 8, <f64>maxUnit);
-  store<f64>(sums + 16, <f64>minUnit);
+  store<f64>(sums + 8, n > 0 ? <f64>reinterpret<f32>(maxBits) : -Infinity);
+  store<f64>(sums + 16, n > 0 ? <f64>reinterpret<f32>(minBits) : Infinity);
   return count;
 }
