@@ -48,44 +48,9 @@ export function spartanMaskBackward(
 }
 
 /**
- * The two sums of the implicit gradient, a_j = m_j(1 − m_j), γ_j = upstream_j: sums[0] = Σ γ a and
- * sums[1] = Σ c a, in float64 (float32 within blocks of SUM_BLOCK entries).
- */
-export function spartanGradientSums(soft: usize, upstream: usize, costs: usize, n: i32, sums: usize): void {
-  let weighted = f64x2.splat(0);
-  let cost = f64x2.splat(0);
-  let j = 0;
-  const vectorEnd = n & ~3;
-  while (j < vectorEnd) {
-    const blockEnd = min(vectorEnd, j + SUM_BLOCK);
-    let blockWeighted = f32x4.splat(0);
-    let blockCost = f32x4.splat(0);
-    for (; j < blockEnd; j += 4) {
-      const at = (<usize>j) << 2;
-      const m = v128.load(soft + at);
-      const a = f32x4.sub(m, f32x4.mul(m, m));
-      blockWeighted = f32x4.add(blockWeighted, f32x4.mul(v128.load(upstream + at), a));
-      blockCost = f32x4.add(blockCost, costs === 0 ? a : f32x4.mul(v128.load(costs + at), a));
-    }
-    weighted = f64x2.add(weighted, Sums.widenedPairs(blockWeighted));
-    cost = f64x2.add(cost, Sums.widenedPairs(blockCost));
-  }
-  let totalWeighted = f64x2.extract_lane(weighted, 0) + f64x2.extract_lane(weighted, 1);
-  let totalCost = f64x2.extract_lane(cost, 0) + f64x2.extract_lane(cost, 1);
-  for (; j < n; j++) {
-    const at = (<usize>j) << 2;
-    const m = load<f32>(soft + at);
-    const a = m - m * m;
-    totalWeighted += <f64>(load<f32>(upstream + at) * a);
-    totalCost += <f64>(costs === 0 ? a : load<f32>(costs + at) * a);
-  }
-  store<f64>(sums, totalWeighted);
-  store<f64>(sums + 8, totalCost);
-}
-
-/**
  * The soft top-k path to the weights: grad_j += sign(w_j)·β·a_j·(γ_j / c_j − s), with a_j = m_j(1 − m_j),
- * γ_j = upstream_j and s = Σ γ a / Σ c a; then upstream is zeroed for the next step's accumulation.
+ * γ_j = upstream_j and s = Σ γ a / Σ c a; then upstream is zeroed for the next step's accumulation. With
+ * upstream 0, γ = 0: the −s term alone (after spartanSoftMaskBackward added the γ term).
  */
 export function spartanApplyGradient(
   w: usize,
@@ -104,23 +69,74 @@ export function spartanApplyGradient(
   for (; i + 4 <= n; i += 4) {
     const at = (<usize>i) << 2;
     const m = v128.load(soft + at);
-    const gamma = v128.load(upstream + at);
+    const gamma = upstream === 0 ? zero : v128.load(upstream + at);
     const perCost = costs === 0 ? gamma : f32x4.div(gamma, v128.load(costs + at));
     const g = f32x4.mul(f32x4.mul(betaLanes, f32x4.sub(m, f32x4.mul(m, m))), f32x4.sub(perCost, sLanes));
     const weight = v128.load(w + at);
     const signed = f32x4.sub(v128.and(g, f32x4.gt(weight, zero)), v128.and(g, f32x4.lt(weight, zero)));
     v128.store(grad + at, f32x4.add(v128.load(grad + at), signed));
-    v128.store(upstream + at, zero);
+    if (upstream !== 0) v128.store(upstream + at, zero);
   }
   for (; i < n; i++) {
     const at = (<usize>i) << 2;
     const m = load<f32>(soft + at);
-    const gamma = load<f32>(upstream + at);
+    const gamma: f32 = upstream === 0 ? 0 : load<f32>(upstream + at);
     const perCost = costs === 0 ? gamma : gamma / load<f32>(costs + at);
     const g = beta * (m - m * m) * (perCost - s);
     const weight = load<f32>(w + at);
     const signed: f32 = weight > 0 ? g : weight < 0 ? -g : 0;
     store<f32>(grad + at, load<f32>(grad + at) + signed);
-    store<f32>(upstream + at, 0);
+    if (upstream !== 0) store<f32>(upstream + at, 0);
   }
+}
+
+/**
+ * The backward of W_eff = W ⊙ m ⊙ h for 1×1 blocks, with the part of the soft top-k's implicit gradient that
+ * needs no global sum: with γ_i = dy_i·w_i (= ∂L/∂m_i) and a_i = m_i(1 − m_i), the weight's gradient is
+ * dy ⊙ m + sign(w)·β·a·(γ/c − s), and sign(w_i)·γ_i = dy_i·|w_i|, so this pass adds
+ * grad += dy ⊙ (m + β·a·|w|/c) and returns Σ γ a (float32 within blocks, float64 across); the −β·a·s·sign(w)
+ * term follows once s = Σ γ a / Σ c a is known (spartanApplyGradient without upstream).
+ */
+export function spartanSoftMaskBackward(
+  dy: usize,
+  w: usize,
+  soft: usize,
+  grad: usize,
+  costs: usize,
+  n: i32,
+  beta: f32,
+): f64 {
+  const betaLanes = f32x4.splat(beta);
+  let weighted = f64x2.splat(0);
+  let i = 0;
+  const vectorEnd = n & ~3;
+  while (i < vectorEnd) {
+    const blockEnd = min(vectorEnd, i + SUM_BLOCK);
+    let blockWeighted = f32x4.splat(0);
+    for (; i < blockEnd; i += 4) {
+      const at = (<usize>i) << 2;
+      const d = v128.load(dy + at);
+      const weight = v128.load(w + at);
+      const m = v128.load(soft + at);
+      const a = f32x4.sub(m, f32x4.mul(m, m));
+      const magnitude = f32x4.abs(weight);
+      const perCost = costs === 0 ? magnitude : f32x4.div(magnitude, v128.load(costs + at));
+      const factor = f32x4.add(m, f32x4.mul(f32x4.mul(betaLanes, a), perCost));
+      v128.store(grad + at, f32x4.add(v128.load(grad + at), f32x4.mul(d, factor)));
+      blockWeighted = f32x4.add(blockWeighted, f32x4.mul(f32x4.mul(d, weight), a));
+    }
+    weighted = f64x2.add(weighted, Sums.widenedPairs(blockWeighted));
+  }
+  let total = f64x2.extract_lane(weighted, 0) + f64x2.extract_lane(weighted, 1);
+  for (; i < n; i++) {
+    const at = (<usize>i) << 2;
+    const d = load<f32>(dy + at);
+    const weight = load<f32>(w + at);
+    const m = load<f32>(soft + at);
+    const a = m - m * m;
+    const perCost = costs === 0 ? Mathf.abs(weight) : Mathf.abs(weight) / load<f32>(costs + at);
+    store<f32>(grad + at, load<f32>(grad + at) + d * (m + beta * a * perCost));
+    total += <f64>(d * weight * a);
+  }
+  return total;
 }

@@ -292,20 +292,28 @@ export interface Kernels {
     upstream: Float32Array | null,
     n: number,
   ): void;
-  /** With a_j = m_j(1 − m_j) and γ_j = upstream_j: sums[0] = Σ γ a, sums[1] = Σ c a. */
-  spartanGradientSums(
+  /**
+   * The backward of W ⊙ m ⊙ h for 1×1 blocks with the soft top-k's γ term: grad += dy ⊙ (m + β·a·|w|/c), with
+   * a = m(1 − m); returns Σ γ a, γ = dy ⊙ w (= ∂L/∂m).
+   */
+  spartanSoftMaskBackward(
+    dy: Float32Array,
+    w: Float32Array,
     soft: Float32Array,
-    upstream: Float32Array,
+    grad: Float32Array,
     costs: Float32Array | null,
     n: number,
-    sums: Float64Array,
-  ): void;
-  /** grad_j += sign(w_j)·β·a_j·(γ_j / c_j − s) (the soft top-k's implicit gradient), then upstream = 0. */
+    beta: number,
+  ): number;
+  /**
+   * grad_j += sign(w_j)·β·a_j·(γ_j / c_j − s) (the soft top-k's implicit gradient), then upstream = 0; with
+   * upstream null, γ = 0 (the −s term alone).
+   */
   spartanApplyGradient(
     w: Float32Array,
     grad: Float32Array,
     soft: Float32Array,
-    upstream: Float32Array,
+    upstream: Float32Array | null,
     costs: Float32Array | null,
     n: number,
     beta: number,

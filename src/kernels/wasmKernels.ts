@@ -136,7 +136,7 @@ export interface DenseKernelExports {
     ratio: number,
   ): void;
   spartanMaskBackward(dy: Ptr, w: Ptr, soft: Ptr, grad: Ptr, upstream: Ptr, n: number): void;
-  spartanGradientSums(soft: Ptr, upstream: Ptr, costs: Ptr, n: number, sums: Ptr): void;
+  spartanSoftMaskBackward(dy: Ptr, w: Ptr, soft: Ptr, grad: Ptr, costs: Ptr, n: number, beta: number): number;
   spartanApplyGradient(
     w: Ptr,
     grad: Ptr,
@@ -415,22 +415,17 @@ export function bindWasmKernels(memory: WebAssembly.Memory, wasm: DenseKernelExp
         n,
       );
     },
-    spartanGradientSums(soft, upstream, costs, n, sums) {
+    spartanSoftMaskBackward(dy, w, soft, grad, costs, n, beta) {
       const costsAt = costs === null ? 0 : ptr(costs, n, 'costs');
-      wasm.spartanGradientSums(
-        ptr(soft, n, 'soft'),
-        ptr(upstream, n, 'upstream'),
-        costsAt,
-        n,
-        ptr(sums, 2, 'sums'),
-      );
+      const [dyAt, wAt, softAt] = [ptr(dy, n, 'dy'), ptr(w, n, 'w'), ptr(soft, n, 'soft')];
+      return wasm.spartanSoftMaskBackward(dyAt, wAt, softAt, ptr(grad, n, 'grad'), costsAt, n, beta);
     },
     spartanApplyGradient(w, grad, soft, upstream, costs, n, beta, s) {
       wasm.spartanApplyGradient(
         ptr(w, n, 'w'),
         ptr(grad, n, 'grad'),
         ptr(soft, n, 'soft'),
-        ptr(upstream, n, 'upstream'),
+        upstream === null ? 0 : ptr(upstream, n, 'upstream'),
         costs === null ? 0 : ptr(costs, n, 'costs'),
         n,
         beta,

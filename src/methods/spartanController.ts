@@ -73,8 +73,8 @@ interface GroupArrays {
   readonly soft: Float32Array;
   /** m_j·h_j. */
   readonly effective: Float32Array;
-  /** γ_j = ∂L/∂m_j, accumulated by the backward pass (the direct layers' maskUpstream are views of it). */
-  readonly upstream: Float32Array;
+  /** γ_j = ∂L/∂m_j of the blocked layers' entries (their block sums); null when every layer is 1×1. */
+  readonly upstream: Float32Array | null;
 }
 
 /** Tensors whose entries share one soft top-k: every tensor (global budget) or one each. */
@@ -89,8 +89,8 @@ interface BudgetGroup {
   readonly density: number;
   /** The entry arrays before the freeze; null after it. */
   arrays: GroupArrays | null;
-  /** This step's budget and β (from beforeStep, read by afterBackward). */
-  solution: { budget: number; beta: number } | null;
+  /** This step's budget, β and Σ c m(1 − m) (from beforeStep, read by afterBackward). */
+  solution: { budget: number; beta: number; slope: number } | null;
 }
 
 export interface SpartanControllerOptions {
@@ -114,9 +114,6 @@ export class SpartanController implements MethodController {
   private readonly groups: BudgetGroup[];
   private readonly kernelChoice: SparseMatmulOptions | undefined;
   private readonly solver = new SoftTopKSolver();
-  /** Σ γ a and Σ c a of the implicit gradient (kernel heap). */
-  private readonly gradientSums: Float64Array;
-  private readonly gradientSumsBlock: Float32Array;
   /** ∂L/∂v_j of the blocked layers' entries (scratch of afterBackward; empty when every block is 1×1). */
   private readonly entryGradient: Float64Array;
   private frozen = false;
@@ -164,13 +161,6 @@ export class SpartanController implements MethodController {
       offset += layer.layout.entries;
       return layer;
     });
-    this.gradientSumsBlock = engine().heap.allocF32(6);
-    const aligned = this.gradientSumsBlock.byteOffset % 8 === 0 ? 0 : 4;
-    this.gradientSums = new Float64Array(
-      this.gradientSumsBlock.buffer,
-      this.gradientSumsBlock.byteOffset + aligned,
-      2,
-    );
     const blocked = this.layers.filter((layer) => !layer.direct);
     this.entryGradient = new Float64Array(blocked.reduce((n, layer) => Math.max(n, layer.layout.entries), 0));
     this.groups = this.budgetGroups();
@@ -187,8 +177,9 @@ export class SpartanController implements MethodController {
 
   /**
    * The soft top-k path of the weight gradient (before the freeze): per group, s = Σ γ a / Σ c a, then
-   * ∂L/∂w_i += sign(w_i)·β·a_j(γ_j / c_j − s) for weight i of entry j (one kernel pass per 1×1 layer, which also
-   * clears γ for the next step).
+   * ∂L/∂w_i += sign(w_i)·β·a_j(γ_j / c_j − s) for weight i of entry j. A 1×1 layer's backward already added
+   * the γ term and summed its Σ γ a (softMaskedWeight, `implicit`), so one kernel pass adds the −s term; a
+   * blocked layer's γ_j are its block sums of ∂L/∂W_eff ⊙ W.
    */
   afterBackward(step: number): void {
     if (this.frozen || this.finalized) return;
@@ -196,42 +187,42 @@ export class SpartanController implements MethodController {
     for (const group of this.groups) {
       const { solution, arrays, costs } = group;
       if (!solution || !arrays) continue;
+      let weightedUpstream = 0;
       for (const layer of group.layers) {
-        if (layer.direct) continue;
-        layer.layout.sumBlocks(layer.masks.maskUpstream!, arrays.upstream, layer.offset - group.offset);
-        layer.masks.maskUpstream!.fill(0);
+        const at = layer.offset - group.offset;
+        const { implicit, maskUpstream } = layer.masks;
+        if (implicit) {
+          weightedUpstream += implicit.weightedUpstream;
+          continue;
+        }
+        const upstream = arrays.upstream!;
+        layer.layout.sumBlocks(maskUpstream!, upstream, at);
+        maskUpstream!.fill(0);
+        for (let j = at; j < at + layer.layout.entries; j++) {
+          weightedUpstream += upstream[j] * arrays.soft[j] * (1 - arrays.soft[j]);
+        }
       }
-      const sums = this.gradientSums;
-      kernels.spartanGradientSums(arrays.soft, arrays.upstream, costs, group.length, sums);
-      const s = sums[1] > 0 ? sums[0] / sums[1] : 0;
+      const s = solution.slope > 0 ? weightedUpstream / solution.slope : 0;
       for (const layer of group.layers) {
         const beta = solution.beta * this.valueScale(layer, group, step);
         const at = layer.offset - group.offset;
         const entries = layer.layout.entries;
         const view = (array: Float32Array) => array.subarray(at, at + entries);
-        if (layer.direct) {
+        const { values, grads } = layer.weight;
+        if (layer.masks.implicit) {
           const layerCosts = costs === null ? null : view(costs);
-          const { values, grads } = layer.weight;
-          kernels.spartanApplyGradient(
-            values,
-            grads,
-            view(arrays.soft),
-            view(arrays.upstream),
-            layerCosts,
-            entries,
-            beta,
-            s,
-          );
+          kernels.spartanApplyGradient(values, grads, view(arrays.soft), null, layerCosts, entries, beta, s);
           continue;
         }
+        const upstream = arrays.upstream!;
         const gradient = this.entryGradient;
         for (let j = 0; j < entries; j++) {
           const m = arrays.soft[at + j];
           const c = costs === null ? 1 : costs[at + j];
-          gradient[j] = beta * m * (1 - m) * (arrays.upstream[at + j] / c - s);
+          gradient[j] = beta * m * (1 - m) * (upstream[at + j] / c - s);
         }
-        layer.layout.addSignedBroadcast(gradient, 0, 1, layer.weight.values, layer.weight.grads);
-        arrays.upstream.fill(0, at, at + entries);
+        layer.layout.addSignedBroadcast(gradient, 0, 1, values, grads);
+        upstream.fill(0, at, at + entries);
       }
     }
   }
@@ -268,15 +259,20 @@ export class SpartanController implements MethodController {
       const kappa = this.schedule.kappa(step, group.density);
       const budget = kappa * group.totalCost;
       const problem = { values: arrays.values, costs: group.costs, totalCost: group.totalCost, budget, beta };
-      const budgetError =
+      const { budgetError, slope } =
         this.method.solver === 'sinkhorn'
           ? this.sinkhornMasks(problem, arrays)
-          : this.solver.solve(problem, arrays, 'spartan').budgetError;
-      group.solution = { budget, beta };
+          : this.solver.solve(problem, arrays, 'spartan');
+      group.solution = { budget, beta, slope };
       error = Math.max(error, budgetError);
       lastBeta = beta;
       lastKappa = kappa;
       for (const layer of group.layers) {
+        const { implicit } = layer.masks;
+        if (implicit) {
+          implicit.beta = beta * this.valueScale(layer, group, step);
+          implicit.weightedUpstream = 0;
+        }
         if (layer.direct) continue;
         const at = layer.offset - group.offset;
         layer.layout.broadcast(arrays.soft, at, layer.masks.soft);
@@ -295,11 +291,14 @@ export class SpartanController implements MethodController {
     };
   }
 
-  /** The reference code's Sinkhorn loop (softTopK, float64), copied into the group's masks; its budget error. */
+  /**
+   * The reference code's Sinkhorn loop (softTopK, float64), copied into the group's masks; its budget error
+   * and Σ c m(1 − m).
+   */
   private sinkhornMasks(
     problem: { values: Float32Array; costs: Float32Array | null; budget: number; beta: number },
     arrays: GroupArrays,
-  ): number {
+  ): { budgetError: number; slope: number } {
     const { values, costs, budget, beta } = problem;
     const { mask, hard, budgetError } = softTopK({
       values,
@@ -309,8 +308,13 @@ export class SpartanController implements MethodController {
       method: 'sinkhorn',
     });
     arrays.soft.set(mask);
-    for (let j = 0; j < mask.length; j++) arrays.effective[j] = hard[j] === 1 ? mask[j] : 0;
-    return budgetError;
+    let slope = 0;
+    for (let j = 0; j < mask.length; j++) {
+      arrays.effective[j] = hard[j] === 1 ? mask[j] : 0;
+      const m = arrays.soft[j];
+      slope += (costs === null ? 1 : costs[j]) * m * (1 - m);
+    }
+    return { budgetError, slope };
   }
 
   /** β_l(t) / β_group(t): 1 unless a global budget mixes block sizes (see the file comment). */
@@ -474,8 +478,8 @@ export class SpartanController implements MethodController {
 
   /**
    * Bytes while training: every parameter's values, gradients and state (frozen mask and churn reference
-   * included) and, before the freeze, the controller's arrays: per entry v, m, m ⊙ h, ∂L/∂m (and c when the
-   * costs are not all 1), and a blocked layer's three per-weight masks; the dense equivalent is the same model
+   * included) and, before the freeze, the controller's arrays: per entry v, m, m ⊙ h (and ∂L/∂m when a layer
+   * has blocks, c when the costs are not all 1), and a blocked layer's three per-weight masks; the dense equivalent is the same model
    * trained dense, without Spartan's masks.
    */
   memory(): SparseWeightMemory {
@@ -493,7 +497,8 @@ export class SpartanController implements MethodController {
     }
     for (const group of this.groups) {
       if (!group.arrays) continue;
-      let bytes = 4 * 4 * group.length + (group.costs === null ? 0 : 4 * group.length);
+      const { upstream } = group.arrays;
+      let bytes = 4 * group.length * (3 + (upstream ? 1 : 0) + (group.costs ? 1 : 0));
       for (const layer of group.layers) if (!layer.direct) bytes += 3 * 4 * layer.weight.values.length;
       hotBytes += bytes;
       maskBytes += bytes;
@@ -568,14 +573,20 @@ export class SpartanController implements MethodController {
       values: heap.allocF32(n),
       soft: heap.allocF32(n),
       effective: heap.allocF32(n),
-      upstream: heap.allocF32(n),
+      upstream: group.layers.every((layer) => layer.direct) ? null : heap.allocF32(n),
     };
     group.arrays = arrays;
     for (const layer of group.layers) {
       const at = layer.offset - group.offset;
       const view = (array: Float32Array) => array.subarray(at, at + layer.layout.entries);
-      const masks = layer.direct
-        ? { effective: view(arrays.effective), soft: view(arrays.soft), maskUpstream: view(arrays.upstream) }
+      const costs = group.costs === null ? null : view(group.costs);
+      const masks: WeightMasks = layer.direct
+        ? {
+            effective: view(arrays.effective),
+            soft: view(arrays.soft),
+            maskUpstream: null,
+            implicit: { beta: Number.NaN, costs, weightedUpstream: 0 },
+          }
         : unfrozenMasks(layer.weight.values.length);
       this.useMasks(layer, masks);
     }
@@ -584,7 +595,7 @@ export class SpartanController implements MethodController {
   private freeArrays(group: BudgetGroup): void {
     if (!group.arrays) return;
     const { heap } = engine();
-    for (const array of Object.values(group.arrays)) heap.free(array);
+    for (const array of Object.values(group.arrays)) if (array) heap.free(array);
     group.arrays = null;
   }
 
@@ -595,12 +606,11 @@ export class SpartanController implements MethodController {
     this.releaseScratch();
   }
 
-  /** The solver's scratch, the gradient sums and the groups' costs (once). */
+  /** The solver's scratch and the groups' costs (once). */
   private releaseScratch(): void {
     if (this.released) return;
     const { heap } = engine();
     this.solver.dispose();
-    heap.free(this.gradientSumsBlock);
     for (const group of this.groups) if (group.costs) heap.free(group.costs);
     this.released = true;
   }

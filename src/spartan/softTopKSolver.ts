@@ -52,6 +52,8 @@ export interface SoftTopKSolution {
   passes: number;
   /** |Σ_j c_j m_j − K| / K of the written mask (0 when K = 0). */
   budgetError: number;
+  /** Σ_j c_j m_j (1 − m_j) of the written mask: the implicit gradient's denominator (0 when κ is 0 or 1). */
+  slope: number;
 }
 
 const TARGET = 1e-7;
@@ -92,12 +94,24 @@ export class SoftTopKSolver {
     if (budget <= 0) {
       soft.fill(0, 0, n);
       effective.fill(0, 0, n);
-      return { mu: Number.NEGATIVE_INFINITY, threshold: Number.POSITIVE_INFINITY, passes: 0, budgetError: 0 };
+      return {
+        mu: Number.NEGATIVE_INFINITY,
+        threshold: Number.POSITIVE_INFINITY,
+        passes: 0,
+        budgetError: 0,
+        slope: 0,
+      };
     }
     if (budget >= totalCost) {
       soft.fill(1, 0, n);
       effective.fill(1, 0, n);
-      return { mu: Number.POSITIVE_INFINITY, threshold: Number.NEGATIVE_INFINITY, passes: 0, budgetError: 0 };
+      return {
+        mu: Number.POSITIVE_INFINITY,
+        threshold: Number.NEGATIVE_INFINITY,
+        passes: 0,
+        budgetError: 0,
+        slope: 0,
+      };
     }
     if (budget < SMALLEST_BUDGET_FRACTION * totalCost) {
       throw new Error(
@@ -163,7 +177,7 @@ export class SoftTopKSolver {
         (error <= CONTRACT * budget && error > previousError / 2) ||
         passes >= MAX_PASSES ||
         !(hi > lo);
-      if (settled && writing) return { mu, threshold, passes, budgetError: error / budget };
+      if (settled && writing) return { mu, threshold, passes, budgetError: error / budget, slope: sums[1] };
       if (settled) {
         writing = true;
         continue;

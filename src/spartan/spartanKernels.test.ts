@@ -166,7 +166,7 @@ for (const variant of ['simd', 'relaxed'] as WasmVariant[]) {
       }
     });
 
-    test('spartanMaskBackward, spartanGradientSums and spartanApplyGradient', () => {
+    test('spartanMaskBackward, spartanSoftMaskBackward and spartanApplyGradient', () => {
       for (const n of SIZES) {
         for (const unit of [true, false]) {
           const costs = unit ? null : heapF32(n, () => 1 + random.nextInt(8));
@@ -183,12 +183,17 @@ for (const variant of ['simd', 'relaxed'] as WasmVariant[]) {
             expectNear(grad[i], gradWant[i], 1e-6);
             expectNear(upstream[i], upstreamWant[i], 1e-6);
           }
-          const sums = heapF64(2);
-          const sumsWant = new Float64Array(2);
-          kernels.spartanGradientSums(soft, upstream, costs, n, sums);
-          ref.spartanGradientSums(soft, upstreamWant, costs, n, sumsWant);
-          for (let k = 0; k < 2; k++)
-            expect(Math.abs(sums[k] - sumsWant[k])).toBeLessThanOrEqual(1e-5 * (n + 1));
+          const fused = heapF32(n, () => 0);
+          fused.set(grad);
+          const fusedWant = grad.slice();
+          const weighted = kernels.spartanSoftMaskBackward(dy, w, soft, fused, costs, n, 7);
+          const weightedWant = ref.spartanSoftMaskBackward(dy, w, soft, fusedWant, costs, n, 7);
+          expect(Math.abs(weighted - weightedWant)).toBeLessThanOrEqual(1e-5 * (n + 1));
+          for (let i = 0; i < n; i++) expectNear(fused[i], fusedWant[i], 1e-5);
+          const shifted = fused.slice();
+          kernels.spartanApplyGradient(w, fused, soft, null, costs, n, 7, 0.3);
+          ref.spartanApplyGradient(w, shifted, soft, null, costs, n, 7, 0.3);
+          for (let i = 0; i < n; i++) expectNear(fused[i], shifted[i], 1e-5);
           kernels.spartanApplyGradient(w, grad, soft, upstream, costs, n, 7, 0.3);
           ref.spartanApplyGradient(w, gradWant, soft, upstreamWant, costs, n, 7, 0.3);
           for (let i = 0; i < n; i++) expect(Math.abs(grad[i] - gradWant[i])).toBeLessThanOrEqual(1e-5);

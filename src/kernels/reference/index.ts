@@ -21,10 +21,10 @@ import { softmaxCrossEntropy, softmaxCrossEntropyBackward } from './softmaxCross
 import {
   spartanApplyGradient,
   spartanBand,
-  spartanGradientSums,
   spartanHistogram,
   spartanMaskBackward,
   spartanMaskPass,
+  spartanSoftMaskBackward,
   spartanTieBoundary,
   spartanValues,
 } from './spartan.js';
@@ -62,6 +62,6 @@ export const referenceKernels: Kernels = {
   spartanTieBoundary,
   spartanMaskPass,
   spartanMaskBackward,
-  spartanGradientSums,
+  spartanSoftMaskBackward,
   spartanApplyGradient,
 };

@@ -119,16 +119,22 @@ export const spartanMaskBackward: Kernels['spartanMaskBackward'] = (dy, w, soft,
   }
 };
 
-export const spartanGradientSums: Kernels['spartanGradientSums'] = (soft, upstream, costs, n, sums) => {
+export const spartanSoftMaskBackward: Kernels['spartanSoftMaskBackward'] = (
+  dy,
+  w,
+  soft,
+  grad,
+  costs,
+  n,
+  beta,
+) => {
   let weighted = 0;
-  let weightedCost = 0;
-  for (let j = 0; j < n; j++) {
-    const a = soft[j] * (1 - soft[j]);
-    weighted += upstream[j] * a;
-    weightedCost += cost(costs, j) * a;
+  for (let i = 0; i < n; i++) {
+    const a = soft[i] * (1 - soft[i]);
+    grad[i] += dy[i] * (soft[i] + (beta * a * Math.abs(w[i])) / cost(costs, i));
+    weighted += dy[i] * w[i] * a;
   }
-  sums[0] = weighted;
-  sums[1] = weightedCost;
+  return weighted;
 };
 
 export const spartanApplyGradient: Kernels['spartanApplyGradient'] = (
@@ -143,7 +149,8 @@ export const spartanApplyGradient: Kernels['spartanApplyGradient'] = (
 ) => {
   for (let j = 0; j < n; j++) {
     const a = soft[j] * (1 - soft[j]);
-    grad[j] += Math.sign(w[j]) * beta * a * (upstream[j] / cost(costs, j) - s);
-    upstream[j] = 0;
+    const gamma = upstream === null ? 0 : upstream[j];
+    grad[j] += Math.sign(w[j]) * beta * a * (gamma / cost(costs, j) - s);
+    if (upstream !== null) upstream[j] = 0;
   }
 };
