@@ -1,7 +1,7 @@
 // Spartan's per-weight passes around the soft top-k, for 1×1 blocks (entry j is weight j): the block values,
 // the backward of W_eff = W ⊙ m ⊙ h, and the implicit gradient of the soft top-k (Tai, Tian, Lim,
 // arXiv:2205.14107, §3.2–3.3; spec/spartan.md). See src/spartan/ for the math; `costs` = 0 means unit costs.
-import { SUM_BLOCK, Sums } from './spartanSums';
+import { SPARTAN_CHUNK, SUM_BLOCK, Sums } from './spartanSums';
 
 /** out = scale·|w|: the values v_j = Σ|w| of 1×1 blocks (scale: β_l/β of a mixed global budget, else 1). */
 export function spartanValues(w: usize, out: usize, n: i32, scale: f32): void {
@@ -62,31 +62,73 @@ export function spartanApplyGradient(
   beta: f32,
   s: f32,
 ): void {
-  const betaLanes = f32x4.splat(beta);
-  const sLanes = f32x4.splat(s);
-  const zero = f32x4.splat(0);
-  let i = 0;
-  for (; i + 4 <= n; i += 4) {
-    const at = (<usize>i) << 2;
-    const m = v128.load(soft + at);
-    const gamma = upstream === 0 ? zero : v128.load(upstream + at);
-    const perCost = costs === 0 ? gamma : f32x4.div(gamma, v128.load(costs + at));
-    const g = f32x4.mul(f32x4.mul(betaLanes, f32x4.sub(m, f32x4.mul(m, m))), f32x4.sub(perCost, sLanes));
-    const weight = v128.load(w + at);
-    const signed = f32x4.sub(v128.and(g, f32x4.gt(weight, zero)), v128.and(g, f32x4.lt(weight, zero)));
-    v128.store(grad + at, f32x4.add(v128.load(grad + at), signed));
-    if (upstream !== 0) v128.store(upstream + at, zero);
-  }
-  for (; i < n; i++) {
-    const at = (<usize>i) << 2;
-    const m = load<f32>(soft + at);
-    const gamma: f32 = upstream === 0 ? 0 : load<f32>(upstream + at);
-    const perCost = costs === 0 ? gamma : gamma / load<f32>(costs + at);
-    const g = beta * (m - m * m) * (perCost - s);
-    const weight = load<f32>(w + at);
-    const signed: f32 = weight > 0 ? g : weight < 0 ? -g : 0;
-    store<f32>(grad + at, load<f32>(grad + at) + signed);
-    if (upstream !== 0) store<f32>(upstream + at, 0);
+  ApplyGradient.range(w, grad, soft, upstream, costs, 0, n, beta, s);
+}
+
+/** spartanApplyGradient over entries [i0, i1) (for worker threads; β and s as their float32 bits). */
+export function spartanApplyGradientRange(
+  w: usize,
+  grad: usize,
+  soft: usize,
+  upstream: usize,
+  costs: usize,
+  betaBits: i32,
+  sBits: i32,
+  i0: i32,
+  i1: i32,
+): void {
+  ApplyGradient.range(
+    w,
+    grad,
+    soft,
+    upstream,
+    costs,
+    i0,
+    i1,
+    reinterpret<f32>(betaBits),
+    reinterpret<f32>(sBits),
+  );
+}
+
+class ApplyGradient {
+  @inline
+  static range(
+    w: usize,
+    grad: usize,
+    soft: usize,
+    upstream: usize,
+    costs: usize,
+    i0: i32,
+    i1: i32,
+    beta: f32,
+    s: f32,
+  ): void {
+    const betaLanes = f32x4.splat(beta);
+    const sLanes = f32x4.splat(s);
+    const zero = f32x4.splat(0);
+    let i = i0;
+    for (; i + 4 <= i1; i += 4) {
+      const at = (<usize>i) << 2;
+      const m = v128.load(soft + at);
+      const gamma = upstream === 0 ? zero : v128.load(upstream + at);
+      const perCost = costs === 0 ? gamma : f32x4.div(gamma, v128.load(costs + at));
+      const g = f32x4.mul(f32x4.mul(betaLanes, f32x4.sub(m, f32x4.mul(m, m))), f32x4.sub(perCost, sLanes));
+      const weight = v128.load(w + at);
+      const signed = f32x4.sub(v128.and(g, f32x4.gt(weight, zero)), v128.and(g, f32x4.lt(weight, zero)));
+      v128.store(grad + at, f32x4.add(v128.load(grad + at), signed));
+      if (upstream !== 0) v128.store(upstream + at, zero);
+    }
+    for (; i < i1; i++) {
+      const at = (<usize>i) << 2;
+      const m = load<f32>(soft + at);
+      const gamma: f32 = upstream === 0 ? 0 : load<f32>(upstream + at);
+      const perCost = costs === 0 ? gamma : gamma / load<f32>(costs + at);
+      const g = beta * (m - m * m) * (perCost - s);
+      const weight = load<f32>(w + at);
+      const signed: f32 = weight > 0 ? g : weight < 0 ? -g : 0;
+      store<f32>(grad + at, load<f32>(grad + at) + signed);
+      if (upstream !== 0) store<f32>(upstream + at, 0);
+    }
   }
 }
 
@@ -106,37 +148,83 @@ export function spartanSoftMaskBackward(
   n: i32,
   beta: f32,
 ): f64 {
-  const betaLanes = f32x4.splat(beta);
-  let weighted = f64x2.splat(0);
-  let i = 0;
-  const vectorEnd = n & ~3;
-  while (i < vectorEnd) {
-    const blockEnd = min(vectorEnd, i + SUM_BLOCK);
-    let blockWeighted = f32x4.splat(0);
-    for (; i < blockEnd; i += 4) {
-      const at = (<usize>i) << 2;
-      const d = v128.load(dy + at);
-      const weight = v128.load(w + at);
-      const m = v128.load(soft + at);
-      const a = f32x4.sub(m, f32x4.mul(m, m));
-      const magnitude = f32x4.abs(weight);
-      const perCost = costs === 0 ? magnitude : f32x4.div(magnitude, v128.load(costs + at));
-      const factor = f32x4.add(m, f32x4.mul(f32x4.mul(betaLanes, a), perCost));
-      v128.store(grad + at, f32x4.add(v128.load(grad + at), f32x4.mul(d, factor)));
-      blockWeighted = f32x4.add(blockWeighted, f32x4.mul(f32x4.mul(d, weight), a));
-    }
-    weighted = f64x2.add(weighted, Sums.widenedPairs(blockWeighted));
-  }
-  let total = f64x2.extract_lane(weighted, 0) + f64x2.extract_lane(weighted, 1);
-  for (; i < n; i++) {
-    const at = (<usize>i) << 2;
-    const d = load<f32>(dy + at);
-    const weight = load<f32>(w + at);
-    const m = load<f32>(soft + at);
-    const a = m - m * m;
-    const perCost = costs === 0 ? Mathf.abs(weight) : Mathf.abs(weight) / load<f32>(costs + at);
-    store<f32>(grad + at, load<f32>(grad + at) + d * (m + beta * a * perCost));
-    total += <f64>(d * weight * a);
+  // Chunk by chunk, the totals added in order: spartanSoftMaskBackwardChunks on threads gives the same bits.
+  let total: f64 = 0;
+  for (let i0 = 0; i0 < n; i0 += SPARTAN_CHUNK) {
+    total += SoftMaskBackward.chunk(dy, w, soft, grad, costs, i0, min(n, i0 + SPARTAN_CHUNK), beta);
   }
   return total;
+}
+
+/**
+ * Chunks [c0, c1) of a spartanSoftMaskBackward (for worker threads; β as its float32 bits): chunk c's Σ γ a
+ * goes to partials + 8c.
+ */
+export function spartanSoftMaskBackwardChunks(
+  dy: usize,
+  w: usize,
+  soft: usize,
+  grad: usize,
+  costs: usize,
+  n: i32,
+  betaBits: i32,
+  partials: usize,
+  c0: i32,
+  c1: i32,
+): void {
+  const beta = reinterpret<f32>(betaBits);
+  for (let c = c0; c < c1; c++) {
+    const i0 = c * SPARTAN_CHUNK;
+    const total = SoftMaskBackward.chunk(dy, w, soft, grad, costs, i0, min(n, i0 + SPARTAN_CHUNK), beta);
+    store<f64>(partials + 8 * <usize>c, total);
+  }
+}
+
+/** spartanSoftMaskBackward over weights [i0, i1) (i0 a multiple of SUM_BLOCK); returns its Σ γ a. */
+class SoftMaskBackward {
+  @inline
+  static chunk(
+    dy: usize,
+    w: usize,
+    soft: usize,
+    grad: usize,
+    costs: usize,
+    i0: i32,
+    i1: i32,
+    beta: f32,
+  ): f64 {
+    const betaLanes = f32x4.splat(beta);
+    let weighted = f64x2.splat(0);
+    let i = i0;
+    const vectorEnd = i0 + ((i1 - i0) & ~3);
+    while (i < vectorEnd) {
+      const blockEnd = min(vectorEnd, i + SUM_BLOCK);
+      let blockWeighted = f32x4.splat(0);
+      for (; i < blockEnd; i += 4) {
+        const at = (<usize>i) << 2;
+        const d = v128.load(dy + at);
+        const weight = v128.load(w + at);
+        const m = v128.load(soft + at);
+        const a = f32x4.sub(m, f32x4.mul(m, m));
+        const magnitude = f32x4.abs(weight);
+        const perCost = costs === 0 ? magnitude : f32x4.div(magnitude, v128.load(costs + at));
+        const factor = f32x4.add(m, f32x4.mul(f32x4.mul(betaLanes, a), perCost));
+        v128.store(grad + at, f32x4.add(v128.load(grad + at), f32x4.mul(d, factor)));
+        blockWeighted = f32x4.add(blockWeighted, f32x4.mul(f32x4.mul(d, weight), a));
+      }
+      weighted = f64x2.add(weighted, Sums.widenedPairs(blockWeighted));
+    }
+    let total = f64x2.extract_lane(weighted, 0) + f64x2.extract_lane(weighted, 1);
+    for (; i < i1; i++) {
+      const at = (<usize>i) << 2;
+      const d = load<f32>(dy + at);
+      const weight = load<f32>(w + at);
+      const m = load<f32>(soft + at);
+      const a = m - m * m;
+      const perCost = costs === 0 ? Mathf.abs(weight) : Mathf.abs(weight) / load<f32>(costs + at);
+      store<f32>(grad + at, load<f32>(grad + at) + d * (m + beta * a * perCost));
+      total += <f64>(d * weight * a);
+    }
+    return total;
+  }
 }

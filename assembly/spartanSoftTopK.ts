@@ -3,7 +3,7 @@
 // every cost is 1); its unit value is u_j = v_j / c_j. Sums are accumulated in float32 over blocks of
 // SUM_BLOCK entries and the block sums in float64, so the budget Σ c_j m_j is exact to ~1e-9 relative.
 import { Exp } from './exp';
-import { SUM_BLOCK, Sums } from './spartanSums';
+import { SPARTAN_CHUNK, SUM_BLOCK, Sums } from './spartanSums';
 
 /**
  * Once e^{−(z_j + μ)} reaches this (e^30), the soft mask m_j = σ(z_j + μ) < 1e-13 is written as 0: such tiny
@@ -109,82 +109,159 @@ export function spartanMaskPass(
   exponentials: usize,
   ratio: f32,
 ): void {
-  const betaLanes = f32x4.splat(beta);
-  const thresholdLanes = f32x4.splat(threshold);
-  const muLanes = f32x4.splat(mu);
-  const ratioLanes = f32x4.splat(ratio);
-  const ones = f32x4.splat(1);
-  let kept = f64x2.splat(0);
-  let slope = f64x2.splat(0);
-  let curvature = f64x2.splat(0);
-  let j = 0;
-  const vectorEnd = n & ~3;
-  while (j < vectorEnd) {
-    const blockEnd = min(vectorEnd, j + SUM_BLOCK);
-    let blockKept = f32x4.splat(0);
-    let blockSlope = f32x4.splat(0);
-    let blockCurvature = f32x4.splat(0);
-    for (; j < blockEnd; j += 4) {
-      const at = (<usize>j) << 2;
-      const u = Unit.lanes(values, costs, at);
-      let e: v128;
-      if (ratio > 0) {
-        e = f32x4.pmin(f32x4.mul(v128.load(exponentials + at), ratioLanes), f32x4.splat(CLAMP_EXP));
-      } else {
-        const logit = f32x4.sub(f32x4.mul(betaLanes, f32x4.sub(thresholdLanes, u)), muLanes);
-        e = Exp.lanes(f32x4.pmin(logit, f32x4.splat(CLAMP_LOGIT)));
-        if (exponentials !== 0) v128.store(exponentials + at, e);
-      }
-      const sharp = f32x4.div(ones, f32x4.add(ones, e));
-      const m = v128.and(sharp, f32x4.lt(e, f32x4.splat(FLUSH_EXP)));
-      const c = costs === 0 ? ones : v128.load(costs + at);
-      const a = f32x4.mul(c, f32x4.sub(m, f32x4.mul(m, m)));
-      blockKept = f32x4.add(blockKept, costs === 0 ? m : f32x4.mul(c, m));
-      blockSlope = f32x4.add(blockSlope, a);
-      blockCurvature = f32x4.add(blockCurvature, f32x4.mul(a, f32x4.sub(ones, f32x4.add(m, m))));
-      if (soft !== 0) {
-        v128.store(soft + at, m);
-        const above = f32x4.gt(u, thresholdLanes);
-        const tied = v128.and(
-          f32x4.eq(u, thresholdLanes),
-          i32x4.le_s(i32x4.add(i32x4.splat(j), i32x4(0, 1, 2, 3)), i32x4.splat(boundary)),
-        );
-        v128.store(effective + at, v128.and(sharp, v128.or(above, tied)));
-      }
-    }
-    kept = f64x2.add(kept, Sums.widenedPairs(blockKept));
-    slope = f64x2.add(slope, Sums.widenedPairs(blockSlope));
-    curvature = f64x2.add(curvature, Sums.widenedPairs(blockCurvature));
-  }
-  let total0 = f64x2.extract_lane(kept, 0) + f64x2.extract_lane(kept, 1);
-  let total1 = f64x2.extract_lane(slope, 0) + f64x2.extract_lane(slope, 1);
-  let total2 = f64x2.extract_lane(curvature, 0) + f64x2.extract_lane(curvature, 1);
-  for (; j < n; j++) {
-    const at = (<usize>j) << 2;
-    const u = Unit.scalar(values, costs, at);
-    let e: f32;
-    if (ratio > 0) {
-      e = min(load<f32>(exponentials + at) * ratio, CLAMP_EXP);
-    } else {
-      e = Exp.scalar(min(beta * (threshold - u) - mu, CLAMP_LOGIT));
-      if (exponentials !== 0) store<f32>(exponentials + at, e);
-    }
-    const sharp: f32 = 1 / (1 + e);
-    const m: f32 = e < FLUSH_EXP ? sharp : 0;
-    const c: f32 = costs === 0 ? 1 : load<f32>(costs + at);
-    const a: f32 = c * (m - m * m);
-    total0 += <f64>(c * m);
-    total1 += <f64>a;
-    total2 += <f64>(a * (1 - (m + m)));
-    if (soft !== 0) {
-      store<f32>(soft + at, m);
-      const hard = u > threshold || (u === threshold && j <= boundary);
-      store<f32>(effective + at, hard ? sharp : 0);
-    }
+  // Chunk by chunk, the chunks' totals added in order: spartanMaskPassChunks on threads gives the same bits.
+  let total0: f64 = 0;
+  let total1: f64 = 0;
+  let total2: f64 = 0;
+  for (let j0 = 0; j0 < n; j0 += SPARTAN_CHUNK) {
+    const j1 = min(n, j0 + SPARTAN_CHUNK);
+    MaskPass.chunk(
+      values,
+      costs,
+      j0,
+      j1,
+      beta,
+      threshold,
+      mu,
+      boundary,
+      sums,
+      soft,
+      effective,
+      exponentials,
+      ratio,
+    );
+    total0 += load<f64>(sums);
+    total1 += load<f64>(sums + 8);
+    total2 += load<f64>(sums + 16);
   }
   store<f64>(sums, total0);
   store<f64>(sums + 8, total1);
   store<f64>(sums + 16, total2);
+}
+
+/**
+ * Chunks [c0, c1) of a spartanMaskPass (for worker threads): the pass's arguments are read from the block at
+ * `params` (byte offsets: values 0, costs 4, n 8, β 12, τ 16, μ 20, boundary 24, soft 28, effective 32,
+ * exponentials 36, ratio 40, partials 44), and chunk c's three totals go to partials + 24c.
+ */
+export function spartanMaskPassChunks(params: usize, c0: i32, c1: i32): void {
+  const n = load<i32>(params + 8);
+  const partials = <usize>load<u32>(params + 44);
+  for (let c = c0; c < c1; c++) {
+    const j0 = c * SPARTAN_CHUNK;
+    MaskPass.chunk(
+      <usize>load<u32>(params),
+      <usize>load<u32>(params + 4),
+      j0,
+      min(n, j0 + SPARTAN_CHUNK),
+      load<f32>(params + 12),
+      load<f32>(params + 16),
+      load<f32>(params + 20),
+      load<i32>(params + 24),
+      partials + 24 * <usize>c,
+      <usize>load<u32>(params + 28),
+      <usize>load<u32>(params + 32),
+      <usize>load<u32>(params + 36),
+      load<f32>(params + 40),
+    );
+  }
+}
+
+/** The mask pass over entries [j0, j1) (j0 a multiple of SUM_BLOCK), its three totals stored at `sums`. */
+class MaskPass {
+  @inline
+  static chunk(
+    values: usize,
+    costs: usize,
+    j0: i32,
+    j1: i32,
+    beta: f32,
+    threshold: f32,
+    mu: f32,
+    boundary: i32,
+    sums: usize,
+    soft: usize,
+    effective: usize,
+    exponentials: usize,
+    ratio: f32,
+  ): void {
+    const betaLanes = f32x4.splat(beta);
+    const thresholdLanes = f32x4.splat(threshold);
+    const muLanes = f32x4.splat(mu);
+    const ratioLanes = f32x4.splat(ratio);
+    const ones = f32x4.splat(1);
+    let kept = f64x2.splat(0);
+    let slope = f64x2.splat(0);
+    let curvature = f64x2.splat(0);
+    let j = j0;
+    const vectorEnd = j0 + ((j1 - j0) & ~3);
+    while (j < vectorEnd) {
+      const blockEnd = min(vectorEnd, j + SUM_BLOCK);
+      let blockKept = f32x4.splat(0);
+      let blockSlope = f32x4.splat(0);
+      let blockCurvature = f32x4.splat(0);
+      for (; j < blockEnd; j += 4) {
+        const at = (<usize>j) << 2;
+        const u = Unit.lanes(values, costs, at);
+        let e: v128;
+        if (ratio > 0) {
+          e = f32x4.pmin(f32x4.mul(v128.load(exponentials + at), ratioLanes), f32x4.splat(CLAMP_EXP));
+        } else {
+          const logit = f32x4.sub(f32x4.mul(betaLanes, f32x4.sub(thresholdLanes, u)), muLanes);
+          e = Exp.lanes(f32x4.pmin(logit, f32x4.splat(CLAMP_LOGIT)));
+          if (exponentials !== 0) v128.store(exponentials + at, e);
+        }
+        const sharp = f32x4.div(ones, f32x4.add(ones, e));
+        const m = v128.and(sharp, f32x4.lt(e, f32x4.splat(FLUSH_EXP)));
+        const c = costs === 0 ? ones : v128.load(costs + at);
+        const a = f32x4.mul(c, f32x4.sub(m, f32x4.mul(m, m)));
+        blockKept = f32x4.add(blockKept, costs === 0 ? m : f32x4.mul(c, m));
+        blockSlope = f32x4.add(blockSlope, a);
+        blockCurvature = f32x4.add(blockCurvature, f32x4.mul(a, f32x4.sub(ones, f32x4.add(m, m))));
+        if (soft !== 0) {
+          v128.store(soft + at, m);
+          const above = f32x4.gt(u, thresholdLanes);
+          const tied = v128.and(
+            f32x4.eq(u, thresholdLanes),
+            i32x4.le_s(i32x4.add(i32x4.splat(j), i32x4(0, 1, 2, 3)), i32x4.splat(boundary)),
+          );
+          v128.store(effective + at, v128.and(sharp, v128.or(above, tied)));
+        }
+      }
+      kept = f64x2.add(kept, Sums.widenedPairs(blockKept));
+      slope = f64x2.add(slope, Sums.widenedPairs(blockSlope));
+      curvature = f64x2.add(curvature, Sums.widenedPairs(blockCurvature));
+    }
+    let total0 = f64x2.extract_lane(kept, 0) + f64x2.extract_lane(kept, 1);
+    let total1 = f64x2.extract_lane(slope, 0) + f64x2.extract_lane(slope, 1);
+    let total2 = f64x2.extract_lane(curvature, 0) + f64x2.extract_lane(curvature, 1);
+    for (; j < j1; j++) {
+      const at = (<usize>j) << 2;
+      const u = Unit.scalar(values, costs, at);
+      let e: f32;
+      if (ratio > 0) {
+        e = min(load<f32>(exponentials + at) * ratio, CLAMP_EXP);
+      } else {
+        e = Exp.scalar(min(beta * (threshold - u) - mu, CLAMP_LOGIT));
+        if (exponentials !== 0) store<f32>(exponentials + at, e);
+      }
+      const sharp: f32 = 1 / (1 + e);
+      const m: f32 = e < FLUSH_EXP ? sharp : 0;
+      const c: f32 = costs === 0 ? 1 : load<f32>(costs + at);
+      const a: f32 = c * (m - m * m);
+      total0 += <f64>(c * m);
+      total1 += <f64>a;
+      total2 += <f64>(a * (1 - (m + m)));
+      if (soft !== 0) {
+        store<f32>(soft + at, m);
+        const hard = u > threshold || (u === threshold && j <= boundary);
+        store<f32>(effective + at, hard ? sharp : 0);
+      }
+    }
+    store<f64>(sums, total0);
+    store<f64>(sums + 8, total1);
+    store<f64>(sums + 16, total2);
+  }
 }
 
 /**

@@ -5,6 +5,12 @@
 /** Entries (eight vectors) whose float32 partial sums go into the float64 totals at a time. */
 export const SUM_BLOCK = 32;
 
+/**
+ * Entries of a chunk: a pass with a total sums chunk by chunk and adds the chunks' float64 totals in order,
+ * so worker threads that take whole chunks give the bits of one thread.
+ */
+export const SPARTAN_CHUNK = 1 << 16;
+
 /** Static members so that AssemblyScript's @inline applies (the linter parses decorators on class members only). */
 export class Sums {
   /** (x0 + x2, x1 + x3) in float64. */

@@ -6,6 +6,7 @@ import type { SparseKernels } from './sparseKernels.js';
 import { threadedKernels } from './threadsDense.js';
 import { ThreadPool } from './threadsPool.js';
 import { threadedSparseKernels } from './threadsSparse.js';
+import { threadedSpartanKernels } from './threadsSpartan.js';
 import { bestWasmVariant, instantiateWasmKernels, type WasmVariant } from './wasm.js';
 import { wasmSparseKernels } from './wasmSparse.js';
 
@@ -71,7 +72,7 @@ export function createEngine(backend: BackendName = 'auto', options: EngineOptio
   const pool = new ThreadPool({ threads, module, exports, heap });
   return {
     heap,
-    kernels: threadedKernels(kernels, pool, memory),
+    kernels: threadedSpartanKernels(threadedKernels(kernels, pool, memory), pool, memory, heap),
     sparse: threadedSparseKernels(sparse, pool, memory),
     get threads() {
       return pool.closed ? 1 : threads;

@@ -17,10 +17,17 @@
  */
 
 /** Kernels a worker can run, by their export names in the wasm module; the job stores the index. */
-export const THREAD_KERNELS = ['matmulRows', 'spmm', 'sddmm'] as const;
+export const THREAD_KERNELS = [
+  'matmulRows',
+  'spmm',
+  'sddmm',
+  'spartanMaskPassChunks',
+  'spartanSoftMaskBackwardChunks',
+  'spartanApplyGradientRange',
+] as const;
 export type ThreadKernel = (typeof THREAD_KERNELS)[number];
 
-/** Arguments a job holds: the most any THREAD_KERNELS export takes (all three take 11). */
+/** Arguments a job holds: the most any THREAD_KERNELS export takes (matmulRows, spmm and sddmm take 11). */
 export const MAX_ARGS = 11;
 /** Chunks a job may have. */
 export const MAX_CHUNKS = 64;
