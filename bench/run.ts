@@ -128,6 +128,12 @@ async function main(): Promise<void> {
         'ms/step': tfjs.stepMsMedian.toFixed(2),
       },
     ]);
+    const spartan = STEP_CASES.findIndex((c) => c.spartan);
+    const timesDense = (runs: { stepMsMedian: number }[]) =>
+      (runs[spartan].stepMsMedian / runs[0].stepMsMedian).toFixed(2);
+    console.log(
+      `Spartan before its freeze: ${timesDense(ours)}× the dense step on 1 thread, ${timesDense(oursTwoThreads)}× on 2 (target ≤ 1.5×)`,
+    );
   }
   if (wants('cnn')) {
     const cases = STEP_CASES.slice(0, 2).map((c) => ({ label: c.label, ...benchCnnStep(c.sparsity) }));

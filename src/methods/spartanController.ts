@@ -4,11 +4,17 @@
  * Every masked layer keeps its dense weight W and routes it through softMaskedWeight: W_eff = W ⊙ m ⊙ h.
  * For each step t (0-based) of T:
  *   beforeStep(t)     t < ⌊f·T⌋: block values v_j = Σ|w| → soft top-k m (budget κ(t)·Σc, sharpness β(t))
- *                     and hard mask h, broadcast to every weight. At t = ⌊f·T⌋ the masks are computed once
- *                     more and frozen: m ← m ⊙ h, kept in the weight's state ("spartanMask", so checkpoints
- *                     carry it), and from then on W_eff = W ⊙ m with ∂L/∂W = ∂L/∂W_eff ⊙ m.
+ *                     and hard mask h (SoftTopKSolver: float32 arrays in the kernel heap, one per budget group,
+ *                     of which a 1×1 layer's masks are views; a blocked layer gets m and m ⊙ h broadcast).
+ *                     At t = ⌊f·T⌋ the masks are computed once more and frozen: m ← m ⊙ h, kept in the
+ *                     weight's state ("spartanMask", so checkpoints carry it), and from then on W_eff = W ⊙ m
+ *                     with ∂L/∂W = ∂L/∂W_eff ⊙ m.
  *   afterBackward(t)  before the freeze, the soft top-k path: γ_j = Σ_{i∈j} (∂L/∂W_eff ⊙ W)_i, the implicit
- *                     gradient ∂L/∂v_j = β a_j (γ_j / c_j − s) (softTopKBackward), and ∂L/∂w_i += sign(w_i)·∂L/∂v_j.
+ *                     gradient ∂L/∂v_j = β a_j (γ_j / c_j − s) (the float64 reference is softTopKBackward), and
+ *                     ∂L/∂w_i += sign(w_i)·∂L/∂v_j; a 1×1 layer's backward already added the γ term.
+ *
+ * No buffer is allocated per step (only views and a few small objects): the group arrays and the masks live
+ * from the first step to the freeze, the solver's scratch to the end.
  *   afterUpdate(T−1)  finalize: W ← W ⊙ m, and each layer becomes an ordinary sparse layer (forward set =
  *                     backward set = the kept weights): evaluation, checkpoints and export are sparse.
  *
@@ -403,6 +409,7 @@ export class SpartanController implements MethodController {
       this.layers.forEach((layer, l) => {
         this.useFrozenMask(layer, frozen[l]!);
       });
+      for (const group of this.groups) this.freeArrays(group);
       this.frozen = true;
     } else if (frozen.some((mask) => mask !== undefined)) {
       throw new Error('spartan: the checkpoint holds frozen masks for some layers only: it is inconsistent');
