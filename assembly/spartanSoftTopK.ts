@@ -267,7 +267,9 @@ class MaskPass {
 /**
  * One pass that narrows the hard threshold to a band [low, high] of unit values: sums[0] = Σ c_j over
  * u_j > high, sums[1] = max u, sums[2] = min u (NaN if a value is NaN); the unit values inside the band are
- * copied in index order to `band` (up to `capacity` of them). Returns how many lie in the band.
+ * copied in index order to `band` (up to `capacity` of them). Returns how many lie in the band. With
+ * `weights` not 0 (unit costs), the pass first writes the values of 1×1 blocks, v = scale·|w|, which saves
+ * spartanValues' pass.
  */
 export function spartanBand(
   values: usize,
@@ -278,7 +280,10 @@ export function spartanBand(
   band: usize,
   capacity: i32,
   sums: usize,
+  weights: usize,
+  scale: f32,
 ): i32 {
+  const scaleLanes = f32x4.splat(scale);
   const lowLanes = f32x4.splat(low);
   const highLanes = f32x4.splat(high);
   const ones = f32x4.splat(1);
@@ -295,7 +300,13 @@ export function spartanBand(
     let blockAbove = f32x4.splat(0);
     for (; j < blockEnd; j += 4) {
       const at = (<usize>j) << 2;
-      const u = Unit.lanes(values, costs, at);
+      let u: v128;
+      if (weights !== 0) {
+        u = f32x4.mul(f32x4.abs(v128.load(weights + at)), scaleLanes);
+        v128.store(values + at, u);
+      } else {
+        u = Unit.lanes(values, costs, at);
+      }
       largest = i32x4.max_s(largest, u);
       smallest = i32x4.min_s(smallest, u);
       const c = costs === 0 ? ones : v128.load(costs + at);
@@ -322,6 +333,7 @@ export function spartanBand(
   );
   for (; j < n; j++) {
     const at = (<usize>j) << 2;
+    if (weights !== 0) store<f32>(values + at, Mathf.abs(load<f32>(weights + at)) * scale);
     const x = Unit.scalar(values, costs, at);
     maxBits = max(maxBits, reinterpret<i32>(x));
     minBits = min(minBits, reinterpret<i32>(x));

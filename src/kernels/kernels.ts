@@ -238,7 +238,8 @@ export interface Kernels {
   /**
    * One pass narrowing the hard threshold to the band [low, high] of unit values: sums[0] = Σ c over u > high,
    * sums[1] = max u, sums[2] = min u (NaN if a value is NaN); copies the unit values inside the band, in index
-   * order, to `band` (at most `capacity`). Returns how many lie in the band.
+   * order, to `band` (at most `capacity`). Returns how many lie in the band. With `weights` given (unit costs),
+   * first writes values = scale·|weights| (the values of 1×1 blocks).
    */
   spartanBand(
     values: Float32Array,
@@ -249,6 +250,8 @@ export interface Kernels {
     band: Float32Array,
     capacity: number,
     sums: Float64Array,
+    weights: Float32Array | null,
+    scale: number,
   ): number;
   /**
    * The first j (in index order) with u_j == threshold at which the summed cost of such entries reaches

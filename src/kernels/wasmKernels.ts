@@ -120,6 +120,8 @@ export interface DenseKernelExports {
     band: Ptr,
     capacity: number,
     sums: Ptr,
+    weights: Ptr,
+    scale: number,
   ): number;
   spartanMaskPass(
     values: Ptr,
@@ -369,10 +371,11 @@ export function bindWasmKernels(memory: WebAssembly.Memory, wasm: DenseKernelExp
       const histogramAt = ptr(histogram, 4 * bins, 'histogram');
       wasm.spartanHistogram(valuesAt, costsAt, n, highMask, prefix, shift, bins, histogramAt);
     },
-    spartanBand(values, costs, n, low, high, band, capacity, sums) {
+    spartanBand(values, costs, n, low, high, band, capacity, sums, weights, scale) {
       const [valuesAt, costsAt] = entries(values, costs, n);
-      const bandAt = ptr(band, capacity, 'band');
-      return wasm.spartanBand(valuesAt, costsAt, n, low, high, bandAt, capacity, ptr(sums, 3, 'sums'));
+      const [bandAt, sumsAt] = [ptr(band, capacity, 'band'), ptr(sums, 3, 'sums')];
+      const weightsAt = weights === null ? 0 : ptr(weights, n, 'weights');
+      return wasm.spartanBand(valuesAt, costsAt, n, low, high, bandAt, capacity, sumsAt, weightsAt, scale);
     },
     spartanTieBoundary(values, costs, n, threshold, remaining) {
       return wasm.spartanTieBoundary(...entries(values, costs, n), n, threshold, remaining);

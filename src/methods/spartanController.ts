@@ -32,6 +32,7 @@ import { overlap } from '../sparse/sortedIndices.js';
 import type { SparseMatmulOptions } from '../sparse/sparseMatmul.js';
 import { SparseWeight, type SparseWeightMemory } from '../sparse/sparseWeight.js';
 import { BlockLayout } from '../spartan/blockLayout.js';
+import type { ValueSource } from '../spartan/hardThreshold.js';
 import { SpartanSchedule } from '../spartan/schedule.js';
 import { softMaskedWeight, type WeightMasks } from '../spartan/softMaskedWeight.js';
 import { softTopK } from '../spartan/softTopK.js';
@@ -251,16 +252,20 @@ export class SpartanController implements MethodController {
     for (const group of this.groups) {
       const arrays = group.arrays!;
       const beta = this.schedule.beta(step, group.layers[0].layout.blockSize);
+      // 1×1 layers with unit costs: the solver writes the values scale·|w| in its first pass.
+      const solverWritesValues = this.method.solver === 'newton' && group.costs === null;
+      const sources: ValueSource[] = [];
       for (const layer of group.layers) {
         const at = layer.offset - group.offset;
         const scale = this.valueScale(layer, group, step);
         const { values } = layer.weight;
-        if (layer.direct) {
+        if (layer.direct && solverWritesValues) sources.push({ weights: values, offset: at, scale });
+        else if (layer.direct) {
           kernels.spartanValues(values, arrays.values.subarray(at, at + values.length), values.length, scale);
-          continue;
+        } else {
+          layer.layout.blockValues(values, arrays.values, at);
+          if (scale !== 1) for (let j = at; j < at + layer.layout.entries; j++) arrays.values[j] *= scale;
         }
-        layer.layout.blockValues(values, arrays.values, at);
-        if (scale !== 1) for (let j = at; j < at + layer.layout.entries; j++) arrays.values[j] *= scale;
       }
       const kappa = this.schedule.kappa(step, group.density);
       const budget = kappa * group.totalCost;
@@ -268,7 +273,7 @@ export class SpartanController implements MethodController {
       const { budgetError, slope } =
         this.method.solver === 'sinkhorn'
           ? this.sinkhornMasks(problem, arrays)
-          : this.solver.solve(problem, arrays, 'spartan');
+          : this.solver.solve({ ...problem, sources }, arrays, 'spartan');
       group.solution = { budget, beta, slope };
       error = Math.max(error, budgetError);
       lastBeta = beta;

@@ -13,6 +13,9 @@ import { thresholdBand } from './thresholdBand.js';
  * bucket that holds t*, then 9–0, which pins τ's bits. With unit costs and many entries, one pass first
  * (kernels.spartanBand) counts the entries above a band that a sample says holds τ (thresholdBand.ts) and
  * copies out the band's few values; when the counts confirm the band, the radix select runs on those alone.
+ * Given the 1×1 layers the values come from (`sources`), that pass also writes the values, and the sample
+ * that places the band is taken from the values still there, the last step's (a band that misses only costs
+ * the full select).
  * A last pass finds the boundary among ties, unless every tie is kept. All passes are O(n) reads.
  */
 export interface HardThreshold {
@@ -60,19 +63,19 @@ export function hardThreshold(
   budget: number,
   scratch: HardThresholdScratch,
   caller: string,
+  sources?: readonly ValueSource[],
 ): HardThreshold {
+  // With sources, `values` still holds the last step's values: a sample of them places the band.
   const band = costs === null ? thresholdBand(values.subarray(0, n), budget / n) : null;
+  if (band === null && sources) for (const source of sources) writeValues(kernels, values, source);
   let select: RadixSelect | null = null;
   let lowest = 0;
   let highest = 0;
   if (band !== null) {
-    const { sums } = scratch;
-    const capacity = scratch.band.length;
-    const count = kernels.spartanBand(values, null, n, band.low, band.high, scratch.band, capacity, sums);
-    if (!Number.isFinite(sums[1])) throw nonFinite(values, costs, n, caller);
-    [highest, lowest] = [sums[1], sums[2]];
-    const above = sums[0];
-    if (count <= capacity && above < budget && above + count >= budget) {
+    const { count, above, ...extremes } = bandPass(kernels, values, n, band, scratch, sources);
+    if (!Number.isFinite(extremes.highest)) throw nonFinite(values, costs, n, caller);
+    ({ lowest, highest } = extremes);
+    if (count <= scratch.band.length && above < budget && above + count >= budget) {
       select = radixSelect(kernels, scratch.band, null, count, budget - above, scratch.histogram, caller);
       select.passed += above;
     }
@@ -86,6 +89,50 @@ export function hardThreshold(
   const everyTieKept = costs === null && Math.ceil(remaining) >= tieWeight;
   const boundary = everyTieKept ? n - 1 : kernels.spartanTieBoundary(values, costs, n, threshold, remaining);
   return { threshold, boundary, lowest, highest };
+}
+
+/**
+ * A 1×1 layer whose values scale·|w| fill values[offset, offset + weights.length) (unit costs): the first pass
+ * over the values writes them (spartanBand), which saves a pass of spartanValues.
+ */
+export interface ValueSource {
+  readonly weights: Float32Array;
+  readonly offset: number;
+  readonly scale: number;
+}
+
+function writeValues(kernels: Kernels, values: Float32Array, { weights, offset, scale }: ValueSource): void {
+  const n = weights.length;
+  kernels.spartanValues(weights, values.subarray(offset, offset + n), n, scale);
+}
+
+/** spartanBand over all entries, or source by source (writing their values), its results combined. */
+function bandPass(
+  kernels: Kernels,
+  values: Float32Array,
+  n: number,
+  { low, high }: { low: number; high: number },
+  { band, sums }: HardThresholdScratch,
+  sources: readonly ValueSource[] | undefined,
+) {
+  if (!sources) {
+    const count = kernels.spartanBand(values, null, n, low, high, band, band.length, sums, null, 1);
+    return { count, above: sums[0], highest: sums[1], lowest: sums[2] };
+  }
+  let count = 0;
+  let above = 0;
+  let highest = Number.NEGATIVE_INFINITY;
+  let lowest = Number.POSITIVE_INFINITY;
+  for (const { weights, offset, scale } of sources) {
+    const length = weights.length;
+    const free = band.subarray(Math.min(count, band.length));
+    const target = values.subarray(offset, offset + length);
+    count += kernels.spartanBand(target, null, length, low, high, free, free.length, sums, weights, scale);
+    above += sums[0];
+    highest = Math.max(highest, sums[1]);
+    lowest = Math.min(lowest, sums[2]);
+  }
+  return { count, above, highest, lowest };
 }
 
 interface RadixSelect {

@@ -94,6 +94,42 @@ for (const backend of ['wasm-simd', 'reference'] as const) {
       expect(got.effective.filter((m) => m > 0).length).toBe(Math.ceil(n / 4 + 0.5));
     });
 
+    test('sources: the solve writes the values scale·|w| itself, with the same masks whether its band hits or not', () => {
+      useEngine(own);
+      const { heap } = engine();
+      const sizes = [BAND_MIN_ENTRIES >> 1, (BAND_MIN_ENTRIES >> 1) + 7];
+      const n = sizes[0] + sizes[1];
+      const weights = sizes.map((size) => {
+        const w = heap.allocF32(size);
+        for (let i = 0; i < size; i++) w[i] = random.normal() * 0.05;
+        return w;
+      });
+      const sources = weights.map((w, l) => ({ weights: w, offset: l === 0 ? 0 : sizes[0], scale: 1 }));
+      const arrays = () => ({
+        values: heap.allocF32(n),
+        soft: heap.allocF32(n),
+        effective: heap.allocF32(n),
+      });
+      const solver = new SoftTopKSolver();
+      const direct = arrays();
+      weights.forEach((w, l) => {
+        direct.values.set(w.map(Math.abs), sources[l].offset);
+      });
+      const problem = { costs: null, totalCost: n, budget: 0.1 * n, beta: 40 };
+      const want = solver.solve({ ...problem, values: direct.values }, direct);
+      const written = arrays();
+      // The first solve samples zeros (its band misses), the second the values the first wrote.
+      for (let round = 0; round < 2; round++) {
+        const got = solver.solve({ ...problem, values: written.values, sources }, written);
+        expect(got).toEqual(want);
+        expect(Array.from(written.values)).toEqual(Array.from(direct.values));
+        expect(Array.from(written.soft)).toEqual(Array.from(direct.soft));
+        expect(Array.from(written.effective)).toEqual(Array.from(direct.effective));
+      }
+      solver.dispose();
+      for (const view of [...weights, ...Object.values(direct), ...Object.values(written)]) heap.free(view);
+    });
+
     test('ties keep the count exact, lower indices first', () => {
       useEngine(own);
       const values = Float32Array.from({ length: 101 }, (_, j) =>

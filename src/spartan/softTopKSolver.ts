@@ -1,6 +1,6 @@
 import { engine } from '../kernels/engine.js';
 import { SHIFT_LIMIT, SMALLEST_BUDGET_FRACTION, shiftBracket } from './budgetShift.js';
-import { hardThreshold } from './hardThreshold.js';
+import { hardThreshold, type ValueSource } from './hardThreshold.js';
 import { sampledShift } from './sampledShift.js';
 
 /**
@@ -34,6 +34,11 @@ export interface SoftTopKProblem32 {
   budget: number;
   /** β > 0. */
   beta: number;
+  /**
+   * The 1×1 layers `values` comes from (unit costs only): the solve writes values = scale·|w| itself, in the
+   * pass that narrows the hard threshold (hardThreshold.ts), instead of a pass of its own.
+   */
+  sources?: readonly ValueSource[];
 }
 
 export interface SoftTopKMasks {
@@ -126,7 +131,7 @@ export class SoftTopKSolver {
       this.band = engine().heap.allocF32(capacity, false);
     }
     const scratch = { histogram: this.histogram, sums: this.sums, band: this.band };
-    const hard = hardThreshold(kernels, values, costs, n, budget, scratch, caller);
+    const hard = hardThreshold(kernels, values, costs, n, budget, scratch, caller, problem.sources);
     const { threshold, boundary } = hard;
     let { lo, hi } = shiftBracket(
       budget,

@@ -80,9 +80,32 @@ for (const variant of ['simd', 'relaxed'] as WasmVariant[]) {
           const sums = heapF64(3);
           const sumsWant = new Float64Array(3);
           for (const capacity of [n, n >> 2]) {
-            const count = kernels.spartanBand(values, costs, n, 0.25, 0.5, band, capacity, sums);
-            expect(count).toBe(ref.spartanBand(values, costs, n, 0.25, 0.5, bandWant, capacity, sumsWant));
+            const count = kernels.spartanBand(values, costs, n, 0.25, 0.5, band, capacity, sums, null, 1);
+            const want = ref.spartanBand(values, costs, n, 0.25, 0.5, bandWant, capacity, sumsWant, null, 1);
+            expect(count).toBe(want);
             expect(Array.from(band)).toEqual(Array.from(bandWant));
+            expect(Array.from(sums)).toEqual(Array.from(sumsWant));
+          }
+          if (unit) {
+            // From weights: the values scale·|w| are written first.
+            const weights = heapF32(n, () => random.normal() * 0.3);
+            const [written, writtenWant] = [heapF32(n, () => -1), new Float32Array(n)];
+            const count = kernels.spartanBand(written, null, n, 0.1, 0.2, band, n, sums, weights, 0.75);
+            const want = ref.spartanBand(
+              writtenWant,
+              null,
+              n,
+              0.1,
+              0.2,
+              bandWant,
+              n,
+              sumsWant,
+              weights,
+              0.75,
+            );
+            expect(count).toBe(want);
+            expect(Array.from(written)).toEqual(Array.from(writtenWant));
+            expect(Array.from(band.subarray(0, count))).toEqual(Array.from(bandWant.subarray(0, count)));
             expect(Array.from(sums)).toEqual(Array.from(sumsWant));
           }
         }

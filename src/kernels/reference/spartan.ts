@@ -37,7 +37,19 @@ export const spartanHistogram: Kernels['spartanHistogram'] = (
   }
 };
 
-export const spartanBand: Kernels['spartanBand'] = (values, costs, n, low, high, band, capacity, sums) => {
+export const spartanBand: Kernels['spartanBand'] = (
+  values,
+  costs,
+  n,
+  low,
+  high,
+  band,
+  capacity,
+  sums,
+  weights,
+  scale,
+) => {
+  if (weights !== null) for (let j = 0; j < n; j++) values[j] = Math.abs(weights[j]) * scale;
   let above = 0;
   let largest = Number.NEGATIVE_INFINITY;
   let smallest = Number.POSITIVE_INFINITY;
