@@ -1,7 +1,7 @@
 import { engine } from '../kernels/engine.js';
 import { SHIFT_LIMIT, SMALLEST_BUDGET_FRACTION, shiftBracket } from './budgetShift.js';
 import { hardThreshold, type ValueSource } from './hardThreshold.js';
-import { sampledShift } from './sampledShift.js';
+import { goldenSamplePosition, SAMPLE_SIZE, sampledShift } from './sampledShift.js';
 
 /**
  * Spartan's soft top-k on float32 entries in the kernel heap, in place and without allocating: the fast
@@ -39,6 +39,16 @@ export interface SoftTopKProblem32 {
    * pass that narrows the hard threshold (hardThreshold.ts), instead of a pass of its own.
    */
   sources?: readonly ValueSource[];
+}
+
+/** The arguments of a mask pass (kernels.spartanMaskPass) that stay fixed while μ is solved. */
+interface MaskPassEntries {
+  values: Float32Array;
+  costs: Float32Array | null;
+  n: number;
+  beta: number;
+  threshold: number;
+  boundary: number;
 }
 
 export interface SoftTopKMasks {
@@ -80,6 +90,8 @@ export class SoftTopKSolver {
   private readonly scratch: Float32Array;
   /** The hard threshold's band of values: grown (never shrunk) to BAND_FRACTION of the largest problem. */
   private band: Float32Array;
+  /** The unit values of sampledShift's sample. */
+  private readonly sample: Float32Array;
 
   constructor() {
     const { heap } = engine();
@@ -89,6 +101,7 @@ export class SoftTopKSolver {
     this.histogram = new Float64Array(buffer, start, HISTOGRAM_FLOATS);
     this.sums = new Float64Array(buffer, start + 8 * HISTOGRAM_FLOATS, 3);
     this.band = heap.allocF32(4);
+    this.sample = heap.allocF32(SAMPLE_SIZE);
   }
 
   /** Writes m and m ⊙ h for `problem` into `masks` (each at least as long as the values). */
@@ -141,10 +154,64 @@ export class SoftTopKSolver {
     );
     lo = Math.max(lo, -SHIFT_LIMIT);
     hi = Math.min(hi, SHIFT_LIMIT);
-    const guess = sampledShift(values, costs ?? undefined, budget / totalCost, beta, threshold);
-    let mu = Math.fround(Math.min(hi, Math.max(lo, guess)));
+    const keptFraction = budget / totalCost;
+    const guess =
+      costs === null
+        ? this.sampledShift(values, keptFraction, beta, threshold)
+        : sampledShift(values, costs, keptFraction, beta, threshold);
+    const entries = { values, costs, n, beta, threshold, boundary };
+    const solution = this.shift(entries, budget, lo, hi, guess, masks);
+    return {
+      mu: solution.mu,
+      threshold,
+      passes: solution.passes,
+      budgetError: solution.error / budget,
+      slope: solution.slope,
+    };
+  }
 
+  /**
+   * sampledShift.ts's first guess for unit costs, with the sample's own solve in WebAssembly (this.shift on a
+   * heap copy of the sample): μ of the sample when it differs from 0 by more than four standard errors, else 0.
+   * For unit costs Σ m² = Σ m − Σ m(1 − m), so the passes' sums give the standard error.
+   */
+  private sampledShift(values: Float32Array, keptFraction: number, beta: number, threshold: number): number {
+    const n = values.length;
+    if (n <= SAMPLE_SIZE) return 0;
+    const s = SAMPLE_SIZE;
+    const sample = this.sample;
+    let largest = Number.NEGATIVE_INFINITY;
+    let smallest = Number.POSITIVE_INFINITY;
+    for (let i = 0; i < s; i++) {
+      const u = values[goldenSamplePosition(i, n)];
+      sample[i] = u;
+      largest = Math.max(largest, u);
+      smallest = Math.min(smallest, u);
+    }
+    const budget = keptFraction * s;
+    const { lo, hi } = shiftBracket(budget, s, beta * (largest - threshold), beta * (smallest - threshold));
+    const entries = { values: sample, costs: null, n: s, beta, threshold, boundary: -1 };
+    const { mu, kept, slope } = this.shift(entries, budget, lo, hi, 0, null);
+    const variance = Math.max(0, (kept - slope) / s - (kept / s) ** 2);
+    return Math.abs(mu) > (4 * Math.sqrt(s * variance)) / slope ? mu : 0;
+  }
+
+  /**
+   * μ by safeguarded Halley passes from `guess` within [lo, hi] (see the file comment). With `masks` the last
+   * pass writes them at the returned μ; without, every pass is read-only.
+   */
+  private shift(
+    entries: MaskPassEntries,
+    budget: number,
+    lo: number,
+    hi: number,
+    guess: number,
+    masks: SoftTopKMasks | null,
+  ): { mu: number; passes: number; error: number; kept: number; slope: number } {
+    const { kernels } = engine();
+    const { values, costs, n, beta, threshold, boundary } = entries;
     const sums = this.sums;
+    let mu = Math.fround(Math.min(hi, Math.max(lo, guess)));
     let writing = false;
     let previousError = Number.POSITIVE_INFINITY;
     let lastStep = hi - lo;
@@ -152,7 +219,8 @@ export class SoftTopKSolver {
     /** μ of the e^{−(z_j + μ)} that the last read-only pass left in `soft`; null once soft holds m. */
     let storedMu: number | null = null;
     for (let passes = 1; ; passes++) {
-      if (writing) {
+      if (writing && masks) {
+        const { soft, effective } = masks;
         const stored = storedMu !== null && Math.abs(storedMu - mu) <= STORED_SHIFT_LIMIT;
         const ratio = stored ? Math.exp(storedMu! - mu) : 0;
         const exponentials = stored ? soft : null;
@@ -172,7 +240,21 @@ export class SoftTopKSolver {
         );
         storedMu = null;
       } else {
-        kernels.spartanMaskPass(values, costs, n, beta, threshold, mu, boundary, sums, null, null, soft, 0);
+        const exponentials = masks?.soft ?? null;
+        kernels.spartanMaskPass(
+          values,
+          costs,
+          n,
+          beta,
+          threshold,
+          mu,
+          boundary,
+          sums,
+          null,
+          null,
+          exponentials,
+          0,
+        );
         storedMu = mu;
       }
       const excess = sums[0] - budget;
@@ -182,7 +264,7 @@ export class SoftTopKSolver {
         (error <= CONTRACT * budget && error > previousError / 2) ||
         passes >= MAX_PASSES ||
         !(hi > lo);
-      if (settled && writing) return { mu, threshold, passes, budgetError: error / budget, slope: sums[1] };
+      if (settled && (writing || !masks)) return { mu, passes, error, kept: sums[0], slope: sums[1] };
       if (settled) {
         writing = true;
         continue;
@@ -211,7 +293,7 @@ export class SoftTopKSolver {
   }
 
   dispose(): void {
-    engine().heap.free(this.scratch);
-    engine().heap.free(this.band);
+    const { heap } = engine();
+    for (const view of [this.scratch, this.band, this.sample]) heap.free(view);
   }
 }
