@@ -219,44 +219,27 @@ export class SoftTopKSolver {
     /** μ of the e^{−(z_j + μ)} that the last read-only pass left in `soft`; null once soft holds m. */
     let storedMu: number | null = null;
     for (let passes = 1; ; passes++) {
-      if (writing && masks) {
-        const { soft, effective } = masks;
-        const stored = storedMu !== null && Math.abs(storedMu - mu) <= STORED_SHIFT_LIMIT;
-        const ratio = stored ? Math.exp(storedMu! - mu) : 0;
-        const exponentials = stored ? soft : null;
-        kernels.spartanMaskPass(
-          values,
-          costs,
-          n,
-          beta,
-          threshold,
-          mu,
-          boundary,
-          sums,
-          soft,
-          effective,
-          exponentials,
-          ratio,
-        );
-        storedMu = null;
-      } else {
-        const exponentials = masks?.soft ?? null;
-        kernels.spartanMaskPass(
-          values,
-          costs,
-          n,
-          beta,
-          threshold,
-          mu,
-          boundary,
-          sums,
-          null,
-          null,
-          exponentials,
-          0,
-        );
-        storedMu = mu;
-      }
+      // A writing pass reuses the read-only pass's exponentials (left in soft) when μ moved little.
+      const write = writing && masks !== null;
+      const stored = write && storedMu !== null && Math.abs(storedMu - mu) <= STORED_SHIFT_LIMIT;
+      const [soft, effective] = write ? [masks.soft, masks.effective] : [null, null];
+      const exponentials = write ? (stored ? masks.soft : null) : (masks?.soft ?? null);
+      const ratio = stored ? Math.exp(storedMu! - mu) : 0;
+      kernels.spartanMaskPass(
+        values,
+        costs,
+        n,
+        beta,
+        threshold,
+        mu,
+        boundary,
+        sums,
+        soft,
+        effective,
+        exponentials,
+        ratio,
+      );
+      storedMu = write ? null : mu;
       const excess = sums[0] - budget;
       const error = Math.abs(excess);
       const settled =
