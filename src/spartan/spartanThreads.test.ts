@@ -1,10 +1,17 @@
 import { setFlagsFromString } from 'node:v8';
 import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest';
+import { createEngine, engine, useEngine } from '../kernels/engine.js';
 import { createSharedMemory, Heap } from '../kernels/heap.js';
 import type { Kernels } from '../kernels/kernels.js';
 import { ThreadPool } from '../kernels/threadsPool.js';
 import { SPARTAN_CHUNK, threadedSpartanKernels } from '../kernels/threadsSpartan.js';
 import { instantiateWasmKernels } from '../kernels/wasm.js';
+import { sparsify } from '../methods/controller.js';
+import { Spartan } from '../methods/spartan.js';
+import { mlp } from '../nn/mlp.js';
+import { SGD } from '../optim/sgd.js';
+import { Tensor } from '../tensor/tensor.js';
+import { trainStep } from '../train/trainStep.js';
 import { Random } from '../util/random.js';
 
 // Node 20 validates relaxed SIMD only behind a V8 flag; set it before the first compile to test that build too.
@@ -100,3 +107,31 @@ for (const threads of [2, 3]) {
     });
   });
 }
+
+describe('Spartan training on two threads', () => {
+  test('gives the weights of one thread, bit for bit (hidden layers of 2·SPARTAN_CHUNK weights and more)', () => {
+    const previous = engine();
+    const train = (threads: number): number[] => {
+      const own = createEngine('auto', { threads });
+      useEngine(own);
+      const model = mlp({ inputs: 256, hidden: [512, 512], outputs: 10, activation: 'relu', seed: 3 });
+      const method = new Spartan({ sparsity: 0.9, betaTarget: 100, budgetScope: 'masked', warmup: 0.1 });
+      const controller = sparsify(model, { method, denseLayers: ['last'], totalSteps: 10, seed: 3 });
+      const optimizer = new SGD(model.trainables(), { lr: 0.05, momentum: 0.9 });
+      const x = Tensor.zeros([256, 16]);
+      for (let i = 0; i < x.size; i++) x.data[i] = Math.sin(i);
+      const labels = own.heap.allocI32(16);
+      for (let b = 0; b < 16; b++) labels[b] = b % 10;
+      for (let step = 0; step < 4; step++)
+        trainStep({ model, optimizer, x, labels, step, lr: 0.05, hooks: controller });
+      const weights = model.trainables().flatMap((t) => Array.from(new Uint32Array(t.values.slice().buffer)));
+      void own.close();
+      return weights;
+    };
+    const one = train(1);
+    const two = train(2);
+    useEngine(previous);
+    expect(two.length).toBe(one.length);
+    expect(two.findIndex((word, i) => word !== one[i])).toBe(-1);
+  });
+});
