@@ -491,7 +491,8 @@ export class SpartanController implements MethodController {
   /**
    * Bytes while training: every parameter's values, gradients and state (frozen mask and churn reference
    * included) and, before the freeze, the controller's arrays: per entry v, m, m ⊙ h (and ∂L/∂m when a layer
-   * has blocks, c when the costs are not all 1), and a blocked layer's three per-weight masks; the dense equivalent is the same model
+   * has blocks, c when the costs are not all 1), a blocked layer's three per-weight masks, and until the end
+   * the soft top-k's scratch; the dense equivalent is the same model
    * trained dense, without Spartan's masks.
    */
   memory(): SparseWeightMemory {
@@ -506,6 +507,11 @@ export class SpartanController implements MethodController {
       hotBytes += bytes * (2 + trainable.state.size);
       for (const key of [FROZEN_MASK_KEY, CHURN_REFERENCE_KEY])
         if (trainable.state.has(key)) maskBytes += bytes;
+    }
+    if (!this.released) {
+      const scratch = this.solver.scratchBytes(Math.max(...this.groups.map((group) => group.length)));
+      hotBytes += scratch;
+      maskBytes += scratch;
     }
     for (const group of this.groups) {
       if (!group.arrays) continue;

@@ -275,6 +275,11 @@ export class SoftTopKSolver {
     }
   }
 
+  /** Bytes of kernel-heap scratch a solve of `n` entries holds (histograms, sums, the sample, the band). */
+  scratchBytes(n: number): number {
+    return 4 * (this.scratch.length + this.sample.length + Math.max(4, Math.ceil(BAND_FRACTION * n)));
+  }
+
   dispose(): void {
     const { heap } = engine();
     for (const view of [this.scratch, this.band, this.sample]) heap.free(view);
