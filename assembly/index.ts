@@ -25,3 +25,5 @@ export { zeroBytes } from './zero';
 export function heapBase(): usize {
   return scratchEnd();
 }
+export * from './spartanGradient';
+export * from './spartanSoftTopK';

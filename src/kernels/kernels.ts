@@ -337,6 +337,115 @@ export interface Kernels {
     bc1: number,
     bc2: number,
   ): void;
+
+  // Spartan (Tai, Tian, Lim, arXiv:2205.14107; spec/spartan.md; src/spartan/softTopKSolver.ts): passes over
+  // float32 entries j with values v_j ≥ 0 and costs c_j > 0 (`costs` null: every cost is 1), unit values
+  // u_j = v_j / c_j (in float32); sums in float64.
+
+  /** out = scale·|w|: the values of 1×1 blocks. */
+  spartanValues(w: Float32Array, out: Float32Array, n: number, scale: number): void;
+  /**
+   * Weighted radix histogram of the unit values' float32 bits: every entry with (bits & highMask) == prefix
+   * adds c_j to histogram[(j mod 4)·bins + ((bits >>> shift) & (bins − 1))] (four interleaved copies, which
+   * the caller zeroes beforehand and sums afterwards). bins is a power of two.
+   */
+  spartanHistogram(
+    values: Float32Array,
+    costs: Float32Array | null,
+    n: number,
+    highMask: number,
+    prefix: number,
+    shift: number,
+    bins: number,
+    histogram: Float64Array,
+  ): void;
+  /**
+   * One pass narrowing the hard threshold to the band [low, high] of unit values: sums[0] = Σ c over u > high,
+   * sums[1] = max u, sums[2] = min u (NaN if a value is NaN); copies the unit values inside the band, in index
+   * order, to `band` (at most `capacity`). Returns how many lie in the band. With `weights` given (unit costs),
+   * first writes values = scale·|weights| (the values of 1×1 blocks).
+   */
+  spartanBand(
+    values: Float32Array,
+    costs: Float32Array | null,
+    n: number,
+    low: number,
+    high: number,
+    band: Float32Array,
+    capacity: number,
+    sums: Float64Array,
+    weights: Float32Array | null,
+    scale: number,
+  ): number;
+  /**
+   * The first j (in index order) with u_j == threshold at which the summed cost of such entries reaches
+   * `remaining`; the last such j if it never does; −1 if there is none.
+   */
+  spartanTieBoundary(
+    values: Float32Array,
+    costs: Float32Array | null,
+    n: number,
+    threshold: number,
+    remaining: number,
+  ): number;
+  /**
+   * The soft mask at shift μ: m_j = σ(β(u_j − τ) + μ) = 1 / (1 + e_j), e_j = e^{−(β(u_j − τ) + μ)} clamped to
+   * e^80, written as 0 once e_j ≥ e^30 (m < 1e-13). sums[0..2] = Σ c m, Σ c m(1 − m), Σ c m(1 − m)(1 − 2m).
+   * With soft and effective given, writes m to soft and m·h to effective (h_j = 1 for u_j > τ, or u_j == τ
+   * and j ≤ boundary; there m is not flushed). ratio = 0: e_j is computed, and stored to `exponentials` unless
+   * null; ratio > 0: `exponentials` holds e_j of a pass at μ0 and ratio = e^{μ0 − μ}, so e_j·ratio is used
+   * (no exponential; `exponentials` may be `soft`).
+   */
+  spartanMaskPass(
+    values: Float32Array,
+    costs: Float32Array | null,
+    n: number,
+    beta: number,
+    threshold: number,
+    mu: number,
+    boundary: number,
+    sums: Float64Array,
+    soft: Float32Array | null,
+    effective: Float32Array | null,
+    exponentials: Float32Array | null,
+    ratio: number,
+  ): void;
+  /** The backward of W ⊙ m ⊙ h: grad += dy ⊙ m and upstream += dy ⊙ W, each unless null. */
+  spartanMaskBackward(
+    dy: Float32Array,
+    w: Float32Array,
+    soft: Float32Array,
+    grad: Float32Array | null,
+    upstream: Float32Array | null,
+    n: number,
+  ): void;
+  /**
+   * The backward of W ⊙ m ⊙ h for 1×1 blocks with the soft top-k's γ term: grad += dy ⊙ (m + β·a·|w|/c), with
+   * a = m(1 − m); returns Σ γ a, γ = dy ⊙ w (= ∂L/∂m).
+   */
+  spartanSoftMaskBackward(
+    dy: Float32Array,
+    w: Float32Array,
+    soft: Float32Array,
+    grad: Float32Array,
+    costs: Float32Array | null,
+    n: number,
+    beta: number,
+  ): number;
+  /**
+   * grad_j += sign(w_j)·β·a_j·(γ_j / c_j − s) (the soft top-k's implicit gradient), then upstream = 0; with
+   * upstream null, γ = 0 (the −s term alone).
+   */
+  spartanApplyGradient(
+    w: Float32Array,
+    grad: Float32Array,
+    soft: Float32Array,
+    upstream: Float32Array | null,
+    costs: Float32Array | null,
+    n: number,
+    beta: number,
+    s: number,
+  ): void;
 }
 
 /** Positions per row tile of causal attention's score matrix (ATTENTION_TILE in assembly/attention.ts). */

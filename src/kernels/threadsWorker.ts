@@ -47,6 +47,9 @@ export const THREAD_KERNELS = [
   'causalAttention',
   'causalAttentionBackward',
   'zeroBytes',
+  'spartanMaskPassChunks',
+  'spartanSoftMaskBackwardChunks',
+  'spartanApplyGradientRange',
 ] as const;
 export type ThreadKernel = (typeof THREAD_KERNELS)[number];
 

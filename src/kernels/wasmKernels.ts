@@ -149,9 +149,59 @@ export interface DenseKernelExports {
     bc1: number,
     bc2: number,
   ): void;
+  spartanValues(w: Ptr, out: Ptr, n: number, scale: number): void;
+  spartanHistogram(
+    values: Ptr,
+    costs: Ptr,
+    n: number,
+    highMask: number,
+    prefix: number,
+    shift: number,
+    bins: number,
+    histogram: Ptr,
+  ): void;
+  spartanTieBoundary(values: Ptr, costs: Ptr, n: number, threshold: number, remaining: number): number;
+  spartanBand(
+    values: Ptr,
+    costs: Ptr,
+    n: number,
+    low: number,
+    high: number,
+    band: Ptr,
+    capacity: number,
+    sums: Ptr,
+    weights: Ptr,
+    scale: number,
+  ): number;
+  spartanMaskPass(
+    values: Ptr,
+    costs: Ptr,
+    n: number,
+    beta: number,
+    threshold: number,
+    mu: number,
+    boundary: number,
+    sums: Ptr,
+    soft: Ptr,
+    effective: Ptr,
+    exponentials: Ptr,
+    ratio: number,
+  ): void;
+  spartanMaskBackward(dy: Ptr, w: Ptr, soft: Ptr, grad: Ptr, upstream: Ptr, n: number): void;
+  spartanSoftMaskBackward(dy: Ptr, w: Ptr, soft: Ptr, grad: Ptr, costs: Ptr, n: number, beta: number): number;
+  spartanApplyGradient(
+    w: Ptr,
+    grad: Ptr,
+    soft: Ptr,
+    upstream: Ptr,
+    costs: Ptr,
+    n: number,
+    beta: number,
+    s: number,
+  ): void;
 }
 
-type View = Float32Array | Int32Array;
+type View = Float32Array | Int32Array | Float64Array;
 
 /**
  * A function that returns the byte offset of a view of `memory` holding at least `count` entries, or throws.
@@ -191,6 +241,11 @@ export function viewPointer(memory: WebAssembly.Memory): (view: View, count: num
 /** The Kernels object over a module instance's exports; `memory` is the memory the instance imported. */
 export function bindWasmKernels(memory: WebAssembly.Memory, wasm: DenseKernelExports, name: string): Kernels {
   const ptr = viewPointer(memory);
+  /** Offsets of Spartan's values and costs (0 for unit costs). */
+  const entries = (values: Float32Array, costs: Float32Array | null, n: number): [Ptr, Ptr] => [
+    ptr(values, n, 'values'),
+    costs === null ? 0 : ptr(costs, n, 'costs'),
+  ];
   return {
     name,
     matmul(a, b, c, m, k, n, transA, transB, accumulate) {
@@ -430,6 +485,79 @@ export function bindWasmKernels(memory: WebAssembly.Memory, wasm: DenseKernelExp
         weightDecay,
         bc1,
         bc2,
+      );
+    },
+    // Spartan: a null array passes 0 (costs: unit costs; soft and effective: a read-only mask pass).
+    spartanValues(w, out, n, scale) {
+      wasm.spartanValues(ptr(w, n, 'w'), ptr(out, n, 'out'), n, scale);
+    },
+    spartanHistogram(values, costs, n, highMask, prefix, shift, bins, histogram) {
+      const [valuesAt, costsAt] = entries(values, costs, n);
+      const histogramAt = ptr(histogram, 4 * bins, 'histogram');
+      wasm.spartanHistogram(valuesAt, costsAt, n, highMask, prefix, shift, bins, histogramAt);
+    },
+    spartanBand(values, costs, n, low, high, band, capacity, sums, weights, scale) {
+      const [valuesAt, costsAt] = entries(values, costs, n);
+      const [bandAt, sumsAt] = [ptr(band, capacity, 'band'), ptr(sums, 3, 'sums')];
+      const weightsAt = weights === null ? 0 : ptr(weights, n, 'weights');
+      return wasm.spartanBand(valuesAt, costsAt, n, low, high, bandAt, capacity, sumsAt, weightsAt, scale);
+    },
+    spartanTieBoundary(values, costs, n, threshold, remaining) {
+      return wasm.spartanTieBoundary(...entries(values, costs, n), n, threshold, remaining);
+    },
+    spartanMaskPass(
+      values,
+      costs,
+      n,
+      beta,
+      threshold,
+      mu,
+      boundary,
+      sums,
+      soft,
+      effective,
+      exponentials,
+      ratio,
+    ) {
+      wasm.spartanMaskPass(
+        ...entries(values, costs, n),
+        n,
+        beta,
+        threshold,
+        mu,
+        boundary,
+        ptr(sums, 3, 'sums'),
+        soft === null ? 0 : ptr(soft, n, 'soft'),
+        effective === null ? 0 : ptr(effective, n, 'effective'),
+        exponentials === null ? 0 : ptr(exponentials, n, 'exponentials'),
+        ratio,
+      );
+    },
+    spartanMaskBackward(dy, w, soft, grad, upstream, n) {
+      wasm.spartanMaskBackward(
+        ptr(dy, n, 'dy'),
+        ptr(w, n, 'w'),
+        ptr(soft, n, 'soft'),
+        grad === null ? 0 : ptr(grad, n, 'grad'),
+        upstream === null ? 0 : ptr(upstream, n, 'upstream'),
+        n,
+      );
+    },
+    spartanSoftMaskBackward(dy, w, soft, grad, costs, n, beta) {
+      const costsAt = costs === null ? 0 : ptr(costs, n, 'costs');
+      const [dyAt, wAt, softAt] = [ptr(dy, n, 'dy'), ptr(w, n, 'w'), ptr(soft, n, 'soft')];
+      return wasm.spartanSoftMaskBackward(dyAt, wAt, softAt, ptr(grad, n, 'grad'), costsAt, n, beta);
+    },
+    spartanApplyGradient(w, grad, soft, upstream, costs, n, beta, s) {
+      wasm.spartanApplyGradient(
+        ptr(w, n, 'w'),
+        ptr(grad, n, 'grad'),
+        ptr(soft, n, 'soft'),
+        upstream === null ? 0 : ptr(upstream, n, 'upstream'),
+        costs === null ? 0 : ptr(costs, n, 'costs'),
+        n,
+        beta,
+        s,
       );
     },
   };

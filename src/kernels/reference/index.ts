@@ -21,6 +21,16 @@ import { matmul } from './matmul.js';
 import { adamwUpdate, sgdUpdate } from './optimizers.js';
 import { maxPool2d, maxPool2dBackward } from './pooling.js';
 import { softmaxCrossEntropy, softmaxCrossEntropyBackward } from './softmaxCrossEntropy.js';
+import {
+  spartanApplyGradient,
+  spartanBand,
+  spartanHistogram,
+  spartanMaskBackward,
+  spartanMaskPass,
+  spartanSoftMaskBackward,
+  spartanTieBoundary,
+  spartanValues,
+} from './spartan.js';
 
 /** The plain TypeScript kernels: the spec, the fallback, and what every fast kernel is tested against. */
 export const referenceKernels: Kernels = {
@@ -56,4 +66,12 @@ export const referenceKernels: Kernels = {
   softmaxCrossEntropyBackward,
   sgdUpdate,
   adamwUpdate,
+  spartanValues,
+  spartanHistogram,
+  spartanBand,
+  spartanTieBoundary,
+  spartanMaskPass,
+  spartanMaskBackward,
+  spartanSoftMaskBackward,
+  spartanApplyGradient,
 };
