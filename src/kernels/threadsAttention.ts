@@ -44,24 +44,10 @@ export function threadedAttention(
         cutBlocks(blocks),
       );
     },
-    causalAttentionBackward(q, k, v, probs, dout, dq, dk, dv, scratch, length, headDim, blocks, scale) {
-      if (small(length, headDim, blocks)) {
-        return base.causalAttentionBackward(
-          q,
-          k,
-          v,
-          probs,
-          dout,
-          dq,
-          dk,
-          dv,
-          scratch,
-          length,
-          headDim,
-          blocks,
-          scale,
-        );
-      }
+    causalAttentionBackward(...call) {
+      const [q, k, v, probs, dout, dq, dk, dv, , length, headDim, blocks, scale] = call;
+      // The caller's scratch (3·causalProbsSize(T) floats) serves one call; a split call takes one per chunk.
+      if (small(length, headDim, blocks)) return base.causalAttentionBackward(...call);
       const n = blocks * length * headDim;
       const probsSize = causalProbsSize(length);
       const cuts = cutBlocks(blocks);
