@@ -10,7 +10,7 @@ const C: f32 = 0.7978845608028654;
 const A: f32 = 0.044715;
 
 /** The lane-wise pieces, as static members so that @inline applies (see exp.ts). */
-class Gelu {
+export class Gelu {
   /** s = σ(2u) on four lanes. */
   @inline
   static sigmoidOf2u(x: v128): v128 {
@@ -23,7 +23,12 @@ class Gelu {
   /** GELU'(x) on four lanes. */
   @inline
   static derivative(x: v128): v128 {
-    const s = Gelu.sigmoidOf2u(x);
+    return Gelu.derivativeFrom(x, Gelu.sigmoidOf2u(x));
+  }
+
+  /** GELU'(x) on four lanes, given s = σ(2u) of the same x. */
+  @inline
+  static derivativeFrom(x: v128, s: v128): v128 {
     const slope = f32x4.mul(
       f32x4.splat(C),
       f32x4.add(f32x4.splat(1), f32x4.mul(f32x4.splat(3 * A), f32x4.mul(x, x))),

@@ -2,8 +2,11 @@
 // Memory is imported and shared with the host; everything above heapBase() belongs to the host's heap.
 import { scratchEnd } from './scratch';
 
-export { causalSoftmax, causalSoftmaxBackward, gatherSequences, scatterSequences } from './attention';
+export { causalAttention, causalAttentionBackward } from './attention';
+export { gatherHeads, scatterHeads } from './attentionLayout';
+export { biasActivationBackward, biasGelu, biasRelu } from './biasActivation';
 export { add, addRowBias, axpy, mul, relu, reluBackward, scale } from './elementwise';
+export { embeddingBackward, embeddingLookup } from './embedding';
 export { gelu, geluBackward } from './gelu';
 export { col2im, im2col } from './im2col';
 export { layerNorm, layerNormBackward } from './layerNorm';
@@ -22,3 +25,5 @@ export { zeroBytes } from './zero';
 export function heapBase(): usize {
   return scratchEnd();
 }
+export * from './spartanGradient';
+export * from './spartanSoftTopK';

@@ -4,6 +4,7 @@
  *   npm run bench                      all of it (a few minutes)
  *   npm run bench -- --json FILE       also write the numbers
  *   npm run bench -- --only kernels    one part: kernels | sparse | softtopk | threads | steps | cnn | transformer
+ *                                      | breakdown (not in the full run: per-kernel time of a step)
  *
  * Kernels run on the engine's best WebAssembly build (relaxed SIMD is switched on for Node 20). The training
  * steps are timed interleaved (dense, sparse, dense, ...; a sparse sample is one whole refresh period) and
@@ -19,6 +20,7 @@ import { CNN_BATCH, cnnStepCase } from './cnnStep.js';
 import { benchDenseKernels } from './denseKernels.js';
 import { benchSoftTopK } from './softTopK.js';
 import { benchSparseKernels } from './sparseKernels.js';
+import { benchStepBreakdown } from './stepBreakdown.js';
 import { benchModelSteps, benchSteps } from './steps.js';
 import { benchThreads } from './threads.js';
 import type { TrainingStepCase } from './trainingStep.js';
@@ -54,7 +56,16 @@ async function closeEngines(): Promise<void> {
   for (const e of engines.splice(0)) await e.close();
 }
 
-const parts = ['kernels', 'sparse', 'softtopk', 'threads', 'steps', 'cnn', 'transformer'] as const;
+const parts = [
+  'kernels',
+  'sparse',
+  'softtopk',
+  'threads',
+  'steps',
+  'cnn',
+  'transformer',
+  'breakdown',
+] as const;
 
 async function main(): Promise<void> {
   const options = new Command('bench')
@@ -99,8 +110,15 @@ async function main(): Promise<void> {
   if (wants('softtopk')) {
     const soft = benchSoftTopK();
     report.softTopK = soft;
-    console.log("\nSpartan's soft top-k (Newton), 1M entries, 10% kept");
-    console.table(soft.map((r) => ({ beta: r.beta, ms: r.ms.toFixed(2), 'Newton passes': r.iterations })));
+    console.log("\nSpartan's soft top-k, 1M entries, 10% kept (target ≤ 10 ms at any β)");
+    console.table(
+      soft.map((r) => ({
+        beta: r.beta,
+        ms: r.ms.toFixed(2),
+        'mask passes': r.passes,
+        'float64 reference ms': r.referenceMs.toFixed(2),
+      })),
+    );
   }
   if (wants('threads')) {
     const threads = benchThreads();
@@ -117,6 +135,13 @@ async function main(): Promise<void> {
   }
   if (wants('steps')) {
     report.trainingSteps = await benchSteps(MLP, BATCH, STEP_CASES);
+    const spartan = (report.trainingSteps as Awaited<ReturnType<typeof benchSteps>>).rows.filter((r) =>
+      r.label.startsWith('spartan'),
+    );
+    for (const r of spartan)
+      console.log(
+        `Spartan before its freeze, ${r.threads} thread${r.threads > 1 ? 's' : ''}: ${(1 / r.speedupOverDense.median).toFixed(2)}× the dense step (target ≤ 1.5×)`,
+      );
   }
   if (wants('cnn')) {
     const cases = onOneAndTwoThreads(STEP_CASES.slice(0, 2), (c, on, label) =>
@@ -150,11 +175,34 @@ async function main(): Promise<void> {
       ),
     };
   }
+  if (options.only === 'breakdown') {
+    const breakdowns = (['mlp', 'transformer'] as const).flatMap((model) =>
+      [null, { forward: 0.9, backward: 0.8 }].map((sparsity) => benchStepBreakdown(model, sparsity)),
+    );
+    report.stepBreakdowns = breakdowns;
+    for (const b of breakdowns) {
+      console.log(
+        `\nWhere a step's time goes: ${b.model}, ${b.run}, ${b.stepMs.toFixed(1)} ms/step (one thread)`,
+      );
+      console.table([
+        ...b.kernels.map((k) => ({ part: k.kernel, 'ms/step': k.ms.toFixed(2), share: pct(k.ms, b.stepMs) })),
+        {
+          part: 'outside kernels',
+          'ms/step': b.outsideKernelsMs.toFixed(2),
+          share: pct(b.outsideKernelsMs, b.stepMs),
+        },
+      ]);
+    }
+  }
   await closeEngines();
   if (options.json) {
     writeFileSync(options.json, `${JSON.stringify(report, null, 2)}\n`);
     console.log(`\nwrote ${options.json}`);
   }
+}
+
+function pct(part: number, whole: number): string {
+  return `${((100 * part) / whole).toFixed(1)}%`;
 }
 
 main().catch((error: unknown) => {

@@ -1,17 +1,22 @@
 /**
- * Spartan's soft top-k (src/spartan/softTopK.ts, Newton solver) on 1M entries at β = 10, 100 and 1000:
- * median wall time of a whole call (validation, hard mask, q_j = e^{−z_j}, Newton passes, outputs) and the
- * Newton passes it took. Values are float32 magnitudes |w| of a deterministic spread in [0, 1), unit costs,
- * and 10% of the entries kept, as in a 90%-sparse layer.
+ * Spartan's soft top-k on 1M entries at β = 10, 100 and 1000, as SpartanController runs it every step:
+ * SoftTopKSolver (src/spartan/softTopKSolver.ts, WebAssembly SIMD) on float32 values in the kernel heap,
+ * writing m and m ⊙ h in place. Median wall time of a whole solve (the hard mask's radix passes, the sampled
+ * start, the Halley passes) and the mask passes it took; next to it the float64 TypeScript reference
+ * (softTopK.ts, which also allocates its outputs). Values are magnitudes |w| of a deterministic spread in
+ * [0, 1), unit costs, and 10% of the entries kept, as in a 90%-sparse layer.
  */
+import { engine } from '../src/kernels/engine.js';
 import { softTopK } from '../src/spartan/softTopK.js';
+import { SoftTopKSolver } from '../src/spartan/softTopKSolver.js';
 import { medianMs } from './timing.js';
 
 export interface SoftTopKBenchResult {
   entries: number;
   beta: number;
   ms: number;
-  iterations: number;
+  passes: number;
+  referenceMs: number;
 }
 
 const ENTRIES = 1 << 20;
@@ -22,13 +27,22 @@ const KEPT_FRACTION = 0.1;
 const magnitude = (i: number) => Math.abs(Math.sin(i * 12.9898) * 0.5 + Math.cos(i * 78.233) * 0.5);
 
 export function benchSoftTopK(): SoftTopKBenchResult[] {
-  const values = Float32Array.from({ length: ENTRIES }, (_, i) => magnitude(i));
+  const { heap } = engine();
+  const values = heap.allocF32(ENTRIES);
+  for (let i = 0; i < ENTRIES; i++) values[i] = magnitude(i);
+  const masks = { soft: heap.allocF32(ENTRIES), effective: heap.allocF32(ENTRIES) };
+  const solver = new SoftTopKSolver();
   const budget = KEPT_FRACTION * ENTRIES;
-  return BETAS.map((beta) => {
-    let iterations = 0;
+  const results = BETAS.map((beta) => {
+    let passes = 0;
+    const problem = { values, costs: null, totalCost: ENTRIES, budget, beta };
     const ms = medianMs(() => {
-      iterations = softTopK({ values, budget, beta }).iterations;
+      passes = solver.solve(problem, masks).passes;
     });
-    return { entries: ENTRIES, beta, ms, iterations };
+    const referenceMs = medianMs(() => softTopK({ values, budget, beta }), { minReps: 3, minMs: 100 });
+    return { entries: ENTRIES, beta, ms, passes, referenceMs };
   });
+  solver.dispose();
+  for (const view of [values, masks.soft, masks.effective]) heap.free(view);
+  return results;
 }

@@ -8,7 +8,7 @@
  * Calls alternate between the two engines and each time is a median, so a neighbour's load on a shared
  * machine slows both sides alike instead of skewing the ratio.
  */
-import { createEngine, type Engine, engine, useEngine } from '../src/kernels/engine.js';
+import { createEngine, type Engine } from '../src/kernels/engine.js';
 import { median } from '../src/train/median.js';
 
 export interface ThreadsResult {
@@ -42,22 +42,6 @@ export function benchThreads(): ThreadsResult[] {
     return results;
   } finally {
     void engines[1].close();
-  }
-}
-
-/**
- * `measure` run with a fresh two-thread engine as the process-wide engine (the benchmarks' steps build on
- * engine()), which is then closed and the previous engine restored.
- */
-export async function onTwoThreads<T>(measure: () => T): Promise<T> {
-  const previous = engine();
-  const twoThreads = createEngine('auto', { threads: 2 });
-  useEngine(twoThreads);
-  try {
-    return measure();
-  } finally {
-    useEngine(previous);
-    await twoThreads.close();
   }
 }
 

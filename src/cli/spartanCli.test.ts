@@ -51,7 +51,7 @@ describe('topkast train --method spartan', () => {
     const { softMask } = summary.sparsity;
     expect(softMask).toMatchObject({ beta: 100, freezeStep: 16, finalized: true, blocks: ['2x2'] });
     expect(softMask!.kappa).toBeCloseTo(0.2, 12);
-    expect(softMask!.budgetError.max).toBeLessThan(1e-9);
+    expect(softMask!.budgetError.max).toBeLessThan(1e-6); // float32 masks: the contract is 1e-6
     // fc2 keeps 20% of its 1024 weights in whole 2×2 blocks; its gradient was dense until the end.
     expect(summary.sparsity.layers).toEqual([
       {

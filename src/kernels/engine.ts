@@ -7,6 +7,7 @@ import { threadedKernels } from './threadsDense.js';
 import { threadedZeroing } from './threadsElementwise.js';
 import { ThreadPool } from './threadsPool.js';
 import { threadedSparseKernels } from './threadsSparse.js';
+import { threadedSpartanKernels } from './threadsSpartan.js';
 import { bestWasmVariant, instantiateWasmKernels, type WasmVariant } from './wasm.js';
 import { wasmSparseKernels } from './wasmSparse.js';
 
@@ -78,7 +79,7 @@ export function createEngine(backend: BackendName = 'auto', options: EngineOptio
   heap.setZeroing(threadedZeroing(pool, zeroBytes));
   return {
     heap,
-    kernels: threadedKernels(kernels, pool, memory),
+    kernels: threadedSpartanKernels(threadedKernels(kernels, pool, memory), pool, memory, heap),
     sparse: threadedSparseKernels(sparse, pool, memory),
     get threads() {
       return pool.closed ? 1 : threads;

@@ -49,6 +49,59 @@ export interface Kernels {
   geluBackward(x: Float32Array, dy: Float32Array, dx: Float32Array, n: number, accumulate: boolean): void;
 
   /**
+   * A layer's bias and GELU in one pass over a feature-major x [rows×cols]: out[r, c] = GELU(x[r, c] + bias[r])
+   * (the same z and GELU as addRowBias then gelu) and, when `slope` is given (a backward will run),
+   * slope[r, c] = GELU'(x[r, c] + bias[r]), what biasActivationBackward reads.
+   */
+  biasGelu(
+    x: Float32Array,
+    bias: Float32Array,
+    out: Float32Array,
+    slope: Float32Array | null,
+    rows: number,
+    cols: number,
+  ): void;
+  /** out[r, c] = max(x[r, c] + bias[r], 0). */
+  biasRelu(x: Float32Array, bias: Float32Array, out: Float32Array, rows: number, cols: number): void;
+  /**
+   * The backward of biasGelu and biasRelu from what their forward saved: with g = dy ⊙ slope (biasGelu's slope,
+   * relu false) or g = dy·[y > 0] (biasRelu's output y, relu true), dx (+)= g and dbias[r] += Σ_c g (dbias
+   * always accumulates).
+   */
+  biasActivationBackward(
+    saved: Float32Array,
+    dy: Float32Array,
+    dx: Float32Array,
+    dbias: Float32Array,
+    rows: number,
+    cols: number,
+    relu: boolean,
+    accumulate: boolean,
+  ): void;
+
+  /**
+   * Embedding lookup: out[j, c] = table[ids[c], j] for a table [vocab×dim] and n token ids stored as exact
+   * float32 integers in 0..vocab−1 (the caller checks them), out [dim×n].
+   */
+  embeddingLookup(
+    table: Float32Array,
+    ids: Float32Array,
+    out: Float32Array,
+    vocab: number,
+    dim: number,
+    n: number,
+  ): void;
+  /** The gradient of embeddingLookup: dtable[ids[c], j] += dy[j, c], in the order j, then c. */
+  embeddingBackward(
+    ids: Float32Array,
+    dy: Float32Array,
+    dtable: Float32Array,
+    vocab: number,
+    dim: number,
+    n: number,
+  ): void;
+
+  /**
    * Max pooling of an image batch x [C, H, W, B] (batch innermost) over kh×kw windows with stride [sh, sw], no
    * padding: y[c, oy, ox, b] = max_{i<kh, j<kw} x[c, oy·sh + i, ox·sw + j, b], with y [C, Hout, Wout, B],
    * Hout = ⌊(H − kh) / sh⌋ + 1, Wout = ⌊(W − kw) / sw⌋ + 1.
@@ -155,32 +208,64 @@ export interface Kernels {
   ): void;
 
   /**
-   * Position-major activations x [d, T·B] (column t·B + b) to sequence-major blocks out [B, d, T]:
-   * out[(b·d + f)·T + t] = x[f, t·B + b], so the [d_h, T] block of each (sequence, head) is contiguous.
+   * Position-major activations x [d, T·B] (column t·B + b) to sequence-major head blocks out [B, heads, T, d_h],
+   * d_h = d / heads: out[((b·heads + h)·T + t)·d_h + i] = x[h·d_h + i, t·B + b], so each (sequence, head)
+   * block [T×d_h] is contiguous with one position per row.
    */
-  gatherSequences(x: Float32Array, out: Float32Array, d: number, length: number, batch: number): void;
-  /** The inverse of gatherSequences: x[f, t·B + b] (+)= gathered[(b·d + f)·T + t]. */
-  scatterSequences(
-    gathered: Float32Array,
+  gatherHeads(
+    x: Float32Array,
+    out: Float32Array,
+    d: number,
+    length: number,
+    batch: number,
+    heads: number,
+  ): void;
+  /** The inverse of gatherHeads: x[h·d_h + i, t·B + b] (+)= blocks[((b·heads + h)·T + t)·d_h + i]. */
+  scatterHeads(
+    blocks: Float32Array,
     x: Float32Array,
     d: number,
     length: number,
     batch: number,
+    heads: number,
     accumulate: boolean,
   ): void;
   /**
-   * In place on `blocks` score matrices [T×T], T = length: row t becomes softmax(scale · s[t, 0..t]) followed
-   * by zeros (the causal mask: position t attends to positions ≤ t). scale > 0.
+   * Causal attention on `blocks` blocks q, k, v, out [T×d_h] (T = length): out = P·V with
+   * P[t, s] = softmax_{s ≤ t}(scale·q_t·k_s) and 0 for s > t. Only the causal part is computed: row tile
+   * [r0, r1) of ATTENTION_TILE positions meets keys 0..r1−1, and P is stored as those [(r1 − r0)×r1] tiles in
+   * order, causalProbsSize(T) floats per block (entries past the diagonal are 0). Kept for the backward.
+   * Blocks are independent and contiguous in every array: a thread pool may split them (a range of blocks is
+   * a call on subarrays), giving each part of the backward its own scratch.
    */
-  causalSoftmax(scores: Float32Array, length: number, blocks: number, scale: number): void;
-  /**
-   * The backward of causalSoftmax, in place on grads (dP in, dS out): dS[t, s] = scale · P[t, s]·(dP[t, s] −
-   * Σ_s' P[t, s']·dP[t, s']) for s ≤ t, 0 above the diagonal.
-   */
-  causalSoftmaxBackward(
+  causalAttention(
+    q: Float32Array,
+    k: Float32Array,
+    v: Float32Array,
     probs: Float32Array,
-    grads: Float32Array,
+    out: Float32Array,
     length: number,
+    headDim: number,
+    blocks: number,
+    scale: number,
+  ): void;
+  /**
+   * The gradients of causalAttention given dout, overwriting dq, dk, dv: dV = Pᵀ·dO, dP = dO·Vᵀ,
+   * dS = scale·P ⊙ (dP − Σ_s P ⊙ dP), dQ = dS·K, dK = dSᵀ·Q, on the causal tiles only. `scratch` holds
+   * 3·causalProbsSize(T) floats.
+   */
+  causalAttentionBackward(
+    q: Float32Array,
+    k: Float32Array,
+    v: Float32Array,
+    probs: Float32Array,
+    dout: Float32Array,
+    dq: Float32Array,
+    dk: Float32Array,
+    dv: Float32Array,
+    scratch: Float32Array,
+    length: number,
+    headDim: number,
     blocks: number,
     scale: number,
   ): void;
@@ -252,4 +337,129 @@ export interface Kernels {
     bc1: number,
     bc2: number,
   ): void;
+
+  // Spartan (Tai, Tian, Lim, arXiv:2205.14107; spec/spartan.md; src/spartan/softTopKSolver.ts): passes over
+  // float32 entries j with values v_j ≥ 0 and costs c_j > 0 (`costs` null: every cost is 1), unit values
+  // u_j = v_j / c_j (in float32); sums in float64.
+
+  /** out = scale·|w|: the values of 1×1 blocks. */
+  spartanValues(w: Float32Array, out: Float32Array, n: number, scale: number): void;
+  /**
+   * Weighted radix histogram of the unit values' float32 bits: every entry with (bits & highMask) == prefix
+   * adds c_j to histogram[(j mod 4)·bins + ((bits >>> shift) & (bins − 1))] (four interleaved copies, which
+   * the caller zeroes beforehand and sums afterwards). bins is a power of two.
+   */
+  spartanHistogram(
+    values: Float32Array,
+    costs: Float32Array | null,
+    n: number,
+    highMask: number,
+    prefix: number,
+    shift: number,
+    bins: number,
+    histogram: Float64Array,
+  ): void;
+  /**
+   * One pass narrowing the hard threshold to the band [low, high] of unit values: sums[0] = Σ c over u > high,
+   * sums[1] = max u, sums[2] = min u (NaN if a value is NaN); copies the unit values inside the band, in index
+   * order, to `band` (at most `capacity`). Returns how many lie in the band. With `weights` given (unit costs),
+   * first writes values = scale·|weights| (the values of 1×1 blocks).
+   */
+  spartanBand(
+    values: Float32Array,
+    costs: Float32Array | null,
+    n: number,
+    low: number,
+    high: number,
+    band: Float32Array,
+    capacity: number,
+    sums: Float64Array,
+    weights: Float32Array | null,
+    scale: number,
+  ): number;
+  /**
+   * The first j (in index order) with u_j == threshold at which the summed cost of such entries reaches
+   * `remaining`; the last such j if it never does; −1 if there is none.
+   */
+  spartanTieBoundary(
+    values: Float32Array,
+    costs: Float32Array | null,
+    n: number,
+    threshold: number,
+    remaining: number,
+  ): number;
+  /**
+   * The soft mask at shift μ: m_j = σ(β(u_j − τ) + μ) = 1 / (1 + e_j), e_j = e^{−(β(u_j − τ) + μ)} clamped to
+   * e^80, written as 0 once e_j ≥ e^30 (m < 1e-13). sums[0..2] = Σ c m, Σ c m(1 − m), Σ c m(1 − m)(1 − 2m).
+   * With soft and effective given, writes m to soft and m·h to effective (h_j = 1 for u_j > τ, or u_j == τ
+   * and j ≤ boundary; there m is not flushed). ratio = 0: e_j is computed, and stored to `exponentials` unless
+   * null; ratio > 0: `exponentials` holds e_j of a pass at μ0 and ratio = e^{μ0 − μ}, so e_j·ratio is used
+   * (no exponential; `exponentials` may be `soft`).
+   */
+  spartanMaskPass(
+    values: Float32Array,
+    costs: Float32Array | null,
+    n: number,
+    beta: number,
+    threshold: number,
+    mu: number,
+    boundary: number,
+    sums: Float64Array,
+    soft: Float32Array | null,
+    effective: Float32Array | null,
+    exponentials: Float32Array | null,
+    ratio: number,
+  ): void;
+  /** The backward of W ⊙ m ⊙ h: grad += dy ⊙ m and upstream += dy ⊙ W, each unless null. */
+  spartanMaskBackward(
+    dy: Float32Array,
+    w: Float32Array,
+    soft: Float32Array,
+    grad: Float32Array | null,
+    upstream: Float32Array | null,
+    n: number,
+  ): void;
+  /**
+   * The backward of W ⊙ m ⊙ h for 1×1 blocks with the soft top-k's γ term: grad += dy ⊙ (m + β·a·|w|/c), with
+   * a = m(1 − m); returns Σ γ a, γ = dy ⊙ w (= ∂L/∂m).
+   */
+  spartanSoftMaskBackward(
+    dy: Float32Array,
+    w: Float32Array,
+    soft: Float32Array,
+    grad: Float32Array,
+    costs: Float32Array | null,
+    n: number,
+    beta: number,
+  ): number;
+  /**
+   * grad_j += sign(w_j)·β·a_j·(γ_j / c_j − s) (the soft top-k's implicit gradient), then upstream = 0; with
+   * upstream null, γ = 0 (the −s term alone).
+   */
+  spartanApplyGradient(
+    w: Float32Array,
+    grad: Float32Array,
+    soft: Float32Array,
+    upstream: Float32Array | null,
+    costs: Float32Array | null,
+    n: number,
+    beta: number,
+    s: number,
+  ): void;
+}
+
+/** Positions per row tile of causal attention's score matrix (ATTENTION_TILE in assembly/attention.ts). */
+export const ATTENTION_TILE = 16;
+
+/**
+ * Floats of one block's causal attention probabilities: Σ over row tiles [r0, r1) of (r1 − r0)·r1 (at T = 128:
+ * 56% of T², the triangle being 50%).
+ */
+export function causalProbsSize(length: number): number {
+  let size = 0;
+  for (let r0 = 0; r0 < length; r0 += ATTENTION_TILE) {
+    const r1 = Math.min(r0 + ATTENTION_TILE, length);
+    size += (r1 - r0) * r1;
+  }
+  return size;
 }

@@ -1,11 +1,13 @@
 /**
  * The Kernels contract on a thread pool: a large matmul is split by rows of C over the threads (at multiples
  * of the 4-row register tile, see threadsSplit.ts), so its result has the bits of one thread; the large
- * elementwise and slice-wise kernels are split as threadsElementwise.ts says; small calls, the remaining
- * kernels (reductions to one number, the loss, layer norm, the sequence gathers), and everything once the
- * pool is closed run on the calling thread through `base`.
+ * elementwise and slice-wise kernels are split as threadsElementwise.ts says, causal attention by its blocks
+ * (threadsAttention.ts); small calls, the remaining kernels (reductions to one number, the loss, layer norm,
+ * the head gathers, the embeddings), and everything once the pool is closed run on the calling thread
+ * through `base`.
  */
 import type { Kernels } from './kernels.js';
+import { threadedAttention } from './threadsAttention.js';
 import { ELEMENTWISE_THREAD_MIN_ENTRIES, threadedElementwise } from './threadsElementwise.js';
 import type { ThreadPool } from './threadsPool.js';
 import { chunkCount, splitEvenly } from './threadsSplit.js';
@@ -23,9 +25,8 @@ const MIN_CHUNK_ROWS = 128;
  * Floating-point operations (2·m·k·n) below which a matmul stays on one thread: ~20 µs of work at ~50
  * GFLOP/s. A dispatch to a polling worker costs ~1.5 µs, and on an idle machine two threads won from
  * 0.26 MFLOP (32×32·32×128: 7.1 → 5.2 µs). A worker woken from sleep starts 50–90 µs late, but the main
- * thread claims chunks too, so a late worker costs a small product nothing. The transformer's attention
- * products (one 128×64·64×128 product per sequence and head, 2.1 MFLOP) sit above this line: at the earlier
- * 4 MFLOP they all ran on one thread, about a fifth of a sparse transformer step.
+ * thread claims chunks too, so a late worker costs a small product nothing. Causal attention splits its blocks
+ * from the same count of its own FLOPs (threadsAttention.ts).
  */
 export const MATMUL_THREAD_MIN_FLOPS = 1_000_000;
 
@@ -44,6 +45,7 @@ export function threadedKernels(
   return {
     ...base,
     ...threadedElementwise(base, pool, memory, minEntries),
+    ...threadedAttention(base, pool, memory, minFlops),
     matmul(a, b, c, m, k, n, transA, transB, accumulate) {
       if (pool.closed || 2 * m * k * n < minFlops || m < 2 * TILE_ROWS) {
         base.matmul(a, b, c, m, k, n, transA, transB, accumulate);

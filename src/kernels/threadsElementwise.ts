@@ -1,8 +1,8 @@
 /**
  * The kernels of a step other than the products, on a thread pool: elementwise maps (activations and their
  * gradients, add/mul/scale/axpy, the optimizer updates) split their entries, and the kernels made of
- * independent slices split the slices (rows of addRowBias and rowSums, channels of im2col, col2im and max
- * pooling, score blocks of the causal softmax). A chunk runs the single-thread kernel on its slice, with its
+ * independent slices split the slices (rows of addRowBias, rowSums and the fused bias + activation, channels of im2col, col2im and max
+ * pooling). A chunk runs the single-thread kernel on its slice, with its
  * pointers moved to the slice's start (Slicing.strides), so every entry is computed by the same instructions
  * as in one call: cuts between entries fall at multiples of 16, so the vector loops and their scalar tails
  * (which round a few formulas differently, e.g. AdamW's (1 − β2)·g·g) see the same entries as in a call over
@@ -69,6 +69,9 @@ type Elementwise = Pick<
   | 'gelu'
   | 'geluBackward'
   | 'addRowBias'
+  | 'biasGelu'
+  | 'biasRelu'
+  | 'biasActivationBackward'
   | 'rowSums'
   | 'sgdUpdate'
   | 'adamwUpdate'
@@ -76,8 +79,6 @@ type Elementwise = Pick<
   | 'col2im'
   | 'maxPool2d'
   | 'maxPool2dBackward'
-  | 'causalSoftmax'
-  | 'causalSoftmaxBackward'
 >;
 
 /** Bytes per entry of the pointer arguments: a stride of 4 at each pointer, 0 at scalars. */
@@ -147,6 +148,29 @@ export function threadedElementwise(
       const args = [ptr(x, n, 'x'), ptr(bias, rows, 'bias'), ptr(out, n, 'out'), rows, cols];
       split('addRowBias', args, [cols * F, F, cols * F], 3, rows);
     },
+    biasGelu(x, bias, out, slope, rows, cols) {
+      if (small(rows * cols)) return base.biasGelu(x, bias, out, slope, rows, cols);
+      const n = rows * cols;
+      // Without a slope the kernel writes none: its pointer stays 0 and does not move.
+      const slopeAt = slope === null ? 0 : ptr(slope, n, 'slope');
+      const args = [ptr(x, n, 'x'), ptr(bias, rows, 'bias'), ptr(out, n, 'out'), slopeAt, rows, cols];
+      split('biasGelu', args, [cols * F, F, cols * F, slope === null ? 0 : cols * F], 4, rows);
+    },
+    biasRelu(x, bias, out, rows, cols) {
+      if (small(rows * cols)) return base.biasRelu(x, bias, out, rows, cols);
+      const n = rows * cols;
+      const args = [ptr(x, n, 'x'), ptr(bias, rows, 'bias'), ptr(out, n, 'out'), rows, cols];
+      split('biasRelu', args, [cols * F, F, cols * F], 3, rows);
+    },
+    biasActivationBackward(saved, dy, dx, dbias, rows, cols, relu, accumulate) {
+      if (small(rows * cols)) {
+        return base.biasActivationBackward(saved, dy, dx, dbias, rows, cols, relu, accumulate);
+      }
+      const n = rows * cols;
+      const args = [ptr(saved, n, 'saved'), ptr(dy, n, 'dy'), ptr(dx, n, 'dx'), ptr(dbias, rows, 'dbias')];
+      args.push(rows, cols, Number(relu), Number(accumulate));
+      split('biasActivationBackward', args, [cols * F, cols * F, cols * F, F], 4, rows);
+    },
     rowSums(x, out, rows, cols, accumulate) {
       if (small(rows * cols)) return base.rowSums(x, out, rows, cols, accumulate);
       const args = [ptr(x, rows * cols, 'x'), ptr(out, rows, 'out'), rows, cols, Number(accumulate)];
@@ -198,19 +222,6 @@ export function threadedElementwise(
       const n = channels * inputs;
       const args = [ptr(x, n, 'x'), ptr(dy, channels * outputs, 'dy'), ptr(dx, n, 'dx'), ...sizes];
       split('maxPool2dBackward', args, [inputs * F, outputs * F, inputs * F], 3, channels);
-    },
-    causalSoftmax(scores, length, blocks, scale) {
-      const square = length * length;
-      if (small(square * blocks)) return base.causalSoftmax(scores, length, blocks, scale);
-      const args = [ptr(scores, square * blocks, 'scores'), length, blocks, scale];
-      split('causalSoftmax', args, [square * F], 2, blocks);
-    },
-    causalSoftmaxBackward(probs, grads, length, blocks, scale) {
-      const square = length * length;
-      if (small(square * blocks)) return base.causalSoftmaxBackward(probs, grads, length, blocks, scale);
-      const n = square * blocks;
-      const args = [ptr(probs, n, 'probs'), ptr(grads, n, 'grads'), length, blocks, scale];
-      split('causalSoftmaxBackward', args, [square * F, square * F], 3, blocks);
     },
   };
 }

@@ -2,7 +2,7 @@ import { setFlagsFromString } from 'node:v8';
 import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest';
 import { Random } from '../util/random.js';
 import { createSharedMemory, Heap } from './heap.js';
-import type { Kernels } from './kernels.js';
+import { causalProbsSize, type Kernels } from './kernels.js';
 import type { SparseKernels } from './sparseKernels.js';
 import { threadedKernels } from './threadsDense.js';
 import { ThreadPool } from './threadsPool.js';
@@ -196,8 +196,6 @@ for (const variant of ['simd', 'relaxed'] as WasmVariant[]) {
         const image = filled(slices * 90);
         const columnsOf = slices * 9 * 6 * 3 * 3;
         const dcolumns = filled(columnsOf);
-        const length = 5;
-        const probs = filled(slices * length * length);
         return {
           outputs: {
             out: n,
@@ -207,7 +205,6 @@ for (const variant of ['simd', 'relaxed'] as WasmVariant[]) {
             pooled: poolOut,
             pooledGrad: slices * 90,
             columns: columnsOf,
-            scores: slices * length * length,
           },
           cases: {
             add: (k: Kernels, o: Record<string, Float32Array>) => k.add(a, b, o.out, n),
@@ -222,6 +219,16 @@ for (const variant of ['simd', 'relaxed'] as WasmVariant[]) {
               k.geluBackward(a, b, o.out, n, false),
             addRowBias: (k: Kernels, o: Record<string, Float32Array>) =>
               k.addRowBias(a, c, o.out, slices, columns),
+            biasGelu: (k: Kernels, o: Record<string, Float32Array>) => {
+              k.biasGelu(a, c, o.out, o.state1, slices, columns);
+              k.biasGelu(b, c, o.state2, null, slices, columns);
+            },
+            biasRelu: (k: Kernels, o: Record<string, Float32Array>) =>
+              k.biasRelu(a, c, o.out, slices, columns),
+            biasActivationBackward: (k: Kernels, o: Record<string, Float32Array>) => {
+              k.biasActivationBackward(a, b, o.out, o.rows, slices, columns, false, true);
+              k.biasActivationBackward(c, b, o.state1, o.rows, slices, columns, true, false);
+            },
             rowSums: (k: Kernels, o: Record<string, Float32Array>) =>
               k.rowSums(a, o.rows, slices, columns, true),
             sgdUpdate: (k: Kernels, o: Record<string, Float32Array>) =>
@@ -236,10 +243,6 @@ for (const variant of ['simd', 'relaxed'] as WasmVariant[]) {
               k.maxPool2d(poolIn, o.pooled, ...pool2d),
             maxPool2dBackward: (k: Kernels, o: Record<string, Float32Array>) =>
               k.maxPool2dBackward(poolIn, poolGrad, o.pooledGrad, ...pool2d),
-            causalSoftmax: (k: Kernels, o: Record<string, Float32Array>) =>
-              k.causalSoftmax(o.scores, length, slices, 0.5),
-            causalSoftmaxBackward: (k: Kernels, o: Record<string, Float32Array>) =>
-              k.causalSoftmaxBackward(probs, o.scores, length, slices, 0.5),
           },
         };
       };
@@ -271,6 +274,42 @@ for (const variant of ['simd', 'relaxed'] as WasmVariant[]) {
         }
         const split = new Set(run.mock.calls.map(([kernel]) => kernel));
         expect([...split].sort()).toEqual(Object.keys(elementwiseCases(1, 1).cases).sort());
+        run.mockRestore();
+      });
+
+      test('causal attention and its backward split by blocks, odd lengths and head sizes', () => {
+        const run = vi.spyOn(pool, 'run');
+        for (const [length, headDim, blocks] of [
+          [1, 1, 2],
+          [5, 3, 3],
+          [17, 8, 7],
+          [33, 5, 2],
+          [40, 16, 9],
+        ]) {
+          const n = blocks * length * headDim;
+          const [q, k, v, dout] = [filled(n), filled(n), filled(n), filled(n)];
+          const probs = outputs(blocks * causalProbsSize(length));
+          const out = outputs(n);
+          const [dq, dk, dv] = [outputs(n), outputs(n), outputs(n)];
+          const scratch = filled(3 * causalProbsSize(length));
+          one.dense.causalAttention(q, k, v, probs.single, out.single, length, headDim, blocks, 0.4);
+          many.dense.causalAttention(q, k, v, probs.threaded, out.threaded, length, headDim, blocks, 0.4);
+          one.dense.causalAttentionBackward(
+            ...[q, k, v, probs.single, dout, dq.single, dk.single, dv.single, scratch],
+            ...[length, headDim, blocks, 0.4],
+          );
+          many.dense.causalAttentionBackward(
+            ...[q, k, v, probs.threaded, dout, dq.threaded, dk.threaded, dv.threaded, scratch],
+            ...[length, headDim, blocks, 0.4],
+          );
+          const shape = `T ${length} d_h ${headDim} blocks ${blocks}`;
+          for (const [name, pair] of Object.entries({ probs, out, dq, dk, dv })) {
+            expect(firstDifference(pair.threaded, pair.single), `${name} ${shape}`).toBe(-1);
+          }
+        }
+        const kernels = run.mock.calls.map(([kernel]) => kernel);
+        expect(kernels.filter((kernel) => kernel === 'causalAttention')).toHaveLength(5);
+        expect(kernels.filter((kernel) => kernel === 'causalAttentionBackward')).toHaveLength(5);
         run.mockRestore();
       });
     });

@@ -53,7 +53,10 @@ describe('ThreadPool', () => {
   test('refuses a job it cannot hold', () => {
     const { args } = onesTimesTwos(heap, 8, 2, 4);
     expect(() => pool.run('matmulRows', args, { rangeArg: 10 }, [0, 8])).toThrow(
-      /range, count and strides inside them/,
+      /range, count, region and strides inside them/,
+    );
+    expect(() => pool.run('matmulRows', args, { rangeArg: 9, chunkArg: 11 }, [0, 8])).toThrow(
+      /chunk region at 11/,
     );
     expect(() => pool.run('matmulRows', args, { rangeArg: 9 }, [0])).toThrow(/0 chunks, expected 1 to 64/);
   });

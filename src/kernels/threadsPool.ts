@@ -57,7 +57,8 @@ export interface ThreadPoolOptions {
 export class ThreadPool {
   /** Threads in all, the main thread included. */
   readonly threads: number;
-  private readonly heap: Heap;
+  /** The engine's heap (threaded kernels take their chunks' scratch regions from it). */
+  readonly heap: Heap;
   private readonly control: Uint8Array;
   private readonly words: Int32Array;
   private readonly jobArgs: Float64Array;
@@ -135,16 +136,17 @@ export class ThreadPool {
   run(kernel: ThreadKernel, args: readonly number[], slicing: Slicing, cuts: readonly number[]): void {
     if (this.isClosed) throw new Error('the thread pool is closed: create a new engine to run on threads');
     const chunks = cuts.length - 1;
-    const { rangeArg = -1, countArg = -1, strides = [] } = slicing;
+    const { rangeArg = -1, countArg = -1, strides = [], chunkArg = -1, chunkBytes = 0 } = slicing;
     if (
       args.length > MAX_ARGS ||
       strides.length > args.length ||
       rangeArg + 1 >= args.length ||
-      countArg >= args.length
+      countArg >= args.length ||
+      chunkArg >= args.length
     ) {
       throw new Error(
-        `run: ${args.length} arguments, range at ${rangeArg}, count at ${countArg}, ${strides.length} strides: ` +
-          `at most ${MAX_ARGS} arguments, range, count and strides inside them`,
+        `run: ${args.length} arguments, range at ${rangeArg}, count at ${countArg}, chunk region at ${chunkArg}, ` +
+          `${strides.length} strides: at most ${MAX_ARGS} arguments, range, count, region and strides inside them`,
       );
     }
     if (chunks < 1 || chunks > MAX_CHUNKS)
@@ -155,6 +157,8 @@ export class ThreadPool {
     words[Control.kernel] = kernelIndex;
     words[Control.rangeArg] = rangeArg;
     words[Control.countArg] = countArg;
+    words[Control.chunkArg] = chunkArg;
+    words[Control.chunkBytes] = chunkBytes;
     for (let i = 0; i < MAX_ARGS; i++) {
       jobArgs[i] = i < args.length ? args[i] : 0;
       words[Control.strides + i] = i < strides.length ? strides[i] : 0;
@@ -182,6 +186,7 @@ export class ThreadPool {
         mainArgs[rangeArg + 1] = end;
       }
       if (countArg >= 0) mainArgs[countArg] = end - start;
+      if (chunkArg >= 0) mainArgs[chunkArg] += chunk * chunkBytes;
       try {
         main(...mainArgs);
       } catch (error) {

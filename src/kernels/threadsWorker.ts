@@ -41,13 +41,19 @@ export const THREAD_KERNELS = [
   'col2im',
   'maxPool2d',
   'maxPool2dBackward',
-  'causalSoftmax',
-  'causalSoftmaxBackward',
+  'biasGelu',
+  'biasRelu',
+  'biasActivationBackward',
+  'causalAttention',
+  'causalAttentionBackward',
   'zeroBytes',
+  'spartanMaskPassChunks',
+  'spartanSoftMaskBackwardChunks',
+  'spartanApplyGradientRange',
 ] as const;
 export type ThreadKernel = (typeof THREAD_KERNELS)[number];
 
-/** How a chunk [start, end) of a job reaches the kernel's arguments (any combination of the three). */
+/** How a chunk [start, end) of a job reaches the kernel's arguments (any combination of the four). */
 export interface Slicing {
   /** Index of the argument pair that receives start and end (a kernel that takes a range). */
   rangeArg?: number;
@@ -55,10 +61,17 @@ export interface Slicing {
   countArg?: number;
   /** Bytes added to argument i per unit of start (the pointers a chunk slices); missing or 0: unchanged. */
   strides?: readonly number[];
+  /**
+   * Index of the argument that gets chunkBytes bytes per chunk number added (chunk c's own scratch region at
+   * scratch + c·chunkBytes, whichever thread claims it).
+   */
+  chunkArg?: number;
+  /** Bytes of each chunk's region at argument chunkArg. */
+  chunkBytes?: number;
 }
 
-/** Arguments a job holds: the most any THREAD_KERNELS export takes (adamwUpdate, 12). */
-export const MAX_ARGS = 12;
+/** Arguments a job holds: the most any THREAD_KERNELS export takes (causalAttentionBackward, 13). */
+export const MAX_ARGS = 13;
 /** Chunks a job may have. */
 export const MAX_CHUNKS = 64;
 
@@ -82,10 +95,14 @@ export const Control = {
   rangeArg: 7,
   /** Index in the arguments of the chunk's count, or −1. */
   countArg: 8,
+  /** Index in the arguments of the chunk's own scratch region, or −1. */
+  chunkArg: 9,
+  /** Bytes of a chunk's scratch region: chunk c's starts at the argument plus c times this. */
+  chunkBytes: 10,
   /** First of MAX_ARGS strides: bytes added to each argument per unit of the chunk's start. */
-  strides: 9,
+  strides: 11,
   /** First of MAX_CHUNKS + 1 chunk boundaries. */
-  cuts: 9 + MAX_ARGS,
+  cuts: 11 + MAX_ARGS,
 } as const;
 
 /** Int32 words of a control block; the job's arguments follow it, MAX_ARGS float64 words (ARGS_AT). */
@@ -153,6 +170,8 @@ while (kernels !== null) {
     }
     const countArg = words[C.countArg];
     if (countArg >= 0) args[countArg] = end - start;
+    const chunkArg = words[C.chunkArg];
+    if (chunkArg >= 0) args[chunkArg] += chunk * words[C.chunkBytes];
     try {
       kernels[words[C.kernel]](...args);
     } catch (error) {

@@ -2,7 +2,7 @@ import { setFlagsFromString } from 'node:v8';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Random } from '../util/random.js';
 import { createSharedMemory, Heap } from './heap.js';
-import type { Kernels } from './kernels.js';
+import { causalProbsSize, type Kernels } from './kernels.js';
 import { referenceKernels as ref } from './reference/index.js';
 import { instantiateWasmKernels, type WasmVariant } from './wasm.js';
 import { im2colCounts } from './wasmKernels.js';
@@ -254,6 +254,55 @@ for (const variant of ['simd', 'relaxed'] as WasmVariant[]) {
       expectClose(out, [-0, -0, -5e-7, 0, 5e-7, 100], 1e-5, extremes);
     });
 
+    it('biasGelu and biasRelu match the reference and the unfused kernels, forward and backward', ({
+      skip,
+    }) => {
+      if (!supported) skip();
+      for (const rows of [1, 3, 17]) {
+        for (const cols of [0, 1, 3, 7, 33, 129]) {
+          const n = rows * cols;
+          const x = filled(n, 3);
+          const bias = filled(rows);
+          const dy = filled(n);
+          const z = heap.allocF32(n);
+          kernels.addRowBias(x, bias, z, rows, cols);
+          const unfused = heap.allocF32(n);
+          const fused = heap.allocF32(n);
+          const want = heap.allocF32(n);
+          // GELU: the bits of addRowBias then gelu, within 2e-6 of the reference.
+          kernels.gelu(z, unfused, n);
+          const [slope, wantSlope] = [heap.allocF32(n), heap.allocF32(n)];
+          kernels.biasGelu(x, bias, fused, slope, rows, cols);
+          ref.biasGelu(x, bias, want, wantSlope, rows, cols);
+          expect(Array.from(fused)).toEqual(Array.from(unfused));
+          expectClose(fused, want, 2e-6, z);
+          expectClose(slope, wantSlope, 2e-6, heap.allocF32(n).fill(1));
+          kernels.biasGelu(x, bias, unfused, null, rows, cols);
+          expect(Array.from(unfused)).toEqual(Array.from(fused));
+          // ReLU: exact.
+          kernels.biasRelu(x, bias, fused, rows, cols);
+          ref.biasRelu(x, bias, want, rows, cols);
+          expect(Array.from(fused)).toEqual(Array.from(want));
+          const magnitude = heap.allocF32(rows);
+          ref.rowSums(dy.map(Math.abs), magnitude, rows, cols, false);
+          for (const accumulate of [false, true]) {
+            const [dx, dbias] = [filled(n), filled(rows)];
+            const [wantDx, wantDbias] = [copy(dx), copy(dbias)];
+            kernels.biasActivationBackward(slope, dy, dx, dbias, rows, cols, false, accumulate);
+            ref.biasActivationBackward(wantSlope, dy, wantDx, wantDbias, rows, cols, false, accumulate);
+            expectClose(dx, wantDx, 2e-6, dy);
+            expectClose(dbias, wantDbias, 1e-5, magnitude);
+            const [rx, rbias] = [filled(n), filled(rows)];
+            const [wantRx, wantRbias] = [copy(rx), copy(rbias)];
+            kernels.biasActivationBackward(want, dy, rx, rbias, rows, cols, true, accumulate);
+            ref.biasActivationBackward(want, dy, wantRx, wantRbias, rows, cols, true, accumulate);
+            expectClose(rx, wantRx, 1e-7);
+            expectClose(rbias, wantRbias, 1e-6, magnitude);
+          }
+        }
+      }
+    });
+
     it('addRowBias and rowSums match the reference on every shape', ({ skip }) => {
       if (!supported) skip();
       for (const rows of [1, 3, 17]) {
@@ -323,42 +372,114 @@ for (const variant of ['simd', 'relaxed'] as WasmVariant[]) {
       }
     });
 
-    it('gatherSequences and scatterSequences match the reference and invert each other', ({ skip }) => {
+    it('gatherHeads and scatterHeads match the reference and invert each other', ({ skip }) => {
       if (!supported) skip();
-      for (const [d, length, batch] of [
-        [1, 1, 1],
-        [3, 5, 7],
-        [8, 17, 4],
+      for (const [d, length, batch, heads] of [
+        [1, 1, 1, 1],
+        [8, 3, 0, 2],
+        [6, 5, 7, 2],
+        [8, 17, 4, 2],
+        [12, 3, 5, 3],
+        [16, 9, 3, 2],
       ]) {
         const n = d * length * batch;
         const x = filled(n);
         const gathered = heap.allocF32(n);
         const want = heap.allocF32(n);
-        kernels.gatherSequences(x, gathered, d, length, batch);
-        ref.gatherSequences(x, want, d, length, batch);
+        kernels.gatherHeads(x, gathered, d, length, batch, heads);
+        ref.gatherHeads(x, want, d, length, batch, heads);
         expect(Array.from(gathered)).toEqual(Array.from(want));
         const back = heap.allocF32(n);
-        kernels.scatterSequences(gathered, back, d, length, batch, false);
+        kernels.scatterHeads(gathered, back, d, length, batch, heads, false);
         expect(Array.from(back)).toEqual(Array.from(x));
-        kernels.scatterSequences(gathered, back, d, length, batch, true);
+        kernels.scatterHeads(gathered, back, d, length, batch, heads, true);
         expect(Array.from(back)).toEqual(Array.from(x, (v) => 2 * v));
+      }
+      expect(() => kernels.gatherHeads(heap.allocF32(6), heap.allocF32(6), 6, 1, 1, 4)).toThrow(
+        /4 heads do not divide 6 features/,
+      );
+    });
+
+    it('causalAttention and its backward match the reference on odd lengths and head sizes', ({ skip }) => {
+      if (!supported) skip();
+      // Lengths below, at and across the 16-position tile; head sizes below and off the 4-lane vector.
+      for (const [length, headDim, blocks] of [
+        [1, 1, 1],
+        [5, 4, 0],
+        [3, 5, 2],
+        [16, 8, 1],
+        [17, 3, 2],
+        [33, 16, 3],
+        [50, 7, 1],
+      ]) {
+        const n = blocks * length * headDim;
+        const [q, k, v, dout] = [0, 1, 2, 3].map(() => filled(n));
+        const probsSize = blocks * causalProbsSize(length);
+        const probs = heap.allocF32(probsSize);
+        const wantProbs = heap.allocF32(probsSize);
+        const out = heap.allocF32(n);
+        const wantOut = heap.allocF32(n);
+        const scale = 1 / Math.sqrt(headDim);
+        kernels.causalAttention(q, k, v, probs, out, length, headDim, blocks, scale);
+        ref.causalAttention(q, k, v, wantProbs, wantOut, length, headDim, blocks, scale);
+        expectClose(probs, wantProbs, 1e-5, heap.allocF32(probsSize).fill(1e-6));
+        expectClose(out, wantOut, 1e-4, heap.allocF32(n).fill(0.1));
+        const grads = [0, 1, 2, 3, 4, 5].map(() => filled(n));
+        const scratch = heap.allocF32(3 * causalProbsSize(length));
+        kernels.causalAttentionBackward(
+          q,
+          k,
+          v,
+          probs,
+          dout,
+          grads[0],
+          grads[1],
+          grads[2],
+          scratch,
+          length,
+          headDim,
+          blocks,
+          scale,
+        );
+        ref.causalAttentionBackward(
+          q,
+          k,
+          v,
+          wantProbs,
+          dout,
+          grads[3],
+          grads[4],
+          grads[5],
+          scratch,
+          length,
+          headDim,
+          blocks,
+          scale,
+        );
+        for (let g = 0; g < 3; g++) expectClose(grads[g], grads[g + 3], 1e-4, heap.allocF32(n).fill(1));
       }
     });
 
-    it('causalSoftmax and its backward match the reference on odd lengths', ({ skip }) => {
+    it('embeddingLookup and embeddingBackward match the reference bit for bit', ({ skip }) => {
       if (!supported) skip();
-      for (const length of [1, 3, 4, 9, 33]) {
-        const n = length * length * 2;
-        const scores = filled(n, 4);
-        const want = copy(scores);
-        kernels.causalSoftmax(scores, length, 2, 0.5);
-        ref.causalSoftmax(want, length, 2, 0.5);
-        expectClose(scores, want, 1e-5);
-        const grads = filled(n);
-        const wantGrads = copy(grads);
-        kernels.causalSoftmaxBackward(scores, grads, length, 2, 0.5);
-        ref.causalSoftmaxBackward(want, wantGrads, length, 2, 0.5);
-        expectClose(grads, wantGrads, 1e-4, heap.allocF32(n).fill(1e-3));
+      for (const [vocab, dim, n] of [
+        [1, 1, 1],
+        [5, 3, 7],
+        [81, 17, 33],
+      ]) {
+        const table = filled(vocab * dim);
+        const ids = heap.allocF32(n);
+        for (let c = 0; c < n; c++) ids[c] = random.nextInt(vocab);
+        const [out, want] = [heap.allocF32(dim * n), heap.allocF32(dim * n)];
+        kernels.embeddingLookup(table, ids, out, vocab, dim, n);
+        ref.embeddingLookup(table, ids, want, vocab, dim, n);
+        expect(Array.from(out)).toEqual(Array.from(want));
+        const dy = filled(dim * n);
+        const dtable = filled(vocab * dim);
+        const wantDtable = copy(dtable);
+        kernels.embeddingBackward(ids, dy, dtable, vocab, dim, n);
+        ref.embeddingBackward(ids, dy, wantDtable, vocab, dim, n);
+        expect(Array.from(dtable)).toEqual(Array.from(wantDtable));
       }
     });
 

@@ -3,7 +3,7 @@
  * memory and are long enough for the given sizes (a kernel writing past an array would silently corrupt its
  * neighbours in the heap), then passes their byte offsets.
  */
-import type { Kernels } from './kernels.js';
+import { causalProbsSize, type Kernels } from './kernels.js';
 
 type Ptr = number;
 type Flag = boolean; // passed to wasm as an i32, 1 or 0
@@ -32,6 +32,20 @@ export interface DenseKernelExports {
   reluBackward(x: Ptr, dy: Ptr, dx: Ptr, n: number, accumulate: Flag): void;
   gelu(x: Ptr, out: Ptr, n: number): void;
   geluBackward(x: Ptr, dy: Ptr, dx: Ptr, n: number, accumulate: Flag): void;
+  biasGelu(x: Ptr, bias: Ptr, out: Ptr, slope: Ptr, rows: number, cols: number): void;
+  biasRelu(x: Ptr, bias: Ptr, out: Ptr, rows: number, cols: number): void;
+  biasActivationBackward(
+    saved: Ptr,
+    dy: Ptr,
+    dx: Ptr,
+    dbias: Ptr,
+    rows: number,
+    cols: number,
+    relu: Flag,
+    accumulate: Flag,
+  ): void;
+  embeddingLookup(table: Ptr, ids: Ptr, out: Ptr, dim: number, n: number): void;
+  embeddingBackward(ids: Ptr, dy: Ptr, dtable: Ptr, dim: number, n: number): void;
   layerNorm(
     x: Ptr,
     gain: Ptr,
@@ -56,10 +70,42 @@ export interface DenseKernelExports {
     cols: number,
     accumulate: Flag,
   ): void;
-  gatherSequences(x: Ptr, out: Ptr, d: number, length: number, batch: number): void;
-  scatterSequences(gathered: Ptr, x: Ptr, d: number, length: number, batch: number, accumulate: Flag): void;
-  causalSoftmax(scores: Ptr, length: number, blocks: number, scale: number): void;
-  causalSoftmaxBackward(probs: Ptr, grads: Ptr, length: number, blocks: number, scale: number): void;
+  gatherHeads(x: Ptr, out: Ptr, d: number, length: number, batch: number, heads: number): void;
+  scatterHeads(
+    blocks: Ptr,
+    x: Ptr,
+    d: number,
+    length: number,
+    batch: number,
+    heads: number,
+    accumulate: Flag,
+  ): void;
+  causalAttention(
+    q: Ptr,
+    k: Ptr,
+    v: Ptr,
+    probs: Ptr,
+    out: Ptr,
+    length: number,
+    headDim: number,
+    blocks: number,
+    scale: number,
+  ): void;
+  causalAttentionBackward(
+    q: Ptr,
+    k: Ptr,
+    v: Ptr,
+    probs: Ptr,
+    dout: Ptr,
+    dq: Ptr,
+    dk: Ptr,
+    dv: Ptr,
+    scratch: Ptr,
+    length: number,
+    headDim: number,
+    blocks: number,
+    scale: number,
+  ): void;
   im2col(x: Ptr, cols: Ptr, ...sizes: Im2colSizes): void;
   col2im(dcols: Ptr, dx: Ptr, ...sizes: Im2colSizes): void;
   maxPool2d(x: Ptr, y: Ptr, ...sizes: PoolSizes): void;
@@ -103,9 +149,59 @@ export interface DenseKernelExports {
     bc1: number,
     bc2: number,
   ): void;
+  spartanValues(w: Ptr, out: Ptr, n: number, scale: number): void;
+  spartanHistogram(
+    values: Ptr,
+    costs: Ptr,
+    n: number,
+    highMask: number,
+    prefix: number,
+    shift: number,
+    bins: number,
+    histogram: Ptr,
+  ): void;
+  spartanTieBoundary(values: Ptr, costs: Ptr, n: number, threshold: number, remaining: number): number;
+  spartanBand(
+    values: Ptr,
+    costs: Ptr,
+    n: number,
+    low: number,
+    high: number,
+    band: Ptr,
+    capacity: number,
+    sums: Ptr,
+    weights: Ptr,
+    scale: number,
+  ): number;
+  spartanMaskPass(
+    values: Ptr,
+    costs: Ptr,
+    n: number,
+    beta: number,
+    threshold: number,
+    mu: number,
+    boundary: number,
+    sums: Ptr,
+    soft: Ptr,
+    effective: Ptr,
+    exponentials: Ptr,
+    ratio: number,
+  ): void;
+  spartanMaskBackward(dy: Ptr, w: Ptr, soft: Ptr, grad: Ptr, upstream: Ptr, n: number): void;
+  spartanSoftMaskBackward(dy: Ptr, w: Ptr, soft: Ptr, grad: Ptr, costs: Ptr, n: number, beta: number): number;
+  spartanApplyGradient(
+    w: Ptr,
+    grad: Ptr,
+    soft: Ptr,
+    upstream: Ptr,
+    costs: Ptr,
+    n: number,
+    beta: number,
+    s: number,
+  ): void;
 }
 
-type View = Float32Array | Int32Array;
+type View = Float32Array | Int32Array | Float64Array;
 
 /**
  * A function that returns the byte offset of a view of `memory` holding at least `count` entries, or throws.
@@ -145,6 +241,11 @@ export function viewPointer(memory: WebAssembly.Memory): (view: View, count: num
 /** The Kernels object over a module instance's exports; `memory` is the memory the instance imported. */
 export function bindWasmKernels(memory: WebAssembly.Memory, wasm: DenseKernelExports, name: string): Kernels {
   const ptr = viewPointer(memory);
+  /** Offsets of Spartan's values and costs (0 for unit costs). */
+  const entries = (values: Float32Array, costs: Float32Array | null, n: number): [Ptr, Ptr] => [
+    ptr(values, n, 'values'),
+    costs === null ? 0 : ptr(costs, n, 'costs'),
+  ];
   return {
     name,
     matmul(a, b, c, m, k, n, transA, transB, accumulate) {
@@ -185,6 +286,46 @@ export function bindWasmKernels(memory: WebAssembly.Memory, wasm: DenseKernelExp
     geluBackward(x, dy, dx, n, accumulate) {
       wasm.geluBackward(ptr(x, n, 'x'), ptr(dy, n, 'dy'), ptr(dx, n, 'dx'), n, accumulate);
     },
+    biasGelu(x, bias, out, slope, rows, cols) {
+      const n = rows * cols;
+      const slopeAt = slope === null ? 0 : ptr(slope, n, 'slope');
+      wasm.biasGelu(ptr(x, n, 'x'), ptr(bias, rows, 'bias'), ptr(out, n, 'out'), slopeAt, rows, cols);
+    },
+    biasRelu(x, bias, out, rows, cols) {
+      const n = rows * cols;
+      wasm.biasRelu(ptr(x, n, 'x'), ptr(bias, rows, 'bias'), ptr(out, n, 'out'), rows, cols);
+    },
+    biasActivationBackward(saved, dy, dx, dbias, rows, cols, relu, accumulate) {
+      const n = rows * cols;
+      wasm.biasActivationBackward(
+        ptr(saved, n, 'saved'),
+        ptr(dy, n, 'dy'),
+        ptr(dx, n, 'dx'),
+        ptr(dbias, rows, 'dbias'),
+        rows,
+        cols,
+        relu,
+        accumulate,
+      );
+    },
+    embeddingLookup(table, ids, out, vocab, dim, n) {
+      wasm.embeddingLookup(
+        ptr(table, vocab * dim, 'table'),
+        ptr(ids, n, 'ids'),
+        ptr(out, dim * n, 'out'),
+        dim,
+        n,
+      );
+    },
+    embeddingBackward(ids, dy, dtable, vocab, dim, n) {
+      wasm.embeddingBackward(
+        ptr(ids, n, 'ids'),
+        ptr(dy, dim * n, 'dy'),
+        ptr(dtable, vocab * dim, 'dtable'),
+        dim,
+        n,
+      );
+    },
     layerNorm(x, gain, bias, out, normalized, inverseStd, rows, cols, eps) {
       const n = rows * cols;
       wasm.layerNorm(
@@ -199,20 +340,47 @@ export function bindWasmKernels(memory: WebAssembly.Memory, wasm: DenseKernelExp
         eps,
       );
     },
-    gatherSequences(x, out, d, length, batch) {
+    gatherHeads(x, out, d, length, batch, heads) {
+      checkHeads(d, heads);
       const n = d * length * batch;
-      wasm.gatherSequences(ptr(x, n, 'x'), ptr(out, n, 'out'), d, length, batch);
+      wasm.gatherHeads(ptr(x, n, 'x'), ptr(out, n, 'out'), d, length, batch, heads);
     },
-    scatterSequences(gathered, x, d, length, batch, accumulate) {
+    scatterHeads(blocks, x, d, length, batch, heads, accumulate) {
+      checkHeads(d, heads);
       const n = d * length * batch;
-      wasm.scatterSequences(ptr(gathered, n, 'gathered'), ptr(x, n, 'x'), d, length, batch, accumulate);
+      wasm.scatterHeads(ptr(blocks, n, 'blocks'), ptr(x, n, 'x'), d, length, batch, heads, accumulate);
     },
-    causalSoftmax(scores, length, blocks, scale) {
-      wasm.causalSoftmax(ptr(scores, length * length * blocks, 'scores'), length, blocks, scale);
+    causalAttention(q, k, v, probs, out, length, headDim, blocks, scale) {
+      const n = blocks * length * headDim;
+      wasm.causalAttention(
+        ptr(q, n, 'q'),
+        ptr(k, n, 'k'),
+        ptr(v, n, 'v'),
+        ptr(probs, blocks * causalProbsSize(length), 'probs'),
+        ptr(out, n, 'out'),
+        length,
+        headDim,
+        blocks,
+        scale,
+      );
     },
-    causalSoftmaxBackward(probs, grads, length, blocks, scale) {
-      const n = length * length * blocks;
-      wasm.causalSoftmaxBackward(ptr(probs, n, 'probs'), ptr(grads, n, 'grads'), length, blocks, scale);
+    causalAttentionBackward(q, k, v, probs, dout, dq, dk, dv, scratch, length, headDim, blocks, scale) {
+      const n = blocks * length * headDim;
+      wasm.causalAttentionBackward(
+        ptr(q, n, 'q'),
+        ptr(k, n, 'k'),
+        ptr(v, n, 'v'),
+        ptr(probs, blocks * causalProbsSize(length), 'probs'),
+        ptr(dout, n, 'dout'),
+        ptr(dq, n, 'dq'),
+        ptr(dk, n, 'dk'),
+        ptr(dv, n, 'dv'),
+        ptr(scratch, 3 * causalProbsSize(length), 'scratch'),
+        length,
+        headDim,
+        blocks,
+        scale,
+      );
     },
     layerNormBackward(dy, gain, normalized, inverseStd, dx, dgain, dbias, scratch, rows, cols, accumulate) {
       const n = rows * cols;
@@ -319,6 +487,79 @@ export function bindWasmKernels(memory: WebAssembly.Memory, wasm: DenseKernelExp
         bc2,
       );
     },
+    // Spartan: a null array passes 0 (costs: unit costs; soft and effective: a read-only mask pass).
+    spartanValues(w, out, n, scale) {
+      wasm.spartanValues(ptr(w, n, 'w'), ptr(out, n, 'out'), n, scale);
+    },
+    spartanHistogram(values, costs, n, highMask, prefix, shift, bins, histogram) {
+      const [valuesAt, costsAt] = entries(values, costs, n);
+      const histogramAt = ptr(histogram, 4 * bins, 'histogram');
+      wasm.spartanHistogram(valuesAt, costsAt, n, highMask, prefix, shift, bins, histogramAt);
+    },
+    spartanBand(values, costs, n, low, high, band, capacity, sums, weights, scale) {
+      const [valuesAt, costsAt] = entries(values, costs, n);
+      const [bandAt, sumsAt] = [ptr(band, capacity, 'band'), ptr(sums, 3, 'sums')];
+      const weightsAt = weights === null ? 0 : ptr(weights, n, 'weights');
+      return wasm.spartanBand(valuesAt, costsAt, n, low, high, bandAt, capacity, sumsAt, weightsAt, scale);
+    },
+    spartanTieBoundary(values, costs, n, threshold, remaining) {
+      return wasm.spartanTieBoundary(...entries(values, costs, n), n, threshold, remaining);
+    },
+    spartanMaskPass(
+      values,
+      costs,
+      n,
+      beta,
+      threshold,
+      mu,
+      boundary,
+      sums,
+      soft,
+      effective,
+      exponentials,
+      ratio,
+    ) {
+      wasm.spartanMaskPass(
+        ...entries(values, costs, n),
+        n,
+        beta,
+        threshold,
+        mu,
+        boundary,
+        ptr(sums, 3, 'sums'),
+        soft === null ? 0 : ptr(soft, n, 'soft'),
+        effective === null ? 0 : ptr(effective, n, 'effective'),
+        exponentials === null ? 0 : ptr(exponentials, n, 'exponentials'),
+        ratio,
+      );
+    },
+    spartanMaskBackward(dy, w, soft, grad, upstream, n) {
+      wasm.spartanMaskBackward(
+        ptr(dy, n, 'dy'),
+        ptr(w, n, 'w'),
+        ptr(soft, n, 'soft'),
+        grad === null ? 0 : ptr(grad, n, 'grad'),
+        upstream === null ? 0 : ptr(upstream, n, 'upstream'),
+        n,
+      );
+    },
+    spartanSoftMaskBackward(dy, w, soft, grad, costs, n, beta) {
+      const costsAt = costs === null ? 0 : ptr(costs, n, 'costs');
+      const [dyAt, wAt, softAt] = [ptr(dy, n, 'dy'), ptr(w, n, 'w'), ptr(soft, n, 'soft')];
+      return wasm.spartanSoftMaskBackward(dyAt, wAt, softAt, ptr(grad, n, 'grad'), costsAt, n, beta);
+    },
+    spartanApplyGradient(w, grad, soft, upstream, costs, n, beta, s) {
+      wasm.spartanApplyGradient(
+        ptr(w, n, 'w'),
+        ptr(grad, n, 'grad'),
+        ptr(soft, n, 'soft'),
+        upstream === null ? 0 : ptr(upstream, n, 'upstream'),
+        costs === null ? 0 : ptr(costs, n, 'costs'),
+        n,
+        beta,
+        s,
+      );
+    },
   };
 }
 
@@ -330,6 +571,13 @@ export function im2colCounts([channels, height, width, batch, kh, kw, sh, sw, ph
   const outHeight = Math.floor((height + 2 * ph - kh) / sh) + 1;
   const outWidth = Math.floor((width + 2 * pw - kw) / sw) + 1;
   return [channels * height * width * batch, channels * kh * kw * outHeight * outWidth * batch];
+}
+
+/** The head blocks of gatherHeads need d_h = d / heads whole: the kernel would misplace features otherwise. */
+function checkHeads(d: number, heads: number): void {
+  if (!Number.isInteger(heads) || heads < 1 || d % heads !== 0) {
+    throw new Error(`${heads} heads do not divide ${d} features: pick a divisor of ${d}`);
+  }
 }
 
 /** Entries of a pooling kernel's input [C, H, W, B] and output [C, Hout, Wout, B]. */

@@ -104,7 +104,7 @@ describe('Spartan through training', () => {
     expect(report.layers.map((l) => l.forwardCount)).toEqual(frozenCounts);
     expect(report.layers.map((l) => l.backwardCount)).toEqual(frozenCounts);
     expect(report.softMask?.finalized).toBe(true);
-    expect(report.softMask?.budgetError.max).toBeLessThan(1e-9);
+    expect(report.softMask?.budgetError.max).toBeLessThan(1e-6); // float32 masks: the contract is 1e-6
     const sparse = run.model.trainables().filter((t) => t instanceof SparseWeight);
     expect(sparse).toHaveLength(3);
     for (const weight of sparse) {

@@ -4,11 +4,17 @@
  * Every masked layer keeps its dense weight W and routes it through softMaskedWeight: W_eff = W ⊙ m ⊙ h.
  * For each step t (0-based) of T:
  *   beforeStep(t)     t < ⌊f·T⌋: block values v_j = Σ|w| → soft top-k m (budget κ(t)·Σc, sharpness β(t))
- *                     and hard mask h, broadcast to every weight. At t = ⌊f·T⌋ the masks are computed once
- *                     more and frozen: m ← m ⊙ h, kept in the weight's state ("spartanMask", so checkpoints
- *                     carry it), and from then on W_eff = W ⊙ m with ∂L/∂W = ∂L/∂W_eff ⊙ m.
+ *                     and hard mask h (SoftTopKSolver: float32 arrays in the kernel heap, one per budget group,
+ *                     of which a 1×1 layer's masks are views; a blocked layer gets m and m ⊙ h broadcast).
+ *                     At t = ⌊f·T⌋ the masks are computed once more and frozen: m ← m ⊙ h, kept in the
+ *                     weight's state ("spartanMask", so checkpoints carry it), and from then on W_eff = W ⊙ m
+ *                     with ∂L/∂W = ∂L/∂W_eff ⊙ m.
  *   afterBackward(t)  before the freeze, the soft top-k path: γ_j = Σ_{i∈j} (∂L/∂W_eff ⊙ W)_i, the implicit
- *                     gradient ∂L/∂v_j = β a_j (γ_j / c_j − s) (softTopKBackward), and ∂L/∂w_i += sign(w_i)·∂L/∂v_j.
+ *                     gradient ∂L/∂v_j = β a_j (γ_j / c_j − s) (the float64 reference is softTopKBackward), and
+ *                     ∂L/∂w_i += sign(w_i)·∂L/∂v_j; a 1×1 layer's backward already added the γ term.
+ *
+ * No buffer is allocated per step (only views and a few small objects): the group arrays and the masks live
+ * from the first step to the freeze, the solver's scratch to the end.
  *   afterUpdate(T−1)  finalize: W ← W ⊙ m, and each layer becomes an ordinary sparse layer (forward set =
  *                     backward set = the kept weights): evaluation, checkpoints and export are sparse.
  *
@@ -26,10 +32,11 @@ import { overlap } from '../sparse/sortedIndices.js';
 import type { SparseMatmulOptions } from '../sparse/sparseMatmul.js';
 import { SparseWeight } from '../sparse/sparseWeight.js';
 import { BlockLayout } from '../spartan/blockLayout.js';
+import type { ValueSource } from '../spartan/hardThreshold.js';
 import { SpartanSchedule } from '../spartan/schedule.js';
 import { softMaskedWeight, type WeightMasks } from '../spartan/softMaskedWeight.js';
 import { softTopK } from '../spartan/softTopK.js';
-import { softTopKBackward } from '../spartan/softTopKBackward.js';
+import { SoftTopKSolver } from '../spartan/softTopKSolver.js';
 import type {
   ChurnRecord,
   ControllerState,
@@ -61,7 +68,21 @@ interface MaskedLayer {
   readonly entryCost: number;
   /** Its first entry in the concatenated entry arrays. */
   readonly offset: number;
+  /** 1×1 blocks: entry j is weight j, so the layer's masks are views of its group's entry arrays. */
+  readonly direct: boolean;
   masks: WeightMasks;
+}
+
+/** A budget group's per-entry arrays in the kernel heap (float32), alive until the freeze. */
+interface GroupArrays {
+  /** v'_j (the block values, β-scaled for a mixed global budget). */
+  readonly values: Float32Array;
+  /** m_j. */
+  readonly soft: Float32Array;
+  /** m_j·h_j. */
+  readonly effective: Float32Array;
+  /** γ_j = ∂L/∂m_j of the blocked layers' entries (their block sums); null when every layer is 1×1. */
+  readonly upstream: Float32Array | null;
 }
 
 /** Tensors whose entries share one soft top-k: every tensor (global budget) or one each. */
@@ -69,13 +90,15 @@ interface BudgetGroup {
   readonly layers: readonly MaskedLayer[];
   readonly offset: number;
   readonly length: number;
-  /** c_j, or undefined when all are 1. */
-  readonly costs: Float64Array | undefined;
+  /** c_j (in the kernel heap), or null when all are 1. */
+  readonly costs: Float32Array | null;
   readonly totalCost: number;
   /** κ after the warmup. */
   readonly density: number;
-  /** This step's solution (from beforeStep, read by afterBackward). */
-  solution: { mask: Float64Array; hard: Uint8Array; budget: number; beta: number } | null;
+  /** The entry arrays before the freeze; null after it. */
+  arrays: GroupArrays | null;
+  /** This step's budget, β and Σ c m(1 − m) (from beforeStep, read by afterBackward). */
+  solution: { budget: number; beta: number; slope: number } | null;
 }
 
 export interface SpartanControllerOptions {
@@ -98,13 +121,12 @@ export class SpartanController implements MethodController {
   private readonly layers: MaskedLayer[];
   private readonly groups: BudgetGroup[];
   private readonly kernelChoice: SparseMatmulOptions | undefined;
-  /** v'_j of every entry, concatenated in layer order. */
-  private readonly values: Float64Array;
-  private readonly upstream: Float64Array;
-  /** m_j·h_j of a group's entries (scratch of computeMasks). */
-  private readonly effective: Float64Array;
+  private readonly solver = new SoftTopKSolver();
+  /** ∂L/∂v_j of the blocked layers' entries (scratch of afterBackward; empty when every block is 1×1). */
+  private readonly entryGradient: Float64Array;
   private frozen = false;
   private finalized = false;
+  private released = false;
   private soft: SoftMaskState = {
     beta: Number.NaN,
     kappa: 1,
@@ -147,10 +169,10 @@ export class SpartanController implements MethodController {
       offset += layer.layout.entries;
       return layer;
     });
-    this.values = new Float64Array(offset);
-    this.upstream = new Float64Array(offset);
-    this.effective = new Float64Array(offset);
+    const blocked = this.layers.filter((layer) => !layer.direct);
+    this.entryGradient = new Float64Array(blocked.reduce((n, layer) => Math.max(n, layer.layout.entries), 0));
     this.groups = this.budgetGroups();
+    for (const group of this.groups) this.allocateArrays(group);
     this.computeMasks(0, false);
   }
 
@@ -161,28 +183,54 @@ export class SpartanController implements MethodController {
     else if (step % Math.ceil(this.totalSteps / CHURN_RECORDS) === 0) this.recordChurn(step);
   }
 
-  /** The soft top-k path of the weight gradient (before the freeze). */
+  /**
+   * The soft top-k path of the weight gradient (before the freeze): per group, s = Σ γ a / Σ c a, then
+   * ∂L/∂w_i += sign(w_i)·β·a_j(γ_j / c_j − s) for weight i of entry j. A 1×1 layer's backward already added
+   * the γ term and summed its Σ γ a (softMaskedWeight, `implicit`), so one kernel pass adds the −s term; a
+   * blocked layer's γ_j are its block sums of ∂L/∂W_eff ⊙ W.
+   */
   afterBackward(step: number): void {
     if (this.frozen || this.finalized) return;
-    for (const { layout, masks, offset } of this.layers) {
-      layout.sumBlocks(masks.maskUpstream!, this.upstream, offset);
-      masks.maskUpstream!.fill(0);
-    }
+    const { kernels } = engine();
     for (const group of this.groups) {
-      const { solution, offset, length, costs } = group;
-      if (!solution) continue;
-      const gradient = softTopKBackward({
-        values: this.values.subarray(offset, offset + length),
-        costs,
-        budget: solution.budget,
-        beta: solution.beta,
-        mask: solution.mask,
-        upstream: this.upstream.subarray(offset, offset + length),
-      });
+      const { solution, arrays, costs } = group;
+      if (!solution || !arrays) continue;
+      let weightedUpstream = 0;
       for (const layer of group.layers) {
-        const { layout, weight } = layer;
-        const scale = this.valueScale(layer, group, step);
-        layout.addSignedBroadcast(gradient, layer.offset - offset, scale, weight.values, weight.grads);
+        const at = layer.offset - group.offset;
+        const { implicit, maskUpstream } = layer.masks;
+        if (implicit) {
+          weightedUpstream += implicit.weightedUpstream;
+          continue;
+        }
+        const upstream = arrays.upstream!;
+        layer.layout.sumBlocks(maskUpstream!, upstream, at);
+        maskUpstream!.fill(0);
+        for (let j = at; j < at + layer.layout.entries; j++) {
+          weightedUpstream += upstream[j] * arrays.soft[j] * (1 - arrays.soft[j]);
+        }
+      }
+      const s = solution.slope > 0 ? weightedUpstream / solution.slope : 0;
+      for (const layer of group.layers) {
+        const beta = solution.beta * this.valueScale(layer, group, step);
+        const at = layer.offset - group.offset;
+        const entries = layer.layout.entries;
+        const view = (array: Float32Array) => array.subarray(at, at + entries);
+        const { values, grads } = layer.weight;
+        if (layer.masks.implicit) {
+          const layerCosts = costs === null ? null : view(costs);
+          kernels.spartanApplyGradient(values, grads, view(arrays.soft), null, layerCosts, entries, beta, s);
+          continue;
+        }
+        const upstream = arrays.upstream!;
+        const gradient = this.entryGradient;
+        for (let j = 0; j < entries; j++) {
+          const m = arrays.soft[at + j];
+          const c = costs === null ? 1 : costs[at + j];
+          gradient[j] = beta * m * (1 - m) * (upstream[at + j] / c - s);
+        }
+        layer.layout.addSignedBroadcast(gradient, 0, 1, values, grads);
+        upstream.fill(0, at, at + entries);
       }
     }
   }
@@ -192,45 +240,58 @@ export class SpartanController implements MethodController {
   }
 
   /**
-   * The masks of step `step`: per budget group, the block values, κ(t)·Σc and β(t), one soft top-k, and m and
-   * m ⊙ h broadcast to each weight. `record`: count the step in the budget-error statistics.
+   * The masks of step `step`: per budget group, the block values, κ(t)·Σc and β(t), one soft top-k (the float32
+   * solver in the kernel heap, or the float64 Sinkhorn loop of the reference code), and m and m ⊙ h broadcast
+   * to each blocked layer's weights (a 1×1 layer's masks are the group's arrays). `record`: count the step in
+   * the budget-error statistics.
    */
   private computeMasks(step: number, record = true): void {
-    const errors: number[] = [];
+    const { kernels } = engine();
+    let error = 0;
     let lastBeta = Number.NaN;
     let lastKappa = 1;
     for (const group of this.groups) {
+      const arrays = group.arrays!;
       const beta = this.schedule.beta(step, group.layers[0].layout.blockSize);
+      // 1×1 layers with unit costs: the solver writes the values scale·|w| in its first pass.
+      const solverWritesValues = this.method.solver === 'newton' && group.costs === null;
+      const sources: ValueSource[] = [];
       for (const layer of group.layers) {
-        layer.layout.blockValues(layer.weight.values, this.values, layer.offset);
+        const at = layer.offset - group.offset;
         const scale = this.valueScale(layer, group, step);
-        if (scale !== 1) {
-          for (let j = layer.offset; j < layer.offset + layer.layout.entries; j++) this.values[j] *= scale;
+        const { values } = layer.weight;
+        if (layer.direct && solverWritesValues) sources.push({ weights: values, offset: at, scale });
+        else if (layer.direct) {
+          kernels.spartanValues(values, arrays.values.subarray(at, at + values.length), values.length, scale);
+        } else {
+          layer.layout.blockValues(values, arrays.values, at);
+          if (scale !== 1) for (let j = at; j < at + layer.layout.entries; j++) arrays.values[j] *= scale;
         }
       }
       const kappa = this.schedule.kappa(step, group.density);
       const budget = kappa * group.totalCost;
-      const { mask, hard, budgetError } = softTopK({
-        values: this.values.subarray(group.offset, group.offset + group.length),
-        costs: group.costs,
-        budget,
-        beta,
-        method: this.method.solver,
-      });
-      group.solution = { mask, hard, budget, beta };
-      errors.push(budgetError);
+      const problem = { values: arrays.values, costs: group.costs, totalCost: group.totalCost, budget, beta };
+      const { budgetError, slope } =
+        this.method.solver === 'sinkhorn'
+          ? this.sinkhornMasks(problem, arrays)
+          : this.solver.solve({ ...problem, sources }, arrays, 'spartan');
+      group.solution = { budget, beta, slope };
+      error = Math.max(error, budgetError);
       lastBeta = beta;
       lastKappa = kappa;
-      const effective = this.effective.subarray(0, group.length);
-      for (let j = 0; j < group.length; j++) effective[j] = hard[j] === 1 ? mask[j] : 0;
       for (const layer of group.layers) {
+        const { implicit } = layer.masks;
+        if (implicit) {
+          implicit.beta = beta * this.valueScale(layer, group, step);
+          implicit.weightedUpstream = 0;
+        }
+        if (layer.direct) continue;
         const at = layer.offset - group.offset;
-        layer.layout.broadcast(mask, at, layer.masks.soft);
-        layer.layout.broadcast(effective, at, layer.masks.effective);
+        layer.layout.broadcast(arrays.soft, at, layer.masks.soft);
+        layer.layout.broadcast(arrays.effective, at, layer.masks.effective);
       }
     }
     if (!record) return;
-    const error = Math.max(...errors);
     const { errorSum, errorMax, steps } = this.soft;
     this.soft = {
       beta: lastBeta,
@@ -240,6 +301,32 @@ export class SpartanController implements MethodController {
       errorLast: error,
       steps: steps + 1,
     };
+  }
+
+  /**
+   * The reference code's Sinkhorn loop (softTopK, float64), copied into the group's masks; its budget error
+   * and Σ c m(1 − m).
+   */
+  private sinkhornMasks(
+    problem: { values: Float32Array; costs: Float32Array | null; budget: number; beta: number },
+    arrays: GroupArrays,
+  ): { budgetError: number; slope: number } {
+    const { values, costs, budget, beta } = problem;
+    const { mask, hard, budgetError } = softTopK({
+      values,
+      costs: costs ?? undefined,
+      budget,
+      beta,
+      method: 'sinkhorn',
+    });
+    arrays.soft.set(mask);
+    let slope = 0;
+    for (let j = 0; j < mask.length; j++) {
+      arrays.effective[j] = hard[j] === 1 ? mask[j] : 0;
+      const m = arrays.soft[j];
+      slope += (costs === null ? 1 : costs[j]) * m * (1 - m);
+    }
+    return { budgetError, slope };
   }
 
   /** β_l(t) / β_group(t): 1 unless a global budget mixes block sizes (see the file comment). */
@@ -262,6 +349,7 @@ export class SpartanController implements MethodController {
       frozen.set(masks.effective);
       this.useFrozenMask(layer, frozen);
     }
+    for (const group of this.groups) this.freeArrays(group);
     this.frozen = true;
   }
 
@@ -269,9 +357,9 @@ export class SpartanController implements MethodController {
     this.useMasks(layer, { effective: frozen, soft: frozen, maskUpstream: null });
   }
 
-  /** Routes the layer's weight through `masks`, freeing the ones it replaces (the controller's own). */
+  /** Routes the layer's weight through `masks`, freeing the ones it replaces (a blocked layer's own). */
   private useMasks(layer: MaskedLayer, masks: WeightMasks): void {
-    if (layer.masks.maskUpstream) freeMasks(layer.masks);
+    if (layer.masks.maskUpstream && !layer.direct) freeMasks(layer.masks);
     layer.masks = masks;
     layer.module.setWeightTransform((w) => softMaskedWeight(w, masks));
   }
@@ -288,6 +376,7 @@ export class SpartanController implements MethodController {
       module.setWeightTransform(null);
       module.makeSparse(kept, kept, this.kernelChoice);
     }
+    this.releaseScratch();
     this.finalized = true;
   }
 
@@ -326,11 +415,12 @@ export class SpartanController implements MethodController {
       this.layers.forEach((layer, l) => {
         this.useFrozenMask(layer, frozen[l]!);
       });
+      for (const group of this.groups) this.freeArrays(group);
       this.frozen = true;
     } else if (frozen.some((mask) => mask !== undefined)) {
       throw new Error('spartan: the checkpoint holds frozen masks for some layers only: it is inconsistent');
     } else if (this.frozen) {
-      for (const layer of this.layers) this.useMasks(layer, unfrozenMasks(layer.weight.values.length));
+      for (const group of this.groups) this.allocateArrays(group);
       this.frozen = false;
     }
   }
@@ -407,14 +497,13 @@ export class SpartanController implements MethodController {
 
   /**
    * The most the run holds while it trains (MemoryReport), which is before the freeze: every parameter's
-   * values, gradients and state (the churn reference included) and the controller's three float32 masks per
-   * layer, which the frozen mask replaces at the freeze (hot); its float64 block values, upstream gradients,
-   * effective masks and costs, and the process-wide scratch of the largest soft top-k (float64 shifted values,
-   * the exact top-k's 32-bit keys) (scratch); the soft top-k's float64 mask, its hard mask and the float64
-   * gradient of its backward, allocated every step (step buffers; the solver's own internal arrays are not
-   * counted). The same figure before and after the freeze, so a resumed run reports what an uninterrupted one
-   * does (after the last step: the figure taken just before the layers became sparse). The dense equivalent
-   * is the same model trained dense, without Spartan's masks.
+   * values, gradients and state (the churn reference included) and the controller's float32 entry arrays in
+   * the kernel heap — v, m and m ⊙ h per entry, ∂L/∂m when a budget group has blocked layers, and a blocked
+   * layer's three per-weight masks — which the frozen mask replaces at the freeze (hot); the entry costs c when
+   * they are not all 1, the float64 entry gradient and the soft top-k solver's scratch (scratch). Nothing is
+   * allocated per step. The same figure before and after the freeze, so a resumed run reports what an
+   * uninterrupted one does (after the last step: the figure taken just before the layers became sparse). The
+   * dense equivalent is the same model trained dense, without Spartan's masks.
    */
   memory(): MemoryReport {
     if (this.trainingMemory) return this.trainingMemory;
@@ -428,14 +517,15 @@ export class SpartanController implements MethodController {
       }
       if (trainable.state.has(CHURN_REFERENCE_KEY)) memory.denseEquivalentBytes -= bytes;
     }
-    for (const { weight } of this.layers) memory.hotBytes += 3 * 4 * weight.values.length;
+    let scratchBytes = this.entryGradient.byteLength;
+    for (const group of this.groups) {
+      const blocked = group.layers.filter((layer) => !layer.direct);
+      memory.hotBytes += 4 * group.length * (blocked.length > 0 ? 4 : 3);
+      for (const layer of blocked) memory.hotBytes += 3 * 4 * layer.weight.values.length;
+      if (group.costs) scratchBytes += 4 * group.length;
+    }
     memory.scratchBytes =
-      this.values.byteLength +
-      this.upstream.byteLength +
-      this.effective.byteLength +
-      this.groups.reduce((bytes, group) => bytes + (group.costs?.byteLength ?? 0), 0) +
-      12 * Math.max(...this.groups.map((group) => group.length));
-    memory.stepBufferBytes = this.groups.reduce((bytes, group) => bytes + 17 * group.length, 0);
+      scratchBytes + this.solver.scratchBytes(Math.max(...this.groups.map((g) => g.length)));
     return withTotal(memory);
   }
 
@@ -454,9 +544,8 @@ export class SpartanController implements MethodController {
       }
       uses = module.weightUses;
     }
-    const masks = unfrozenMasks(weight.values.length);
-    module.setWeightTransform((w) => softMaskedWeight(w, masks));
-    return { module, weight, layout, entryCost: layout.blockSize * uses, offset, masks };
+    const direct = layout.blockSize === 1;
+    return { module, weight, layout, entryCost: layout.blockSize * uses, offset, direct, masks: NO_MASKS };
   }
 
   private budgetGroups(): BudgetGroup[] {
@@ -475,23 +564,87 @@ export class SpartanController implements MethodController {
       const last = layers[layers.length - 1];
       const length = last.offset + last.layout.entries - offset;
       const unit = layers.every((layer) => layer.entryCost === 1);
-      const costs = unit ? undefined : new Float64Array(length);
+      const costs = unit ? null : engine().heap.allocF32(length);
       let totalCost = 0;
       for (const layer of layers) {
         costs?.fill(layer.entryCost, layer.offset - offset, layer.offset - offset + layer.layout.entries);
         totalCost += layer.entryCost * layer.layout.entries;
       }
-      return { layers, offset, length, costs, totalCost, density: groupDensity, solution: null };
+      return {
+        layers,
+        offset,
+        length,
+        costs,
+        totalCost,
+        density: groupDensity,
+        arrays: null,
+        solution: null,
+      };
     };
     if (densities === null) return [group(this.layers, density)];
     return this.layers.map((layer, l) => group([layer], densities[l]));
   }
 
-  /** Frees the masks a run that stopped before its end still holds (a finished run freed them). */
+  /**
+   * A group's entry arrays before the freeze; the masks of its 1×1 layers are views of them, a blocked layer
+   * gets its own per-weight masks.
+   */
+  private allocateArrays(group: BudgetGroup): void {
+    const { heap } = engine();
+    const n = group.length;
+    const arrays = {
+      values: heap.allocF32(n),
+      soft: heap.allocF32(n),
+      effective: heap.allocF32(n),
+      upstream: group.layers.every((layer) => layer.direct) ? null : heap.allocF32(n),
+    };
+    group.arrays = arrays;
+    for (const layer of group.layers) {
+      const at = layer.offset - group.offset;
+      const view = (array: Float32Array) => array.subarray(at, at + layer.layout.entries);
+      const costs = group.costs === null ? null : view(group.costs);
+      const masks: WeightMasks = layer.direct
+        ? {
+            effective: view(arrays.effective),
+            soft: view(arrays.soft),
+            maskUpstream: null,
+            implicit: { beta: Number.NaN, costs, weightedUpstream: 0 },
+          }
+        : unfrozenMasks(layer.weight.values.length);
+      this.useMasks(layer, masks);
+    }
+  }
+
+  private freeArrays(group: BudgetGroup): void {
+    if (!group.arrays) return;
+    const { heap } = engine();
+    for (const array of Object.values(group.arrays)) if (array) heap.free(array);
+    group.arrays = null;
+  }
+
+  /** Frees the masks and scratch a run that stopped before its end still holds (a finished run freed them). */
   dispose(): void {
-    for (const layer of this.layers) if (layer.masks.maskUpstream) freeMasks(layer.masks);
+    for (const layer of this.layers) if (layer.masks.maskUpstream && !layer.direct) freeMasks(layer.masks);
+    for (const group of this.groups) this.freeArrays(group);
+    this.releaseScratch();
+  }
+
+  /** The solver's scratch and the groups' costs (once). */
+  private releaseScratch(): void {
+    if (this.released) return;
+    const { heap } = engine();
+    this.solver.dispose();
+    for (const group of this.groups) if (group.costs) heap.free(group.costs);
+    this.released = true;
   }
 }
+
+/** A layer's masks until its group's arrays exist. */
+const NO_MASKS: WeightMasks = {
+  effective: new Float32Array(0),
+  soft: new Float32Array(0),
+  maskUpstream: null,
+};
 
 /** The controller's own per-weight masks of a layer before the freeze (heap arrays). */
 function unfrozenMasks(n: number): WeightMasks {

@@ -1,9 +1,13 @@
 import { type SparseMatmulOptions, sparseMatmul } from '../sparse/sparseMatmul.js';
 import { SparseWeight } from '../sparse/sparseWeight.js';
-import { addRowBias } from '../tensor/ops/addRowBias.js';
+import { addRowBiasInPlace } from '../tensor/ops/addRowBias.js';
+import { type Activation, biasActivation } from '../tensor/ops/biasActivation.js';
+import { gelu } from '../tensor/ops/gelu.js';
 import { matmul } from '../tensor/ops/matmul.js';
+import { relu } from '../tensor/ops/relu.js';
 import { formatShape, Tensor } from '../tensor/tensor.js';
 import type { Random } from '../util/random.js';
+import type { FusesActivation } from './activations.js';
 import { initWeights, type WeightInit } from './init.js';
 import type { Module } from './module.js';
 import { Parameter } from './parameter.js';
@@ -28,7 +32,7 @@ export interface LinearOptions {
  * dW = dY·Xᵀ). After makeSparse its weight is a SparseWeight and it runs sparseMatmul: the forward set A for
  * the forward pass and the input gradient, the backward set B for the weight gradient. The bias stays dense.
  */
-export class Linear implements Module, Sparsifiable {
+export class Linear implements Module, Sparsifiable, FusesActivation {
   readonly name: string;
   readonly inputs: number;
   readonly outputs: number;
@@ -87,17 +91,28 @@ export class Linear implements Module, Sparsifiable {
   }
 
   forward(x: Tensor): Tensor {
+    const y = this.product(x);
+    return this.bias ? addRowBiasInPlace(y, this.bias.tensor) : y;
+  }
+
+  /** activation(W·x + b), the bias and the activation in one op (see Sequential). */
+  forwardActivated(x: Tensor, activation: Activation): Tensor {
+    const y = this.product(x);
+    if (this.bias) return biasActivation(y, this.bias.tensor, activation);
+    return activation === 'gelu' ? gelu(y) : relu(y);
+  }
+
+  /** W·x, dense or sparse. */
+  private product(x: Tensor): Tensor {
     if (x.shape.length !== 2 || x.shape[0] !== this.inputs) {
       throw new Error(
         `Linear ${this.name}: expects input [${this.inputs}, batch] (feature-major), got ${formatShape(x.shape)}`,
       );
     }
     const weight = this.current;
-    const y =
-      weight instanceof SparseWeight
-        ? sparseMatmul(weight, x, this.kernelChoice)
-        : matmul(this.denseWeight(weight), x);
-    return this.bias ? addRowBias(y, this.bias.tensor) : y;
+    return weight instanceof SparseWeight
+      ? sparseMatmul(weight, x, this.kernelChoice)
+      : matmul(this.denseWeight(weight), x);
   }
 
   private denseWeight(weight: Parameter): Tensor {

@@ -1,6 +1,6 @@
 import { sparseMatmul } from '../sparse/sparseMatmul.js';
 import { SparseWeight } from '../sparse/sparseWeight.js';
-import { addRowBias } from '../tensor/ops/addRowBias.js';
+import { addRowBiasInPlace } from '../tensor/ops/addRowBias.js';
 import { matmul } from '../tensor/ops/matmul.js';
 import { formatShape, type Tensor } from '../tensor/tensor.js';
 import type { Embedding } from './embedding.js';
@@ -33,7 +33,7 @@ export class TiedOutput implements Module {
       weight instanceof SparseWeight
         ? sparseMatmul(weight, x, kernelChoice)
         : matmul(this.embedding.denseTable(weight), x);
-    return addRowBias(logits, this.bias.tensor);
+    return addRowBiasInPlace(logits, this.bias.tensor);
   }
 
   trainables(): Trainable[] {

@@ -45,7 +45,7 @@ export class BlockLayout {
   }
 
   /** v_j = Σ|w_i| over each block, written to out[offset + j]. */
-  blockValues(weights: Float32Array, out: Float64Array, offset: number): void {
+  blockValues(weights: Float32Array, out: Float32Array | Float64Array, offset: number): void {
     const { entryOf } = this;
     if (entryOf === null) {
       for (let i = 0; i < weights.length; i++) out[offset + i] = Math.abs(weights[i]);
@@ -81,7 +81,7 @@ export class BlockLayout {
   }
 
   /** Sums per-weight values over each block into out[offset + j]. */
-  sumBlocks(perWeight: Float32Array, out: Float64Array, offset: number): void {
+  sumBlocks(perWeight: Float32Array, out: Float32Array | Float64Array, offset: number): void {
     const { entryOf } = this;
     if (entryOf === null) {
       for (let i = 0; i < perWeight.length; i++) out[offset + i] = perWeight[i];

@@ -22,6 +22,16 @@ export const SAMPLE_SIZE = 16384;
 
 const INVERSE_GOLDEN_RATIO = (Math.sqrt(5) - 1) / 2;
 
+/** The sample's costs, q_j and mask, reused by every call (a solve every training step allocates nothing). */
+const sampleCosts = new Float64Array(SAMPLE_SIZE);
+const expNegShifted = new Float64Array(SAMPLE_SIZE);
+const sampleMask = new Float64Array(SAMPLE_SIZE);
+
+/** Position i of the golden-ratio sample of n entries. */
+export function goldenSamplePosition(i: number, n: number): number {
+  return Math.floor(((i * INVERSE_GOLDEN_RATIO) % 1) * n);
+}
+
 export function sampledShift(
   values: Entries,
   costs: Entries | undefined,
@@ -31,13 +41,11 @@ export function sampledShift(
 ): number {
   const n = values.length;
   if (n <= SAMPLE_SIZE) return 0;
-  const sampleCosts = new Float64Array(SAMPLE_SIZE);
-  const expNegShifted = new Float64Array(SAMPLE_SIZE);
   let sampleCost = 0;
   let maxShifted = Number.NEGATIVE_INFINITY;
   let minShifted = Number.POSITIVE_INFINITY;
   for (let i = 0; i < SAMPLE_SIZE; i++) {
-    const j = Math.floor(((i * INVERSE_GOLDEN_RATIO) % 1) * n);
+    const j = goldenSamplePosition(i, n);
     const c = costs === undefined ? 1 : costs[j];
     const z = beta * (values[j] / c - threshold);
     sampleCosts[i] = c;
@@ -47,7 +55,6 @@ export function sampledShift(
     minShifted = Math.min(minShifted, z);
   }
   const budget = keptFraction * sampleCost;
-  const sampleMask = new Float64Array(SAMPLE_SIZE);
   const { mu } = solveBudgetShift(
     {
       expNegShifted,

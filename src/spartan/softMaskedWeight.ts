@@ -13,6 +13,21 @@ export interface WeightMasks {
    * masks are frozen and no gradient flows to them.
    */
   readonly maskUpstream: Float32Array | null;
+  /**
+   * 1×1 blocks before the freeze, in place of maskUpstream: the backward adds the soft top-k's γ term to the
+   * weight's gradient itself (kernels.spartanSoftMaskBackward) and sums Σ γ a here.
+   */
+  readonly implicit?: ImplicitGradient | null;
+}
+
+/** The part of the soft top-k's implicit gradient that a 1×1 layer's backward adds (see WeightMasks). */
+export interface ImplicitGradient {
+  /** This step's β (times the layer's value scale in a mixed global budget). */
+  beta: number;
+  /** c_j per weight, or null for unit costs. */
+  readonly costs: Float32Array | null;
+  /** Σ γ a over this step's backward passes (the controller zeroes it each step). */
+  weightedUpstream: number;
 }
 
 /**
@@ -21,8 +36,9 @@ export interface WeightMasks {
  *
  *   W_eff = W ⊙ m ⊙ h.
  *
- * Backward, straight-through on h: ∂L/∂W += ∂L/∂W_eff ⊙ m (the direct path), and per weight
- * ∂L/∂W_eff ⊙ W goes to `maskUpstream`: summed over a block j it is ∂L/∂m_j, which the soft top-k's implicit
+ * Backward, straight-through on h, in one pass (kernels.spartanMaskBackward): ∂L/∂W += ∂L/∂W_eff ⊙ m (the
+ * direct path), and per weight ∂L/∂W_eff ⊙ W goes to `maskUpstream` (for 1×1 blocks, `implicit` instead:
+ * the same pass adds what of the soft top-k path needs no global sum, see spartanSoftMaskBackward): summed over a block j it is ∂L/∂m_j, which the soft top-k's implicit
  * gradient turns into the second path to W (SpartanController.afterBackward). That path needs every layer's
  * ∂L/∂m when the budget is global, so it runs after the whole backward pass, not here.
  */
@@ -36,17 +52,25 @@ export function softMaskedWeight(weight: Tensor, masks: WeightMasks): Tensor {
   const y = createOutput('softMaskedWeight', weight.shape, [weight], { overwritten: true });
   engine().kernels.mul(weight.data, masks.effective, y.data, n);
   recordBackward(y, (dy) => {
-    const { heap, kernels } = engine();
-    const product = heap.allocF32(n, false);
-    if (weight.requiresGrad) {
-      kernels.mul(dy, masks.soft, product, n);
-      kernels.axpy(1, product, weight.ensureGrad(), n);
+    const { kernels } = engine();
+    const { implicit } = masks;
+    if (implicit) {
+      if (!weight.requiresGrad) return;
+      const { beta, costs } = implicit;
+      const grad = weight.ensureGrad();
+      implicit.weightedUpstream += kernels.spartanSoftMaskBackward(
+        dy,
+        weight.data,
+        masks.soft,
+        grad,
+        costs,
+        n,
+        beta,
+      );
+      return;
     }
-    if (masks.maskUpstream) {
-      kernels.mul(dy, weight.data, product, n);
-      kernels.axpy(1, product, masks.maskUpstream, n);
-    }
-    heap.free(product);
+    const grad = weight.requiresGrad ? weight.ensureGrad() : null;
+    kernels.spartanMaskBackward(dy, weight.data, masks.soft, grad, masks.maskUpstream, n);
   });
   return y;
 }

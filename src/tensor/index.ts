@@ -4,6 +4,7 @@ export { addChannelBias } from './ops/addChannelBias.js';
 export { addRowBias } from './ops/addRowBias.js';
 export { causalSelfAttention } from './ops/attention.js';
 export { avgPool2d } from './ops/avgPool2d.js';
+export { type Activation, biasActivation } from './ops/biasActivation.js';
 export { dropout } from './ops/dropout.js';
 export { embedding } from './ops/embedding.js';
 export { gelu } from './ops/gelu.js';

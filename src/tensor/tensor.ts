@@ -89,10 +89,29 @@ export class Tensor {
     return this.data[0];
   }
 
-  /** The gradient array, allocated (zeroed) on first call. */
-  ensureGrad(): Float32Array {
-    this.grad ??= this.heap.allocF32(this.size);
+  /**
+   * The gradient array, allocated on first call: zeroed, or (zeroed = false) uninitialised, for an op whose
+   * kernel overwrites every entry because the gradient was null before the call (it then writes instead of
+   * adding, and the zeroing pass is saved).
+   */
+  ensureGrad(zeroed = true): Float32Array {
+    this.grad ??= this.heap.allocF32(this.size, zeroed);
     return this.grad;
+  }
+
+  /**
+   * grad += g over the tensor's entries; a gradient not allocated yet becomes a copy of g (no zeroing pass, no
+   * add). For ops whose gradient passes dy through unchanged (add, bias, reshape).
+   */
+  accumulateGrad(g: Float32Array): void {
+    const { kernels } = engine();
+    // The copy is a kernel's g·1 (exact): TypedArray.set on the shared memory is several times slower.
+    if (this.grad !== null) {
+      kernels.axpy(1, g, this.grad, this.size);
+      return;
+    }
+    this.grad = this.heap.allocF32(this.size, false);
+    kernels.scale(g, 1, this.grad, this.size);
   }
 
   /** Returns data and grad to the heap; the tensor must not be used afterwards. Disposing twice is a no-op. */

@@ -1,5 +1,6 @@
 import type { Kernels } from '../kernels.js';
-import { causalSoftmax, causalSoftmaxBackward, gatherSequences, scatterSequences } from './attention.js';
+import { causalAttention, causalAttentionBackward, gatherHeads, scatterHeads } from './attention.js';
+import { biasActivationBackward, biasGelu, biasRelu } from './biasActivation.js';
 import {
   add,
   addRowBias,
@@ -13,12 +14,23 @@ import {
   scale,
   sum,
 } from './elementwise.js';
+import { embeddingBackward, embeddingLookup } from './embedding.js';
 import { col2im, im2col } from './im2col.js';
 import { layerNorm, layerNormBackward } from './layerNorm.js';
 import { matmul } from './matmul.js';
 import { adamwUpdate, sgdUpdate } from './optimizers.js';
 import { maxPool2d, maxPool2dBackward } from './pooling.js';
 import { softmaxCrossEntropy, softmaxCrossEntropyBackward } from './softmaxCrossEntropy.js';
+import {
+  spartanApplyGradient,
+  spartanBand,
+  spartanHistogram,
+  spartanMaskBackward,
+  spartanMaskPass,
+  spartanSoftMaskBackward,
+  spartanTieBoundary,
+  spartanValues,
+} from './spartan.js';
 
 /** The plain TypeScript kernels: the spec, the fallback, and what every fast kernel is tested against. */
 export const referenceKernels: Kernels = {
@@ -30,12 +42,17 @@ export const referenceKernels: Kernels = {
   reluBackward,
   gelu,
   geluBackward,
+  biasGelu,
+  biasRelu,
+  biasActivationBackward,
+  embeddingLookup,
+  embeddingBackward,
   layerNorm,
   layerNormBackward,
-  gatherSequences,
-  scatterSequences,
-  causalSoftmax,
-  causalSoftmaxBackward,
+  gatherHeads,
+  scatterHeads,
+  causalAttention,
+  causalAttentionBackward,
   im2col,
   col2im,
   maxPool2d,
@@ -49,4 +66,12 @@ export const referenceKernels: Kernels = {
   softmaxCrossEntropyBackward,
   sgdUpdate,
   adamwUpdate,
+  spartanValues,
+  spartanHistogram,
+  spartanBand,
+  spartanTieBoundary,
+  spartanMaskPass,
+  spartanMaskBackward,
+  spartanSoftMaskBackward,
+  spartanApplyGradient,
 };

@@ -6,12 +6,11 @@ import { assertSameShape } from './shapes.js';
 /** y = a + b elementwise (same shapes). Gradients: da = dy, db = dy. */
 export function add(a: Tensor, b: Tensor): Tensor {
   assertSameShape('add', a, b);
-  const y = createOutput('add', a.shape, [a, b]);
+  const y = createOutput('add', a.shape, [a, b], { overwritten: true });
   engine().kernels.add(a.data, b.data, y.data, a.size);
   recordBackward(y, (dy) => {
-    const { kernels } = engine();
-    if (a.requiresGrad) kernels.axpy(1, dy, a.ensureGrad(), a.size);
-    if (b.requiresGrad) kernels.axpy(1, dy, b.ensureGrad(), b.size);
+    if (a.requiresGrad) a.accumulateGrad(dy);
+    if (b.requiresGrad) b.accumulateGrad(dy);
   });
   return y;
 }

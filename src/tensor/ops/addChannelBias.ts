@@ -26,7 +26,7 @@ export function addChannelBias(x: Tensor, bias: Tensor, shape: readonly number[]
   engine().kernels.addRowBias(x.data, bias.data, y.data, channels, perChannel);
   recordBackward(y, (dy) => {
     const { kernels } = engine();
-    if (x.requiresGrad) kernels.axpy(1, dy, x.ensureGrad(), x.size);
+    if (x.requiresGrad) x.accumulateGrad(dy);
     if (bias.requiresGrad) kernels.rowSums(dy, bias.ensureGrad(), channels, perChannel, true);
   });
   return y;

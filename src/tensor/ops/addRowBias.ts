@@ -19,8 +19,28 @@ export function addRowBias(x: Tensor, bias: Tensor): Tensor {
   engine().kernels.addRowBias(x.data, bias.data, y.data, rows, cols);
   recordBackward(y, (dy) => {
     const { kernels } = engine();
-    if (x.requiresGrad) kernels.axpy(1, dy, x.ensureGrad(), x.size);
+    if (x.requiresGrad) x.accumulateGrad(dy);
     if (bias.requiresGrad) kernels.rowSums(dy, bias.ensureGrad(), rows, cols, true);
   });
+  return y;
+}
+
+/**
+ * Y += bias (per row) in place, for a layer's product that no op has read yet: the same numbers as addRowBias,
+ * without a second [rows, cols] tensor or the copy of dY into dX in the backward (dX is dY, so the product's
+ * own gradient serves both). Returns y. Gradient: dbias[r] = Σ_c dY[r, c].
+ */
+export function addRowBiasInPlace(y: Tensor, bias: Tensor): Tensor {
+  if (y.shape.length !== 2 || bias.shape.length !== 1 || bias.shape[0] !== y.shape[0]) {
+    throw new Error(
+      `addRowBiasInPlace: needs y [rows, cols] and bias [rows], got y ${formatShape(y.shape)} and bias ${formatShape(bias.shape)}`,
+    );
+  }
+  y.assertAlive('addRowBiasInPlace');
+  const [rows, cols] = y.shape;
+  engine().kernels.addRowBias(y.data, bias.data, y.data, rows, cols);
+  if (bias.requiresGrad) {
+    recordBackward(y, (dy) => engine().kernels.rowSums(dy, bias.ensureGrad(), rows, cols, true));
+  }
   return y;
 }

@@ -1,4 +1,5 @@
 import { engine } from '../../kernels/engine.js';
+import { causalProbsSize } from '../../kernels/kernels.js';
 import { createOutput, recordBackward } from '../tape.js';
 import { formatShape, type Tensor } from '../tensor.js';
 
@@ -12,10 +13,10 @@ import { formatShape, type Tensor } from '../tensor.js';
  * Gradients, with dO the upstream block:
  *   dV = dO·P,  dP = dOᵀ·V,  dS[t, s] = P[t, s] (dP[t, s] − Σ_s' P[t, s'] dP[t, s']) / √d_h,
  *   dQ = K·dSᵀ,  dK = Q·dS.
- * The blocks are gathered into contiguous [B, heads, d_h, T] buffers (Kernels.gatherSequences) so every product
- * is one dense matmul kernel call of T×d_h×T (the masked half of S is computed and discarded: simpler, and
- * still the fast kernel); the masked softmax and its backward are kernels too (causalSoftmax). P and the
- * gathered Q, K, V are kept for the backward.
+ * The blocks are gathered into contiguous [B, heads, T, d_h] buffers (Kernels.gatherHeads) and one kernel call
+ * each way runs every (sequence, head) block (Kernels.causalAttention): it computes only the causal part of S,
+ * in row tiles of 16 positions that meet the keys up to the tile's end (56% of T² at T = 128, instead of all
+ * of it), and so do its gradients. P and the gathered Q, K, V are kept for the backward.
  */
 export function causalSelfAttention(q: Tensor, k: Tensor, v: Tensor, heads: number, length: number): Tensor {
   for (const [name, t] of [
@@ -43,26 +44,19 @@ export function causalSelfAttention(q: Tensor, k: Tensor, v: Tensor, heads: numb
   const T = length;
   const dh = d / heads;
   const blocks = B * heads;
-  const blockSize = dh * T;
   const scale = 1 / Math.sqrt(dh);
   const { heap, kernels } = engine();
   const gather = (x: Float32Array): Float32Array => {
     const out = engine().heap.allocF32(d * columns, false);
-    engine().kernels.gatherSequences(x, out, d, T, B);
+    engine().kernels.gatherHeads(x, out, d, T, B, heads);
     return out;
   };
-  const block = (a: Float32Array, i: number) => a.subarray(i * blockSize, (i + 1) * blockSize);
-  const square = (a: Float32Array, i: number) => a.subarray(i * T * T, (i + 1) * T * T);
   const [qs, ks, vs] = [q, k, v].map((t) => gather(t.data));
-  const probs = heap.allocF32(blocks * T * T, false);
-  for (let i = 0; i < blocks; i++)
-    kernels.matmul(block(qs, i), block(ks, i), square(probs, i), T, dh, T, true, false, false);
-  kernels.causalSoftmax(probs, T, blocks, scale);
+  const probs = heap.allocF32(blocks * causalProbsSize(T), false);
   const outs = heap.allocF32(d * columns, false);
-  for (let i = 0; i < blocks; i++)
-    kernels.matmul(block(vs, i), square(probs, i), block(outs, i), dh, T, T, false, true, false);
+  kernels.causalAttention(qs, ks, vs, probs, outs, T, dh, blocks, scale);
   const y = createOutput('causalSelfAttention', [d, columns], [q, k, v], { overwritten: true });
-  kernels.scatterSequences(outs, y.data, d, T, B, false);
+  kernels.scatterHeads(outs, y.data, d, T, B, heads, false);
   heap.free(outs);
   recordBackward(
     y,
@@ -70,24 +64,19 @@ export function causalSelfAttention(q: Tensor, k: Tensor, v: Tensor, heads: numb
       const { heap: h, kernels: kn } = engine();
       const douts = gather(dy);
       const [dqs, dks, dvs] = [0, 1, 2].map(() => h.allocF32(d * columns, false));
-      const dp = h.allocF32(blocks * T * T, false);
-      for (let i = 0; i < blocks; i++) {
-        kn.matmul(block(douts, i), square(probs, i), block(dvs, i), dh, T, T, false, false, false);
-        kn.matmul(block(douts, i), block(vs, i), square(dp, i), T, dh, T, true, false, false);
-      }
-      kn.causalSoftmaxBackward(probs, dp, T, blocks, scale);
-      for (let i = 0; i < blocks; i++) {
-        kn.matmul(block(ks, i), square(dp, i), block(dqs, i), dh, T, T, false, true, false);
-        kn.matmul(block(qs, i), square(dp, i), block(dks, i), dh, T, T, false, false, false);
-      }
+      const scratch = h.allocF32(3 * causalProbsSize(T), false);
+      kn.causalAttentionBackward(qs, ks, vs, probs, douts, dqs, dks, dvs, scratch, T, dh, blocks, scale);
       for (const [input, grads] of [
         [q, dqs],
         [k, dks],
         [v, dvs],
       ] as const) {
-        if (input.requiresGrad) kn.scatterSequences(grads, input.ensureGrad(), d, T, B, true);
+        if (input.requiresGrad) {
+          const accumulate = input.grad !== null;
+          kn.scatterHeads(grads, input.ensureGrad(false), d, T, B, heads, accumulate);
+        }
       }
-      for (const a of [douts, dqs, dks, dvs, dp]) h.free(a);
+      for (const a of [douts, dqs, dks, dvs, scratch]) h.free(a);
     },
     [qs, ks, vs, probs],
   );

@@ -1,3 +1,4 @@
+import { engine } from '../../kernels/engine.js';
 import { createOutput, recordBackward } from '../tape.js';
 import { formatShape, type Tensor } from '../tensor.js';
 
@@ -18,20 +19,10 @@ export function embedding(table: Tensor, ids: Tensor): Tensor {
   checkTokenIds('embedding', ids, vocab);
   const n = ids.size;
   const y = createOutput('embedding', [dim, n], [table], { overwritten: true });
-  const w = table.data;
-  const tokens = ids.data;
-  const out = y.data;
-  for (let j = 0; j < dim; j++) {
-    const row = j * n;
-    for (let c = 0; c < n; c++) out[row + c] = w[tokens[c] * dim + j];
-  }
-  recordBackward(y, (dy) => {
-    const dw = table.ensureGrad();
-    for (let j = 0; j < dim; j++) {
-      const row = j * n;
-      for (let c = 0; c < n; c++) dw[tokens[c] * dim + j] += dy[row + c];
-    }
-  });
+  engine().kernels.embeddingLookup(table.data, ids.data, y.data, vocab, dim, n);
+  recordBackward(y, (dy) =>
+    engine().kernels.embeddingBackward(ids.data, dy, table.ensureGrad(), vocab, dim, n),
+  );
   return y;
 }
 

@@ -9,6 +9,9 @@ import type { Tensor } from '../tensor.js';
 export function gelu(x: Tensor): Tensor {
   const y = createOutput('gelu', x.shape, [x], { overwritten: true });
   engine().kernels.gelu(x.data, y.data, x.size);
-  recordBackward(y, (dy) => engine().kernels.geluBackward(x.data, dy, x.ensureGrad(), x.size, true));
+  recordBackward(y, (dy) => {
+    const accumulate = x.grad !== null;
+    engine().kernels.geluBackward(x.data, dy, x.ensureGrad(false), x.size, accumulate);
+  });
   return y;
 }

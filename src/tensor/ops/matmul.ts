@@ -38,17 +38,20 @@ export function matmul(a: Tensor, b: Tensor, options: MatmulOptions = {}): Tenso
   engine().kernels.matmul(a.data, b.data, c.data, m, k, n, transA, transB, false);
   recordBackward(c, (dc) => {
     const { kernels } = engine();
+    // A gradient not allocated yet is written by the product instead of zeroed and added to.
     if (a.requiresGrad) {
-      const da = a.ensureGrad();
-      if (transA) kernels.matmul(b.data, dc, da, k, n, m, false, true, true);
-      else if (transB) kernels.matmul(dc, b.data, da, m, n, k, false, false, true);
-      else kernels.matmul(dc, b.data, da, m, n, k, false, true, true);
+      const add = a.grad !== null;
+      const da = a.ensureGrad(false);
+      if (transA) kernels.matmul(b.data, dc, da, k, n, m, false, true, add);
+      else if (transB) kernels.matmul(dc, b.data, da, m, n, k, false, false, add);
+      else kernels.matmul(dc, b.data, da, m, n, k, false, true, add);
     }
     if (b.requiresGrad) {
-      const db = b.ensureGrad();
-      if (transA) kernels.matmul(a.data, dc, db, k, m, n, false, false, true);
-      else if (transB) kernels.matmul(dc, a.data, db, n, m, k, true, false, true);
-      else kernels.matmul(a.data, dc, db, k, m, n, true, false, true);
+      const add = b.grad !== null;
+      const db = b.ensureGrad(false);
+      if (transA) kernels.matmul(a.data, dc, db, k, m, n, false, false, add);
+      else if (transB) kernels.matmul(dc, a.data, db, n, m, k, true, false, add);
+      else kernels.matmul(a.data, dc, db, k, m, n, true, false, add);
     }
   });
   return c;

@@ -6,6 +6,9 @@ import type { Tensor } from '../tensor.js';
 export function relu(x: Tensor): Tensor {
   const y = createOutput('relu', x.shape, [x], { overwritten: true });
   engine().kernels.relu(x.data, y.data, x.size);
-  recordBackward(y, (dy) => engine().kernels.reluBackward(x.data, dy, x.ensureGrad(), x.size, true));
+  recordBackward(y, (dy) => {
+    const accumulate = x.grad !== null;
+    engine().kernels.reluBackward(x.data, dy, x.ensureGrad(false), x.size, accumulate);
+  });
   return y;
 }

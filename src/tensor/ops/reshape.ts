@@ -1,4 +1,3 @@
-import { engine } from '../../kernels/engine.js';
 import { createOutput, recordBackward } from '../tape.js';
 import { formatShape, shapeSize, type Tensor } from '../tensor.js';
 
@@ -18,6 +17,6 @@ export function reshape(x: Tensor, shape: readonly number[]): Tensor {
   }
   const y = createOutput('reshape', shape, [x], { overwritten: true });
   y.data.set(x.data);
-  recordBackward(y, (dy) => engine().kernels.axpy(1, dy, x.ensureGrad(), x.size));
+  recordBackward(y, (dy) => x.accumulateGrad(dy));
   return y;
 }

@@ -30,20 +30,22 @@ export function softmaxCrossEntropy(logits: Tensor, labels: Int32Array): Tensor 
   }
   const { heap, kernels } = engine();
   const loss = createOutput('softmaxCrossEntropy', [], [logits]);
-  const probs = heap.allocF32(logits.size);
+  const probs = heap.allocF32(logits.size, false);
   loss.data[0] = kernels.softmaxCrossEntropy(logits.data, labels, probs, classes, batch);
   recordBackward(
     loss,
-    (dloss) =>
+    (dloss) => {
+      const accumulate = logits.grad !== null;
       engine().kernels.softmaxCrossEntropyBackward(
         probs,
         labels,
-        logits.ensureGrad(),
+        logits.ensureGrad(false),
         classes,
         batch,
         dloss[0] / batch,
-        true,
-      ),
+        accumulate,
+      );
+    },
     [probs],
   );
   return loss;
