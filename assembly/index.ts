@@ -3,7 +3,17 @@
 import { scratchEnd } from './scratch';
 
 export { causalSoftmax, causalSoftmaxBackward, gatherSequences, scatterSequences } from './attention';
-export { add, addRowBias, axpy, mul, relu, reluBackward, scale } from './elementwise';
+export {
+  add,
+  addRowBias,
+  axpy,
+  flagOutside,
+  moveRuns,
+  mul,
+  relu,
+  reluBackward,
+  scale,
+} from './elementwise';
 export { gelu, geluBackward } from './gelu';
 export { layerNorm, layerNormBackward } from './layerNorm';
 export { matmul, matmulRows } from './matmul';
