@@ -4,6 +4,7 @@
  *   npm run bench                      all of it (a few minutes)
  *   npm run bench -- --json FILE       also write the numbers
  *   npm run bench -- --only kernels    one part: kernels | sparse | softtopk | threads | steps | cnn | transformer
+ *                                      | refresh
  *
  * Kernels run on the engine's best WebAssembly build (relaxed SIMD is switched on for Node 20); the training
  * steps are measured next to TensorFlow.js (wasm backend, XNNPACK) on the same model in the same process.
@@ -14,6 +15,7 @@ import { createEngine, engine, useEngine } from '../src/kernels/engine.js';
 import { enableRelaxedSimd } from '../src/kernels/relaxedSimd.js';
 import { benchCnnStep } from './cnnStep.js';
 import { benchDenseKernels } from './denseKernels.js';
+import { benchRefreshCost } from './refreshCost.js';
 import { benchSoftTopK } from './softTopK.js';
 import { benchSparseKernels } from './sparseKernels.js';
 import { benchTfjsStep } from './tfjsStep.js';
@@ -30,7 +32,7 @@ const STEP_CASES: TrainingStepCase[] = [
   { label: 'spartan 95% (before its freeze)', sparsity: { forward: 0.95, backward: 0 }, spartan: true },
 ];
 
-const parts = ['kernels', 'sparse', 'softtopk', 'threads', 'steps', 'cnn', 'transformer'] as const;
+const parts = ['kernels', 'sparse', 'softtopk', 'threads', 'steps', 'cnn', 'transformer', 'refresh'] as const;
 
 async function main(): Promise<void> {
   const options = new Command('bench')
@@ -151,6 +153,23 @@ async function main(): Promise<void> {
         'ms/step': r.stepMsMedian.toFixed(2),
         'speedup vs dense': (cases[0].stepMsMedian / r.stepMsMedian).toFixed(2),
         'FLOPs vs dense': r.relativeFlops.toFixed(3),
+      })),
+    );
+  }
+  if (wants('refresh')) {
+    const cases = [...benchRefreshCost('mlp', 10), ...benchRefreshCost('transformer', 5)];
+    report.refreshCost = cases;
+    console.log(
+      '\nTop-KAST refresh cost: median step, refresh every step (N = 1) vs every 100 steps (target: N = 1 ≤ 1.1× N = 100)',
+    );
+    console.table(
+      cases.map((r) => ({
+        model: r.model,
+        'fwd/bwd': r.sparsity,
+        'N = 100 ms': r.n100Ms.toFixed(2),
+        'N = 1 ms': r.n1Ms.toFixed(2),
+        'N = 1 / N = 100': (r.n1Ms / r.n100Ms).toFixed(3),
+        'N = 1 from scratch / N = 100': (r.n1ScratchMs / r.n100Ms).toFixed(3),
       })),
     );
   }

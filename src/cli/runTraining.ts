@@ -145,6 +145,7 @@ function trainBuilt<M extends PeriodMetrics, R>(
       backwardSparsity: config.backwardSparsity,
       refreshInterval: config.refreshInterval,
       penalty: config.penalty,
+      explorationScale: config.explorationScale,
       initialSparsity: config.initialSparsity,
       pruningStart: config.pruningStart,
       pruningEnd: config.pruningEnd,

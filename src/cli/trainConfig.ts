@@ -78,6 +78,8 @@ export interface TrainConfig extends TransformerSettings, SpartanSettings {
   readonly refreshInterval?: number;
   /** Top-KAST's exploration penalty λ; undefined: 1e-4. */
   readonly penalty?: number;
+  /** Top-KAST's step on B \ A relative to A's; undefined: 1. */
+  readonly explorationScale?: number;
   readonly distribution: DistributionName;
   /** Layers kept dense: names, 'first', 'last', or 'none'. */
   readonly denseLayers: readonly string[];
@@ -140,6 +142,12 @@ const modelOnlyFlags = [
 const methodOnlyFlags = [
   { key: 'bwdSparsity', flag: '--bwd-sparsity', what: "Top-KAST's backward set", methods: ['topkast'] },
   { key: 'penalty', flag: '--penalty', what: "Top-KAST's exploration penalty", methods: ['topkast'] },
+  {
+    key: 'explorationScale',
+    flag: '--exploration-scale',
+    what: "Top-KAST's step on B \\ A",
+    methods: ['topkast'],
+  },
   { key: 'initialSparsity', flag: '--initial-sparsity', what: "GMP's starting sparsity", methods: ['gmp'] },
   { key: 'pruningStart', flag: '--pruning-start', what: "GMP's schedule", methods: ['gmp'] },
   { key: 'pruningEnd', flag: '--pruning-end', what: "GMP's schedule", methods: ['gmp'] },
@@ -201,6 +209,7 @@ export interface TrainFlags extends TransformerSettings, SpartanSettings {
   readonly bwdSparsity?: number;
   readonly refreshInterval?: number;
   readonly penalty?: number;
+  readonly explorationScale?: number;
   /** Default: global for Spartan (the spec's default), uniform for the others. */
   readonly distribution?: DistributionName;
   /** Default: first,last for image models; the transformer's head (none when tied: its output is E). */
@@ -278,6 +287,7 @@ export function resolveTrainConfig(flags: TrainFlags): TrainConfig {
     backwardSparsity: flags.bwdSparsity,
     refreshInterval: flags.refreshInterval,
     penalty: flags.penalty,
+    explorationScale: flags.explorationScale,
     distribution: flags.distribution ?? (method === 'spartan' ? 'global' : 'uniform'),
     denseLayers: [...(flags.denseLayers ?? (text ? [tied ? 'none' : 'head'] : ['first', 'last']))],
     initialSparsity: flags.initialSparsity,

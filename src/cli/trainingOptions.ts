@@ -13,6 +13,7 @@ import {
   parseNonNegativeNumber,
   parsePositiveInteger,
   parsePositiveNumber,
+  parseScale,
   parseSparsity,
   parseUnitFraction,
 } from './parsers.js';
@@ -111,6 +112,11 @@ export function addTrainingOptions(command: Command): Command {
     )
     .option('--refresh-interval <n>', 'steps between refreshes of the sparse sets', parsePositiveInteger)
     .option('--penalty <λ>', "Top-KAST's exploration penalty (default: 1e-4)", parseNonNegativeNumber)
+    .option(
+      '--exploration-scale <s>',
+      "Top-KAST: the optimizer's step on B \\ A (outside the forward set) times s, in (0, 1] (default: 1, the paper)",
+      parseScale,
+    )
     .addOption(
       new Option(
         '--distribution <name>',

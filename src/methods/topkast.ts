@@ -29,6 +29,16 @@ export interface TopKastOptions {
   refreshInterval?: number;
   /** λ of the exploration penalty (the paper's ImageNet value, 1e-4, by default). */
   penalty?: number;
+  /**
+   * Refresh incrementally (default true): the same sets, values and state as a refresh from scratch, bit for
+   * bit, at the cost of one pass over B (SparseWeight.refreshByMagnitude). False selects from scratch.
+   */
+  incrementalRefresh?: boolean;
+  /**
+   * The optimizer's step on B \ A's entries relative to A's, in (0, 1]: 1 is the paper. See the class comment,
+   * "Drift under adaptive optimizers".
+   */
+  explorationScale?: number;
 }
 
 export class TopKast implements SparsityMethod {
@@ -40,6 +50,8 @@ export class TopKast implements SparsityMethod {
   readonly backwardSparsity: number;
   readonly refreshInterval: number;
   readonly penalty: number;
+  readonly incrementalRefresh: boolean;
+  readonly explorationScale: number;
 
   constructor(options: TopKastOptions) {
     const { forwardSparsity, backwardSparsity } = options;
@@ -54,6 +66,13 @@ export class TopKast implements SparsityMethod {
     this.backwardSparsity = backwardSparsity;
     this.refreshInterval = options.refreshInterval ?? 100;
     this.penalty = options.penalty ?? 1e-4;
+    this.incrementalRefresh = options.incrementalRefresh ?? true;
+    this.explorationScale = options.explorationScale ?? 1;
+    if (!(this.explorationScale > 0 && this.explorationScale <= 1)) {
+      throw new Error(
+        `exploration scale must be in (0, 1] (1: B  A takes the optimizer's full step, as in the paper), got ${this.explorationScale}`,
+      );
+    }
     if (!Number.isInteger(this.refreshInterval) || this.refreshInterval < 1) {
       throw new Error(`refresh interval must be a whole number of steps ≥ 1, got ${this.refreshInterval}`);
     }
@@ -69,7 +88,13 @@ export class TopKast implements SparsityMethod {
       backwardSparsity: this.backwardSparsity,
       refreshInterval: this.refreshInterval,
       penalty: this.penalty,
+      explorationScale: this.explorationScale,
     };
+  }
+
+  /** The optimizer's step on B \ A relative to A (SparsityMethod). */
+  get backwardOnlyUpdateScale(): number {
+    return this.explorationScale;
   }
 
   forwardDensity(): number {
@@ -90,6 +115,11 @@ export class TopKast implements SparsityMethod {
 
   selectSets(weight: SparseWeight, context: SelectionContext): Sets {
     return magnitudeSets(weight.syncTheta(), context.budget);
+  }
+
+  /** The sets selectSets gives, patched into the weight in place (incremental unless turned off). */
+  refreshSets(weight: SparseWeight, { budget }: SelectionContext): number {
+    return weight.refreshByMagnitude(budget.forwardCount, budget.backwardCount, this.incrementalRefresh);
   }
 
   /** grads += λ·θ on A and (λ/D)·θ on B \ A, with D the layer's forward density. */
