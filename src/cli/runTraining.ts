@@ -140,25 +140,7 @@ function trainBuilt<M extends PeriodMetrics, R>(
 ): { run: RunDescription; result: R } {
   const { model, totalSteps } = built;
   try {
-    const method = createTrainingMethod(config.method, {
-      sparsity: config.sparsity,
-      backwardSparsity: config.backwardSparsity,
-      refreshInterval: config.refreshInterval,
-      penalty: config.penalty,
-      explorationScale: config.explorationScale,
-      initialSparsity: config.initialSparsity,
-      pruningStart: config.pruningStart,
-      pruningEnd: config.pruningEnd,
-      dropFraction: config.dropFraction,
-      updateEnd: config.updateEnd,
-      betaInit: config.betaInit,
-      betaTarget: config.betaTarget,
-      block: config.block,
-      costModel: config.costModel,
-      anneal: config.anneal,
-      budgetScope: config.budgetScope,
-      solver: config.softTopK,
-    });
+    const method = methodOf(config);
     const controller = sparsify(model, {
       method,
       distribution: config.distribution,
@@ -247,7 +229,31 @@ export function describeResult(summary: TrainingSummary): string {
   );
 }
 
-function createOptimizer(config: TrainConfig, trainables: readonly Trainable[]): Optimizer {
+/** The run's sparsity method, from its configuration. */
+export function methodOf(config: TrainConfig) {
+  return createTrainingMethod(config.method, {
+    sparsity: config.sparsity,
+    backwardSparsity: config.backwardSparsity,
+    refreshInterval: config.refreshInterval,
+    penalty: config.penalty,
+    explorationScale: config.explorationScale,
+    initialSparsity: config.initialSparsity,
+    pruningStart: config.pruningStart,
+    pruningEnd: config.pruningEnd,
+    dropFraction: config.dropFraction,
+    updateEnd: config.updateEnd,
+    betaInit: config.betaInit,
+    betaTarget: config.betaTarget,
+    block: config.block,
+    costModel: config.costModel,
+    anneal: config.anneal,
+    budgetScope: config.budgetScope,
+    solver: config.softTopK,
+  });
+}
+
+/** The run's optimizer over the model's trainables. */
+export function createOptimizer(config: TrainConfig, trainables: readonly Trainable[]): Optimizer {
   if (config.optimizer === 'adamw')
     return new AdamW(trainables, { lr: config.lr, weightDecay: config.weightDecay });
   return new SGD(trainables, {
