@@ -110,7 +110,11 @@ export function addTrainingOptions(command: Command): Command {
         .choices(scheduleNames)
         .default('cosine'),
     )
-    .option('--refresh-interval <n>', 'steps between refreshes of the sparse sets', parsePositiveInteger)
+    .option(
+      '--refresh-interval <n>',
+      'steps between refreshes of the sparse sets (default: Top-KAST 1 with adamw, 100 with sgd; STE 1; others 100)',
+      parsePositiveInteger,
+    )
     .option('--penalty <λ>', "Top-KAST's exploration penalty (default: 1e-4)", parseNonNegativeNumber)
     .option(
       '--exploration-scale <s>',
