@@ -96,7 +96,7 @@ export class MagnitudeRefresh {
    */
   selectFromScratch(theta: Float32Array, forwardCount: number, backwardCount: number): MagnitudeSets {
     const n = theta.length;
-    const reserveSize = Math.min(n - backwardCount, Math.max(256, backwardCount >> 5));
+    const reserveSize = Math.min(n - backwardCount, Math.max(4096, backwardCount >> 2));
     const top = selectTopKByMagnitude(theta, backwardCount + reserveSize);
     const backward = topOf(theta, top, backwardCount);
     const forward = topOf(theta, backward, forwardCount);
