@@ -74,7 +74,7 @@ export class MagnitudeRefresh {
   /** Key of A's lowest entry at the last refresh, and the band's half-width around it. */
   private center = 0;
   private halfWidth = 1 << 14;
-  // Scratch, reused: [key, flat, position] (position −1: an entry of C entering B).
+  // Scratch, reused: [key, flat, position] (position −1 − e: the reserve's entry e, from C, entering B).
   private readonly low = new RecordList(3);
   private readonly up = new RecordList(3);
   private readonly band = new RecordList(3);
@@ -89,6 +89,8 @@ export class MagnitudeRefresh {
   private flagCapacity = 1024;
   private positions = new Int32Array(1024);
   private payloadSlots = 0;
+  /** Per entering entry of C: whether it joins A (else B \ A). */
+  private joinsA = new Uint8Array(64);
 
   /**
    * The sets from scratch (θ must be current), and the reserve and threshold for the incremental refreshes
@@ -245,8 +247,8 @@ export class MagnitudeRefresh {
     const hi = Math.min(MAX_KEY, this.center + this.halfWidth);
     for (let e = 0; e < entering; e++) {
       const key = reserve.data[2 * e];
-      if (key > hi) up.push(key, reserve.data[2 * e + 1], -1);
-      else if (key >= lo) band.push(key, reserve.data[2 * e + 1], -1);
+      if (key > hi) up.push(key, reserve.data[2 * e + 1], -1 - e);
+      else if (key >= lo) band.push(key, reserve.data[2 * e + 1], -1 - e);
     }
     const aboveHi = kA - this.bandInA - down.length + up.length;
     const need = kA - aboveHi;
@@ -274,12 +276,16 @@ export class MagnitudeRefresh {
       if (contains(leavers, p)) theta[flat] = values[p];
       else restPatch.insertions.push(flat, this.carry(values, states, p, width));
     };
+    if (this.joinsA.length < entering) this.joinsA = new Uint8Array(2 * entering);
+    const joinsA = this.joinsA;
+    joinsA.fill(0, 0, entering);
     const enterA = (flat: number, p: number) => {
       forwardPatch.insertions.push(
         flat,
         p >= 0 ? this.carry(values, states, p, width) : this.fresh(theta, flat, width),
       );
       if (p >= 0) restPatch.removals.push(p);
+      else joinsA[-1 - p] = 1;
     };
     for (let i = 0; i < down.length; i++) leaveA(down.data[3 * i + 1], down.data[3 * i + 2]);
     for (let i = 0; i < band.length; i++) {
@@ -298,14 +304,9 @@ export class MagnitudeRefresh {
         restPatch.removals.push(p);
       }
     }
-    const lo = Math.max(0, this.center - this.halfWidth);
     for (let e = 0; e < entering; e++) {
-      const key = reserve.data[2 * e];
       const flat = reserve.data[2 * e + 1];
-      const inBand = key >= lo && key <= Math.min(MAX_KEY, this.center + this.halfWidth);
-      if (key < lo || (inBand && !selectedFromC(band, need, flat))) {
-        restPatch.insertions.push(flat, this.fresh(theta, flat, width));
-      }
+      if (!joinsA[e]) restPatch.insertions.push(flat, this.fresh(theta, flat, width));
     }
     const enteredA = forwardPatch.insertions.length;
     forwardPatch.removals.sort(ascending);
@@ -422,13 +423,6 @@ function contains(list: RecordList, p: number): boolean {
     else hi = mid;
   }
   return lo < list.length && list.data[lo] === p;
-}
-
-/** Whether an entry of C (position −1) with this flat is among the band's first `need`. */
-function selectedFromC(band: RecordList, need: number, flat: number): boolean {
-  for (let i = 0; i < need; i++)
-    if (band.data[3 * i + 2] === -1 && band.data[3 * i + 1] === flat) return true;
-  return false;
 }
 
 function throwNaN(name: string, flat: number): never {
