@@ -93,12 +93,17 @@ export class MagnitudeRefresh {
   private joinsA = new Uint8Array(64);
 
   /**
-   * The sets from scratch (θ must be current), and the reserve and threshold for the incremental refreshes
-   * that follow.
+   * The sets from scratch (θ must be current), and (withReserve) the reserve and threshold for the incremental
+   * refreshes that follow.
    */
-  selectFromScratch(theta: Float32Array, forwardCount: number, backwardCount: number): MagnitudeSets {
+  selectFromScratch(
+    theta: Float32Array,
+    forwardCount: number,
+    backwardCount: number,
+    withReserve = true,
+  ): MagnitudeSets {
     const n = theta.length;
-    const reserveSize = Math.min(n - backwardCount, Math.max(4096, backwardCount >> 2));
+    const reserveSize = withReserve ? Math.min(n - backwardCount, Math.max(4096, backwardCount >> 4)) : 0;
     const top = selectTopKByMagnitude(theta, backwardCount + reserveSize);
     const backward = topOf(theta, top, backwardCount);
     const forward = topOf(theta, backward, forwardCount);

@@ -215,7 +215,7 @@ export class SparseWeight implements Trainable {
     }
     const before = this.forwardIndices().slice();
     const selection = new MagnitudeRefresh();
-    const sets = selection.selectFromScratch(this.syncTheta(), forwardCount, backwardCount);
+    const sets = selection.selectFromScratch(this.syncTheta(), forwardCount, backwardCount, incremental);
     this.setSets(sets.forward, sets.backward);
     this.dropMagnitudeRefresh();
     if (incremental) this.magnitudeRefresh = selection;
