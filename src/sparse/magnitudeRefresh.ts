@@ -55,11 +55,6 @@ const BAND_LIMIT = 512;
 
 /** Records [key, flat, position]: rank order, best first. */
 const bestFirst: RecordOrder = (d, a, b) => d[a] > d[b] || (d[a] === d[b] && d[a + 1] < d[b + 1]);
-/** Records [key, flat, position]: rank order, worst first. */
-const worstFirst: RecordOrder = (d, a, b) => bestFirst(d, b, a);
-/** Records [position] or [flat, slot]: ascending first field. */
-const ascending: RecordOrder = (d, a, b) => d[a] < d[b];
-
 /** True when (key1, flat1) ranks above (key2, flat2). */
 function ranksAbove(key1: number, flat1: number, key2: number, flat2: number): boolean {
   return key1 > key2 || (key1 === key2 && flat1 < flat2);
@@ -68,7 +63,8 @@ function ranksAbove(key1: number, flat1: number, key2: number, flat2: number): b
 export class MagnitudeRefresh {
   /** C's best entries, [key, flat], best first; every other entry of C ranks below (floorKey, floorFlat). */
   private reserve = new RecordList(2);
-  private spare = new RecordList(2);
+  /** Records of the reserve before `head` have entered B. */
+  private head = 0;
   private floorKey = -1;
   private floorFlat = 0;
   /** Key of A's lowest entry at the last refresh, and the band's half-width around it. */
@@ -103,12 +99,13 @@ export class MagnitudeRefresh {
     withReserve = true,
   ): MagnitudeSets {
     const n = theta.length;
-    const reserveSize = withReserve ? Math.min(n - backwardCount, Math.max(4096, backwardCount >> 4)) : 0;
+    const reserveSize = withReserve ? Math.min(n - backwardCount, Math.max(4096, backwardCount >> 2)) : 0;
     const top = selectTopKByMagnitude(theta, backwardCount + reserveSize);
     const backward = topOf(theta, top, backwardCount);
     const forward = topOf(theta, backward, forwardCount);
     const bits = new Int32Array(theta.buffer, theta.byteOffset, n);
     this.reserve.clear();
+    this.head = 0;
     let b = 0;
     for (const flat of top) {
       if (b < backward.length && backward[b] === flat) b++;
@@ -135,7 +132,7 @@ export class MagnitudeRefresh {
     const kA = target.forwardCount;
     const kB = target.backwardCount;
     const hasC = kB < target.size;
-    if (hasC && this.reserve.length === 0 && this.floorKey >= 0) return null;
+    if (hasC && this.reserveCount() === 0 && this.floorKey >= 0) return null;
     for (let attempt = 0; ; attempt++) {
       this.scan(target.values, target.entryIndices, kA, kB, hasC, target.name);
       const entering = hasC ? this.boundaryOfB() : 0;
@@ -168,8 +165,8 @@ export class MagnitudeRefresh {
     down.clear();
     const lo = Math.max(0, this.center - this.halfWidth);
     const hi = Math.min(MAX_KEY, this.center + this.halfWidth);
-    const cKey = hasC && this.reserve.length > 0 ? this.reserve.data[0] : -1;
-    const cFlat = hasC && this.reserve.length > 0 ? this.reserve.data[1] : 0;
+    const cKey = hasC && this.reserveCount() > 0 ? this.reserveAt(0, 0) : -1;
+    const cFlat = hasC && this.reserveCount() > 0 ? this.reserveAt(0, 1) : 0;
     const bits = new Int32Array(values.buffer, values.byteOffset, kB);
     const isLow = (key: number, flat: number) => key <= cKey && (key < cKey || flat > cFlat);
     for (const p of this.flagged(values, 0, kA, Math.max(hi, cKey), MAX_KEY + 1)) {
@@ -226,17 +223,17 @@ export class MagnitudeRefresh {
 
   /** How many of C's best entries enter B (swapping with low's worst), or −1 if the reserve cannot tell. */
   private boundaryOfB(): number {
-    const { low, reserve } = this;
-    low.sort(worstFirst);
+    const { low } = this;
+    low.sortByRank(false);
     const covers = this.floorKey < 0;
     let s = 0;
     while (s < low.length) {
-      if (s >= reserve.length) {
+      if (s >= this.reserveCount()) {
         if (covers) break;
         return -1;
       }
-      const r = reserve.data;
-      if (!ranksAbove(r[2 * s], r[2 * s + 1], low.data[3 * s], low.data[3 * s + 1])) break;
+      if (!ranksAbove(this.reserveAt(s, 0), this.reserveAt(s, 1), low.data[3 * s], low.data[3 * s + 1]))
+        break;
       s++;
     }
     return s;
@@ -247,31 +244,31 @@ export class MagnitudeRefresh {
    * sorted best first), or −1 when the band does not hold A's new threshold.
    */
   private classifyEntering(entering: number, kA: number): number {
-    const { up, band, down, reserve } = this;
+    const { up, band, down } = this;
     const lo = Math.max(0, this.center - this.halfWidth);
     const hi = Math.min(MAX_KEY, this.center + this.halfWidth);
     for (let e = 0; e < entering; e++) {
-      const key = reserve.data[2 * e];
-      if (key > hi) up.push(key, reserve.data[2 * e + 1], -1 - e);
-      else if (key >= lo) band.push(key, reserve.data[2 * e + 1], -1 - e);
+      const key = this.reserveAt(e, 0);
+      if (key > hi) up.push(key, this.reserveAt(e, 1), -1 - e);
+      else if (key >= lo) band.push(key, this.reserveAt(e, 1), -1 - e);
     }
     const aboveHi = kA - this.bandInA - down.length + up.length;
     const need = kA - aboveHi;
     if (need < 0 || need > band.length) return -1;
-    band.sort(bestFirst);
+    band.sortByRank(true);
     return need;
   }
 
   /** Builds both segments' edits, moves values and state, patches, and updates the reserve and threshold. */
   private apply(target: MagnitudeRefreshTarget, entering: number, need: number): number {
-    const { low, up, band, down, leavers, reserve, forwardPatch, restPatch } = this;
+    const { low, up, band, down, leavers, forwardPatch, restPatch } = this;
     const kA = target.forwardCount;
     const { values, theta, entryIndices: flats } = target;
     const states = [...target.state.values()];
     const width = 1 + states.length;
     leavers.clear();
     for (let j = 0; j < entering; j++) leavers.push(low.data[3 * j + 2]);
-    leavers.sort(ascending);
+    leavers.sortByFirst();
     forwardPatch.clear();
     restPatch.clear();
     this.payloadSlots = 0;
@@ -310,14 +307,14 @@ export class MagnitudeRefresh {
       }
     }
     for (let e = 0; e < entering; e++) {
-      const flat = reserve.data[2 * e + 1];
+      const flat = this.reserveAt(e, 1);
       if (!joinsA[e]) restPatch.insertions.push(flat, this.fresh(theta, flat, width));
     }
     const enteredA = forwardPatch.insertions.length;
-    forwardPatch.removals.sort(ascending);
-    forwardPatch.insertions.sort(ascending);
-    restPatch.removals.sort(ascending);
-    restPatch.insertions.sort(ascending);
+    forwardPatch.removals.sortByFirst();
+    forwardPatch.insertions.sortByFirst();
+    restPatch.removals.sortByFirst();
+    restPatch.insertions.sortByFirst();
     const arrays = [values, ...states];
     const forwardTarget: PatchTarget = {
       flats,
@@ -367,44 +364,51 @@ export class MagnitudeRefresh {
     return slot;
   }
 
+  /** Entries of C in the reserve (after head). */
+  private reserveCount(): number {
+    return this.reserve.length - this.head;
+  }
+
+  /** Field (0: key, 1: flat) of the reserve's e-th best entry. */
+  private reserveAt(e: number, field: number): number {
+    return this.reserve.data[2 * (this.head + e) + field];
+  }
+
   /**
-   * Drops the `entering` entries from the reserve's front and merges in the entries that left B (low's worst
-   * `entering`), those at or above the floor, keeping the reserve's size.
+   * Drops the `entering` entries from the reserve's front (head moves past them) and merges in the entries
+   * that left B (low's worst `entering`), those at or above the floor, into the slots just freed: the merge
+   * touches the leavers and the reserve entries that rank above the worst of them, not the whole reserve.
    */
   private updateReserve(entering: number): void {
     if (entering === 0) return;
-    const { reserve, low } = this;
-    const next = this.spare;
-    next.clear();
-    const capacity = reserve.length;
-    let r = entering;
-    let j = entering - 1; // low is worst first: its leavers, best first, are entering − 1 down to 0
-    while (next.length < capacity && (r < reserve.length || j >= 0)) {
-      const leaverKey = j >= 0 ? low.data[3 * j] : -1;
-      const leaverFlat = j >= 0 ? low.data[3 * j + 1] : 0;
-      if (j >= 0 && ranksAbove(this.floorKey, this.floorFlat, leaverKey, leaverFlat)) {
-        j = -1; // this leaver and every worse one rank below the floor: they stay outside the reserve
-        continue;
-      }
-      const takeLeaver =
-        j >= 0 &&
-        (r >= reserve.length ||
-          ranksAbove(leaverKey, leaverFlat, reserve.data[2 * r], reserve.data[2 * r + 1]));
-      if (takeLeaver) {
-        next.push(leaverKey, leaverFlat);
-        j--;
-      } else {
-        next.push(reserve.data[2 * r], reserve.data[2 * r + 1]);
+    const { low } = this;
+    const data = this.reserve.data;
+    this.head += entering;
+    // Leavers best first (low is worst first), stopping at the first below the floor: it and worse stay in C.
+    let kept = 0;
+    while (kept < entering) {
+      const j = entering - 1 - kept;
+      if (ranksAbove(this.floorKey, this.floorFlat, low.data[3 * j], low.data[3 * j + 1])) break;
+      kept++;
+    }
+    const end = this.reserve.length;
+    let write = this.head - kept;
+    let r = this.head;
+    for (let taken = 0; taken < kept; ) {
+      const j = entering - 1 - taken;
+      const [key, flat] = [low.data[3 * j], low.data[3 * j + 1]];
+      if (r < end && ranksAbove(data[2 * r], data[2 * r + 1], key, flat)) {
+        data[2 * write] = data[2 * r];
+        data[2 * write + 1] = data[2 * r + 1];
         r++;
+      } else {
+        data[2 * write] = key;
+        data[2 * write + 1] = flat;
+        taken++;
       }
+      write++;
     }
-    if (r < reserve.length || j >= 0) {
-      // Entries fell off the end: the floor rises to the last one kept.
-      this.floorKey = next.data[2 * (next.length - 1)];
-      this.floorFlat = next.data[2 * (next.length - 1) + 1];
-    }
-    this.spare = reserve;
-    this.reserve = next;
+    this.head -= kept;
   }
 }
 
