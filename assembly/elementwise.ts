@@ -38,6 +38,68 @@ export function scale(a: usize, s: f32, out: usize, n: i32): void {
   }
 }
 
+/**
+ * Indices i < n whose key k = bits(values[i]) & 0x7fffffff has k ≤ below or k ≥ above (signed): the first
+ * `capacity` go to out, ascending; returns how many there are. Four lanes at a time; a lane group with no hit
+ * costs two compares.
+ */
+export function flagOutside(values: usize, n: i32, below: i32, above: i32, out: usize, capacity: i32): i32 {
+  const mask = i32x4.splat(0x7fffffff);
+  const belowV = i32x4.splat(below);
+  const aboveV = i32x4.splat(above);
+  let count = 0;
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const keys = v128.and(v128.load(values + ((<usize>i) << 2)), mask);
+    const hit = v128.or(i32x4.le_s(keys, belowV), i32x4.ge_s(keys, aboveV));
+    if (!v128.any_true(hit)) continue;
+    for (let lane = i; lane < i + 4; lane++) {
+      const key = load<i32>(values + ((<usize>lane) << 2)) & 0x7fffffff;
+      if (key <= below || key >= above) {
+        if (count < capacity) store<i32>(out + ((<usize>count) << 2), lane);
+        count++;
+      }
+    }
+  }
+  for (; i < n; i++) {
+    const key = load<i32>(values + ((<usize>i) << 2)) & 0x7fffffff;
+    if (key <= below || key >= above) {
+      if (count < capacity) store<i32>(out + ((<usize>count) << 2), i);
+      count++;
+    }
+  }
+  return count;
+}
+
+/**
+ * Moves runs [start, end) of 32-bit entries by d positions (runs = [start, end, d] triples, i32): left moves
+ * ascending, then right moves descending, each a native memmove.
+ */
+export function moveRuns(array: usize, runs: usize, runCount: i32): void {
+  for (let r = 0; r < runCount; r++) {
+    const at = runs + 12 * <usize>r;
+    const start = load<i32>(at);
+    const d = load<i32>(at + 8);
+    if (d < 0)
+      memory.copy(
+        array + 4 * <usize>(start + d),
+        array + 4 * <usize>start,
+        4 * <usize>(load<i32>(at + 4) - start),
+      );
+  }
+  for (let r = runCount - 1; r >= 0; r--) {
+    const at = runs + 12 * <usize>r;
+    const start = load<i32>(at);
+    const d = load<i32>(at + 8);
+    if (d > 0)
+      memory.copy(
+        array + 4 * <usize>(start + d),
+        array + 4 * <usize>start,
+        4 * <usize>(load<i32>(at + 4) - start),
+      );
+  }
+}
+
 /** y += alpha·x (a multiply then an add in both builds, so the rounding matches the reference). */
 export function axpy(alpha: f32, x: usize, y: usize, n: i32): void {
   const av = f32x4.splat(alpha);

@@ -5,7 +5,17 @@ import { scratchEnd } from './scratch';
 export { causalAttention, causalAttentionBackward } from './attention';
 export { gatherHeads, scatterHeads } from './attentionLayout';
 export { biasActivationBackward, biasGelu, biasRelu } from './biasActivation';
-export { add, addRowBias, axpy, mul, relu, reluBackward, scale } from './elementwise';
+export {
+  add,
+  addRowBias,
+  axpy,
+  flagOutside,
+  moveRuns,
+  mul,
+  relu,
+  reluBackward,
+  scale,
+} from './elementwise';
 export { embeddingBackward, embeddingLookup } from './embedding';
 export { gelu, geluBackward } from './gelu';
 export { col2im, im2col } from './im2col';

@@ -4,7 +4,7 @@
  *   npm run bench                      all of it (a few minutes)
  *   npm run bench -- --json FILE       also write the numbers
  *   npm run bench -- --only kernels    one part: kernels | sparse | softtopk | threads | steps | cnn | transformer
- *                                      | breakdown (not in the full run: per-kernel time of a step)
+ *                                      | breakdown (not in the full run: per-kernel time of a step) | refresh
  *
  * Kernels run on the engine's best WebAssembly build (relaxed SIMD is switched on for Node 20). The training
  * steps are timed interleaved (dense, sparse, dense, ...; a sparse sample is one whole refresh period) and
@@ -18,6 +18,7 @@ import { createEngine, type Engine, engine } from '../src/kernels/engine.js';
 import { enableRelaxedSimd } from '../src/kernels/relaxedSimd.js';
 import { CNN_BATCH, cnnStepCase } from './cnnStep.js';
 import { benchDenseKernels } from './denseKernels.js';
+import { benchRefreshCost } from './refreshCost.js';
 import { benchSoftTopK } from './softTopK.js';
 import { benchSparseKernels } from './sparseKernels.js';
 import { benchStepBreakdown } from './stepBreakdown.js';
@@ -65,6 +66,7 @@ const parts = [
   'cnn',
   'transformer',
   'breakdown',
+  'refresh',
 ] as const;
 
 async function main(): Promise<void> {
@@ -174,6 +176,23 @@ async function main(): Promise<void> {
         3,
       ),
     };
+  }
+  if (wants('refresh')) {
+    const cases = [...benchRefreshCost('mlp', 10), ...benchRefreshCost('transformer', 5)];
+    report.refreshCost = cases;
+    console.log(
+      '\nTop-KAST refresh cost: median step, refresh every step (N = 1) vs every 100 steps (target: N = 1 ≤ 1.1× N = 100)',
+    );
+    console.table(
+      cases.map((r) => ({
+        model: r.model,
+        'fwd/bwd': r.sparsity,
+        'N = 100 ms': r.n100Ms.toFixed(2),
+        'N = 1 ms': r.n1Ms.toFixed(2),
+        'N = 1 / N = 100': (r.n1Ms / r.n100Ms).toFixed(3),
+        'N = 1 from scratch / N = 100': (r.n1ScratchMs / r.n100Ms).toFixed(3),
+      })),
+    );
   }
   if (options.only === 'breakdown') {
     const breakdowns = (['mlp', 'transformer'] as const).flatMap((model) =>

@@ -6,8 +6,14 @@ import { type TrainingSummary, writeSummary } from '../train/summary.js';
 import { makeDirectory, outputDirectory } from '../util/files.js';
 import { writeFileAtomic } from '../util/writeFileAtomic.js';
 import type { CliIo } from './io.js';
-import { parseNonNegativeInteger, parsePositiveInteger, parseSparsity } from './parsers.js';
+import {
+  parseNonNegativeInteger,
+  parsePositiveInteger,
+  parsePositiveNumber,
+  parseSparsity,
+} from './parsers.js';
 import { describeResult, runTraining } from './runTraining.js';
+import { budgetSteps, CALIBRATION_STEPS } from './stepBudget.js';
 import { flagsForMethod, resolveTrainConfig, type TrainFlags } from './trainConfig.js';
 import { addTrainingOptions } from './trainingOptions.js';
 
@@ -18,6 +24,7 @@ interface CompareFlags extends Omit<TrainFlags, 'method' | 'sparsity' | 'bwdSpar
   readonly firstSeed: number;
   readonly out: string;
   readonly progress: boolean;
+  readonly budgetSeconds?: number;
 }
 
 /**
@@ -26,6 +33,10 @@ interface CompareFlags extends Omit<TrainFlags, 'method' | 'sparsity' | 'bwdSpar
  * runs only. Top-KAST's backward sparsity follows the paper's pairing (80%→50%,
  * 90%→80%, 95%→90%). Writes DIR/runs/<method>-<sparsity>-seed<k>.json as each run ends, then DIR/results.json
  * (every summary and the table's rows) and DIR/results.md (the table).
+ *
+ * With --budget-seconds S every run trains for S seconds of its own steps instead of a common step count: its
+ * steps are S over its step time measured on its first steps (stepBudget.ts), recorded in its summary as
+ * `budget`, so `topkast train --steps <budget.steps>` with the same flags reproduces it.
  */
 export function compareCommand(io: CliIo): Command {
   return addTrainingOptions(
@@ -44,27 +55,45 @@ export function compareCommand(io: CliIo): Command {
     .option('--first-seed <n>', 'the first seed; the others follow it', parseNonNegativeInteger, 0)
     .requiredOption('--out <dir>', 'where to write the runs and the results table')
     .option('--no-progress', 'no progress lines of each run')
+    .option(
+      '--budget-seconds <s>',
+      `equal wall-clock: each run takes S seconds of its own steps (S / its step time over its first ${CALIBRATION_STEPS} steps; replaces --steps and --epochs)`,
+      parsePositiveNumber,
+    )
     .action((flags: CompareFlags) => {
       const plan = comparePlan(flags);
+      if (flags.budgetSeconds !== undefined && (flags.steps !== undefined || flags.epochs !== undefined)) {
+        throw new Error(
+          "--budget-seconds sets each run's steps from its own step time: drop --steps and --epochs, or drop --budget-seconds",
+        );
+      }
       // Every run's config and the output directory are checked before the first run starts.
-      const configs = plan.map((run) =>
-        resolveTrainConfig({
-          ...flagsForMethod(flags, run.method),
-          method: run.method,
-          sparsity: run.sparsity,
-          seed: run.seed,
-        }),
-      );
+      const runFlags = plan.map((run) => ({
+        ...flagsForMethod(flags, run.method),
+        method: run.method,
+        sparsity: run.sparsity,
+        seed: run.seed,
+      }));
+      const configs = runFlags.map((flagsOfRun) => resolveTrainConfig(flagsOfRun));
       outputDirectory(flags.out, '--out');
       makeDirectory(join(flags.out, 'runs'));
       const summaries: TrainingSummary[] = [];
       plan.forEach((run, i) => {
-        const config = configs[i]!;
+        let config = configs[i]!;
+        const budget =
+          flags.budgetSeconds === undefined ? undefined : budgetSteps(config, flags.budgetSeconds);
+        if (budget) {
+          config = resolveTrainConfig({ ...runFlags[i]!, steps: budget.steps });
+          io.out(
+            `[${i + 1}/${plan.length}] ${budget.stepMs.toFixed(1)} ms/step over its first ${budget.calibrationSteps} steps: ${budget.steps} steps in ${budget.seconds} s\n`,
+          );
+        }
         io.out(`[${i + 1}/${plan.length}] `);
-        const summary = runTraining(config, {
+        const trained = runTraining(config, {
           progress: flags.progress ? { stream: io.progress, bar: false } : false,
           announce: (line) => io.out(`${line}\n`),
         });
+        const summary = budget ? { ...trained, budget } : trained;
         io.out(`  ${describeResult(summary)}\n`);
         writeSummary(join(flags.out, 'runs', `${run.label}.json`), summary);
         summaries.push(summary);

@@ -38,7 +38,18 @@ describe('topkast train --init', () => {
   it("starts Top-KAST from another tool's weights: its first forward set is their top-k magnitudes", async () => {
     const file = pytorchLikeFile();
     const run = join(root, 'run');
-    const sparse = ['--method', 'topkast', '--dense-layers', 'none', '--refresh-interval', '1000'];
+    // The sets are refreshed after the last step (the spec's top-D of the final θ): a learning rate far below
+    // float32 resolution keeps θ as loaded, so the exported forward set is the loaded weights' top-k.
+    const sparse = [
+      '--method',
+      'topkast',
+      '--dense-layers',
+      'none',
+      '--refresh-interval',
+      '1000',
+      '--lr',
+      '1e-30',
+    ];
     const trained = await cli(
       'train',
       ...flags,

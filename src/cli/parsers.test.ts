@@ -6,6 +6,7 @@ import {
   parseNonNegativeNumber,
   parsePositiveInteger,
   parsePositiveNumber,
+  parseScale,
   parseUnitFraction,
 } from './parsers.js';
 
@@ -17,12 +18,18 @@ describe('command-line value parsers', () => {
     expect(parsePositiveNumber('.5')).toBe(0.5);
     expect(parseNonNegativeNumber('0')).toBe(0);
     expect(parseUnitFraction('0.9')).toBe(0.9);
+    expect(parseScale('1')).toBe(1);
+    expect(parseScale('0.1')).toBe(0.1);
     expect(parseHiddenSizes('1024,512')).toEqual([1024, 512]);
     expect(parseHiddenSizes('64')).toEqual([64]);
   });
 
   it.each([
     [parsePositiveInteger, '0', 'expected a whole number ≥ 1, like 128.'],
+    [parseScale, '0', 'expected a factor in (0, 1], like 0.1.'],
+    [parseScale, '1.5', 'expected a factor in (0, 1]'],
+    [parseScale, '-0.1', 'expected a factor in (0, 1]'],
+    [parseScale, 'x', 'expected'],
     [parsePositiveInteger, '-3', 'expected a whole number ≥ 1'],
     [parsePositiveInteger, '1.5', 'expected a whole number ≥ 1'],
     [parsePositiveInteger, 'ten', 'expected a whole number ≥ 1'],

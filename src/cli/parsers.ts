@@ -43,6 +43,13 @@ export function parseUnitFraction(text: string): number {
   return value;
 }
 
+/** A factor in (0, 1] (Top-KAST's exploration scale). */
+export function parseScale(text: string): number {
+  const value = parseDecimal(text);
+  if (!(value > 0 && value <= 1)) throw new InvalidArgumentError(`expected a factor in (0, 1], like 0.1.`);
+  return value;
+}
+
 /** A sparsity in [0, 1): the fraction of weights removed, like 0.9. */
 export function parseSparsity(text: string): number {
   const value = parseDecimal(text);

@@ -152,24 +152,7 @@ function trainBuilt<M extends PeriodMetrics, R>(
   let started = false;
   try {
     if (options.init) loadInitWeights(model, options.init);
-    const method = createTrainingMethod(config.method, {
-      sparsity: config.sparsity,
-      backwardSparsity: config.backwardSparsity,
-      refreshInterval: config.refreshInterval,
-      penalty: config.penalty,
-      initialSparsity: config.initialSparsity,
-      pruningStart: config.pruningStart,
-      pruningEnd: config.pruningEnd,
-      dropFraction: config.dropFraction,
-      updateEnd: config.updateEnd,
-      betaInit: config.betaInit,
-      betaTarget: config.betaTarget,
-      block: config.block,
-      costModel: config.costModel,
-      anneal: config.anneal,
-      budgetScope: config.budgetScope,
-      solver: config.softTopK,
-    });
+    const method = methodOf(config);
     const controller = sparsify(model, {
       method,
       distribution: config.distribution,
@@ -274,7 +257,31 @@ function formatDuration(seconds: number): string {
   return seconds < 1 ? `${Math.round(seconds * 1000)} ms` : `${seconds.toFixed(1)} s`;
 }
 
-function createOptimizer(config: TrainConfig, trainables: readonly Trainable[]): Optimizer {
+/** The run's sparsity method, from its configuration. */
+export function methodOf(config: TrainConfig) {
+  return createTrainingMethod(config.method, {
+    sparsity: config.sparsity,
+    backwardSparsity: config.backwardSparsity,
+    refreshInterval: config.refreshInterval,
+    penalty: config.penalty,
+    explorationScale: config.explorationScale,
+    initialSparsity: config.initialSparsity,
+    pruningStart: config.pruningStart,
+    pruningEnd: config.pruningEnd,
+    dropFraction: config.dropFraction,
+    updateEnd: config.updateEnd,
+    betaInit: config.betaInit,
+    betaTarget: config.betaTarget,
+    block: config.block,
+    costModel: config.costModel,
+    anneal: config.anneal,
+    budgetScope: config.budgetScope,
+    solver: config.softTopK,
+  });
+}
+
+/** The run's optimizer over the model's trainables. */
+export function createOptimizer(config: TrainConfig, trainables: readonly Trainable[]): Optimizer {
   if (config.optimizer === 'adamw')
     return new AdamW(trainables, { lr: config.lr, weightDecay: config.weightDecay });
   return new SGD(trainables, {

@@ -64,4 +64,24 @@ describe('resolveTrainConfig', () => {
       /exploration penalty/,
     );
   });
+
+  it("defaults Top-KAST's refresh interval by optimizer: 1 with AdamW, the paper's 100 with SGD", () => {
+    const topkast = { ...flags, method: 'topkast' };
+    expect(resolveTrainConfig({ ...topkast, optimizer: 'adamw' }).refreshInterval).toBe(1);
+    expect(resolveTrainConfig(topkast).refreshInterval).toBeUndefined(); // the method's own 100
+    expect(resolveTrainConfig({ ...topkast, optimizer: 'adamw', refreshInterval: 10 }).refreshInterval).toBe(
+      10,
+    );
+    expect(
+      resolveTrainConfig({ ...flags, method: 'set', optimizer: 'adamw' }).refreshInterval,
+    ).toBeUndefined();
+  });
+
+  it('takes --exploration-scale for Top-KAST only', () => {
+    const config = resolveTrainConfig({ ...flags, method: 'topkast', explorationScale: 0.1 });
+    expect(config.explorationScale).toBe(0.1);
+    expect(() => resolveTrainConfig({ ...flags, method: 'static', explorationScale: 0.1 })).toThrow(
+      /--exploration-scale is Top-KAST's step on B \\ A: drop it, or use --method topkast/,
+    );
+  });
 });

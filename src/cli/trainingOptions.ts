@@ -20,6 +20,7 @@ import {
   parseNonNegativeNumber,
   parsePositiveInteger,
   parsePositiveNumber,
+  parseScale,
   parseSparsity,
   parseUnitFraction,
 } from './parsers.js';
@@ -107,8 +108,17 @@ export function addTrainingOptions(command: Command): Command {
         .choices(scheduleNames)
         .default('cosine'),
     )
-    .option('--refresh-interval <n>', 'steps between refreshes of the sparse sets', parsePositiveInteger)
+    .option(
+      '--refresh-interval <n>',
+      'steps between refreshes of the sparse sets (default: Top-KAST 1 with adamw, 100 with sgd; STE 1; others 100)',
+      parsePositiveInteger,
+    )
     .option('--penalty <λ>', "Top-KAST's exploration penalty (default: 1e-4)", parseNonNegativeNumber)
+    .option(
+      '--exploration-scale <s>',
+      "Top-KAST: the optimizer's step on B \\ A (outside the forward set) times s, in (0, 1] (default: 1, the paper)",
+      parseScale,
+    )
     .addOption(
       new Option(
         '--distribution <name>',

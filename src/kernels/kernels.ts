@@ -280,6 +280,26 @@ export interface Kernels {
   axpy(alpha: number, x: Float32Array, y: Float32Array, n: number): void;
   /** Σ x over n entries (accumulated in float64). */
   sum(x: Float32Array, n: number): number;
+  /**
+   * Moves runs of `array` in place: run r = runs[3r .. 3r+2] = [start, end, d] moves entries [start, end) by d
+   * positions (natively: TypedArray copyWithin on the shared heap goes element by element, measured 18×
+   * slower). Runs are ascending and their targets disjoint and in the same order (the kept entries of a
+   * sorted list after removals and insertions): left moves go first, ascending, then right moves, descending.
+   */
+  moveRuns(array: Float32Array | Int32Array, runs: Int32Array, runCount: number): void;
+  /**
+   * Finds the entries whose magnitude key k = (float bits & 0x7fffffff) has k ≤ below or k ≥ above (signed;
+   * below −1: none below): writes the first `capacity` of their indices, ascending, to `out` and returns how
+   * many there are. Top-KAST's incremental refresh scans B with it for the few entries near its thresholds.
+   */
+  flagOutside(
+    values: Float32Array,
+    n: number,
+    below: number,
+    above: number,
+    out: Int32Array,
+    capacity: number,
+  ): number;
 
   /**
    * Row softmax and cross-entropy on feature-major logits [classes × batch] (a column is one example).

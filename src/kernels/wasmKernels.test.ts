@@ -215,6 +215,60 @@ for (const variant of ['simd', 'relaxed'] as WasmVariant[]) {
       }
     });
 
+    it('flagOutside finds the same indices as the reference on odd sizes, with ties, ±0, infinity and NaN', ({
+      skip,
+    }) => {
+      if (!supported) skip();
+      const key = (x: number) => new Int32Array(Float32Array.of(x).buffer)[0] & 0x7fffffff;
+      for (const n of [0, 1, 3, 4, 7, 33]) {
+        const values = heap.allocF32(n);
+        for (let i = 0; i < n; i++)
+          values[i] = [0.5, -0.25, 0, -0, 2, -2, Infinity, Number.NaN, 0.3][i % 9] * (1 + (i % 4));
+        for (const [below, above] of [
+          [-1, key(1)],
+          [key(0.5), key(2)],
+          [key(0.25), 0x7f800001],
+          [-1, 0x7fffffff],
+        ]) {
+          for (const capacity of [0, 2, n]) {
+            const out = heap.allocI32(Math.max(1, capacity));
+            const want = new Int32Array(Math.max(1, capacity));
+            const count = kernels.flagOutside(values, n, below, above, out, capacity);
+            expect(count).toBe(ref.flagOutside(values, n, below, above, want, capacity));
+            expect(Array.from(out.subarray(0, Math.min(count, capacity)))).toEqual(
+              Array.from(want.subarray(0, Math.min(count, capacity))),
+            );
+            heap.free(out);
+          }
+        }
+        heap.free(values);
+      }
+    });
+
+    it('moveRuns moves the kept runs of a sorted list like the reference', ({ skip }) => {
+      if (!supported) skip();
+      // 12 entries; remove 2 and 9, insert before 0 and before 7: runs [0,2)+1, [3,7)+0, [7,9)+1, [10,12)+0.
+      const runs = heap.allocI32(12);
+      runs.set([0, 2, 1, 3, 7, 0, 7, 9, 1, 10, 12, 0]);
+      const values = heap.allocF32(12);
+      const ints = heap.allocI32(12);
+      for (let i = 0; i < 12; i++) {
+        values[i] = i + 0.5;
+        ints[i] = i;
+      }
+      const [wantValues, wantInts] = [Float32Array.from(values), Int32Array.from(ints)];
+      kernels.moveRuns(values, runs, 4);
+      kernels.moveRuns(ints, runs, 4);
+      ref.moveRuns(wantValues, runs, 4);
+      ref.moveRuns(wantInts, runs, 4);
+      expect(Array.from(ints)).toEqual(Array.from(wantInts));
+      expect(Array.from(values)).toEqual(Array.from(wantValues));
+      expect(Array.from(ints)).toEqual([0, 0, 1, 3, 4, 5, 6, 7, 7, 8, 10, 11]);
+      runs.set([0, 12, 1], 0);
+      expect(() => kernels.moveRuns(values, runs, 1)).toThrow(/needs 13/);
+      for (const array of [runs, values, ints]) heap.free(array);
+    });
+
     it('reluBackward and geluBackward match the reference, overwriting and accumulating', ({ skip }) => {
       if (!supported) skip();
       for (const n of lengths) {

@@ -115,6 +115,8 @@ export interface DenseKernelExports {
   scale(a: Ptr, s: number, out: Ptr, n: number): void;
   axpy(alpha: number, x: Ptr, y: Ptr, n: number): void;
   sum(x: Ptr, n: number): number;
+  moveRuns(array: Ptr, runs: Ptr, runCount: number): void;
+  flagOutside(values: Ptr, n: number, below: number, above: number, out: Ptr, capacity: number): number;
   softmaxCrossEntropy(logits: Ptr, labels: Ptr, probs: Ptr, classes: number, batch: number): number;
   softmaxCrossEntropyBackward(
     probs: Ptr,
@@ -428,6 +430,22 @@ export function bindWasmKernels(memory: WebAssembly.Memory, wasm: DenseKernelExp
     },
     sum(x, n) {
       return wasm.sum(ptr(x, n, 'x'), n);
+    },
+    flagOutside(values, n, below, above, out, capacity) {
+      return wasm.flagOutside(ptr(values, n, 'values'), n, below, above, ptr(out, capacity, 'out'), capacity);
+    },
+    moveRuns(array, runs, runCount) {
+      let reach = 0;
+      for (let r = 0; r < runCount; r++) {
+        const [start, end, d] = [runs[3 * r], runs[3 * r + 1], runs[3 * r + 2]];
+        if (start < 0 || start + d < 0 || end < start) {
+          throw new Error(
+            `moveRuns: run ${r} [${start}, ${end}) by ${d} leaves the array: pass runs inside it`,
+          );
+        }
+        reach = Math.max(reach, end, end + d);
+      }
+      wasm.moveRuns(ptr(array, reach, 'array'), ptr(runs, 3 * runCount, 'runs'), runCount);
     },
     softmaxCrossEntropy(logits, labels, probs, classes, batch) {
       const size = classes * batch;

@@ -211,12 +211,19 @@ export class SparsityController implements MethodController {
     const forwardChurn: number[] = [];
     weights.forEach((weight, l) => {
       const context = this.context(weight, budgets[l], step);
+      const forwardBefore = weight.forwardCount;
+      if (this.method.refreshSets && this.enteringState === 'zero') {
+        const entered = this.method.refreshSets(weight, context);
+        const kept = weight.forwardCount - entered;
+        forwardChurn.push(1 - kept / Math.max(1, forwardBefore));
+        return;
+      }
       const before = weight.forwardIndices().slice();
       const backwardBefore = this.enteringState === 'zero' ? null : weight.backwardIndices().slice();
       const sets = this.method.selectSets(weight, context);
       weight.setSets(sets.forward, sets.backward, this.method.enteringValue);
       if (backwardBefore) setEnteringState(weight, backwardBefore, this.enteringState);
-      forwardChurn.push(1 - overlap(before, weight.forwardIndices()) / Math.max(1, before.length));
+      forwardChurn.push(1 - overlap(before, weight.forwardIndices()) / Math.max(1, forwardBefore));
     });
     this.churn.push({ step, forwardChurn });
   }
@@ -412,6 +419,7 @@ export function sparsify(model: Module, options: SparsifyOptions): MethodControl
     });
     const weight = layer.makeSparse(sets.forward, sets.backward, options.kernelChoice);
     weight.decay = method.sparseWeightDecay ?? true;
+    weight.updateScale = method.backwardOnlyUpdateScale ?? 1;
     return weight;
   });
   return new SparsityController(method, model, weights, options);

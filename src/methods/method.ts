@@ -68,6 +68,11 @@ export interface SparsityMethod {
   /** The new sets at a refresh step, from the weight's current state (call weight.syncTheta() for θ). */
   selectSets(weight: SparseWeight, context: SelectionContext): Sets;
   /**
+   * Optional, in place of selectSets + setSets: refreshes the weight's sets itself (e.g. incrementally) to
+   * exactly what selectSets would give, and returns how many entries entered the forward set.
+   */
+  refreshSets?(weight: SparseWeight, context: SelectionContext): number;
+  /**
    * Whether the optimizer's weight decay applies to the sparse weights' kept entries (default true). Top-KAST
    * says no: its exploration penalty replaces weight decay on sparse tensors (spec step 4).
    */
@@ -83,6 +88,11 @@ export interface SparsityMethod {
    * final θ rather than sets up to N − 1 steps old (Top-KAST spec, step 7).
    */
   readonly refreshAtEnd?: boolean;
+  /**
+   * The optimizer's step on B \ A relative to its step on A, for every sparse weight (default 1; Top-KAST's
+   * explorationScale).
+   */
+  readonly backwardOnlyUpdateScale?: number;
   /** Adds the method's own gradient term to B's gradients, before the optimizer's update (optional). */
   addGradientTerm?(weight: SparseWeight, forwardDensity: number): void;
   /** Whether the step's backward pass must also produce the dense gradient of each sparse weight (RigL). */

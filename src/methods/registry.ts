@@ -30,6 +30,8 @@ export interface MethodOptions {
   refreshInterval?: number;
   /** Top-KAST's exploration penalty λ (default 1e-4). */
   penalty?: number;
+  /** Top-KAST's step on B \ A relative to A's (default 1: the paper). */
+  explorationScale?: number;
   /** GMP's initial sparsity s_i (default 0). */
   initialSparsity?: number;
   /** GMP's first pruning step t0, as a fraction of training (default 0.1). */
@@ -65,6 +67,7 @@ const factories = new Map<string, MethodFactory>([
         backwardSparsity: o.backwardSparsity ?? defaultBackwardSparsity(o.sparsity),
         refreshInterval: o.refreshInterval,
         penalty: o.penalty,
+        explorationScale: o.explorationScale,
       }),
   ],
   [
@@ -146,6 +149,7 @@ const optionNames: readonly (keyof MethodOptions)[] = [
   'backwardSparsity',
   'refreshInterval',
   'penalty',
+  'explorationScale',
   'initialSparsity',
   'pruningStart',
   'pruningEnd',

@@ -14,4 +14,10 @@ export interface Trainable {
   readonly state: Map<string, Float32Array>;
   /** Whether the optimizer's weight decay applies (false for biases by default). */
   readonly decay: boolean;
+  /**
+   * Optional: entries from `scaledFrom` on take `updateScale` times the optimizer's step (Top-KAST's B \ A
+   * under an adaptive optimizer: TopKast's explorationScale). Absent or 1: every entry takes the full step.
+   */
+  readonly updateScale?: number;
+  readonly scaledFrom?: number;
 }

@@ -9,6 +9,7 @@ import {
   requirePositive,
   requireUnitInterval,
   stateArray,
+  updateSegments,
   zeroGrads,
 } from './optimizer.js';
 
@@ -64,20 +65,13 @@ export class AdamW implements Optimizer {
       const v = stateArray('AdamW', trainable, 'secondMoment');
       const decay = trainable.decay ? this.weightDecay : 0;
       const n = trainable.values.length;
-      kernels.adamwUpdate(
-        trainable.values,
-        trainable.grads,
-        m,
-        v,
-        n,
-        lr,
-        beta1,
-        beta2,
-        this.eps,
-        decay,
-        bc1,
-        bc2,
-      );
+      const { split, scale } = updateSegments(trainable);
+      const { values, grads } = trainable;
+      kernels.adamwUpdate(values, grads, m, v, split, lr, beta1, beta2, this.eps, decay, bc1, bc2);
+      if (split < n) {
+        const [vs, gs, ms, ss] = [values, grads, m, v].map((array) => array.subarray(split));
+        kernels.adamwUpdate(vs, gs, ms, ss, n - split, lr * scale, beta1, beta2, this.eps, decay, bc1, bc2);
+      }
     }
     this.stepCount = t;
   }

@@ -56,6 +56,17 @@ export function stateArray(optimizer: string, trainable: Trainable, key: string)
   return array;
 }
 
+/**
+ * The trainable's entries as the optimizer updates them: [0, split) at the full rate and [split, n) at
+ * `scale` times it (Trainable.updateScale); split = n when every entry takes the full step.
+ */
+export function updateSegments(trainable: Trainable): { split: number; scale: number } {
+  const n = trainable.values.length;
+  const scale = trainable.updateScale ?? 1;
+  if (scale === 1) return { split: n, scale };
+  return { split: Math.min(n, trainable.scaledFrom ?? 0), scale };
+}
+
 /** Sets every trainable's grads to zero. */
 export function zeroGrads(trainables: readonly Trainable[]): void {
   for (const trainable of trainables) trainable.grads.fill(0);

@@ -9,6 +9,7 @@ import {
   requirePositive,
   requireUnitInterval,
   stateArray,
+  updateSegments,
   zeroGrads,
 } from './optimizer.js';
 
@@ -56,16 +57,13 @@ export class SGD implements Optimizer {
       // With μ = 0 the kernel never reads the velocity, so no state is created for it.
       const velocity = this.momentum > 0 ? stateArray('SGD', t, 'velocity') : t.grads;
       const decay = t.decay ? this.weightDecay : 0;
-      kernels.sgdUpdate(
-        t.values,
-        t.grads,
-        velocity,
-        t.values.length,
-        lr,
-        this.momentum,
-        this.nesterov,
-        decay,
-      );
+      const n = t.values.length;
+      const { split, scale } = updateSegments(t);
+      kernels.sgdUpdate(t.values, t.grads, velocity, split, lr, this.momentum, this.nesterov, decay);
+      if (split < n) {
+        const [vs, gs, ws] = [t.values, t.grads, velocity].map((array) => array.subarray(split));
+        kernels.sgdUpdate(vs, gs, ws, n - split, lr * scale, this.momentum, this.nesterov, decay);
+      }
     }
     this.stepCount++;
   }

@@ -74,6 +74,7 @@ export const trainConfigFields = {
   backwardSparsity: fraction.optional(),
   refreshInterval: count(configLimits.steps).optional(),
   penalty: nonNegative.optional(),
+  explorationScale: z.number().gt(0).max(1).optional(),
   distribution: names(distributionNames),
   denseLayers: z
     .array(layerName)

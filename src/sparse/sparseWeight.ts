@@ -24,6 +24,8 @@ import { engine } from '../kernels/engine.js';
 import type { Heap } from '../kernels/heap.js';
 import type { Trainable } from '../nn/trainable.js';
 import { type CsrPattern, csrFromSortedIndices, freePattern } from './csr.js';
+import { MagnitudeRefresh } from './magnitudeRefresh.js';
+import { overlap } from './sortedIndices.js';
 
 export interface SparseWeightOptions {
   name: string;
@@ -72,6 +74,11 @@ export class SparseWeight implements Trainable {
    * dL/dW at every entry into it: the one place a method may see gradients outside B (RigL's grow step).
    */
   denseGradient: Float32Array | null = null;
+  /**
+   * The optimizer's step on B \ A's entries is this times its step on A's (Trainable.updateScale; Top-KAST's
+   * explorationScale). 1 by default: every entry of B takes the same step.
+   */
+  updateScale = 1;
 
   private forwardPattern!: CsrPattern;
   private backwardOnlyPattern!: CsrPattern;
@@ -81,6 +88,8 @@ export class SparseWeight implements Trainable {
   private entryGrads!: Float32Array;
   private readonly optimizerState = new Map<string, Float32Array>();
   private readonly heap: Heap;
+  /** What makes the next magnitude refresh incremental (null until the first; dropped when sets or θ change). */
+  private magnitudeRefresh: MagnitudeRefresh | null = null;
 
   constructor(options: SparseWeightOptions) {
     const { name, rows, cols, theta } = options;
@@ -148,6 +157,11 @@ export class SparseWeight implements Trainable {
     return this.rows * this.cols;
   }
 
+  /** Where B \ A's entries start in entry order (Trainable.scaledFrom). */
+  get scaledFrom(): number {
+    return this.forwardCount;
+  }
+
   get forwardCount(): number {
     return this.forwardPattern.columnIndices.length;
   }
@@ -171,6 +185,7 @@ export class SparseWeight implements Trainable {
    */
   setSets(forward: Int32Array, backward: Int32Array, entering: 'theta' | 'zero' = 'theta'): void {
     if (sameIndices(forward, this.forwardIndices()) && sameIndices(backward, this.backwardIndices())) return;
+    this.dropMagnitudeRefresh();
     this.syncTheta();
     const sets = this.buildSets(forward, backward);
     const oldSorted = this.backwardIndices();
@@ -188,12 +203,44 @@ export class SparseWeight implements Trainable {
     }
   }
 
+  /**
+   * Sets A to the top-`forwardCount` and B to the top-`backwardCount` entries of |θ| (θ current: B's live
+   * values), ties to the lower flat index: what setSets(magnitude selection of syncTheta()) gives, bit for bit
+   * (values, optimizer state, θ after syncTheta), and returns how many entries entered A. With unchanged
+   * counts it is incremental (magnitudeRefresh.ts): one pass over B and an in-place patch, no allocation;
+   * otherwise, or when that cannot decide, it selects from scratch. `incremental` false always selects from
+   * scratch (tests and benchmarks compare the two).
+   */
+  refreshByMagnitude(forwardCount: number, backwardCount: number, incremental = true): number {
+    const sameCounts = forwardCount === this.forwardCount && backwardCount === this.backwardCount;
+    if (incremental && sameCounts && this.magnitudeRefresh) {
+      const entered = this.magnitudeRefresh.refresh(this);
+      if (entered !== null) {
+        this.sortedBackward = null;
+        return entered;
+      }
+    }
+    const before = this.forwardIndices().slice();
+    const selection = new MagnitudeRefresh();
+    const sets = selection.selectFromScratch(this.syncTheta(), forwardCount, backwardCount, incremental);
+    this.setSets(sets.forward, sets.backward);
+    this.dropMagnitudeRefresh();
+    if (incremental) this.magnitudeRefresh = selection;
+    return sets.forward.length - overlap(before, sets.forward);
+  }
+
+  private dropMagnitudeRefresh(): void {
+    this.magnitudeRefresh?.dispose();
+    this.magnitudeRefresh = null;
+  }
+
   /** Replaces θ (every entry, e.g. from a checkpoint) and reloads B's values from it; state is untouched. */
   loadTheta(theta: Float32Array): void {
     if (theta.length !== this.size) {
       throw new Error(`SparseWeight ${this.name}: θ has ${theta.length} entries, expected ${this.size}`);
     }
     this.theta.set(theta);
+    this.dropMagnitudeRefresh();
     const { entries, entryValues } = this;
     for (let p = 0; p < entries.length; p++) entryValues[p] = theta[entries[p]];
   }
@@ -250,6 +297,7 @@ export class SparseWeight implements Trainable {
     this.denseGradient = null;
     for (const array of this.optimizerState.values()) this.heap.free(array);
     this.optimizerState.clear();
+    this.dropMagnitudeRefresh();
     this.release();
   }
 

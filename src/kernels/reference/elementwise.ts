@@ -87,6 +87,37 @@ export function axpy(alpha: number, x: Float32Array, y: Float32Array, n: number)
   for (let i = 0; i < n; i++) y[i] += alpha * x[i];
 }
 
+export function flagOutside(
+  values: Float32Array,
+  n: number,
+  below: number,
+  above: number,
+  out: Int32Array,
+  capacity: number,
+): number {
+  const bits = new Int32Array(values.buffer, values.byteOffset, n);
+  let count = 0;
+  for (let i = 0; i < n; i++) {
+    const key = bits[i] & 0x7fffffff;
+    if (key <= below || key >= above) {
+      if (count < capacity) out[count] = i;
+      count++;
+    }
+  }
+  return count;
+}
+
+export function moveRuns(array: Float32Array | Int32Array, runs: Int32Array, runCount: number): void {
+  for (let r = 0; r < runCount; r++) {
+    const [start, end, d] = [runs[3 * r], runs[3 * r + 1], runs[3 * r + 2]];
+    if (d < 0) array.copyWithin(start + d, start, end);
+  }
+  for (let r = runCount - 1; r >= 0; r--) {
+    const [start, end, d] = [runs[3 * r], runs[3 * r + 1], runs[3 * r + 2]];
+    if (d > 0) array.copyWithin(start + d, start, end);
+  }
+}
+
 export function sum(x: Float32Array, n: number): number {
   let acc = 0;
   for (let i = 0; i < n; i++) acc += x[i];
