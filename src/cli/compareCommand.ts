@@ -1,22 +1,24 @@
 import { join } from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
-import { comparisonTable } from '../compare/comparison.js';
+import { writeResults } from '../compare/writeResults.js';
 import { trainingMethodNames } from '../methods/registry.js';
 import { type TrainingSummary, writeSummary } from '../train/summary.js';
 import { makeDirectory, outputDirectory } from '../util/files.js';
-import { writeFileAtomic } from '../util/writeFileAtomic.js';
+import { compareOnQueue, type SweepFlags } from './compareOnQueue.js';
 import type { CliIo } from './io.js';
 import { parseNonNegativeInteger, parsePositiveInteger, parseSparsity } from './parsers.js';
 import { describeResult, runTraining } from './runTraining.js';
-import { flagsForMethod, resolveTrainConfig, type TrainFlags } from './trainConfig.js';
+import { flagsForMethod, resolveTrainConfig, type TrainConfig, type TrainFlags } from './trainConfig.js';
 import { addTrainingOptions } from './trainingOptions.js';
 
-interface CompareFlags extends Omit<TrainFlags, 'method' | 'sparsity' | 'bwdSparsity' | 'seed'> {
+export interface CompareFlags
+  extends Omit<TrainFlags, 'method' | 'sparsity' | 'bwdSparsity' | 'seed'>,
+    SweepFlags {
   readonly methods: readonly string[];
   readonly sparsities: readonly number[];
   readonly seeds: number;
   readonly firstSeed: number;
-  readonly out: string;
+  readonly out?: string;
   readonly progress: boolean;
 }
 
@@ -42,41 +44,59 @@ export function compareCommand(io: CliIo): Command {
     .option('--sparsities <list>', 'comma-separated forward sparsities', parseSparsityList, [0.8, 0.9, 0.95])
     .option('--seeds <n>', 'seeds per configuration', parsePositiveInteger, 1)
     .option('--first-seed <n>', 'the first seed; the others follow it', parseNonNegativeInteger, 0)
-    .requiredOption('--out <dir>', 'where to write the runs and the results table')
+    .option('--out <dir>', 'where to write the runs and the results table')
     .option('--no-progress', 'no progress lines of each run')
-    .action((flags: CompareFlags) => {
-      const plan = comparePlan(flags);
+    .option(
+      '--queue <url>',
+      'run the grid on `topkast worker`s through Redis (BullMQ): redis://[user:password@]HOST[:PORT][/DB], rediss:// for TLS',
+    )
+    .option('--sweep <name>', "with --queue: the sweep's name (its runs, its workers, its collection)")
+    .option('--detach', 'with --queue: queue the runs and return at once')
+    .option('--collect', 'with --queue: wait for a queued sweep and write its results to --out')
+    .action(async (flags: CompareFlags) => {
+      if (flags.queue !== undefined || flags.collect || flags.detach || flags.sweep !== undefined) {
+        return compareOnQueue(flags, () => plannedRuns(flags), io);
+      }
+      const out = requireOut(flags);
       // Every run's config and the output directory are checked before the first run starts.
-      const configs = plan.map((run) =>
-        resolveTrainConfig({
-          ...flagsForMethod(flags, run.method),
-          method: run.method,
-          sparsity: run.sparsity,
-          seed: run.seed,
-        }),
-      );
-      outputDirectory(flags.out, '--out');
-      makeDirectory(join(flags.out, 'runs'));
+      const runs = plannedRuns(flags);
+      outputDirectory(out, '--out');
+      makeDirectory(join(out, 'runs'));
       const summaries: TrainingSummary[] = [];
-      plan.forEach((run, i) => {
-        const config = configs[i]!;
-        io.out(`[${i + 1}/${plan.length}] `);
+      runs.forEach(({ config, label }, i) => {
+        io.out(`[${i + 1}/${runs.length}] `);
         const summary = runTraining(config, {
           progress: flags.progress ? { stream: io.progress, bar: false } : false,
           announce: (line) => io.out(`${line}\n`),
         });
         io.out(`  ${describeResult(summary)}\n`);
-        writeSummary(join(flags.out, 'runs', `${run.label}.json`), summary);
+        writeSummary(join(out, 'runs', `${label}.json`), summary);
         summaries.push(summary);
       });
-      const { rows, markdown: table } = comparisonTable(summaries);
-      writeFileAtomic(
-        join(flags.out, 'results.json'),
-        `${JSON.stringify({ rows, runs: summaries }, null, 2)}\n`,
-      );
-      writeFileAtomic(join(flags.out, 'results.md'), table);
-      io.out(`\n${table}\nwrote ${join(flags.out, 'results.md')} and results.json\n`);
+      const table = writeResults(out, summaries);
+      io.out(`\n${table}\nwrote ${join(out, 'results.md')} and results.json\n`);
     });
+}
+
+/** --out, which a comparison that writes results needs. */
+export function requireOut(flags: Pick<CompareFlags, 'out'>): string {
+  if (flags.out === undefined) {
+    throw new Error('compare needs --out DIR: where to write the runs and the results table');
+  }
+  return flags.out;
+}
+
+/** Every run of the grid with its resolved config (the config a local run uses and a queued job carries). */
+export function plannedRuns(flags: CompareFlags): (PlannedRun & { config: TrainConfig })[] {
+  return comparePlan(flags).map((run) => ({
+    ...run,
+    config: resolveTrainConfig({
+      ...flagsForMethod(flags, run.method),
+      method: run.method,
+      sparsity: run.sparsity,
+      seed: run.seed,
+    }),
+  }));
 }
 
 interface PlannedRun {

@@ -8,6 +8,7 @@ import { type CliIo, processIo } from './io.js';
 import { reportCommand } from './reportCommand.js';
 import { sampleCommand } from './sampleCommand.js';
 import { trainCommand } from './trainCommand.js';
+import { workerCommand } from './workerCommand.js';
 
 /** The `topkast` command with its subcommands, writing through `io`. */
 export function createProgram(io: CliIo = processIo): Command {
@@ -23,6 +24,7 @@ export function createProgram(io: CliIo = processIo): Command {
     evalCommand(io),
     reportCommand(io),
     sampleCommand(io),
+    workerCommand(io),
   ]) {
     reportErrorsOnOneLine(command, io, `topkast ${command.name()} --help`);
     program.addCommand(command);
