@@ -74,6 +74,7 @@ export function workerCommand(io: CliIo): Command {
           env: { ...process.env, TOPKAST_THREADS: String(flags.threads) },
         },
         lockDuration: flags.lockSeconds * 1000,
+        stalledInterval: flags.lockSeconds * 1000,
         maxStalledCount: MAX_LOST_WORKERS,
       });
       worker.on('error', () => {}); // connection errors are reported by the retry strategy

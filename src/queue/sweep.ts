@@ -41,19 +41,24 @@ const jobDataSchema = z.strictObject({
   config: z.unknown(),
 });
 
-/**
- * A job's data checked: its place and label, and its config by the config schema and resolved the way the CLI
- * resolves one (savedTrainConfig); throws one line naming the job and the problem.
- */
-export function checkJobData(data: unknown, jobName: string): RunJobData {
+/** A job's place in the grid and its label, checked (what collection needs of a job, failed or not). */
+export function jobPlace(data: unknown, jobName: string): Omit<RunJobData, 'config'> & { config: unknown } {
   const parsed = jobDataSchema.safeParse(data);
   if (!parsed.success || parsed.data.index >= parsed.data.total) {
     throw new Error(
       `job ${escapeControl(jobName)} is not a topkast run (index, total, label, config): enqueue runs with topkast compare --queue`,
     );
   }
-  const { index, total, label } = parsed.data;
-  return { index, total, label, config: savedTrainConfig(parsed.data.config, `job ${label}`) };
+  return parsed.data;
+}
+
+/**
+ * A job's data checked: its place and label, and its config by the config schema and resolved the way the CLI
+ * resolves one (savedTrainConfig); throws one line naming the job and the problem.
+ */
+export function checkJobData(data: unknown, jobName: string): RunJobData {
+  const place = jobPlace(data, jobName);
+  return { ...place, config: savedTrainConfig(place.config, `job ${place.label}`) };
 }
 
 export type RunJob = Job<RunJobData, TrainingSummary>;

@@ -11,7 +11,7 @@ import { asTrainingSummary } from '../report/summaryShape.js';
 import { type TrainingSummary, writeSummary } from '../train/summary.js';
 import { makeDirectory } from '../util/files.js';
 import type { RedisAddress } from './redisUrl.js';
-import { checkJobData, queueConnection, type RunJob, type RunJobData } from './sweep.js';
+import { jobPlace, queueConnection, type RunJob, type RunJobData } from './sweep.js';
 
 const everyState: JobType[] = [
   'active',
@@ -97,7 +97,7 @@ export async function collectSweep(
 ): Promise<{ markdown: string; failed: FailedRun[] }> {
   const byIndex = async (state: 'completed' | 'failed') =>
     ((await queue.getJobs([state])) as RunJob[])
-      .map((job) => ({ job, data: checkJobData(job.data, job.id ?? job.name) }))
+      .map((job) => ({ job, data: jobPlace(job.data, job.id ?? job.name) }))
       .sort((a, b) => a.data.index - b.data.index);
   makeDirectory(join(out, 'runs'));
   const summaries: TrainingSummary[] = [];
