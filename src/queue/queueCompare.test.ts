@@ -16,7 +16,7 @@ import { listCheckpoints } from '../checkpoint/checkpointDir.js';
 import { cli } from '../cli/testing.js';
 import { type TrainingSummary, withoutTiming } from '../train/summary.js';
 import { KEY_PREFIX } from './sweep.js';
-import { redisServer, startRedis, type TestRedis } from './testRedis.js';
+import { freePort, redisServer, startRedis, type TestRedis } from './testRedis.js';
 
 const main = join(process.cwd(), 'dist/src/cli/main.js');
 const root = mkdtempSync(join(tmpdir(), 'topkast-queue-'));
@@ -93,6 +93,7 @@ describe.skipIf(redisServer === undefined)('compare on a queue (BullMQ on a real
     const checkpoints = join(root, 'checkpoints');
     const flags = ['--checkpoint-root', checkpoints, '--save-every', '20'];
     const doomed = startWorker('kill', flags);
+    const survivor = startWorker('kill', flags);
     // The doomed worker's first run: kill it once that run has saved a checkpoint at step 100 or later.
     await until(() => /\] taken\n/.test(doomed.log()), 'the first worker to take a run');
     const label = /\[kill \d+\/3 ([\w.-]+)\] taken/.exec(doomed.log())![1]!;
@@ -101,8 +102,6 @@ describe.skipIf(redisServer === undefined)('compare on a queue (BullMQ on a real
     doomed.child.kill('SIGKILL');
     expect(await doomed.exited).toBe('SIGKILL');
     expect(listCheckpoints(dir)[0]!.step).toBeLessThan(400);
-
-    const survivor = startWorker('kill', flags);
     const collected = join(root, 'collected');
     const collect = await cli(
       'compare',
@@ -175,4 +174,32 @@ describe.skipIf(redisServer === undefined)('compare on a queue (BullMQ on a real
     expect(worker.log().match(/^negative-lr failed: /gm)).toHaveLength(1);
     expect(worker.log().match(/^diverges failed: /gm)).toHaveLength(1);
   }, 60_000);
+
+  it('waits for Redis, saying so without its password, and works once it is up', async () => {
+    const port = await freePort();
+    const url = `redis://:hunter2@127.0.0.1:${port}`;
+    let late: TestRedis | undefined;
+    const starting = (async () => {
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      late = await startRedis(port, 'hunter2');
+    })();
+    const collect = await cli(
+      'compare',
+      '--collect',
+      '--queue',
+      url,
+      '--sweep',
+      'empty',
+      '--out',
+      join(root, 'late'),
+    );
+    await starting;
+    await late?.stop();
+    expect(collect.err).toContain(
+      `waiting for Redis at redis://127.0.0.1:${port}/0 (attempt 1): retrying in 0.5 s`,
+    );
+    expect(collect.err).toMatch(/error: sweep empty holds no runs: start it with topkast compare --queue/);
+    expect(collect.code).toBe(1);
+    expect(collect.err + collect.out).not.toContain('hunter2');
+  }, 30_000);
 });

@@ -27,8 +27,11 @@ export async function freePort(): Promise<number> {
   return port;
 }
 
-/** Starts redis-server on `port` (default: a free one) and resolves once it accepts connections. */
-export async function startRedis(port?: number): Promise<TestRedis> {
+/**
+ * Starts redis-server on `port` (default: a free one), with `password` if given, and resolves once it accepts
+ * connections.
+ */
+export async function startRedis(port?: number, password?: string): Promise<TestRedis> {
   if (redisServer === undefined)
     throw new Error('redis-server is not installed: apt-get install redis-server');
   const chosen = port ?? (await freePort());
@@ -45,6 +48,7 @@ export async function startRedis(port?: number): Promise<TestRedis> {
     '--dir',
     dir,
   ];
+  if (password !== undefined) args.push('--requirepass', password);
   const server: ChildProcess = spawn(redisServer, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   let log = '';
   await new Promise<void>((resolve, reject) => {
