@@ -3,7 +3,7 @@
  *
  *   npm run bench                      all of it (a few minutes)
  *   npm run bench -- --json FILE       also write the numbers
- *   npm run bench -- --only kernels    one part: kernels | sparse | softtopk | threads | steps | cnn | transformer
+ *   npm run bench -- --only kernels    one part: kernels | sparse | softtopk | threads | steps | cnn | transformer | queue
  *
  * Kernels run on the engine's best WebAssembly build (relaxed SIMD is switched on for Node 20); the training
  * steps are measured next to TensorFlow.js (wasm backend, XNNPACK) on the same model in the same process.
@@ -14,6 +14,7 @@ import { createEngine, engine, useEngine } from '../src/kernels/engine.js';
 import { enableRelaxedSimd } from '../src/kernels/relaxedSimd.js';
 import { benchCnnStep } from './cnnStep.js';
 import { benchDenseKernels } from './denseKernels.js';
+import { benchQueueSweep, QUEUE_GRID } from './queueSweep.js';
 import { benchSoftTopK } from './softTopK.js';
 import { benchSparseKernels } from './sparseKernels.js';
 import { benchTfjsStep } from './tfjsStep.js';
@@ -30,7 +31,7 @@ const STEP_CASES: TrainingStepCase[] = [
   { label: 'spartan 95% (before its freeze)', sparsity: { forward: 0.95, backward: 0 }, spartan: true },
 ];
 
-const parts = ['kernels', 'sparse', 'softtopk', 'threads', 'steps', 'cnn', 'transformer'] as const;
+const parts = ['kernels', 'sparse', 'softtopk', 'threads', 'steps', 'cnn', 'transformer', 'queue'] as const;
 
 async function main(): Promise<void> {
   const options = new Command('bench')
@@ -153,6 +154,20 @@ async function main(): Promise<void> {
         'FLOPs vs dense': r.relativeFlops.toFixed(3),
       })),
     );
+  }
+  if (wants('queue')) {
+    const sweep = await benchQueueSweep();
+    report.queueSweep = { grid: QUEUE_GRID.join(' '), ...sweep };
+    console.log(
+      `\ncompare of ${sweep.runs} runs (${QUEUE_GRID.join(' ')}): local sequential against ${sweep.workers} workers on a local Redis, one thread each (target ≤ 0.55×)`,
+    );
+    console.table([
+      {
+        'local s': sweep.localSeconds.toFixed(1),
+        'queued s': sweep.queuedSeconds.toFixed(1),
+        'queued / local': sweep.ratio.toFixed(3),
+      },
+    ]);
   }
   if (options.json) {
     writeFileSync(options.json, `${JSON.stringify(report, null, 2)}\n`);

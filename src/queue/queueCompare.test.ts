@@ -15,8 +15,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listCheckpoints } from '../checkpoint/checkpointDir.js';
 import { cli } from '../cli/testing.js';
 import { type TrainingSummary, withoutTiming } from '../train/summary.js';
+import { freePort, redisServer, startRedis, type TestRedis } from './localRedis.js';
 import { KEY_PREFIX } from './sweep.js';
-import { freePort, redisServer, startRedis, type TestRedis } from './testRedis.js';
 
 const main = join(process.cwd(), 'dist/src/cli/main.js');
 const root = mkdtempSync(join(tmpdir(), 'topkast-queue-'));

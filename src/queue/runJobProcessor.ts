@@ -23,7 +23,11 @@ export default async function processRunJob(job: SandboxedJob): Promise<Training
   const settings = workerData as ProcessorSettings;
   const data = checkJobData(job.data, job.id ?? job.name);
   const tag = `[${job.queueName} ${data.index + 1}/${data.total} ${data.label}]`;
-  const log = (line: string) => process.stderr.write(`${tag} ${escapeControl(line)}\n`);
+  // Each line goes to the worker's log and is the job's progress on the queue.
+  const log = (line: string) => {
+    process.stderr.write(`${tag} ${escapeControl(line)}\n`);
+    void job.updateProgress({ line });
+  };
   log(job.attemptsStarted > 1 || job.stalledCounter > 0 ? 'taken again (its worker was lost)' : 'taken');
   return runJob(data, { sweep: job.queueName, ...settings, log });
 }

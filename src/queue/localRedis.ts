@@ -1,7 +1,7 @@
 /**
- * A real `redis-server` for tests: on a free loopback port (127.0.0.1 only), no persistence, in a temporary
- * directory; `stop` ends it. `redisServer` is undefined when Debian's redis-server is not installed (tests
- * then skip, saying so; .ci/run installs it).
+ * A throwaway `redis-server` (tests, the queue benchmark): on a free loopback port (127.0.0.1 only), no
+ * persistence, in a temporary directory; `stop` ends it. `redisServer` is undefined when Debian's
+ * redis-server is not installed (tests then skip, saying so; .ci/run installs it).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
