@@ -27,7 +27,8 @@ export interface CompareFlags
  * budget. Dense runs once per seed. A method-only flag (--penalty, --beta-target, ...) goes to its methods'
  * runs only. Top-KAST's backward sparsity follows the paper's pairing (80%→50%,
  * 90%→80%, 95%→90%). Writes DIR/runs/<method>-<sparsity>-seed<k>.json as each run ends, then DIR/results.json
- * (every summary and the table's rows) and DIR/results.md (the table).
+ * (every summary and the table's rows) and DIR/results.md (the table). With --queue the runs are jobs of a
+ * BullMQ sweep that `topkast worker`s train (compareOnQueue.ts); the results are written the same way.
  */
 export function compareCommand(io: CliIo): Command {
   return addTrainingOptions(

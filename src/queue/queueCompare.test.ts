@@ -117,6 +117,7 @@ describe.skipIf(redisServer === undefined)('compare on a queue (BullMQ on a real
     expect(collect.err).toContain('sweep kill: 3/3 done, 0 running, 0 failed');
     expect(survivor.log()).toContain(`[kill`);
     expect(survivor.log()).toMatch(new RegExp(`${label}\\] taken again \\(its worker was lost\\)`));
+    expect(survivor.log()).toMatch(new RegExp(`${label}\\] removed the lock of the lost worker's run`));
     expect(survivor.log()).toMatch(new RegExp(`${label}\\] .*; resuming from .*step-`));
 
     const read = (dir: string) => JSON.parse(readFileSync(join(dir, 'results.json'), 'utf8'));

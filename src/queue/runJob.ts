@@ -4,9 +4,10 @@
  * and a retried job (its worker was lost) continues from the newest checkpoint there, so its summary equals
  * the uninterrupted run's (timing aside); without one, a retried job starts again from step 0.
  */
+import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { listCheckpoints, loadLatestCheckpoint, removeTemporaryFiles } from '../checkpoint/checkpointDir.js';
-import { lockDirectory } from '../checkpoint/directoryLock.js';
+import { LOCK_FILE_NAME, lockDirectory } from '../checkpoint/directoryLock.js';
 import { runTraining } from '../cli/runTraining.js';
 import type { TrainingSummary } from '../train/summary.js';
 import { escapeControl } from '../util/safeText.js';
@@ -18,6 +19,11 @@ export interface RunJobOptions {
   readonly checkpointRoot?: string;
   /** Steps between checkpoints (with checkpointRoot). */
   readonly saveEvery: number;
+  /**
+   * The job was taken from a lost worker (BullMQ's stalled-job check gave it to us): a lock left in its
+   * checkpoint directory is that worker's, even on another machine or under a pid alive again, and is removed.
+   */
+  readonly lostWorker: boolean;
   /** Receives the run's announcement and progress lines. */
   readonly log: (line: string) => void;
 }
@@ -31,6 +37,11 @@ export function runJob(data: RunJobData, options: RunJobOptions): TrainingSummar
   const announce = (line: string) => options.log(line);
   if (options.checkpointRoot === undefined) return runTraining(config, { progress, announce });
   const dir = join(options.checkpointRoot, options.sweep, label);
+  const lockFile = join(dir, LOCK_FILE_NAME);
+  if (options.lostWorker && existsSync(lockFile)) {
+    options.log(`removed the lock of the lost worker's run in ${escapeControl(dir)}`);
+    rmSync(lockFile, { force: true });
+  }
   const lock = lockDirectory(dir, options.log);
   try {
     removeTemporaryFiles(dir);

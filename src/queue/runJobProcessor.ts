@@ -28,6 +28,7 @@ export default async function processRunJob(job: SandboxedJob): Promise<Training
     process.stderr.write(`${tag} ${escapeControl(line)}\n`);
     void job.updateProgress({ line });
   };
-  log(job.attemptsStarted > 1 || job.stalledCounter > 0 ? 'taken again (its worker was lost)' : 'taken');
-  return runJob(data, { sweep: job.queueName, ...settings, log });
+  const lostWorker = job.attemptsStarted > 1 || job.stalledCounter > 0;
+  log(lostWorker ? 'taken again (its worker was lost)' : 'taken');
+  return runJob(data, { sweep: job.queueName, ...settings, lostWorker, log });
 }
