@@ -4,7 +4,7 @@
  *   npm run bench                      all of it (a few minutes)
  *   npm run bench -- --json FILE       also write the numbers
  *   npm run bench -- --only kernels    one part: kernels | sparse | softtopk | threads | steps | cnn | transformer
- *                                      | breakdown (not in the full run: per-kernel time of a step) | refresh
+ *                                      | breakdown (not in the full run: per-kernel time of a step) | refresh | queue
  *
  * Kernels run on the engine's best WebAssembly build (relaxed SIMD is switched on for Node 20). The training
  * steps are timed interleaved (dense, sparse, dense, ...; a sparse sample is one whole refresh period) and
@@ -18,6 +18,7 @@ import { createEngine, type Engine, engine } from '../src/kernels/engine.js';
 import { enableRelaxedSimd } from '../src/kernels/relaxedSimd.js';
 import { CNN_BATCH, cnnStepCase } from './cnnStep.js';
 import { benchDenseKernels } from './denseKernels.js';
+import { benchQueueSweep, QUEUE_GRID } from './queueSweep.js';
 import { benchRefreshCost } from './refreshCost.js';
 import { benchSoftTopK } from './softTopK.js';
 import { benchSparseKernels } from './sparseKernels.js';
@@ -67,6 +68,7 @@ const parts = [
   'transformer',
   'breakdown',
   'refresh',
+  'queue',
 ] as const;
 
 async function main(): Promise<void> {
@@ -193,6 +195,20 @@ async function main(): Promise<void> {
         'N = 1 from scratch / N = 100': (r.n1ScratchMs / r.n100Ms).toFixed(3),
       })),
     );
+  }
+  if (wants('queue')) {
+    const sweep = await benchQueueSweep();
+    report.queueSweep = { grid: QUEUE_GRID.join(' '), ...sweep };
+    console.log(
+      `\ncompare of ${sweep.runs} runs (${QUEUE_GRID.join(' ')}): local sequential against ${sweep.workers} workers on a local Redis, one thread each (target ≤ 0.55×)`,
+    );
+    console.table([
+      {
+        'local s': sweep.localSeconds.toFixed(1),
+        'queued s': sweep.queuedSeconds.toFixed(1),
+        'queued / local': sweep.ratio.toFixed(3),
+      },
+    ]);
   }
   if (options.only === 'breakdown') {
     const breakdowns = (['mlp', 'transformer'] as const).flatMap((model) =>

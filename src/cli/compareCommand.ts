@@ -1,10 +1,10 @@
 import { join } from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
-import { comparisonTable } from '../compare/comparison.js';
+import { writeResults } from '../compare/writeResults.js';
 import { trainingMethodNames } from '../methods/registry.js';
 import { type TrainingSummary, writeSummary } from '../train/summary.js';
 import { makeDirectory, outputDirectory } from '../util/files.js';
-import { writeFileAtomic } from '../util/writeFileAtomic.js';
+import { compareOnQueue, type SweepFlags } from './compareOnQueue.js';
 import type { CliIo } from './io.js';
 import {
   parseNonNegativeInteger,
@@ -14,15 +14,17 @@ import {
 } from './parsers.js';
 import { describeResult, runTraining } from './runTraining.js';
 import { budgetSteps, CALIBRATION_STEPS } from './stepBudget.js';
-import { flagsForMethod, resolveTrainConfig, type TrainFlags } from './trainConfig.js';
+import { flagsForMethod, resolveTrainConfig, type TrainConfig, type TrainFlags } from './trainConfig.js';
 import { addTrainingOptions } from './trainingOptions.js';
 
-interface CompareFlags extends Omit<TrainFlags, 'method' | 'sparsity' | 'bwdSparsity' | 'seed'> {
+export interface CompareFlags
+  extends Omit<TrainFlags, 'method' | 'sparsity' | 'bwdSparsity' | 'seed'>,
+    SweepFlags {
   readonly methods: readonly string[];
   readonly sparsities: readonly number[];
   readonly seeds: number;
   readonly firstSeed: number;
-  readonly out: string;
+  readonly out?: string;
   readonly progress: boolean;
   readonly budgetSeconds?: number;
 }
@@ -32,11 +34,12 @@ interface CompareFlags extends Omit<TrainFlags, 'method' | 'sparsity' | 'bwdSpar
  * budget. Dense runs once per seed. A method-only flag (--penalty, --beta-target, ...) goes to its methods'
  * runs only. Top-KAST's backward sparsity follows the paper's pairing (80%→50%,
  * 90%→80%, 95%→90%). Writes DIR/runs/<method>-<sparsity>-seed<k>.json as each run ends, then DIR/results.json
- * (every summary and the table's rows) and DIR/results.md (the table).
+ * (every summary and the table's rows) and DIR/results.md (the table). With --queue the runs are jobs of a
+ * BullMQ sweep that `topkast worker`s train (compareOnQueue.ts); the results are written the same way.
  *
  * With --budget-seconds S every run trains for S seconds of its own steps instead of a common step count: its
  * steps are S over its step time measured on its first steps (stepBudget.ts), recorded in its summary as
- * `budget`, so `topkast train --steps <budget.steps>` with the same flags reproduces it.
+ * `budget`, so `topkast train --steps <budget.steps>` with the same flags reproduces it (local runs only).
  */
 export function compareCommand(io: CliIo): Command {
   return addTrainingOptions(
@@ -53,59 +56,84 @@ export function compareCommand(io: CliIo): Command {
     .option('--sparsities <list>', 'comma-separated forward sparsities', parseSparsityList, [0.8, 0.9, 0.95])
     .option('--seeds <n>', 'seeds per configuration', parsePositiveInteger, 1)
     .option('--first-seed <n>', 'the first seed; the others follow it', parseNonNegativeInteger, 0)
-    .requiredOption('--out <dir>', 'where to write the runs and the results table')
+    .option('--out <dir>', 'where to write the runs and the results table')
     .option('--no-progress', 'no progress lines of each run')
     .option(
       '--budget-seconds <s>',
-      `equal wall-clock: each run takes S seconds of its own steps (S / its step time over its first ${CALIBRATION_STEPS} steps; replaces --steps and --epochs)`,
+      `equal wall-clock: each run takes S seconds of its own steps (S / its step time over its first ${CALIBRATION_STEPS} steps; replaces --steps and --epochs; local runs only)`,
       parsePositiveNumber,
     )
-    .action((flags: CompareFlags) => {
-      const plan = comparePlan(flags);
+    .option(
+      '--queue <url>',
+      'run the grid on `topkast worker`s through Redis (BullMQ): redis://[user:password@]HOST[:PORT][/DB], rediss:// for TLS',
+    )
+    .option('--sweep <name>', "with --queue: the sweep's name (its runs, its workers, its collection)")
+    .option('--detach', 'with --queue: queue the runs and return at once')
+    .option('--collect', 'with --queue: wait for a queued sweep and write its results to --out')
+    .action(async (flags: CompareFlags) => {
+      const queued = flags.queue !== undefined || flags.collect || flags.detach || flags.sweep !== undefined;
+      if (queued && flags.budgetSeconds !== undefined) {
+        throw new Error(
+          "--budget-seconds measures each run's step time on this machine: drop it with --queue, or run locally",
+        );
+      }
+      if (queued) return compareOnQueue(flags, () => plannedRuns(flags), io);
       if (flags.budgetSeconds !== undefined && (flags.steps !== undefined || flags.epochs !== undefined)) {
         throw new Error(
           "--budget-seconds sets each run's steps from its own step time: drop --steps and --epochs, or drop --budget-seconds",
         );
       }
+      const out = requireOut(flags);
       // Every run's config and the output directory are checked before the first run starts.
-      const runFlags = plan.map((run) => ({
-        ...flagsForMethod(flags, run.method),
-        method: run.method,
-        sparsity: run.sparsity,
-        seed: run.seed,
-      }));
-      const configs = runFlags.map((flagsOfRun) => resolveTrainConfig(flagsOfRun));
-      outputDirectory(flags.out, '--out');
-      makeDirectory(join(flags.out, 'runs'));
+      const runs = plannedRuns(flags);
+      outputDirectory(out, '--out');
+      makeDirectory(join(out, 'runs'));
       const summaries: TrainingSummary[] = [];
-      plan.forEach((run, i) => {
-        let config = configs[i]!;
+      runs.forEach(({ config: planned, flags: runFlags, label }, i) => {
         const budget =
-          flags.budgetSeconds === undefined ? undefined : budgetSteps(config, flags.budgetSeconds);
+          flags.budgetSeconds === undefined ? undefined : budgetSteps(planned, flags.budgetSeconds);
+        const config = budget ? resolveTrainConfig({ ...runFlags, steps: budget.steps }) : planned;
         if (budget) {
-          config = resolveTrainConfig({ ...runFlags[i]!, steps: budget.steps });
           io.out(
-            `[${i + 1}/${plan.length}] ${budget.stepMs.toFixed(1)} ms/step over its first ${budget.calibrationSteps} steps: ${budget.steps} steps in ${budget.seconds} s\n`,
+            `[${i + 1}/${runs.length}] ${budget.stepMs.toFixed(1)} ms/step over its first ${budget.calibrationSteps} steps: ${budget.steps} steps in ${budget.seconds} s\n`,
           );
         }
-        io.out(`[${i + 1}/${plan.length}] `);
+        io.out(`[${i + 1}/${runs.length}] `);
         const trained = runTraining(config, {
           progress: flags.progress ? { stream: io.progress, bar: false } : false,
           announce: (line) => io.out(`${line}\n`),
         });
         const summary = budget ? { ...trained, budget } : trained;
         io.out(`  ${describeResult(summary)}\n`);
-        writeSummary(join(flags.out, 'runs', `${run.label}.json`), summary);
+        writeSummary(join(out, 'runs', `${label}.json`), summary);
         summaries.push(summary);
       });
-      const { rows, markdown: table } = comparisonTable(summaries);
-      writeFileAtomic(
-        join(flags.out, 'results.json'),
-        `${JSON.stringify({ rows, runs: summaries }, null, 2)}\n`,
-      );
-      writeFileAtomic(join(flags.out, 'results.md'), table);
-      io.out(`\n${table}\nwrote ${join(flags.out, 'results.md')} and results.json\n`);
+      const table = writeResults(out, summaries);
+      io.out(`\n${table}\nwrote ${join(out, 'results.md')} and results.json\n`);
     });
+}
+
+/** --out, which a comparison that writes results needs. */
+export function requireOut(flags: Pick<CompareFlags, 'out'>): string {
+  if (flags.out === undefined) {
+    throw new Error('compare needs --out DIR: where to write the runs and the results table');
+  }
+  return flags.out;
+}
+
+/** Every run of the grid with its resolved config (the config a local run uses and a queued job carries). */
+export function plannedRuns(
+  flags: CompareFlags,
+): (PlannedRun & { flags: TrainFlags; config: TrainConfig })[] {
+  return comparePlan(flags).map((run) => {
+    const flagsOfRun = {
+      ...flagsForMethod(flags, run.method),
+      method: run.method,
+      sparsity: run.sparsity,
+      seed: run.seed,
+    };
+    return { ...run, flags: flagsOfRun, config: resolveTrainConfig(flagsOfRun) };
+  });
 }
 
 interface PlannedRun {

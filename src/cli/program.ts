@@ -9,6 +9,7 @@ import { reportCommand } from './reportCommand.js';
 import { sampleCommand } from './sampleCommand.js';
 import { trainCommand } from './trainCommand.js';
 import { packageVersion } from './version.js';
+import { workerCommand } from './workerCommand.js';
 
 /** The `topkast` command with its subcommands, writing through `io`. */
 export function createProgram(io: CliIo = processIo): Command {
@@ -24,6 +25,7 @@ export function createProgram(io: CliIo = processIo): Command {
     evalCommand(io),
     reportCommand(io),
     sampleCommand(io),
+    workerCommand(io),
   ]) {
     reportErrorsOnOneLine(command, io, `topkast ${command.name()} --help`);
     program.addCommand(command);

@@ -1,0 +1,63 @@
+import { join } from 'node:path';
+import { parseRedisUrl } from '../queue/redisUrl.js';
+import { checkSweepName } from '../queue/sweep.js';
+import { awaitSweep, collectSweep, enqueueSweep, openSweep } from '../queue/sweepQueue.js';
+import { outputDirectory } from '../util/files.js';
+import { type CompareFlags, requireOut } from './compareCommand.js';
+import type { CliIo } from './io.js';
+import type { TrainConfig } from './trainConfig.js';
+
+export interface SweepFlags {
+  readonly queue?: string;
+  readonly sweep?: string;
+  readonly detach?: boolean;
+  readonly collect?: boolean;
+}
+
+/**
+ * compare on a queue: the grid's runs (their configs resolved and checked first) become jobs of sweep NAME;
+ * then, unless --detach, wait with progress and write --out as a local compare does. --collect only waits
+ * and writes. The sweep is removed from Redis once its results are written; failed runs are listed in
+ * results.md and make the command fail after writing.
+ */
+export async function compareOnQueue(
+  flags: CompareFlags,
+  plan: () => { label: string; config: TrainConfig }[],
+  io: CliIo,
+): Promise<void> {
+  if (flags.queue === undefined || flags.sweep === undefined) {
+    throw new Error('--collect, --detach and --sweep go with --queue URL --sweep NAME: give both');
+  }
+  if (flags.detach && flags.collect) throw new Error('--detach and --collect exclude each other: give one');
+  const address = parseRedisUrl(flags.queue);
+  const sweep = checkSweepName(flags.sweep);
+  const runs = flags.collect ? [] : plan();
+  const out = flags.detach ? '' : requireOut(flags);
+  if (!flags.detach) outputDirectory(out, '--out');
+  const say = (line: string) => io.err(`${line}\n`);
+  const queue = openSweep(address, sweep, say);
+  try {
+    if (!flags.collect) {
+      await enqueueSweep(queue, runs);
+      say(
+        `queued ${runs.length} runs as sweep ${sweep} at ${address.shown}: start workers with topkast worker --queue URL --sweep ${sweep}`,
+      );
+    }
+    if (flags.detach) {
+      io.out(
+        `sweep ${sweep}: ${runs.length} runs queued; gather them with topkast compare --collect --queue URL --sweep ${sweep} --out DIR\n`,
+      );
+      return;
+    }
+    await awaitSweep(queue, say);
+    const { markdown, failed } = await collectSweep(queue, out);
+    io.out(`\n${markdown}\nwrote ${join(out, 'results.md')} and results.json\n`);
+    if (failed.length > 0) {
+      throw new Error(
+        `${failed.length} run${failed.length === 1 ? '' : 's'} of sweep ${sweep} failed (listed in ${join(out, 'results.md')}): fix the cause and queue them again`,
+      );
+    }
+  } finally {
+    await queue.close();
+  }
+}
