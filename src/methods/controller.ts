@@ -212,18 +212,19 @@ export class SparsityController implements MethodController {
     weights.forEach((weight, l) => {
       const context = this.context(weight, budgets[l], step);
       const forwardBefore = weight.forwardCount;
-      if (this.method.refreshSets && this.enteringState === 'zero') {
-        const entered = this.method.refreshSets(weight, context);
-        const kept = weight.forwardCount - entered;
-        forwardChurn.push(1 - kept / Math.max(1, forwardBefore));
-        return;
-      }
-      const before = weight.forwardIndices().slice();
       const backwardBefore = this.enteringState === 'zero' ? null : weight.backwardIndices().slice();
-      const sets = this.method.selectSets(weight, context);
-      weight.setSets(sets.forward, sets.backward, this.method.enteringValue);
+      let kept: number;
+      if (this.method.refreshSets) {
+        kept = weight.forwardCount - this.method.refreshSets(weight, context);
+      } else {
+        const before = weight.forwardIndices().slice();
+        const sets = this.method.selectSets(weight, context);
+        weight.setSets(sets.forward, sets.backward, this.method.enteringValue);
+        kept = overlap(before, weight.forwardIndices());
+      }
+      // Both paths leave entering entries at zero state; another entering state is set on top, the same way.
       if (backwardBefore) setEnteringState(weight, backwardBefore, this.enteringState);
-      forwardChurn.push(1 - overlap(before, weight.forwardIndices()) / Math.max(1, forwardBefore));
+      forwardChurn.push(1 - kept / Math.max(1, forwardBefore));
     });
     this.churn.push({ step, forwardChurn });
   }
