@@ -211,16 +211,7 @@ export function restoreRun(run: TinyRun<MethodController>, snapshot: RunSnapshot
 }
 
 /** Whether an ascending index list holds `flat`. */
-export function holds(sorted: Int32Array, flat: number): boolean {
-  let lo = 0;
-  let hi = sorted.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (sorted[mid] < flat) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo < sorted.length && sorted[lo] === flat;
-}
+export { containsIndex as holds } from '../sparse/sortedIndices.js';
 
 /** A 4×5 weight with A = B = the even entries, |θ| = 0.1, 0.2, …, 1.0 in index order; odd entries inactive. */
 export function dropAndGrowWeight(): SparseWeight {
