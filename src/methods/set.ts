@@ -13,14 +13,8 @@
 import { mergeAscending } from '../sparse/sortedIndices.js';
 import type { SparseWeight } from '../sparse/sparseWeight.js';
 import { selectTopK } from '../sparse/topk.js';
-import {
-  checkDensity,
-  checkFraction,
-  checkInterval,
-  type SelectionContext,
-  type Sets,
-  type SparsityMethod,
-} from './method.js';
+import { checkDensity, checkFraction, checkInterval } from '../util/checks.js';
+import type { SelectionContext, Sets, SparsityMethod } from './method.js';
 import { cosineDropFraction, isMaskUpdateStep, updatesAfter, updatesAt } from './schedules.js';
 import { randomSets, uniformScores } from './static.js';
 

@@ -12,6 +12,7 @@ import {
   windowOutputSize,
 } from '../tensor/ops/window.js';
 import { formatShape, Tensor } from '../tensor/tensor.js';
+import { checkPositiveIntegers } from '../util/checks.js';
 import type { Random } from '../util/random.js';
 import { initWeights, type WeightInit } from './init.js';
 import type { Module } from './module.js';
@@ -71,11 +72,7 @@ export class Conv2d implements Module, Sparsifiable {
 
   constructor(options: Conv2dOptions) {
     const { inputs, outputs, name } = options;
-    if (!Number.isInteger(inputs) || inputs < 1 || !Number.isInteger(outputs) || outputs < 1) {
-      throw new Error(
-        `Conv2d ${name}: inputs and outputs (channels) must be positive integers, got ${inputs} and ${outputs}`,
-      );
-    }
+    checkPositiveIntegers([inputs, outputs], `Conv2d ${name}: inputs and outputs (channels)`);
     this.name = name;
     this.inputs = inputs;
     this.outputs = outputs;

@@ -3,6 +3,7 @@ import { SparseWeight } from '../sparse/sparseWeight.js';
 import { embedding } from '../tensor/ops/embedding.js';
 import { sparseEmbedding } from '../tensor/ops/sparseEmbedding.js';
 import { Tensor } from '../tensor/tensor.js';
+import { checkPositiveIntegers } from '../util/checks.js';
 import type { Random } from '../util/random.js';
 import type { Module } from './module.js';
 import { Parameter } from './parameter.js';
@@ -38,9 +39,7 @@ export class Embedding implements Module {
 
   constructor(options: EmbeddingOptions) {
     const { vocab, dim, name, random, std = 0.02 } = options;
-    if (!Number.isInteger(vocab) || vocab < 1 || !Number.isInteger(dim) || dim < 1) {
-      throw new Error(`Embedding ${name}: vocab and dim must be positive integers, got ${vocab} and ${dim}`);
-    }
+    checkPositiveIntegers([vocab, dim], `Embedding ${name}: vocab and dim`);
     this.name = name;
     this.vocab = vocab;
     this.dim = dim;

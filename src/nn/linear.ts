@@ -6,6 +6,7 @@ import { gelu } from '../tensor/ops/gelu.js';
 import { matmul } from '../tensor/ops/matmul.js';
 import { relu } from '../tensor/ops/relu.js';
 import { formatShape, Tensor } from '../tensor/tensor.js';
+import { checkPositiveIntegers } from '../util/checks.js';
 import type { Random } from '../util/random.js';
 import type { FusesActivation } from './activations.js';
 import { initWeights, type WeightInit } from './init.js';
@@ -43,11 +44,7 @@ export class Linear implements Module, Sparsifiable, FusesActivation {
 
   constructor(options: LinearOptions) {
     const { inputs, outputs, name } = options;
-    if (!Number.isInteger(inputs) || inputs < 1 || !Number.isInteger(outputs) || outputs < 1) {
-      throw new Error(
-        `Linear ${name}: inputs and outputs must be positive integers, got ${inputs} and ${outputs}`,
-      );
-    }
+    checkPositiveIntegers([inputs, outputs], `Linear ${name}: inputs and outputs`);
     this.name = name;
     this.inputs = inputs;
     this.outputs = outputs;

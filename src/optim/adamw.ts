@@ -1,13 +1,12 @@
 import { engine } from '../kernels/engine.js';
 import type { Trainable } from '../nn/trainable.js';
+import { checkPositive, checkUnitInterval } from '../util/checks.js';
 import {
   checkSizes,
   checkState,
   checkTrainables,
   type Optimizer,
   type OptimizerState,
-  requirePositive,
-  requireUnitInterval,
   stateArray,
   updateSegments,
   zeroGrads,
@@ -41,17 +40,17 @@ export class AdamW implements Optimizer {
     this.betas = options.betas ?? [0.9, 0.999];
     this.eps = options.eps ?? 1e-8;
     this.weightDecay = options.weightDecay ?? 0.01;
-    requirePositive('AdamW: lr', this.lr);
-    requireUnitInterval('AdamW: betas[0]', this.betas[0]);
-    requireUnitInterval('AdamW: betas[1]', this.betas[1]);
-    requirePositive('AdamW: eps', this.eps);
-    requirePositive('AdamW: weightDecay', this.weightDecay, true);
+    checkPositive(this.lr, 'AdamW: lr');
+    checkUnitInterval(this.betas[0], 'AdamW: betas[0]');
+    checkUnitInterval(this.betas[1], 'AdamW: betas[1]');
+    checkPositive(this.eps, 'AdamW: eps');
+    checkPositive(this.weightDecay, 'AdamW: weightDecay', true);
     checkTrainables('AdamW', trainables);
     this.trainables = [...trainables];
   }
 
   step(lr = this.lr): void {
-    requirePositive('AdamW.step: lr', lr, true);
+    checkPositive(lr, 'AdamW.step: lr', true);
     const { kernels } = engine();
     // The kernels run in float32: round β once so the bias corrections use the very β the moments decay by.
     const beta1 = Math.fround(this.betas[0]);

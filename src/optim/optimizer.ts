@@ -72,18 +72,6 @@ export function zeroGrads(trainables: readonly Trainable[]): void {
   for (const trainable of trainables) trainable.grads.fill(0);
 }
 
-/** Throws unless x is finite and > 0 (or ≥ 0 when zero is allowed). */
-export function requirePositive(what: string, x: number, allowZero = false): void {
-  if (!Number.isFinite(x) || x < 0 || (x === 0 && !allowZero)) {
-    throw new Error(`${what} must be a finite number ${allowZero ? '≥ 0' : '> 0'}, got ${x}`);
-  }
-}
-
-/** Throws unless x is in [0, 1). */
-export function requireUnitInterval(what: string, x: number): void {
-  if (!(x >= 0 && x < 1)) throw new Error(`${what} must be in [0, 1), got ${x}`);
-}
-
 /** Checks a state from getState(): a non-negative integer step count. */
 export function checkState(optimizer: string, state: OptimizerState): void {
   if (!Number.isInteger(state?.stepCount) || state.stepCount < 0) {

@@ -1,13 +1,12 @@
 import { engine } from '../kernels/engine.js';
 import type { Trainable } from '../nn/trainable.js';
+import { checkPositive, checkUnitInterval } from '../util/checks.js';
 import {
   checkSizes,
   checkState,
   checkTrainables,
   type Optimizer,
   type OptimizerState,
-  requirePositive,
-  requireUnitInterval,
   stateArray,
   updateSegments,
   zeroGrads,
@@ -40,9 +39,9 @@ export class SGD implements Optimizer {
     this.momentum = options.momentum ?? 0;
     this.nesterov = options.nesterov ?? false;
     this.weightDecay = options.weightDecay ?? 0;
-    requirePositive('SGD: lr', this.lr);
-    requireUnitInterval('SGD: momentum', this.momentum);
-    requirePositive('SGD: weightDecay', this.weightDecay, true);
+    checkPositive(this.lr, 'SGD: lr');
+    checkUnitInterval(this.momentum, 'SGD: momentum');
+    checkPositive(this.weightDecay, 'SGD: weightDecay', true);
     if (this.nesterov && this.momentum === 0)
       throw new Error('SGD: nesterov needs momentum > 0; set momentum (e.g. 0.9)');
     checkTrainables('SGD', trainables);
@@ -50,7 +49,7 @@ export class SGD implements Optimizer {
   }
 
   step(lr = this.lr): void {
-    requirePositive('SGD.step: lr', lr, true);
+    checkPositive(lr, 'SGD.step: lr', true);
     const { kernels } = engine();
     for (const t of this.trainables) {
       checkSizes('SGD', t);
