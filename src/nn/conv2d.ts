@@ -11,6 +11,7 @@ import {
   windowOutputSize,
 } from '../tensor/ops/window.js';
 import { formatShape, Tensor } from '../tensor/tensor.js';
+import type { Trainable } from '../tensor/trainable.js';
 import { checkPositiveIntegers } from '../util/checks.js';
 import type { Random } from '../util/random.js';
 import { initWeights, type WeightInit } from './init.js';
@@ -18,7 +19,6 @@ import { LayerWeight } from './layerWeight.js';
 import type { Module } from './module.js';
 import { Parameter } from './parameter.js';
 import type { Sparsifiable, WeightTransform } from './sparsifiable.js';
-import type { Trainable } from './trainable.js';
 
 export interface Conv2dOptions {
   /** Input channels C. */

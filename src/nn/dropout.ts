@@ -1,10 +1,10 @@
 import { dropout } from '../tensor/ops/dropout.js';
 import type { Tensor } from '../tensor/tensor.js';
+import type { Trainable } from '../tensor/trainable.js';
 import { checkUnitInterval } from '../util/checks.js';
 import { Random } from '../util/random.js';
 import type { Module } from './module.js';
 import { allModules } from './sparsifiable.js';
-import type { Trainable } from './trainable.js';
 
 /**
  * Inverted dropout with its own seeded generator: while `training`, each forward pass draws a fresh mask (so the

@@ -1,15 +1,15 @@
+import { sparseEmbedding } from '../sparse/sparseEmbedding.js';
 import type { SparseMatmulOptions } from '../sparse/sparseMatmul.js';
 import { SparseWeight } from '../sparse/sparseWeight.js';
 import { embedding } from '../tensor/ops/embedding.js';
-import { sparseEmbedding } from '../tensor/ops/sparseEmbedding.js';
 import { Tensor } from '../tensor/tensor.js';
+import type { Trainable } from '../tensor/trainable.js';
 import { checkPositiveIntegers } from '../util/checks.js';
 import type { Random } from '../util/random.js';
 import { LayerWeight } from './layerWeight.js';
 import type { Module } from './module.js';
 import { Parameter } from './parameter.js';
 import type { Sparsifiable, WeightTransform } from './sparsifiable.js';
-import type { Trainable } from './trainable.js';
 
 export interface EmbeddingOptions {
   /** Rows of the table: the number of distinct ids (characters, positions). */

@@ -1,3 +1,4 @@
+export type { Trainable } from '../tensor/trainable.js';
 export { GELU, ReLU } from './activations.js';
 export { type AttentionOptions, CausalSelfAttention } from './attention.js';
 export { type CnnOptions, cnn } from './cnn.js';
@@ -15,6 +16,5 @@ export { AvgPool2d, MaxPool2d } from './pooling.js';
 export { Residual } from './residual.js';
 export { Sequential } from './sequential.js';
 export { TiedOutput } from './tiedOutput.js';
-export type { Trainable } from './trainable.js';
 export { Transformer, type TransformerOptions, transformer } from './transformer.js';
 export { type TransformerBlockOptions, transformerBlock } from './transformerBlock.js';

@@ -5,6 +5,7 @@ import { type Activation, biasActivation } from '../tensor/ops/biasActivation.js
 import { gelu } from '../tensor/ops/gelu.js';
 import { relu } from '../tensor/ops/relu.js';
 import { formatShape, Tensor } from '../tensor/tensor.js';
+import type { Trainable } from '../tensor/trainable.js';
 import { checkPositiveIntegers } from '../util/checks.js';
 import type { Random } from '../util/random.js';
 import type { FusesActivation } from './activations.js';
@@ -13,7 +14,6 @@ import { LayerWeight } from './layerWeight.js';
 import type { Module } from './module.js';
 import { Parameter } from './parameter.js';
 import type { Sparsifiable, WeightTransform } from './sparsifiable.js';
-import type { Trainable } from './trainable.js';
 
 export interface LinearOptions {
   inputs: number;

@@ -1,9 +1,9 @@
 import { addRowBiasInPlace } from '../tensor/ops/addRowBias.js';
 import { formatShape, type Tensor } from '../tensor/tensor.js';
+import type { Trainable } from '../tensor/trainable.js';
 import type { Embedding } from './embedding.js';
 import type { Module } from './module.js';
 import { Parameter } from './parameter.js';
-import type { Trainable } from './trainable.js';
 
 /**
  * The output projection tied to an input embedding (Press and Wolf 2017): logits[vocab, n] = E·x + b, with E the

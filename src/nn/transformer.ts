@@ -1,5 +1,6 @@
 import { add } from '../tensor/ops/add.js';
 import { formatShape, Tensor } from '../tensor/tensor.js';
+import type { Trainable } from '../tensor/trainable.js';
 import { checkPositiveInteger } from '../util/checks.js';
 import { Random } from '../util/random.js';
 import { Dropout } from './dropout.js';
@@ -9,7 +10,6 @@ import { Linear } from './linear.js';
 import type { Module } from './module.js';
 import { Sequential } from './sequential.js';
 import { TiedOutput } from './tiedOutput.js';
-import type { Trainable } from './trainable.js';
 import { transformerBlock } from './transformerBlock.js';
 
 export interface TransformerOptions {

@@ -1,5 +1,5 @@
 import { engine } from '../kernels/engine.js';
-import type { Trainable } from '../nn/trainable.js';
+import type { Trainable } from '../tensor/trainable.js';
 import { checkPositive, checkUnitInterval } from '../util/checks.js';
 import { FusedOptimizer, updateSegments } from './optimizer.js';
 

@@ -1,5 +1,5 @@
 import { engine } from '../kernels/engine.js';
-import type { Trainable } from '../nn/trainable.js';
+import type { Trainable } from '../tensor/trainable.js';
 import { checkPositive } from '../util/checks.js';
 
 /** The serialisable part of an optimizer that does not live in its trainables' state arrays. */

@@ -22,7 +22,7 @@
  */
 import { engine } from '../kernels/engine.js';
 import type { Heap } from '../kernels/heap.js';
-import type { Trainable } from '../nn/trainable.js';
+import type { Trainable } from '../tensor/trainable.js';
 import { type CsrPattern, csrFromSortedIndices, freePattern } from './csr.js';
 import { MagnitudeRefresh } from './magnitudeRefresh.js';
 import { ascendingDifference, mergeAscending, overlap, sameIndices } from './sortedIndices.js';
