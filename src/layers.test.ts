@@ -141,6 +141,14 @@ describe('the layer order', () => {
     expect([...ALLOWED_CIRCLES].filter((circle) => !found.includes(circle))).toEqual([]);
   });
 
+  it("every folder's README.md says what lives there and what it may import", () => {
+    for (const folder of ORDER) {
+      const readme = readFileSync(join(SRC, folder, 'README.md'), 'utf8');
+      expect(readme.startsWith(`# src/${folder}\n`), folder).toBe(true);
+      expect(readme, folder).toMatch(/\nMay import: .+/);
+    }
+  });
+
   it('finds an upward import and a circle when there is one', () => {
     expect(layerOf('tensor/tensor.ts')).toBeLessThan(layerOf('sparse/csr.ts'));
     expect(layerOf('index.ts')).toBe(ORDER.length);
