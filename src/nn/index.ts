@@ -1,4 +1,3 @@
-export type { Trainable } from '../tensor/trainable.js';
 export { GELU, ReLU } from './activations.js';
 export { type AttentionOptions, CausalSelfAttention } from './attention.js';
 export { type CnnOptions, cnn } from './cnn.js';
