@@ -72,7 +72,6 @@ export { AvgPool2d, MaxPool2d } from './nn/pooling.js';
 export { Residual } from './nn/residual.js';
 export { Sequential } from './nn/sequential.js';
 export type { Sparsifiable, WeightTransform } from './nn/sparsifiable.js';
-export type { Trainable } from './nn/trainable.js';
 export { Transformer, type TransformerOptions, transformer } from './nn/transformer.js';
 // Optimizers and learning-rate schedules.
 export * from './optim/index.js';

@@ -4,8 +4,8 @@
  */
 import type { Module } from '../nn/module.js';
 import type { PeriodMetrics } from '../train/callbacks.js';
+import { firstNonFinite } from '../util/checks.js';
 import { readRegularFile } from '../util/files.js';
-import { firstNonFinite } from '../util/finite.js';
 import { escapeControl } from '../util/safeText.js';
 import { decodeChecksummed, encodeChecksummed } from './checksummedFile.js';
 import { modelTensors } from './modelTensors.js';

@@ -13,8 +13,8 @@
 import { engine } from '../kernels/engine.js';
 import type { Module } from '../nn/module.js';
 import { Parameter } from '../nn/parameter.js';
-import type { Trainable } from '../nn/trainable.js';
 import { SparseWeight } from '../sparse/sparseWeight.js';
+import type { Trainable } from '../tensor/trainable.js';
 import { escapeControl } from '../util/safeText.js';
 import { csrTensors, flatFromCsr } from './csrTensors.js';
 import type { NamedTensor } from './safetensors.js';

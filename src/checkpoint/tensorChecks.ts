@@ -10,7 +10,7 @@
  * Each error is one line naming the file and the tensor.
  */
 import { CHURN_REFERENCE_KEY, FROZEN_MASK_KEY } from '../methods/spartanController.js';
-import { firstNonFinite } from '../util/finite.js';
+import { firstNonFinite } from '../util/checks.js';
 import { escapeControl, quoteValue } from '../util/safeText.js';
 import { flatFromCsr } from './csrTensors.js';
 import type { NamedTensor } from './safetensors.js';

@@ -38,7 +38,7 @@ describe('the package', () => {
       expect(files.has(needed), needed).toBe(true);
     }
     const unwanted = [...files].filter((file) =>
-      /^(build|dist\/bench|dist\/examples|bench|assembly)\/|\.test\./.test(file),
+      /^(build|dist\/bench|dist\/examples|bench|assembly)\/|\.test\.|\/testing\./.test(file),
     );
     expect(unwanted).toEqual([]);
     const maps = [...files].filter((file) => file.endsWith('.js.map'));

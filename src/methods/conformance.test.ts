@@ -11,6 +11,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { SparseWeight } from '../sparse/sparseWeight.js';
+import { runLosses, runStep, runSteps } from '../train/testing.js';
 import type { DistributionName } from './distribution.js';
 import type { SparsityMethod } from './method.js';
 import {
@@ -21,17 +22,7 @@ import {
   trainingMethodNames,
 } from './registry.js';
 import type { Spartan } from './spartan.js';
-import {
-  holds,
-  type OptimizerChoice,
-  restoreRun,
-  runLosses,
-  runStep,
-  runSteps,
-  snapshotRun,
-  type TinyRun,
-  tinyRun,
-} from './testing.js';
+import { holds, type OptimizerChoice, restoreRun, snapshotRun, type TinyRun, tinyRun } from './testing.js';
 
 const totalSteps = 40;
 const sparsity = 0.75;

@@ -4,6 +4,7 @@
  * entries zero; 'mean' then sets every entering entry of each state array to that array's mean over the
  * entries that stayed (0 when none stayed).
  */
+import { containsIndex } from '../sparse/sortedIndices.js';
 import type { SparseWeight } from '../sparse/sparseWeight.js';
 
 export type EnteringState = 'zero' | 'mean';
@@ -24,7 +25,7 @@ export function setEnteringState(
   const entering = new Uint8Array(flat.length);
   let stayed = 0;
   for (let p = 0; p < flat.length; p++) {
-    if (containsSorted(backwardBefore, flat[p])) stayed++;
+    if (containsIndex(backwardBefore, flat[p])) stayed++;
     else entering[p] = 1;
   }
   for (const state of weight.state.values()) {
@@ -33,16 +34,4 @@ export function setEnteringState(
     const mean = stayed === 0 ? 0 : sum / stayed;
     for (let p = 0; p < state.length; p++) if (entering[p]) state[p] = mean;
   }
-}
-
-/** Whether the ascending list holds `value` (binary search). */
-function containsSorted(sorted: Int32Array, value: number): boolean {
-  let lo = 0;
-  let hi = sorted.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (sorted[mid] < value) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo < sorted.length && sorted[lo] === value;
 }

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { SparseWeight } from '../sparse/sparseWeight.js';
+import { runStep } from '../train/testing.js';
 import { Random } from '../util/random.js';
 import { GradualMagnitudePruning } from './gmp.js';
-import { holds, runStep, tinyRun } from './testing.js';
+import { holds, tinyRun } from './testing.js';
 
 const theta = Float32Array.from([0.9, -0.1, 0.5, -0.3, 0.7, 0.05, -0.2, 0.6, 0.0, 0.45]);
 

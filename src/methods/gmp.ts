@@ -9,14 +9,8 @@
  */
 import type { SparseWeight } from '../sparse/sparseWeight.js';
 import { selectTopK, selectTopKByMagnitude } from '../sparse/topk.js';
-import {
-  checkDensity,
-  checkFraction,
-  checkInterval,
-  type SelectionContext,
-  type Sets,
-  type SparsityMethod,
-} from './method.js';
+import { checkDensity, checkFraction, checkInterval } from '../util/checks.js';
+import type { SelectionContext, Sets, SparsityMethod } from './method.js';
 import { gmpSparsity, isPruningStep, type PruningSchedule, updatesAfter, updatesAt } from './schedules.js';
 
 export interface GmpOptions {

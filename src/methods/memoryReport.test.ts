@@ -5,11 +5,12 @@ import type { Module } from '../nn/module.js';
 import { AdamW } from '../optim/adamw.js';
 import { SparseWeight } from '../sparse/sparseWeight.js';
 import { Tensor } from '../tensor/tensor.js';
+import { runSteps } from '../train/testing.js';
 import { trainStep } from '../train/trainStep.js';
 import { type SparsifyOptions, sparsify } from './controller.js';
 import { createMethod } from './registry.js';
 import { Spartan } from './spartan.js';
-import { runSteps, tinyRun } from './testing.js';
+import { tinyRun } from './testing.js';
 
 /** An MLP 30-40-40-5 after one AdamW step under `method`, with its controller. */
 function trainedOneStep(method: SparsifyOptions['method'], options: Partial<SparsifyOptions> = {}) {

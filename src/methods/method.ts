@@ -98,24 +98,3 @@ export interface SparsityMethod {
   /** Whether the step's backward pass must also produce the dense gradient of each sparse weight (RigL). */
   needsDenseGradient?(step: number, totalSteps: number): boolean;
 }
-
-/** Checks that a density is a finite number in (0, 1]; `what` names it in the error. */
-export function checkDensity(value: number, what: string): void {
-  if (!Number.isFinite(value) || value <= 0 || value > 1) {
-    throw new Error(`${what} must be in (0, 1] (a sparsity in [0, 1)), got ${value}`);
-  }
-}
-
-/** Checks that a step count (an interval) is a whole number ≥ 1; `what` names it in the error. */
-export function checkInterval(value: number, what: string): void {
-  if (!Number.isInteger(value) || value < 1) {
-    throw new Error(`${what} must be a whole number of steps ≥ 1, got ${value}`);
-  }
-}
-
-/** Checks that a fraction (of training, of a set) is a finite number in [0, 1]; `what` names it in the error. */
-export function checkFraction(value: number, what: string): void {
-  if (!Number.isFinite(value) || value < 0 || value > 1) {
-    throw new Error(`${what} must be a fraction in [0, 1], got ${value}`);
-  }
-}

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { runStep } from '../train/testing.js';
 import { Random } from '../util/random.js';
 import { createMethod } from './registry.js';
 import { RigL } from './rigl.js';
-import { dropAndGrowWeight, firstUpdate, runStep, tinyRun } from './testing.js';
+import { dropAndGrowWeight, firstUpdate, tinyRun } from './testing.js';
 
 describe('rigl', () => {
   it('asks for the dense gradient on its mask-update steps only', () => {

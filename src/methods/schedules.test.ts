@@ -4,6 +4,7 @@ import {
   gmpSparsity,
   isMaskUpdateStep,
   isPruningStep,
+  isRefreshPeriod,
   type PruningSchedule,
   pruningIntervals,
   updatesAfter,
@@ -20,6 +21,11 @@ const schedule: PruningSchedule = {
 };
 
 describe('schedules', () => {
+  it('Top-KAST refreshes after every N updates: steps N − 1, 2N − 1, …', () => {
+    const steps = Array.from({ length: 12 }, (_, step) => step).filter((step) => isRefreshPeriod(step, 4));
+    expect(steps).toEqual([3, 7, 11]);
+  });
+
   it('counts updates: step −1 (initialisation) is t = 0; fractions of training round to whole updates', () => {
     expect([updatesAfter(-1), updatesAfter(0), updatesAfter(99)]).toEqual([0, 1, 100]);
     expect([updatesAt(0.1, 1000), updatesAt(0.75, 10), updatesAt(0.6, 7)]).toEqual([100, 8, 4]);

@@ -4,8 +4,9 @@
  *
  * Convention: `t` counts the updates completed. After the update of the 0-based step `step`, t = step + 1;
  * at initialisation (step −1), t = 0. Schedules given as fractions of training resolve to whole updates by
- * rounding fraction·totalSteps.
+ * rounding fraction·totalSteps. The shapes (cubic, cosine, periodic) are ../util/schedule.ts's.
  */
+import { cosineDecay, cubicDecay, isPeriodic } from '../util/schedule.js';
 
 /** Updates completed after the 0-based step `step` (−1, initialisation, gives 0). */
 export function updatesAfter(step: number): number {
@@ -38,10 +39,8 @@ export function pruningIntervals(schedule: PruningSchedule): number {
 
 /** Whether GMP prunes after t updates: t ∈ {t0, t0 + Δt, …, t0 + nΔt}. */
 export function isPruningStep(t: number, schedule: PruningSchedule): boolean {
-  const since = t - schedule.start;
-  return (
-    since >= 0 && since % schedule.interval === 0 && since / schedule.interval <= pruningIntervals(schedule)
-  );
+  const { start, interval } = schedule;
+  return isPeriodic(t, interval, start) && (t - start) / interval <= pruningIntervals(schedule);
 }
 
 /**
@@ -55,7 +54,7 @@ export function gmpSparsity(t: number, schedule: PruningSchedule): number {
   const n = pruningIntervals(schedule);
   if (n === 0) return finalSparsity;
   const k = Math.min(n, Math.floor((t - start) / interval));
-  return finalSparsity + (initialSparsity - finalSparsity) * (1 - k / n) ** 3;
+  return finalSparsity + (initialSparsity - finalSparsity) * cubicDecay(k / n);
 }
 
 /**
@@ -63,10 +62,15 @@ export function gmpSparsity(t: number, schedule: PruningSchedule): number {
  * schedule"): f_t = (α/2)·(1 + cos(π·t/T_end)); α at t = 0, 0 at T_end.
  */
 export function cosineDropFraction(t: number, alpha: number, endUpdate: number): number {
-  return (alpha / 2) * (1 + Math.cos((Math.PI * t) / endUpdate));
+  return alpha * cosineDecay(t, endUpdate);
+}
+
+/** Whether the sets are refreshed after the 0-based step `step`: after every `interval` updates (Top-KAST). */
+export function isRefreshPeriod(step: number, interval: number): boolean {
+  return isPeriodic(updatesAfter(step), interval);
 }
 
 /** Whether a mask update falls after t updates: every ΔT updates, while t < T_end (SET, RigL). */
 export function isMaskUpdateStep(t: number, interval: number, endUpdate: number): boolean {
-  return t > 0 && t % interval === 0 && t < endUpdate;
+  return t > 0 && t < endUpdate && isPeriodic(t, interval);
 }

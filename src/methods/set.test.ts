@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { runStep } from '../train/testing.js';
 import { Random } from '../util/random.js';
 import { createMethod } from './registry.js';
 import { SparseEvolutionaryTraining } from './set.js';
-import { dropAndGrowWeight, firstUpdate, holds, runStep, tinyRun } from './testing.js';
+import { dropAndGrowWeight, firstUpdate, holds, tinyRun } from './testing.js';
 
 describe('set', () => {
   it('defaults: ΔT = 100, α = 0.3, T_end = 75% of training; grown weights enter at zero', () => {

@@ -10,16 +10,11 @@
  * state (enteringValue 'zero'). As in the RigL reference code, a weight just dropped may be chosen again: it
  * then simply stays, with its value and state.
  */
+import { mergeAscending } from '../sparse/sortedIndices.js';
 import type { SparseWeight } from '../sparse/sparseWeight.js';
 import { selectTopK } from '../sparse/topk.js';
-import {
-  checkDensity,
-  checkFraction,
-  checkInterval,
-  type SelectionContext,
-  type Sets,
-  type SparsityMethod,
-} from './method.js';
+import { checkDensity, checkFraction, checkInterval } from '../util/checks.js';
+import type { SelectionContext, Sets, SparsityMethod } from './method.js';
 import { cosineDropFraction, isMaskUpdateStep, updatesAfter, updatesAt } from './schedules.js';
 import { randomSets, uniformScores } from './static.js';
 
@@ -109,15 +104,4 @@ export class SparseEvolutionaryTraining implements SparsityMethod {
   protected growScores(weight: SparseWeight, context: SelectionContext): Float32Array | Float64Array {
     return uniformScores(weight.size, context.random);
   }
-}
-
-/** The union of two disjoint ascending index lists, ascending. */
-function mergeAscending(a: Int32Array, b: Int32Array): Int32Array {
-  const merged = new Int32Array(a.length + b.length);
-  let i = 0;
-  let j = 0;
-  for (let q = 0; q < merged.length; q++) {
-    merged[q] = j === b.length || (i < a.length && a[i] < b[j]) ? a[i++] : b[j++];
-  }
-  return merged;
 }

@@ -8,7 +8,7 @@
 import { type BlockDims, parseBlockDims } from '../spartan/blockLayout.js';
 import { type AnnealShape, annealShapes } from '../spartan/schedule.js';
 import type { SoftTopKMethod } from '../spartan/softTopK.js';
-import { checkDensity, checkFraction } from './method.js';
+import { checkDensity, checkFraction } from '../util/checks.js';
 
 /** "sparsity": an entry costs its weight count; "flops": times the layer's uses per example (conv: Hout·Wout). */
 export type CostModel = 'sparsity' | 'flops';

@@ -11,12 +11,13 @@ import { softTopK } from '../spartan/softTopK.js';
 import { recordTape } from '../tensor/tape.js';
 import { Tensor } from '../tensor/tensor.js';
 import { randomTensor, weightedSum } from '../tensor/testing.js';
+import { runStep, runSteps } from '../train/testing.js';
 import { Random } from '../util/random.js';
 import { sparsify } from './controller.js';
 import { createMethod, createTrainingMethod, methodFromConfig } from './registry.js';
 import { Spartan, type SpartanOptions } from './spartan.js';
 import { FROZEN_MASK_KEY } from './spartanController.js';
-import { restoreRun, runStep, runSteps, snapshotRun, tinyRun } from './testing.js';
+import { restoreRun, snapshotRun, tinyRun } from './testing.js';
 
 const totalSteps = 40;
 

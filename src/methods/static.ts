@@ -4,8 +4,9 @@
  */
 import type { SparseWeight } from '../sparse/sparseWeight.js';
 import { selectTopK } from '../sparse/topk.js';
+import { checkDensity } from '../util/checks.js';
 import type { Random } from '../util/random.js';
-import { checkDensity, type SelectionContext, type Sets, type SparsityMethod } from './method.js';
+import type { SelectionContext, Sets, SparsityMethod } from './method.js';
 
 export class StaticSparse implements SparsityMethod {
   readonly name = 'static';

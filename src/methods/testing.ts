@@ -1,8 +1,7 @@
 /**
- * Small fixtures for the method tests: a tiny MLP made sparse by a method, fixed random batches, one step of
- * training through the same trainStep the fit loop uses (beforeStep → forward and loss on a tape → backward →
- * afterBackward → optimizer.step → zeroGrad → afterUpdate → tape.dispose), and snapshots of a run that can be
- * restored into a fresh model.
+ * Small fixtures for the method tests: a tiny MLP made sparse by a method, fixed random batches, and snapshots
+ * of a run that can be restored into a fresh model. Stepping a tiny run through trainStep is
+ * ../train/testing.ts's (the train layer sits above this one).
  */
 import { engine } from '../kernels/engine.js';
 import { mlp } from '../nn/mlp.js';
@@ -13,7 +12,6 @@ import { SGD } from '../optim/sgd.js';
 import type { SparseMatmulOptions } from '../sparse/sparseMatmul.js';
 import { SparseWeight } from '../sparse/sparseWeight.js';
 import { Tensor } from '../tensor/tensor.js';
-import { type StepHooks, trainStep } from '../train/trainStep.js';
 import { Random } from '../util/random.js';
 import {
   type ControllerState,
@@ -116,47 +114,6 @@ export function randomBatches(inputs: number, classes: number, count: number, ba
   });
 }
 
-/**
- * Step `step` of the run (batch step mod 4), through the controller's hooks; `beforeRefresh` runs after the
- * optimizer's update and before the controller's afterUpdate (which may refresh the sets). Returns the loss.
- */
-export function runStep(run: TinyRun<MethodController>, step: number, beforeRefresh?: () => void): number {
-  const { controller } = run;
-  const hooks: StepHooks = {
-    beforeStep: (t) => controller.beforeStep(t),
-    afterBackward: (t) => controller.afterBackward(t),
-    afterUpdate: (t) => {
-      beforeRefresh?.();
-      controller.afterUpdate(t);
-    },
-  };
-  const batch = run.batches[step % run.batches.length];
-  return trainStep({
-    model: run.model,
-    optimizer: run.optimizer,
-    x: batch.x,
-    labels: batch.labels,
-    step,
-    lr: run.learningRate,
-    hooks,
-  });
-}
-
-/** The losses of a whole fresh run (steps 0..totalSteps−1); the run is disposed. */
-export function runLosses(options: TinyRunOptions): number[] {
-  const run = tinyRun(options);
-  const losses = runSteps(run, 0, options.totalSteps);
-  run.dispose();
-  return losses;
-}
-
-/** Runs steps from..to−1 and returns their losses. */
-export function runSteps(run: TinyRun<MethodController>, from: number, to: number): number[] {
-  const losses: number[] = [];
-  for (let step = from; step < to; step++) losses.push(runStep(run, step));
-  return losses;
-}
-
 /** A trainable's saved state: θ and the sets for a sparse weight, the values for a dense one; state arrays. */
 interface TrainableSnapshot {
   values: Float32Array;
@@ -211,16 +168,7 @@ export function restoreRun(run: TinyRun<MethodController>, snapshot: RunSnapshot
 }
 
 /** Whether an ascending index list holds `flat`. */
-export function holds(sorted: Int32Array, flat: number): boolean {
-  let lo = 0;
-  let hi = sorted.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (sorted[mid] < flat) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo < sorted.length && sorted[lo] === flat;
-}
+export { containsIndex as holds } from '../sparse/sortedIndices.js';
 
 /** A 4×5 weight with A = B = the even entries, |θ| = 0.1, 0.2, …, 1.0 in index order; odd entries inactive. */
 export function dropAndGrowWeight(): SparseWeight {

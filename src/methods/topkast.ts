@@ -26,13 +26,9 @@
 import { engine } from '../kernels/engine.js';
 import type { SparseWeight } from '../sparse/sparseWeight.js';
 import { selectTopKByMagnitude } from '../sparse/topk.js';
-import {
-  checkDensity,
-  type LayerBudget,
-  type SelectionContext,
-  type Sets,
-  type SparsityMethod,
-} from './method.js';
+import { checkDensity } from '../util/checks.js';
+import type { LayerBudget, SelectionContext, Sets, SparsityMethod } from './method.js';
+import { isRefreshPeriod } from './schedules.js';
 
 export interface TopKastOptions {
   /** Forward sparsity S = 1 − D (e.g. 0.9). */
@@ -126,7 +122,7 @@ export class TopKast implements SparsityMethod {
   }
 
   isRefreshStep(step: number): boolean {
-    return (step + 1) % this.refreshInterval === 0;
+    return isRefreshPeriod(step, this.refreshInterval);
   }
 
   selectSets(weight: SparseWeight, context: SelectionContext): Sets {

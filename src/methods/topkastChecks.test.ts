@@ -9,15 +9,16 @@ import { engine } from '../kernels/engine.js';
 import { Linear } from '../nn/linear.js';
 import { mlp } from '../nn/mlp.js';
 import type { Module } from '../nn/module.js';
-import type { Trainable } from '../nn/trainable.js';
 import { SGD } from '../optim/sgd.js';
 import type { SparseMatmulOptions } from '../sparse/sparseMatmul.js';
 import { SparseWeight } from '../sparse/sparseWeight.js';
 import { selectTopKByMagnitude } from '../sparse/topk.js';
+import type { Trainable } from '../tensor/trainable.js';
+import { runStep } from '../train/testing.js';
 import { type StepHooks, trainStep } from '../train/trainStep.js';
 import type { SparsityMethod } from './method.js';
 import { createMethod } from './registry.js';
-import { type Batch, denseKernels, holds, type OptimizerChoice, runStep, tinyRun } from './testing.js';
+import { type Batch, denseKernels, holds, type OptimizerChoice, tinyRun } from './testing.js';
 import { TopKast } from './topkast.js';
 
 const steps = 20;

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { SGD } from '../optim/sgd.js';
-import { type RunSnapshot, restoreRun, runSteps, snapshotRun, type TinyRun, tinyRun } from './testing.js';
+import { runSteps } from '../train/testing.js';
+import { type RunSnapshot, restoreRun, snapshotRun, type TinyRun, tinyRun } from './testing.js';
 import { TopKast } from './topkast.js';
 
 type Choice = 'sgd-momentum' | 'sgd-nesterov' | 'adamw';

@@ -2,8 +2,8 @@ import type { Activation } from '../tensor/ops/biasActivation.js';
 import { gelu } from '../tensor/ops/gelu.js';
 import { relu } from '../tensor/ops/relu.js';
 import type { Tensor } from '../tensor/tensor.js';
+import type { Trainable } from '../tensor/trainable.js';
 import type { Module } from './module.js';
-import type { Trainable } from './trainable.js';
 
 /** A module that applies an activation elementwise; the layer before it may fuse it (see Sequential). */
 export interface ActivationModule extends Module {

@@ -1,9 +1,9 @@
 import { causalSelfAttention } from '../tensor/ops/attention.js';
 import { formatShape, type Tensor } from '../tensor/tensor.js';
+import type { Trainable } from '../tensor/trainable.js';
 import type { Random } from '../util/random.js';
 import { Linear } from './linear.js';
 import type { Module } from './module.js';
-import type { Trainable } from './trainable.js';
 
 export interface AttentionOptions {
   name: string;

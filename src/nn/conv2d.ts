@@ -1,8 +1,7 @@
-import { type SparseMatmulOptions, sparseMatmul } from '../sparse/sparseMatmul.js';
-import { SparseWeight } from '../sparse/sparseWeight.js';
+import type { SparseMatmulOptions } from '../sparse/sparseMatmul.js';
+import type { SparseWeight } from '../sparse/sparseWeight.js';
 import { addChannelBias } from '../tensor/ops/addChannelBias.js';
 import { im2col } from '../tensor/ops/im2col.js';
-import { matmul } from '../tensor/ops/matmul.js';
 import { reshape } from '../tensor/ops/reshape.js';
 import {
   checkWindow,
@@ -12,12 +11,14 @@ import {
   windowOutputSize,
 } from '../tensor/ops/window.js';
 import { formatShape, Tensor } from '../tensor/tensor.js';
+import type { Trainable } from '../tensor/trainable.js';
+import { checkPositiveIntegers } from '../util/checks.js';
 import type { Random } from '../util/random.js';
 import { initWeights, type WeightInit } from './init.js';
+import { LayerWeight } from './layerWeight.js';
 import type { Module } from './module.js';
 import { Parameter } from './parameter.js';
-import { moveToSparseWeight, type Sparsifiable, type WeightTransform } from './sparsifiable.js';
-import type { Trainable } from './trainable.js';
+import type { Sparsifiable, WeightTransform } from './sparsifiable.js';
 
 export interface Conv2dOptions {
   /** Input channels C. */
@@ -65,17 +66,11 @@ export class Conv2d implements Module, Sparsifiable {
   readonly bias: Parameter | null;
   /** Hout·Wout for the constructor's inputSize; undefined without one. */
   readonly weightUses: number | undefined;
-  private current: Parameter | SparseWeight;
-  private kernelChoice: SparseMatmulOptions = {};
-  private transform: WeightTransform | null = null;
+  private readonly layerWeight: LayerWeight;
 
   constructor(options: Conv2dOptions) {
     const { inputs, outputs, name } = options;
-    if (!Number.isInteger(inputs) || inputs < 1 || !Number.isInteger(outputs) || outputs < 1) {
-      throw new Error(
-        `Conv2d ${name}: inputs and outputs (channels) must be positive integers, got ${inputs} and ${outputs}`,
-      );
-    }
+    checkPositiveIntegers([inputs, outputs], `Conv2d ${name}: inputs and outputs (channels)`);
     this.name = name;
     this.inputs = inputs;
     this.outputs = outputs;
@@ -85,7 +80,12 @@ export class Conv2d implements Module, Sparsifiable {
     const fanIn = inputs * kh * kw;
     const weight = new Parameter(`${name}.weight`, Tensor.zeros([outputs, fanIn], { requiresGrad: true }));
     initWeights(weight.values, fanIn, outputs * kh * kw, options.init, options.random);
-    this.current = weight;
+    this.layerWeight = new LayerWeight({
+      parameter: weight,
+      rows: outputs,
+      cols: fanIn,
+      owner: `Conv2d ${name}`,
+    });
     this.bias = (options.bias ?? true) ? Parameter.zeros(`${name}.bias`, [outputs], { decay: false }) : null;
     this.weightUses =
       options.inputSize && windowOutputSize(options.inputSize, this.window).reduce((a, b) => a * b);
@@ -93,7 +93,7 @@ export class Conv2d implements Module, Sparsifiable {
 
   /** The weight matrix [out, C·kh·kw] (row o holds filter o in (c, i, j) order): dense until makeSparse. */
   get weight(): Parameter | SparseWeight {
-    return this.current;
+    return this.layerWeight.value;
   }
 
   get weightDims(): readonly number[] {
@@ -105,23 +105,14 @@ export class Conv2d implements Module, Sparsifiable {
     backward: Int32Array,
     kernelChoice: SparseMatmulOptions = {},
   ): SparseWeight {
-    if (this.current instanceof SparseWeight) throw new Error(`Conv2d ${this.name} is already sparse`);
-    const [kh, kw] = this.window.kernel;
-    const sparse = moveToSparseWeight(this.current, this.outputs, this.inputs * kh * kw, forward, backward);
-    this.current = sparse;
-    this.kernelChoice = kernelChoice;
-    this.transform = null;
-    return sparse;
+    return this.layerWeight.makeSparse(forward, backward, kernelChoice);
+  }
+
+  setWeightTransform(transform: WeightTransform | null): void {
+    this.layerWeight.setTransform(transform);
   }
 
   /** x [C, H, W, B] → [out, Hout, Wout, B]. */
-  setWeightTransform(transform: WeightTransform | null): void {
-    if (transform && this.current instanceof SparseWeight) {
-      throw new Error(`Conv2d ${this.name}: a sparse weight cannot be transformed; transform it while dense`);
-    }
-    this.transform = transform;
-  }
-
   forward(x: Tensor): Tensor {
     if (x.shape.length !== 4 || x.shape[0] !== this.inputs) {
       throw new Error(
@@ -130,21 +121,13 @@ export class Conv2d implements Module, Sparsifiable {
     }
     const { batch, outHeight, outWidth } = windowGeometry(`Conv2d ${this.name}`, x, this.window);
     const cols = im2col(x, this.window);
-    const weight = this.current;
-    const product =
-      weight instanceof SparseWeight
-        ? sparseMatmul(weight, cols, this.kernelChoice)
-        : matmul(this.denseWeight(weight), cols);
+    const product = this.layerWeight.times(cols);
     const shape = [this.outputs, outHeight, outWidth, batch];
     return this.bias ? addChannelBias(product, this.bias.tensor, shape) : reshape(product, shape);
   }
 
-  private denseWeight(weight: Parameter): Tensor {
-    return this.transform ? this.transform(weight.tensor) : weight.tensor;
-  }
-
   trainables(): Trainable[] {
-    return this.bias ? [this.current, this.bias] : [this.current];
+    return this.bias ? [this.weight, this.bias] : [this.weight];
   }
 
   /** The dense count (a sparse layer's kept counts are its weight's forwardCount and backwardCount). */
@@ -154,7 +137,7 @@ export class Conv2d implements Module, Sparsifiable {
   }
 
   dispose(): void {
-    this.current.dispose();
+    this.layerWeight.dispose();
     this.bias?.dispose();
   }
 }

@@ -1,9 +1,10 @@
 import { dropout } from '../tensor/ops/dropout.js';
 import type { Tensor } from '../tensor/tensor.js';
+import type { Trainable } from '../tensor/trainable.js';
+import { checkUnitInterval } from '../util/checks.js';
 import { Random } from '../util/random.js';
 import type { Module } from './module.js';
 import { allModules } from './sparsifiable.js';
-import type { Trainable } from './trainable.js';
 
 /**
  * Inverted dropout with its own seeded generator: while `training`, each forward pass draws a fresh mask (so the
@@ -15,9 +16,7 @@ export class Dropout implements Module {
   private readonly random: Random;
 
   constructor(options: { rate: number; seed: number }) {
-    if (!(options.rate >= 0 && options.rate < 1)) {
-      throw new Error(`Dropout: rate must be in [0, 1), got ${options.rate}`);
-    }
+    checkUnitInterval(options.rate, 'Dropout: rate');
     this.rate = options.rate;
     this.random = new Random(options.seed);
   }

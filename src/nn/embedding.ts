@@ -1,13 +1,15 @@
+import { sparseEmbedding } from '../sparse/sparseEmbedding.js';
 import type { SparseMatmulOptions } from '../sparse/sparseMatmul.js';
 import { SparseWeight } from '../sparse/sparseWeight.js';
 import { embedding } from '../tensor/ops/embedding.js';
-import { sparseEmbedding } from '../tensor/ops/sparseEmbedding.js';
 import { Tensor } from '../tensor/tensor.js';
+import type { Trainable } from '../tensor/trainable.js';
+import { checkPositiveIntegers } from '../util/checks.js';
 import type { Random } from '../util/random.js';
+import { LayerWeight } from './layerWeight.js';
 import type { Module } from './module.js';
 import { Parameter } from './parameter.js';
-import { moveToSparseWeight, type Sparsifiable, type WeightTransform } from './sparsifiable.js';
-import type { Trainable } from './trainable.js';
+import type { Sparsifiable, WeightTransform } from './sparsifiable.js';
 
 export interface EmbeddingOptions {
   /** Rows of the table: the number of distinct ids (characters, positions). */
@@ -30,44 +32,46 @@ export class Embedding implements Module {
   readonly name: string;
   readonly vocab: number;
   readonly dim: number;
-  protected current: Parameter | SparseWeight;
-  /** When a sparse table's products may run on dense kernels (read by a tied output projection). */
-  kernelChoice: SparseMatmulOptions = {};
-  /** Applied to the dense table before every use (lookup and tied output); see Sparsifiable. */
-  protected transform: WeightTransform | null = null;
+  /** The table, switched to sparse and transformed (before every use: lookup and tied output) by a method. */
+  protected readonly table: LayerWeight;
 
   constructor(options: EmbeddingOptions) {
     const { vocab, dim, name, random, std = 0.02 } = options;
-    if (!Number.isInteger(vocab) || vocab < 1 || !Number.isInteger(dim) || dim < 1) {
-      throw new Error(`Embedding ${name}: vocab and dim must be positive integers, got ${vocab} and ${dim}`);
-    }
+    checkPositiveIntegers([vocab, dim], `Embedding ${name}: vocab and dim`);
     this.name = name;
     this.vocab = vocab;
     this.dim = dim;
-    this.current = new Parameter(`${name}.weight`, Tensor.zeros([vocab, dim], { requiresGrad: true }));
-    const values = this.current.values;
+    const parameter = new Parameter(`${name}.weight`, Tensor.zeros([vocab, dim], { requiresGrad: true }));
+    this.table = new LayerWeight({
+      parameter,
+      rows: vocab,
+      cols: dim,
+      owner: `Embedding ${name}`,
+      noun: 'table',
+    });
+    const values = parameter.values;
     for (let i = 0; i < values.length; i++) values[i] = std * random.normal();
   }
 
   /** The table [vocab, dim]: a Parameter, or a SparseWeight once made sparse. */
   get weight(): Parameter | SparseWeight {
-    return this.current;
+    return this.table.value;
   }
 
   forward(ids: Tensor): Tensor {
-    const table = this.current;
+    const table = this.table.value;
     return table instanceof SparseWeight
       ? sparseEmbedding(table, ids)
-      : embedding(this.denseTable(table), ids);
+      : embedding(this.table.dense(table), ids);
   }
 
-  /** The dense table as this step uses it: through the weight transform, if one is set. */
-  denseTable(table: Parameter): Tensor {
-    return this.transform ? this.transform(table.tensor) : table.tensor;
+  /** E·x [vocab, n] for x [dim, n]: the tied output projection's product (see TiedOutput). */
+  project(x: Tensor): Tensor {
+    return this.table.times(x);
   }
 
   trainables(): Trainable[] {
-    return [this.current];
+    return [this.weight];
   }
 
   parameterCount(): number {
@@ -75,7 +79,7 @@ export class Embedding implements Module {
   }
 
   dispose(): void {
-    this.current.dispose();
+    this.table.dispose();
   }
 }
 
@@ -94,22 +98,11 @@ export class SparsifiableEmbedding extends Embedding implements Sparsifiable {
     backward: Int32Array,
     kernelChoice: SparseMatmulOptions = {},
   ): SparseWeight {
-    const dense = this.current;
-    if (dense instanceof SparseWeight) throw new Error(`Embedding ${this.name} is already sparse`);
-    const sparse = moveToSparseWeight(dense, this.vocab, this.dim, forward, backward);
-    this.current = sparse;
-    this.kernelChoice = kernelChoice;
-    this.transform = null;
-    return sparse;
+    return this.table.makeSparse(forward, backward, kernelChoice);
   }
 
   setWeightTransform(transform: WeightTransform | null): void {
-    if (transform && this.current instanceof SparseWeight) {
-      throw new Error(
-        `Embedding ${this.name}: a sparse table cannot be transformed; transform it while dense`,
-      );
-    }
-    this.transform = transform;
+    this.table.setTransform(transform);
   }
 
   /** A lookup reads one row per id: each weight is used at most once per example position. */

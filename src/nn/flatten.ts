@@ -1,7 +1,7 @@
 import { reshape } from '../tensor/ops/reshape.js';
 import { formatShape, type Tensor } from '../tensor/tensor.js';
+import type { Trainable } from '../tensor/trainable.js';
 import type { Module } from './module.js';
-import type { Trainable } from './trainable.js';
 
 /**
  * The two views of an image batch: [C, H, W, B] for the spatial layers (Conv2d, pooling) and the

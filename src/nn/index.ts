@@ -15,6 +15,5 @@ export { AvgPool2d, MaxPool2d } from './pooling.js';
 export { Residual } from './residual.js';
 export { Sequential } from './sequential.js';
 export { TiedOutput } from './tiedOutput.js';
-export type { Trainable } from './trainable.js';
 export { Transformer, type TransformerOptions, transformer } from './transformer.js';
 export { type TransformerBlockOptions, transformerBlock } from './transformerBlock.js';

@@ -1,8 +1,8 @@
 import { layerNorm } from '../tensor/ops/layerNorm.js';
 import type { Tensor } from '../tensor/tensor.js';
+import type { Trainable } from '../tensor/trainable.js';
 import type { Module } from './module.js';
 import { Parameter } from './parameter.js';
-import type { Trainable } from './trainable.js';
 
 /**
  * Layer normalisation over the features of each column of x [features, batch] (see the layerNorm op), with a

@@ -1,18 +1,19 @@
-import { type SparseMatmulOptions, sparseMatmul } from '../sparse/sparseMatmul.js';
-import { SparseWeight } from '../sparse/sparseWeight.js';
+import type { SparseMatmulOptions } from '../sparse/sparseMatmul.js';
+import type { SparseWeight } from '../sparse/sparseWeight.js';
 import { addRowBiasInPlace } from '../tensor/ops/addRowBias.js';
 import { type Activation, biasActivation } from '../tensor/ops/biasActivation.js';
 import { gelu } from '../tensor/ops/gelu.js';
-import { matmul } from '../tensor/ops/matmul.js';
 import { relu } from '../tensor/ops/relu.js';
 import { formatShape, Tensor } from '../tensor/tensor.js';
+import type { Trainable } from '../tensor/trainable.js';
+import { checkPositiveIntegers } from '../util/checks.js';
 import type { Random } from '../util/random.js';
 import type { FusesActivation } from './activations.js';
 import { initWeights, type WeightInit } from './init.js';
+import { LayerWeight } from './layerWeight.js';
 import type { Module } from './module.js';
 import { Parameter } from './parameter.js';
-import { moveToSparseWeight, type Sparsifiable, type WeightTransform } from './sparsifiable.js';
-import type { Trainable } from './trainable.js';
+import type { Sparsifiable, WeightTransform } from './sparsifiable.js';
 
 export interface LinearOptions {
   inputs: number;
@@ -37,28 +38,27 @@ export class Linear implements Module, Sparsifiable, FusesActivation {
   readonly inputs: number;
   readonly outputs: number;
   readonly bias: Parameter | null;
-  private current: Parameter | SparseWeight;
-  private kernelChoice: SparseMatmulOptions = {};
-  private transform: WeightTransform | null = null;
+  private readonly layerWeight: LayerWeight;
 
   constructor(options: LinearOptions) {
     const { inputs, outputs, name } = options;
-    if (!Number.isInteger(inputs) || inputs < 1 || !Number.isInteger(outputs) || outputs < 1) {
-      throw new Error(
-        `Linear ${name}: inputs and outputs must be positive integers, got ${inputs} and ${outputs}`,
-      );
-    }
+    checkPositiveIntegers([inputs, outputs], `Linear ${name}: inputs and outputs`);
     this.name = name;
     this.inputs = inputs;
     this.outputs = outputs;
     const weight = new Parameter(`${name}.weight`, Tensor.zeros([outputs, inputs], { requiresGrad: true }));
     initWeights(weight.values, inputs, outputs, options.init, options.random);
-    this.current = weight;
+    this.layerWeight = new LayerWeight({
+      parameter: weight,
+      rows: outputs,
+      cols: inputs,
+      owner: `Linear ${name}`,
+    });
     this.bias = (options.bias ?? true) ? Parameter.zeros(`${name}.bias`, [outputs], { decay: false }) : null;
   }
 
   get weight(): Parameter | SparseWeight {
-    return this.current;
+    return this.layerWeight.value;
   }
 
   get weightDims(): readonly number[] {
@@ -75,19 +75,11 @@ export class Linear implements Module, Sparsifiable, FusesActivation {
     backward: Int32Array,
     kernelChoice: SparseMatmulOptions = {},
   ): SparseWeight {
-    if (this.current instanceof SparseWeight) throw new Error(`Linear ${this.name} is already sparse`);
-    const sparse = moveToSparseWeight(this.current, this.outputs, this.inputs, forward, backward);
-    this.current = sparse;
-    this.kernelChoice = kernelChoice;
-    this.transform = null;
-    return sparse;
+    return this.layerWeight.makeSparse(forward, backward, kernelChoice);
   }
 
   setWeightTransform(transform: WeightTransform | null): void {
-    if (transform && this.current instanceof SparseWeight) {
-      throw new Error(`Linear ${this.name}: a sparse weight cannot be transformed; transform it while dense`);
-    }
-    this.transform = transform;
+    this.layerWeight.setTransform(transform);
   }
 
   forward(x: Tensor): Tensor {
@@ -109,18 +101,11 @@ export class Linear implements Module, Sparsifiable, FusesActivation {
         `Linear ${this.name}: expects input [${this.inputs}, batch] (feature-major), got ${formatShape(x.shape)}`,
       );
     }
-    const weight = this.current;
-    return weight instanceof SparseWeight
-      ? sparseMatmul(weight, x, this.kernelChoice)
-      : matmul(this.denseWeight(weight), x);
-  }
-
-  private denseWeight(weight: Parameter): Tensor {
-    return this.transform ? this.transform(weight.tensor) : weight.tensor;
+    return this.layerWeight.times(x);
   }
 
   trainables(): Trainable[] {
-    return this.bias ? [this.current, this.bias] : [this.current];
+    return this.bias ? [this.weight, this.bias] : [this.weight];
   }
 
   /** The dense count (a sparse layer's kept counts are its weight's forwardCount and backwardCount). */
@@ -129,7 +114,7 @@ export class Linear implements Module, Sparsifiable, FusesActivation {
   }
 
   dispose(): void {
-    this.current.dispose();
+    this.layerWeight.dispose();
     this.bias?.dispose();
   }
 }

@@ -1,5 +1,5 @@
 import type { Tensor } from '../tensor/tensor.js';
-import type { Trainable } from './trainable.js';
+import type { Trainable } from '../tensor/trainable.js';
 
 /**
  * A layer or a model: a function of feature-major activations [features, batch] with trainable arrays.

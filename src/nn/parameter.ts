@@ -1,6 +1,6 @@
 import { engine } from '../kernels/engine.js';
 import { Tensor } from '../tensor/tensor.js';
-import type { Trainable } from './trainable.js';
+import type { Trainable } from '../tensor/trainable.js';
 
 /**
  * A dense trainable tensor: values are the tensor's data and grads its `.grad`, allocated once here and

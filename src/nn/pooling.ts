@@ -1,8 +1,8 @@
 import { avgPool2d } from '../tensor/ops/avgPool2d.js';
 import { maxPool2d } from '../tensor/ops/maxPool2d.js';
 import type { Tensor } from '../tensor/tensor.js';
+import type { Trainable } from '../tensor/trainable.js';
 import type { Module } from './module.js';
-import type { Trainable } from './trainable.js';
 
 type Size = number | readonly [number, number];
 

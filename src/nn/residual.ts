@@ -1,7 +1,7 @@
 import { add } from '../tensor/ops/add.js';
 import type { Tensor } from '../tensor/tensor.js';
+import type { Trainable } from '../tensor/trainable.js';
 import type { Module } from './module.js';
-import type { Trainable } from './trainable.js';
 
 /** A residual connection (He et al. 2016): y = x + f(x), for an inner module f that keeps the shape. */
 export class Residual implements Module {

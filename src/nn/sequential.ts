@@ -1,7 +1,7 @@
 import type { Tensor } from '../tensor/tensor.js';
+import type { Trainable } from '../tensor/trainable.js';
 import { fusesActivation, isActivationModule } from './activations.js';
 import type { Module } from './module.js';
-import type { Trainable } from './trainable.js';
 
 /**
  * Modules applied in order. Trainables keep the names their modules gave them (no prefix is added), so

@@ -1,11 +1,11 @@
 /**
- * Layers whose weight a sparsity method may make sparse (Linear now; Conv2d and attention projections use
- * the same contract). A layer switches its own weight from a dense Parameter to a SparseWeight in place, so
+ * Layers whose weight a sparsity method may make sparse (Linear, Conv2d, SparsifiableEmbedding). A layer
+ * switches its own weight from a dense Parameter to a SparseWeight in place (through its LayerWeight), so
  * nested models (attention blocks, residual blocks) need no surgery: the controller walks the module tree,
  * finds these layers, and calls makeSparse.
  */
 import type { SparseMatmulOptions } from '../sparse/sparseMatmul.js';
-import { SparseWeight } from '../sparse/sparseWeight.js';
+import type { SparseWeight } from '../sparse/sparseWeight.js';
 import type { Tensor } from '../tensor/tensor.js';
 import type { Module } from './module.js';
 import type { Parameter } from './parameter.js';
@@ -48,27 +48,4 @@ export function isSparsifiable(module: Module): module is Module & Sparsifiable 
 /** The module and all its descendants, depth-first in forward order. */
 export function allModules(root: Module): Module[] {
   return [root, ...(root.children?.() ?? []).flatMap(allModules)];
-}
-
-/**
- * Moves a dense weight parameter, seen as a [rows × cols] matrix, into a SparseWeight with the given sets (the
- * step every makeSparse takes); the parameter is disposed.
- */
-export function moveToSparseWeight(
-  parameter: Parameter,
-  rows: number,
-  cols: number,
-  forward: Int32Array,
-  backward: Int32Array,
-): SparseWeight {
-  const sparse = new SparseWeight({
-    name: parameter.name,
-    rows,
-    cols,
-    theta: parameter.values,
-    forward,
-    backward,
-  });
-  parameter.dispose();
-  return sparse;
 }

@@ -1,12 +1,9 @@
-import { sparseMatmul } from '../sparse/sparseMatmul.js';
-import { SparseWeight } from '../sparse/sparseWeight.js';
 import { addRowBiasInPlace } from '../tensor/ops/addRowBias.js';
-import { matmul } from '../tensor/ops/matmul.js';
 import { formatShape, type Tensor } from '../tensor/tensor.js';
+import type { Trainable } from '../tensor/trainable.js';
 import type { Embedding } from './embedding.js';
 import type { Module } from './module.js';
 import { Parameter } from './parameter.js';
-import type { Trainable } from './trainable.js';
 
 /**
  * The output projection tied to an input embedding (Press and Wolf 2017): logits[vocab, n] = E·x + b, with E the
@@ -25,15 +22,11 @@ export class TiedOutput implements Module {
   }
 
   forward(x: Tensor): Tensor {
-    const { weight, dim, kernelChoice } = this.embedding;
+    const { dim } = this.embedding;
     if (x.shape.length !== 2 || x.shape[0] !== dim) {
       throw new Error(`TiedOutput ${this.name}: expects input [${dim}, batch], got ${formatShape(x.shape)}`);
     }
-    const logits =
-      weight instanceof SparseWeight
-        ? sparseMatmul(weight, x, kernelChoice)
-        : matmul(this.embedding.denseTable(weight), x);
-    return addRowBiasInPlace(logits, this.bias.tensor);
+    return addRowBiasInPlace(this.embedding.project(x), this.bias.tensor);
   }
 
   trainables(): Trainable[] {

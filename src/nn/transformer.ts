@@ -1,5 +1,7 @@
 import { add } from '../tensor/ops/add.js';
 import { formatShape, Tensor } from '../tensor/tensor.js';
+import type { Trainable } from '../tensor/trainable.js';
+import { checkPositiveInteger } from '../util/checks.js';
 import { Random } from '../util/random.js';
 import { Dropout } from './dropout.js';
 import { Embedding, SparsifiableEmbedding } from './embedding.js';
@@ -8,7 +10,6 @@ import { Linear } from './linear.js';
 import type { Module } from './module.js';
 import { Sequential } from './sequential.js';
 import { TiedOutput } from './tiedOutput.js';
-import type { Trainable } from './trainable.js';
 import { transformerBlock } from './transformerBlock.js';
 
 export interface TransformerOptions {
@@ -56,9 +57,7 @@ export class Transformer implements Module {
     const { vocab, layers, dModel, heads, context, seed } = options;
     const dropout = options.dropout ?? 0;
     for (const [name, value] of Object.entries({ vocab, layers, dModel, heads, context })) {
-      if (!Number.isInteger(value) || value < 1) {
-        throw new Error(`transformer: ${name} must be a positive integer, got ${value}`);
-      }
+      checkPositiveInteger(value, `transformer: ${name}`);
     }
     if (dModel % heads !== 0) {
       throw new Error(`transformer: ${heads} heads do not divide d_model ${dModel}; pick a divisor`);

@@ -1,17 +1,7 @@
 import { engine } from '../kernels/engine.js';
-import type { Trainable } from '../nn/trainable.js';
-import {
-  checkSizes,
-  checkState,
-  checkTrainables,
-  type Optimizer,
-  type OptimizerState,
-  requirePositive,
-  requireUnitInterval,
-  stateArray,
-  updateSegments,
-  zeroGrads,
-} from './optimizer.js';
+import type { Trainable } from '../tensor/trainable.js';
+import { checkPositive, checkUnitInterval } from '../util/checks.js';
+import { FusedOptimizer, updateSegments } from './optimizer.js';
 
 export interface AdamWOptions {
   lr: number;
@@ -28,64 +18,48 @@ export interface AdamWOptions {
  * θ −= lr · (m / (1 − β1ᵗ)) / (√(v / (1 − β2ᵗ)) + ε), where t counts this optimizer's steps (part of its
  * state). The moments live in each trainable's state under 'firstMoment' and 'secondMoment'.
  */
-export class AdamW implements Optimizer {
-  readonly trainables: readonly Trainable[];
-  readonly lr: number;
+export class AdamW extends FusedOptimizer {
   readonly betas: readonly [number, number];
   readonly eps: number;
   readonly weightDecay: number;
-  private stepCount = 0;
+  // The kernels run in float32: β rounded once, so the bias corrections use the very β the moments decay by.
+  private readonly beta1: number;
+  private readonly beta2: number;
+  /** This step's bias corrections 1 − β1ᵗ and 1 − β2ᵗ. */
+  private bc1 = 1;
+  private bc2 = 1;
 
   constructor(trainables: readonly Trainable[], options: AdamWOptions) {
-    this.lr = options.lr;
+    super('AdamW', trainables, options.lr);
     this.betas = options.betas ?? [0.9, 0.999];
     this.eps = options.eps ?? 1e-8;
     this.weightDecay = options.weightDecay ?? 0.01;
-    requirePositive('AdamW: lr', this.lr);
-    requireUnitInterval('AdamW: betas[0]', this.betas[0]);
-    requireUnitInterval('AdamW: betas[1]', this.betas[1]);
-    requirePositive('AdamW: eps', this.eps);
-    requirePositive('AdamW: weightDecay', this.weightDecay, true);
-    checkTrainables('AdamW', trainables);
-    this.trainables = [...trainables];
+    checkUnitInterval(this.betas[0], 'AdamW: betas[0]');
+    checkUnitInterval(this.betas[1], 'AdamW: betas[1]');
+    checkPositive(this.eps, 'AdamW: eps');
+    checkPositive(this.weightDecay, 'AdamW: weightDecay', true);
+    this.beta1 = Math.fround(this.betas[0]);
+    this.beta2 = Math.fround(this.betas[1]);
   }
 
-  step(lr = this.lr): void {
-    requirePositive('AdamW.step: lr', lr, true);
+  protected override startStep(t: number): void {
+    this.bc1 = 1 - this.beta1 ** t;
+    this.bc2 = 1 - this.beta2 ** t;
+  }
+
+  protected update(trainable: Trainable, lr: number): void {
     const { kernels } = engine();
-    // The kernels run in float32: round β once so the bias corrections use the very β the moments decay by.
-    const beta1 = Math.fround(this.betas[0]);
-    const beta2 = Math.fround(this.betas[1]);
-    const t = this.stepCount + 1;
-    const bc1 = 1 - beta1 ** t;
-    const bc2 = 1 - beta2 ** t;
-    for (const trainable of this.trainables) {
-      checkSizes('AdamW', trainable);
-      const m = stateArray('AdamW', trainable, 'firstMoment');
-      const v = stateArray('AdamW', trainable, 'secondMoment');
-      const decay = trainable.decay ? this.weightDecay : 0;
-      const n = trainable.values.length;
-      const { split, scale } = updateSegments(trainable);
-      const { values, grads } = trainable;
-      kernels.adamwUpdate(values, grads, m, v, split, lr, beta1, beta2, this.eps, decay, bc1, bc2);
-      if (split < n) {
-        const [vs, gs, ms, ss] = [values, grads, m, v].map((array) => array.subarray(split));
-        kernels.adamwUpdate(vs, gs, ms, ss, n - split, lr * scale, beta1, beta2, this.eps, decay, bc1, bc2);
-      }
+    const { beta1, beta2, bc1, bc2 } = this;
+    const m = this.state(trainable, 'firstMoment');
+    const v = this.state(trainable, 'secondMoment');
+    const decay = trainable.decay ? this.weightDecay : 0;
+    const n = trainable.values.length;
+    const { split, scale } = updateSegments(trainable);
+    const { values, grads } = trainable;
+    kernels.adamwUpdate(values, grads, m, v, split, lr, beta1, beta2, this.eps, decay, bc1, bc2);
+    if (split < n) {
+      const [vs, gs, ms, ss] = [values, grads, m, v].map((array) => array.subarray(split));
+      kernels.adamwUpdate(vs, gs, ms, ss, n - split, lr * scale, beta1, beta2, this.eps, decay, bc1, bc2);
     }
-    this.stepCount = t;
-  }
-
-  zeroGrad(): void {
-    zeroGrads(this.trainables);
-  }
-
-  getState(): OptimizerState {
-    return { stepCount: this.stepCount };
-  }
-
-  setState(state: OptimizerState): void {
-    checkState('AdamW', state);
-    this.stepCount = state.stepCount;
   }
 }

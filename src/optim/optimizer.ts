@@ -1,5 +1,6 @@
 import { engine } from '../kernels/engine.js';
-import type { Trainable } from '../nn/trainable.js';
+import type { Trainable } from '../tensor/trainable.js';
+import { checkPositive } from '../util/checks.js';
 
 /** The serialisable part of an optimizer that does not live in its trainables' state arrays. */
 export interface OptimizerState {
@@ -19,7 +20,7 @@ export interface Optimizer {
 }
 
 /** Checks the trainables once: names unique (checkpoints key by them) and grads sized like values. */
-export function checkTrainables(optimizer: string, trainables: readonly Trainable[]): void {
+function checkTrainables(optimizer: string, trainables: readonly Trainable[]): void {
   const names = new Set<string>();
   for (const trainable of trainables) {
     if (names.has(trainable.name)) {
@@ -31,7 +32,7 @@ export function checkTrainables(optimizer: string, trainables: readonly Trainabl
 }
 
 /** Throws unless grads have as many entries as values. */
-export function checkSizes(optimizer: string, trainable: Trainable): void {
+function checkSizes(optimizer: string, trainable: Trainable): void {
   if (trainable.grads.length !== trainable.values.length) {
     throw new Error(
       `${optimizer}: ${trainable.name} has ${trainable.values.length} values but ${trainable.grads.length} grads: they must match`,
@@ -43,7 +44,7 @@ export function checkSizes(optimizer: string, trainable: Trainable): void {
  * The trainable's state array under `key`, created (zeroed, in the heap) on first use. Throws if it exists
  * with the wrong length, which means the trainable changed its entries without remapping its state.
  */
-export function stateArray(optimizer: string, trainable: Trainable, key: string): Float32Array {
+function stateArray(optimizer: string, trainable: Trainable, key: string): Float32Array {
   let array = trainable.state.get(key);
   if (array === undefined) {
     array = engine().heap.allocF32(trainable.values.length);
@@ -67,26 +68,64 @@ export function updateSegments(trainable: Trainable): { split: number; scale: nu
   return { split: Math.min(n, trainable.scaledFrom ?? 0), scale };
 }
 
-/** Sets every trainable's grads to zero. */
-export function zeroGrads(trainables: readonly Trainable[]): void {
-  for (const trainable of trainables) trainable.grads.fill(0);
-}
+/**
+ * The base of the fused optimizers (SGD, AdamW): checks the options every optimizer shares and the trainables
+ * once, counts steps (the state a checkpoint stores), zeroes grads, and runs one fused kernel update per
+ * trainable. A subclass says what one update of one trainable is; the step allocates nothing.
+ */
+export abstract class FusedOptimizer implements Optimizer {
+  readonly trainables: readonly Trainable[];
+  readonly lr: number;
+  /** Steps taken so far; the step running is stepCount + 1. */
+  protected stepCount = 0;
+  /** How errors name the optimizer ('SGD', 'AdamW'). */
+  private readonly label: string;
+  private readonly stepRateLabel: string;
 
-/** Throws unless x is finite and > 0 (or ≥ 0 when zero is allowed). */
-export function requirePositive(what: string, x: number, allowZero = false): void {
-  if (!Number.isFinite(x) || x < 0 || (x === 0 && !allowZero)) {
-    throw new Error(`${what} must be a finite number ${allowZero ? '≥ 0' : '> 0'}, got ${x}`);
+  constructor(label: string, trainables: readonly Trainable[], lr: number) {
+    this.label = label;
+    this.stepRateLabel = `${label}.step: lr`;
+    this.lr = lr;
+    checkPositive(lr, `${label}: lr`);
+    checkTrainables(label, trainables);
+    this.trainables = [...trainables];
   }
-}
 
-/** Throws unless x is in [0, 1). */
-export function requireUnitInterval(what: string, x: number): void {
-  if (!(x >= 0 && x < 1)) throw new Error(`${what} must be in [0, 1), got ${x}`);
-}
+  step(lr = this.lr): void {
+    checkPositive(lr, this.stepRateLabel, true);
+    const t = this.stepCount + 1;
+    this.startStep(t);
+    for (const trainable of this.trainables) {
+      checkSizes(this.label, trainable);
+      this.update(trainable, lr);
+    }
+    this.stepCount = t;
+  }
 
-/** Checks a state from getState(): a non-negative integer step count. */
-export function checkState(optimizer: string, state: OptimizerState): void {
-  if (!Number.isInteger(state?.stepCount) || state.stepCount < 0) {
-    throw new Error(`${optimizer}.setState: expected { stepCount: non-negative integer } from getState()`);
+  /** Once per step before the updates, with t the 1-based index of the step (AdamW's bias corrections). */
+  protected startStep(_t: number): void {}
+
+  /** One fused update of the trainable's values from its grads at rate `lr`. */
+  protected abstract update(trainable: Trainable, lr: number): void;
+
+  /** The trainable's state array under `key`, created zeroed on first use (see stateArray). */
+  protected state(trainable: Trainable, key: string): Float32Array {
+    return stateArray(this.label, trainable, key);
+  }
+
+  zeroGrad(): void {
+    for (const trainable of this.trainables) trainable.grads.fill(0);
+  }
+
+  getState(): OptimizerState {
+    return { stepCount: this.stepCount };
+  }
+
+  /** Restores a state from getState(): a non-negative integer step count. */
+  setState(state: OptimizerState): void {
+    if (!Number.isInteger(state?.stepCount) || state.stepCount < 0) {
+      throw new Error(`${this.label}.setState: expected { stepCount: non-negative integer } from getState()`);
+    }
+    this.stepCount = state.stepCount;
   }
 }

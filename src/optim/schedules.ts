@@ -1,26 +1,26 @@
 /**
  * Learning-rate schedules: pure functions of the 0-based index of the step about to run, so a resumed run
- * needs only the step count. Use as `optimizer.step(schedule(step))`.
+ * needs only the step count. Use as `optimizer.step(schedule(step))`. Built from the shapes of
+ * ../util/schedule.ts.
  */
-export type LrSchedule = (step: number) => number;
+import { checkPositive, checkPositiveInteger } from '../util/checks.js';
+import { constant, cosineDecay, rampProgress, type Schedule } from '../util/schedule.js';
+
+export type LrSchedule = Schedule;
 
 /** lr at every step. */
 export function constantLr(lr: number): LrSchedule {
-  requireRate('constantLr: lr', lr);
-  return (step) => {
-    checkStep(step);
-    return lr;
-  };
+  checkPositive(lr, 'constantLr: lr');
+  return checkedSteps(constant(lr));
 }
 
 /** lr · γ^⌊step / stepSize⌋: multiply by γ every stepSize steps. */
 export function stepLr(options: { lr: number; stepSize: number; gamma: number }): LrSchedule {
   const { lr, stepSize, gamma } = options;
-  requireRate('stepLr: lr', lr);
-  if (!Number.isInteger(stepSize) || stepSize < 1)
-    throw new Error(`stepLr: stepSize must be a positive integer, got ${stepSize}`);
+  checkPositive(lr, 'stepLr: lr');
+  checkPositiveInteger(stepSize, 'stepLr: stepSize');
   if (!(gamma > 0 && gamma <= 1)) throw new Error(`stepLr: gamma must be in (0, 1], got ${gamma}`);
-  return (step) => lr * gamma ** Math.floor(checkStep(step) / stepSize);
+  return checkedSteps((step) => lr * gamma ** Math.floor(step / stepSize));
 }
 
 /**
@@ -37,10 +37,8 @@ export function cosineLr(options: {
   const { lr, totalSteps } = options;
   const warmupSteps = options.warmupSteps ?? 0;
   const minLr = options.minLr ?? 0;
-  requireRate('cosineLr: lr', lr);
-  if (!Number.isInteger(totalSteps) || totalSteps < 1) {
-    throw new Error(`cosineLr: totalSteps must be a positive integer, got ${totalSteps}`);
-  }
+  checkPositive(lr, 'cosineLr: lr');
+  checkPositiveInteger(totalSteps, 'cosineLr: totalSteps');
   if (!Number.isInteger(warmupSteps) || warmupSteps < 0 || warmupSteps >= totalSteps) {
     throw new Error(
       `cosineLr: warmupSteps must be an integer in 0..totalSteps−1 (${totalSteps - 1}), got ${warmupSteps}`,
@@ -48,20 +46,17 @@ export function cosineLr(options: {
   }
   if (!(minLr >= 0 && minLr <= lr))
     throw new Error(`cosineLr: minLr must be in [0, lr = ${lr}], got ${minLr}`);
-  return (step) => {
-    checkStep(step);
+  return checkedSteps((step) => {
     if (step < warmupSteps) return (lr * (step + 1)) / warmupSteps;
-    const progress = Math.min(1, (step - warmupSteps) / (totalSteps - warmupSteps));
-    return minLr + (lr - minLr) * 0.5 * (1 + Math.cos(Math.PI * progress));
+    return minLr + (lr - minLr) * cosineDecay(rampProgress(step, warmupSteps, totalSteps - warmupSteps));
+  });
+}
+
+/** The schedule, refusing a step that is not a non-negative integer. */
+function checkedSteps(schedule: Schedule): LrSchedule {
+  return (step) => {
+    if (!Number.isInteger(step) || step < 0)
+      throw new Error(`schedule: step must be a non-negative integer, got ${step}`);
+    return schedule(step);
   };
-}
-
-function requireRate(what: string, lr: number): void {
-  if (!Number.isFinite(lr) || lr <= 0) throw new Error(`${what} must be a finite number > 0, got ${lr}`);
-}
-
-function checkStep(step: number): number {
-  if (!Number.isInteger(step) || step < 0)
-    throw new Error(`schedule: step must be a non-negative integer, got ${step}`);
-  return step;
 }

@@ -1,17 +1,7 @@
 import { engine } from '../kernels/engine.js';
-import type { Trainable } from '../nn/trainable.js';
-import {
-  checkSizes,
-  checkState,
-  checkTrainables,
-  type Optimizer,
-  type OptimizerState,
-  requirePositive,
-  requireUnitInterval,
-  stateArray,
-  updateSegments,
-  zeroGrads,
-} from './optimizer.js';
+import type { Trainable } from '../tensor/trainable.js';
+import { checkPositive, checkUnitInterval } from '../util/checks.js';
+import { FusedOptimizer, updateSegments } from './optimizer.js';
 
 export interface SgdOptions {
   lr: number;
@@ -27,57 +17,33 @@ export interface SgdOptions {
  * Stochastic gradient descent with momentum, PyTorch semantics: g = ∇ + wd·θ; v = μ·v + g;
  * θ −= lr · (nesterov ? g + μ·v : v). The velocity lives in each trainable's state under 'velocity'.
  */
-export class SGD implements Optimizer {
-  readonly trainables: readonly Trainable[];
-  readonly lr: number;
+export class SGD extends FusedOptimizer {
   readonly momentum: number;
   readonly nesterov: boolean;
   readonly weightDecay: number;
-  private stepCount = 0;
 
   constructor(trainables: readonly Trainable[], options: SgdOptions) {
-    this.lr = options.lr;
+    super('SGD', trainables, options.lr);
     this.momentum = options.momentum ?? 0;
     this.nesterov = options.nesterov ?? false;
     this.weightDecay = options.weightDecay ?? 0;
-    requirePositive('SGD: lr', this.lr);
-    requireUnitInterval('SGD: momentum', this.momentum);
-    requirePositive('SGD: weightDecay', this.weightDecay, true);
+    checkUnitInterval(this.momentum, 'SGD: momentum');
+    checkPositive(this.weightDecay, 'SGD: weightDecay', true);
     if (this.nesterov && this.momentum === 0)
       throw new Error('SGD: nesterov needs momentum > 0; set momentum (e.g. 0.9)');
-    checkTrainables('SGD', trainables);
-    this.trainables = [...trainables];
   }
 
-  step(lr = this.lr): void {
-    requirePositive('SGD.step: lr', lr, true);
+  protected update(t: Trainable, lr: number): void {
     const { kernels } = engine();
-    for (const t of this.trainables) {
-      checkSizes('SGD', t);
-      // With μ = 0 the kernel never reads the velocity, so no state is created for it.
-      const velocity = this.momentum > 0 ? stateArray('SGD', t, 'velocity') : t.grads;
-      const decay = t.decay ? this.weightDecay : 0;
-      const n = t.values.length;
-      const { split, scale } = updateSegments(t);
-      kernels.sgdUpdate(t.values, t.grads, velocity, split, lr, this.momentum, this.nesterov, decay);
-      if (split < n) {
-        const [vs, gs, ws] = [t.values, t.grads, velocity].map((array) => array.subarray(split));
-        kernels.sgdUpdate(vs, gs, ws, n - split, lr * scale, this.momentum, this.nesterov, decay);
-      }
+    // With μ = 0 the kernel never reads the velocity, so no state is created for it.
+    const velocity = this.momentum > 0 ? this.state(t, 'velocity') : t.grads;
+    const decay = t.decay ? this.weightDecay : 0;
+    const n = t.values.length;
+    const { split, scale } = updateSegments(t);
+    kernels.sgdUpdate(t.values, t.grads, velocity, split, lr, this.momentum, this.nesterov, decay);
+    if (split < n) {
+      const [vs, gs, ws] = [t.values, t.grads, velocity].map((array) => array.subarray(split));
+      kernels.sgdUpdate(vs, gs, ws, n - split, lr * scale, this.momentum, this.nesterov, decay);
     }
-    this.stepCount++;
-  }
-
-  zeroGrad(): void {
-    zeroGrads(this.trainables);
-  }
-
-  getState(): OptimizerState {
-    return { stepCount: this.stepCount };
-  }
-
-  setState(state: OptimizerState): void {
-    checkState('SGD', state);
-    this.stepCount = state.stepCount;
   }
 }

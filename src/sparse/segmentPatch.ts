@@ -12,6 +12,7 @@
 import { engine } from '../kernels/engine.js';
 import type { CsrPattern } from './csr.js';
 import { RecordList } from './recordList.js';
+import { lowerBound } from './sortedIndices.js';
 
 /** The entry-order arrays a patch edits, and where the segment lies in them. */
 export interface PatchTarget {
@@ -147,16 +148,4 @@ function moveKeptRuns({ flats, pattern, arrays, base }: PatchTarget, runs: Recor
   kernels.moveRuns(pattern.columnIndices, onHeap, count);
   for (const array of arrays) kernels.moveRuns(array.subarray(base), onHeap, count);
   heap.free(onHeap);
-}
-
-/** The first position in [from, to) whose flat index is ≥ flat (the list is ascending there). */
-function lowerBound(flats: Int32Array, from: number, to: number, flat: number): number {
-  let lo = from;
-  let hi = to;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (flats[mid] < flat) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }

@@ -22,10 +22,10 @@
  */
 import { engine } from '../kernels/engine.js';
 import type { Heap } from '../kernels/heap.js';
-import type { Trainable } from '../nn/trainable.js';
+import type { Trainable } from '../tensor/trainable.js';
 import { type CsrPattern, csrFromSortedIndices, freePattern } from './csr.js';
 import { MagnitudeRefresh } from './magnitudeRefresh.js';
-import { overlap } from './sortedIndices.js';
+import { ascendingDifference, mergeAscending, overlap, sameIndices } from './sortedIndices.js';
 
 export interface SparseWeightOptions {
   name: string;
@@ -344,39 +344,6 @@ export class SparseWeight implements Trainable {
     entries.set(backwardOnly, forward.length);
     return { forwardPattern, backwardOnlyPattern, entries };
   }
-}
-
-/** True when both lists hold the same indices in the same order. */
-function sameIndices(a: Int32Array, b: Int32Array): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
-}
-
-/** b \ a for ascending lists, or null when a is not a subset of b (or either is not strictly ascending). */
-function ascendingDifference(b: Int32Array, a: Int32Array): Int32Array | null {
-  if (a.length > b.length) return null;
-  const out = new Int32Array(b.length - a.length);
-  let i = 0;
-  let k = 0;
-  for (let j = 0; j < b.length; j++) {
-    if (j > 0 && b[j] <= b[j - 1]) return null;
-    if (i < a.length && a[i] === b[j]) i++;
-    else if (i < a.length && a[i] < b[j]) return null;
-    else if (k < out.length) out[k++] = b[j];
-    else return null;
-  }
-  return i === a.length ? out : null;
-}
-
-/** The union of two disjoint ascending lists, ascending. */
-function mergeAscending(a: Int32Array, b: Int32Array): Int32Array {
-  const out = new Int32Array(a.length + b.length);
-  let i = 0;
-  let j = 0;
-  for (let k = 0; k < out.length; k++)
-    out[k] = j >= b.length || (i < a.length && a[i] < b[j]) ? a[i++] : b[j++];
-  return out;
 }
 
 /**

@@ -5,13 +5,15 @@
  *   κ(t) = 1 + (κ_target − 1)·r(t / (w·T))          kept fraction, from 1 (dense) to the target, w = 0.2
  *   β(t) = β_init + (β_final − β_init)·r(t / (f·T)) sharpness, β_final = β_target·√(b_out·b_in), f = 0.8
  *
- * with r(p) = min(p, 1) ("linear") or (1 − cos(π·min(p, 1)))/2 ("cosine"). Step t is 0-based: the masks of
- * step 0 are those of κ = 1. At step ⌊f·T⌋ the masks freeze (m ← m ⊙ h); the layers become ordinary sparse
+ * with r(p) = min(p, 1) ("linear") or (1 − cos(π·min(p, 1)))/2 ("cosine"), the ramps of ../util/schedule.ts.
+ * Step t is 0-based: the masks of step 0 are those of κ = 1. At step ⌊f·T⌋ the masks freeze (m ← m ⊙ h); the layers become ordinary sparse
  * layers after the last step.
  */
-export type AnnealShape = 'linear' | 'cosine';
+import { type RampShape, ramp, rampProgress, rampShapes } from '../util/schedule.js';
 
-export const annealShapes: readonly AnnealShape[] = ['linear', 'cosine'];
+export type AnnealShape = RampShape;
+
+export const annealShapes: readonly AnnealShape[] = rampShapes;
 
 export interface SpartanScheduleOptions {
   readonly betaInit: number;
@@ -48,7 +50,6 @@ export class SpartanSchedule {
   }
 
   private ramp(step: number, length: number): number {
-    const p = length <= 0 ? 1 : Math.min(Math.max(step, 0) / length, 1);
-    return this.options.anneal === 'cosine' ? (1 - Math.cos(Math.PI * p)) / 2 : p;
+    return ramp(this.options.anneal, rampProgress(step, 0, length));
   }
 }

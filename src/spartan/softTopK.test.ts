@@ -1,9 +1,9 @@
 import { describe, expect, test } from 'vitest';
 import { Random } from '../util/random.js';
-import { CHECK_TABLE, CHECK_VALUES } from './checkVector.js';
 import { sigmoid } from './logistic.js';
 import { SAMPLE_SIZE } from './sampledShift.js';
 import { softTopK } from './softTopK.js';
+import { CHECK_TABLE, CHECK_VALUES } from './testing.js';
 
 const keptIndices = (hard: Uint8Array) => Array.from(hard.keys()).filter((j) => hard[j] === 1);
 const keptCost = (mask: Float64Array, costs?: ArrayLike<number>) =>

@@ -1,9 +1,9 @@
 import { afterAll, describe, expect, test } from 'vitest';
 import { createEngine, type Engine, engine, useEngine } from '../kernels/engine.js';
 import { Random } from '../util/random.js';
-import { CHECK_BUDGET, CHECK_TABLE, CHECK_VALUES } from './checkVector.js';
 import { softTopK } from './softTopK.js';
 import { SoftTopKSolver } from './softTopKSolver.js';
+import { CHECK_BUDGET, CHECK_TABLE, CHECK_VALUES } from './testing.js';
 import { BAND_MIN_ENTRIES } from './thresholdBand.js';
 
 interface Case {

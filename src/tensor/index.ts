@@ -29,3 +29,4 @@ export {
   Tape,
 } from './tape.js';
 export { formatShape, shapeSize, Tensor, type TensorOptions } from './tensor.js';
+export type { Trainable } from './trainable.js';

@@ -1,5 +1,5 @@
 import type { Module } from '../nn/module.js';
-import { firstNonFinite } from '../util/finite.js';
+import { firstNonFinite } from '../util/checks.js';
 import type { Callbacks, PeriodMetrics } from './callbacks.js';
 
 /**

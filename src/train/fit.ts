@@ -3,6 +3,7 @@ import { type Dataset, inputSize, splitSize } from '../data/dataset.js';
 import type { Module } from '../nn/module.js';
 import type { Optimizer } from '../optim/optimizer.js';
 import type { LrSchedule } from '../optim/schedules.js';
+import { checkPositiveInteger } from '../util/checks.js';
 import { Random } from '../util/random.js';
 import type { Callbacks, EpochMetrics, FitProgress, TrainPlan } from './callbacks.js';
 import { evaluate } from './evaluate.js';
@@ -59,17 +60,13 @@ export function planTraining(options: {
   maxSteps?: number;
 }): TrainPlan {
   const { trainSize, batchSize, epochs, maxSteps } = options;
-  if (!Number.isInteger(epochs) || epochs < 1) {
-    throw new Error(`fit: epochs must be a positive integer, got ${epochs}`);
-  }
+  checkPositiveInteger(epochs, 'fit: epochs');
   if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > trainSize) {
     throw new Error(
       `fit: batch size must be an integer in 1..${trainSize} (the training examples), got ${batchSize}`,
     );
   }
-  if (maxSteps !== undefined && (!Number.isInteger(maxSteps) || maxSteps < 1)) {
-    throw new Error(`fit: maxSteps must be a positive integer, got ${maxSteps}`);
-  }
+  if (maxSteps !== undefined) checkPositiveInteger(maxSteps, 'fit: maxSteps');
   const stepsPerEpoch = Math.floor(trainSize / batchSize);
   const totalSteps = Math.min(epochs * stepsPerEpoch, maxSteps ?? Number.POSITIVE_INFINITY);
   return { epochs: Math.ceil(totalSteps / stepsPerEpoch), stepsPerEpoch, totalSteps };

@@ -3,6 +3,7 @@ import type { TextDataset } from '../data/textDataset.js';
 import type { Module } from '../nn/module.js';
 import type { Optimizer } from '../optim/optimizer.js';
 import type { LrSchedule } from '../optim/schedules.js';
+import { checkPositiveInteger } from '../util/checks.js';
 import { Random } from '../util/random.js';
 import type { Callbacks, FitProgress, PeriodMetrics, TextPeriodMetrics, TrainPlan } from './callbacks.js';
 import { evaluateText, TEXT_EVAL_WINDOWS, type TextEvaluation } from './evaluateText.js';
@@ -50,11 +51,8 @@ export interface FitTextResult {
 
 /** A text run's periods: `evalEvery` steps each, the last one shorter when it does not divide `steps`. */
 export function planTextTraining(steps: number, evalEvery: number): TrainPlan {
-  for (const [name, value] of Object.entries({ steps, evalEvery })) {
-    if (!Number.isInteger(value) || value < 1) {
-      throw new Error(`fitText: ${name} must be a positive integer, got ${value}`);
-    }
-  }
+  for (const [name, value] of Object.entries({ steps, evalEvery }))
+    checkPositiveInteger(value, `fitText: ${name}`);
   const stepsPerEpoch = Math.min(evalEvery, steps);
   return { epochs: Math.ceil(steps / stepsPerEpoch), stepsPerEpoch, totalSteps: steps, periodName: 'eval' };
 }

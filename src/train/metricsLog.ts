@@ -1,5 +1,6 @@
 import { closeSync, openSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { checkPositiveInteger } from '../util/checks.js';
 import { fileKind, makeDirectory, readRegularFile, statOrUndefined } from '../util/files.js';
 import { escapeControl } from '../util/safeText.js';
 import { writeFileAtomic } from '../util/writeFileAtomic.js';
@@ -26,9 +27,7 @@ export interface MetricsLogOptions {
  */
 export function metricsLog(file: string, options: MetricsLogOptions = {}): Callbacks<PeriodMetrics> {
   const every = options.every ?? 10;
-  if (!Number.isInteger(every) || every < 1) {
-    throw new Error(`metricsLog: every must be a positive integer, got ${every}`);
-  }
+  checkPositiveInteger(every, 'metricsLog: every');
   let fd: number | null = null;
   const writeLine = (record: object): void => {
     if (fd !== null) writeSync(fd, `${JSON.stringify(record)}\n`);

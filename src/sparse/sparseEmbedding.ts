@@ -1,7 +1,7 @@
-import type { SparseWeight } from '../../sparse/sparseWeight.js';
-import { createOutput, recordBackward } from '../tape.js';
-import type { Tensor } from '../tensor.js';
-import { checkTokenIds } from './embedding.js';
+import { checkTokenIds } from '../tensor/ops/embedding.js';
+import { createOutput, recordBackward } from '../tensor/tape.js';
+import type { Tensor } from '../tensor/tensor.js';
+import type { SparseWeight } from './sparseWeight.js';
 
 /**
  * Embedding lookup in a SparseWeight table W [vocab, dim]: y[j, c] = W_A[ids_c, j], the row of token ids_c

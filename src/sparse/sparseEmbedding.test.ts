@@ -1,12 +1,12 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { useEngine } from '../../kernels/engine.js';
-import { SparseWeight } from '../../sparse/sparseWeight.js';
-import { Random } from '../../util/random.js';
-import { recordTape } from '../tape.js';
-import { Tensor } from '../tensor.js';
-import { randomTensor, testBackends, weightedSum } from '../testing.js';
-import { embedding } from './embedding.js';
+import { useEngine } from '../kernels/engine.js';
+import { embedding } from '../tensor/ops/embedding.js';
+import { recordTape } from '../tensor/tape.js';
+import { Tensor } from '../tensor/tensor.js';
+import { randomTensor, testBackends, weightedSum } from '../tensor/testing.js';
+import { Random } from '../util/random.js';
 import { sparseEmbedding } from './sparseEmbedding.js';
+import { SparseWeight } from './sparseWeight.js';
 
 describe.each(testBackends())('sparseEmbedding on $name', ({ engine }) => {
   beforeAll(() => useEngine(engine));
