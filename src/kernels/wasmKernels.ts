@@ -96,21 +96,47 @@ function bindKernel(
   const specs: [string, ArgSpec][] = Object.entries(declaration.args).filter(
     ([, spec]) => spec.kind !== 'scalar' || spec.wasm,
   );
+  const passing = specs.map(([argName, spec]) => passingOf(argName, spec));
   const check = declaration.check;
   const wasmArgs = (call: object, into: number[] = new Array(specs.length)) => {
     const values = call as Record<string, unknown>;
     const sizes = call as Call;
     if (check) check(sizes);
-    for (let i = 0; i < specs.length; i++) {
-      const [argName, spec] = specs[i];
-      const value = values[argName];
-      if (spec.kind === 'wasmOnly') into[i] = spec.value(sizes);
-      else if (spec.kind === 'scalar') into[i] = spec.scalar === 'flag' ? (value ? 1 : 0) : (value as number);
-      else if (value === null && spec.optional) into[i] = 0;
-      else if (spec.unread?.(sizes)) into[i] = 0;
-      else into[i] = ptr(value as ViewArray, spec.count(sizes), argName);
+    for (let i = 0; i < passing.length; i++) {
+      const { name, how, count, optional, unread } = passing[i];
+      const value = values[name];
+      if (how === AS_IS) into[i] = value as number;
+      else if (how === FLAG) into[i] = value ? 1 : 0;
+      else if (how === COMPUTED) into[i] = count(sizes);
+      else if ((value === null && optional) || (unread !== null && unread(sizes))) into[i] = 0;
+      else into[i] = ptr(value as ViewArray, count(sizes), name);
     }
     return into;
   };
   return { declaration, specs, wasmArgs, run: run as Export };
+}
+
+const AS_IS = 0;
+const FLAG = 1;
+const VIEW = 2;
+const COMPUTED = 3;
+
+/** How one export argument is passed, in one shape for every kind (the per-call loop reads one shape). */
+interface Passing {
+  readonly name: string;
+  readonly how: typeof AS_IS | typeof FLAG | typeof VIEW | typeof COMPUTED;
+  /** A view's entries, or a wasm-only argument's value. */
+  readonly count: (call: Call) => number;
+  readonly optional: boolean;
+  readonly unread: ((call: Call) => boolean) | null;
+}
+
+function passingOf(name: string, spec: ArgSpec): Passing {
+  const none = () => 0;
+  if (spec.kind === 'view') {
+    return { name, how: VIEW, count: spec.count, optional: spec.optional, unread: spec.unread ?? null };
+  }
+  if (spec.kind === 'wasmOnly')
+    return { name, how: COMPUTED, count: spec.value, optional: false, unread: null };
+  return { name, how: spec.scalar === 'flag' ? FLAG : AS_IS, count: none, optional: false, unread: null };
 }
