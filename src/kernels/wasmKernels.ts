@@ -108,7 +108,7 @@ function bindKernel(
       if (how === AS_IS) into[i] = value as number;
       else if (how === FLAG) into[i] = value ? 1 : 0;
       else if (how === COMPUTED) into[i] = count(sizes);
-      else if ((value === null && optional) || (unread !== null && unread(sizes))) into[i] = 0;
+      else if ((value === null && optional) || unread?.(sizes)) into[i] = 0;
       else into[i] = ptr(value as ViewArray, count(sizes), name);
     }
     return into;
