@@ -15,11 +15,7 @@ export interface DenseKernelResult {
   ms: number;
 }
 
-const FORMS = [
-  ['NN', false, false],
-  ['TN', true, false],
-  ['NT', false, true],
-] as const;
+const FORMS = ['NN', 'TN', 'NT'] as const;
 
 const SHAPES: Array<[number, number, number]> = [
   [256, 256, 256],
@@ -36,8 +32,9 @@ export function benchDenseKernels(): DenseKernelResult[] {
     const c = heap.allocF32(m * n);
     for (let i = 0; i < a.length; i++) a[i] = Math.sin(i);
     for (let i = 0; i < b.length; i++) b[i] = Math.cos(i);
-    for (const [form, transA, transB] of FORMS) {
-      const ms = medianMs(() => k.matmul(a, b, c, m, depth, n, transA, transB, false), { minReps: 5 });
+    for (const form of FORMS) {
+      const product = k[`matmul${form}`];
+      const ms = medianMs(() => product({ a, b, c, m, k: depth, n, accumulate: false }), { minReps: 5 });
       const gflops = (2 * m * depth * n) / (ms * 1e6);
       results.push({
         kernel: `matmul ${form} (${k.name})`,

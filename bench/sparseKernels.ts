@@ -45,9 +45,10 @@ export function benchSparseKernels(): SparseKernelResult[] {
   for (let i = 0; i < dy.length; i++) dy[i] = wave(i + 7);
   for (let i = 0; i < dense.length; i++) dense[i] = wave(i + 3);
   const denseRuns = {
-    spmm: () => kernels.matmul(dense, x, y, ROWS, COLS, BATCH, false, false, false),
-    spmmTransposed: () => kernels.matmul(dense, dy, dx, COLS, ROWS, BATCH, true, false, false),
-    sddmm: () => kernels.matmul(dy, x, dense, ROWS, BATCH, COLS, false, true, false),
+    spmm: () => kernels.matmulNN({ a: dense, b: x, c: y, m: ROWS, k: COLS, n: BATCH, accumulate: false }),
+    spmmTransposed: () =>
+      kernels.matmulTN({ a: dense, b: dy, c: dx, m: COLS, k: ROWS, n: BATCH, accumulate: false }),
+    sddmm: () => kernels.matmulNT({ a: dy, b: x, c: dense, m: ROWS, k: BATCH, n: COLS, accumulate: false }),
   };
 
   const results: SparseKernelResult[] = [];
@@ -66,11 +67,11 @@ export function benchSparseKernels(): SparseKernelResult[] {
     const values = heap.allocF32(nnz);
     for (let p = 0; p < nnz; p++) values[p] = wave(p + 11);
     const gradient = heap.allocF32(nnz);
+    const pattern = { rowOffsets, columnIndices, rows: ROWS, batch: BATCH, accumulate: false };
     const runs = {
-      spmm: () => sparse.spmm(rowOffsets, columnIndices, values, x, y, ROWS, BATCH, false),
-      spmmTransposed: () =>
-        sparse.spmmTransposed(rowOffsets, columnIndices, values, dy, dx, ROWS, COLS, BATCH, false),
-      sddmm: () => sparse.sddmm(rowOffsets, columnIndices, dy, x, gradient, ROWS, BATCH, false),
+      spmm: () => sparse.spmm({ ...pattern, values, x, y }),
+      spmmTransposed: () => sparse.spmmTransposed({ ...pattern, values, dy, dx, cols: COLS }),
+      sddmm: () => sparse.sddmm({ ...pattern, dy, x, out: gradient }),
     };
     for (const [kernel, run] of Object.entries(runs)) {
       const [ms, denseMs] = alternatingMedians(run, denseRuns[kernel as keyof typeof denseRuns]);

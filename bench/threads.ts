@@ -74,9 +74,12 @@ function kernelCases(engine: Engine): Record<string, () => void> {
   const dW = heap.allocF32(ROWS * COLS);
   const shape = `${ROWS}×${COLS}·${COLS}×${BATCH}`;
   const cases: Record<string, () => void> = {
-    [`matmul NN ${shape}`]: () => kernels.matmul(weight, x, y, ROWS, COLS, BATCH, false, false, false),
-    [`matmul TN ${shape}`]: () => kernels.matmul(weight, dy, dx, COLS, ROWS, BATCH, true, false, false),
-    [`matmul NT ${shape}`]: () => kernels.matmul(dy, x, dW, ROWS, BATCH, COLS, false, true, false),
+    [`matmul NN ${shape}`]: () =>
+      kernels.matmulNN({ a: weight, b: x, c: y, m: ROWS, k: COLS, n: BATCH, accumulate: false }),
+    [`matmul TN ${shape}`]: () =>
+      kernels.matmulTN({ a: weight, b: dy, c: dx, m: COLS, k: ROWS, n: BATCH, accumulate: false }),
+    [`matmul NT ${shape}`]: () =>
+      kernels.matmulNT({ a: dy, b: x, c: dW, m: ROWS, k: BATCH, n: COLS, accumulate: false }),
   };
   for (const density of DENSITIES) {
     // Every row keeps the same number of entries, evenly spread with a per-row offset.
@@ -91,24 +94,53 @@ function kernelCases(engine: Engine): Record<string, () => void> {
     }
     const values = filled(perRow * ROWS, 11);
     const gradient = heap.allocF32(perRow * ROWS);
+    const pattern = { rowOffsets, columnIndices, rows: ROWS, batch: BATCH, accumulate: false };
     const suffix = `${ROWS}×${COLS} density ${density} batch ${BATCH}`;
-    cases[`spmm ${suffix}`] = () => sparse.spmm(rowOffsets, columnIndices, values, x, y, ROWS, BATCH, false);
+    cases[`spmm ${suffix}`] = () => sparse.spmm({ ...pattern, values, x, y });
     cases[`spmmTransposed ${suffix}`] = () =>
-      sparse.spmmTransposed(rowOffsets, columnIndices, values, dy, dx, ROWS, COLS, BATCH, false);
-    cases[`sddmm ${suffix}`] = () =>
-      sparse.sddmm(rowOffsets, columnIndices, dy, x, gradient, ROWS, BATCH, false);
+      sparse.spmmTransposed({ ...pattern, values, dy, dx, cols: COLS });
+    cases[`sddmm ${suffix}`] = () => sparse.sddmm({ ...pattern, dy, x, out: gradient });
   }
   const activation = filled(2 * ROWS * BATCH, 5);
   const activated = heap.allocF32(activation.length);
   const activationShape = `${2 * ROWS}×${BATCH}`;
-  cases[`relu ${activationShape}`] = () => kernels.relu(activation, activated, activation.length);
+  cases[`relu ${activationShape}`] = () =>
+    kernels.relu({ x: activation, out: activated, n: activation.length });
   cases[`reluBackward ${activationShape}`] = () =>
-    kernels.reluBackward(activation, activation, activated, activation.length, true);
+    kernels.reluBackward({
+      x: activation,
+      dy: activation,
+      dx: activated,
+      n: activation.length,
+      accumulate: true,
+    });
   const n = ROWS * COLS;
   const [params, grads, first, second] = [filled(n, 1), filled(n, 2), heap.allocF32(n), heap.allocF32(n)];
   cases[`sgdUpdate (momentum) ${n} entries`] = () =>
-    kernels.sgdUpdate(params, grads, first, n, 1e-6, 0.9, false, 0);
+    kernels.sgdUpdate({
+      params,
+      grads,
+      velocity: first,
+      n,
+      lr: 1e-6,
+      momentum: 0.9,
+      nesterov: false,
+      weightDecay: 0,
+    });
   cases[`adamwUpdate ${n} entries`] = () =>
-    kernels.adamwUpdate(params, grads, first, second, n, 1e-6, 0.9, 0.999, 1e-8, 0, 0.1, 0.001);
+    kernels.adamwUpdate({
+      params,
+      grads,
+      m: first,
+      v: second,
+      n,
+      lr: 1e-6,
+      beta1: 0.9,
+      beta2: 0.999,
+      eps: 1e-8,
+      weightDecay: 0,
+      bc1: 0.1,
+      bc2: 0.001,
+    });
   return cases;
 }

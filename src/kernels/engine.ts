@@ -1,3 +1,13 @@
+/**
+ * src/kernels: the compute layer, the lowest of the library. It imports nothing outside itself; everything
+ * above reaches it through engine() (the heap and the kernels) and the Kernels/SparseKernels types.
+ * - declare.ts: the vocabulary kernels are declared in; kernels.ts and sparseKernels.ts: the declarations,
+ *   one per kernel (named, typed arguments in the wasm export's order), from which the interfaces follow;
+ * - reference/: the plain TypeScript kernels (the spec every fast kernel is tested against), typed by them;
+ * - wasm.ts, wasmKernels.ts, wasmSparse.ts: the WebAssembly build (assembly/, embedded in generated/ by
+ *   scripts/build-wasm.mjs) and its binding, one generic loop over the declarations;
+ * - threads*.ts: the worker pool and how each large kernel is split over it; heap.ts: the shared heap.
+ */
 import { createSharedMemory, Heap } from './heap.js';
 import type { Kernels } from './kernels.js';
 import { referenceKernels } from './reference/index.js';
@@ -67,20 +77,20 @@ export function createEngine(backend: BackendName = 'auto', options: EngineOptio
     if (chosen !== 'auto') throw new Error(`backend ${chosen} is not supported by this JavaScript engine`);
     return { heap: new Heap(memory, 0), ...reference };
   }
-  const { kernels, heapBase, exports, module } = instantiateWasmKernels(memory, variant);
+  const { kernels, heapBase, exports, bound, module } = instantiateWasmKernels(memory, variant);
   const heap = new Heap(memory, heapBase);
   // memory.fill zeroes a reused block ~6× faster than a typed array's fill on shared memory (0.043 against
   // 0.285 ms per 4 MiB, measured).
   const zeroBytes = exports.zeroBytes as (ptr: number, bytes: number) => void;
   heap.setZeroing(zeroBytes);
-  const sparse = wasmSparseKernels(exports, memory, kernels.name);
+  const sparse = wasmSparseKernels(exports, memory, kernels.name, bound);
   if (threads === 1) return { heap, kernels, sparse, threads, close: () => Promise.resolve() };
   const pool = new ThreadPool({ threads, module, exports, heap });
   heap.setZeroing(threadedZeroing(pool, zeroBytes));
   return {
     heap,
-    kernels: threadedSpartanKernels(threadedKernels(kernels, pool, memory), pool, memory, heap),
-    sparse: threadedSparseKernels(sparse, pool, memory),
+    kernels: threadedSpartanKernels(threadedKernels(kernels, pool, bound), pool, memory, heap),
+    sparse: threadedSparseKernels(sparse, pool, bound),
     get threads() {
       return pool.closed ? 1 : threads;
     },

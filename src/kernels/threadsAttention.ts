@@ -8,61 +8,52 @@
  * Calls below `minFlops` (4·blocks·causalProbsSize(T)·d_h each way: the Q·Kᵀ and P·V products on the causal
  * tiles) run on the calling thread, as does everything once the pool is closed.
  */
-import { causalProbsSize, type Kernels } from './kernels.js';
+import { causalProbsSize, type KernelArgs, type Kernels } from './kernels.js';
+import { sliceStrides } from './threadsElementwise.js';
 import type { ThreadPool } from './threadsPool.js';
 import { chunkCount, splitEvenly } from './threadsSplit.js';
-import { viewPointer } from './wasmKernels.js';
-
-/** Bytes per float. */
-const F = 4;
+import type { BoundKernel } from './wasmKernels.js';
 
 /** `base`'s causal attention, forward and backward, split by blocks over `pool` from `minFlops` on. */
 export function threadedAttention(
   base: Kernels,
   pool: ThreadPool,
-  memory: WebAssembly.Memory,
+  bound: ReadonlyMap<string, BoundKernel>,
   minFlops: number,
 ): Pick<Kernels, 'causalAttention' | 'causalAttentionBackward'> {
-  const ptr = viewPointer(memory);
-  const small = (length: number, headDim: number, blocks: number) =>
+  const small = ({ length, headDim, blocks }: { length: number; headDim: number; blocks: number }) =>
     pool.closed || blocks < 2 || 4 * blocks * causalProbsSize(length) * headDim < minFlops;
   const cutBlocks = (blocks: number) => splitEvenly(blocks, chunkCount(pool.threads, blocks), 1);
+  const forward = bound.get('causalAttention')!;
+  const backward = bound.get('causalAttentionBackward')!;
+  const blocksArg = (binding: BoundKernel) => binding.specs.findIndex(([name]) => name === 'blocks');
   return {
-    causalAttention(q, k, v, probs, out, length, headDim, blocks, scale) {
-      if (small(length, headDim, blocks)) {
-        return base.causalAttention(q, k, v, probs, out, length, headDim, blocks, scale);
-      }
-      const n = blocks * length * headDim;
-      const probsSize = causalProbsSize(length);
-      const args = [ptr(q, n, 'q'), ptr(k, n, 'k'), ptr(v, n, 'v')];
-      args.push(ptr(probs, blocks * probsSize, 'probs'), ptr(out, n, 'out'), length, headDim, blocks, scale);
-      const block = length * headDim * F;
-      pool.run(
-        'causalAttention',
-        args,
-        { countArg: 7, strides: [block, block, block, probsSize * F, block] },
-        cutBlocks(blocks),
-      );
+    causalAttention(call) {
+      if (small(call)) return base.causalAttention(call);
+      const args = forward.wasmArgs(call);
+      const strides = sliceStrides(forward, call, args, call.blocks);
+      pool.run('causalAttention', args, { countArg: blocksArg(forward), strides }, cutBlocks(call.blocks));
     },
-    causalAttentionBackward(...call) {
-      const [q, k, v, probs, dout, dq, dk, dv, , length, headDim, blocks, scale] = call;
+    causalAttentionBackward(call) {
       // The caller's scratch (3·causalProbsSize(T) floats) serves one call; a split call takes one per chunk.
-      if (small(length, headDim, blocks)) return base.causalAttentionBackward(...call);
-      const n = blocks * length * headDim;
-      const probsSize = causalProbsSize(length);
-      const cuts = cutBlocks(blocks);
-      const region = 3 * probsSize;
+      if (small(call)) return base.causalAttentionBackward(call);
+      const cuts = cutBlocks(call.blocks);
+      const region = 3 * causalProbsSize(call.length);
       const regions = pool.heap.allocF32((cuts.length - 1) * region, false);
-      const args = [ptr(q, n, 'q'), ptr(k, n, 'k'), ptr(v, n, 'v'), ptr(probs, blocks * probsSize, 'probs')];
-      args.push(ptr(dout, n, 'dout'), ptr(dq, n, 'dq'), ptr(dk, n, 'dk'), ptr(dv, n, 'dv'));
-      args.push(ptr(regions, regions.length, 'scratch'), length, headDim, blocks, scale);
-      const block = length * headDim * F;
-      const strides = [block, block, block, probsSize * F, block, block, block, block];
+      const chunked: KernelArgs<'causalAttentionBackward'> = { ...call, scratch: regions };
+      const args = backward.wasmArgs(chunked);
+      const strides = sliceStrides(backward, chunked, args, call.blocks, 'scratch');
+      const chunkArg = backward.specs.findIndex(([name]) => name === 'scratch');
       try {
         pool.run(
           'causalAttentionBackward',
           args,
-          { countArg: 11, strides, chunkArg: 8, chunkBytes: region * F },
+          {
+            countArg: blocksArg(backward),
+            strides,
+            chunkArg,
+            chunkBytes: region * regions.BYTES_PER_ELEMENT,
+          },
           cuts,
         );
       } finally {

@@ -6,12 +6,12 @@
  * the head gathers, the embeddings), and everything once the pool is closed run on the calling thread
  * through `base`.
  */
-import type { Kernels } from './kernels.js';
+import type { KernelArgs, Kernels } from './kernels.js';
 import { threadedAttention } from './threadsAttention.js';
 import { ELEMENTWISE_THREAD_MIN_ENTRIES, threadedElementwise } from './threadsElementwise.js';
 import type { ThreadPool } from './threadsPool.js';
 import { chunkCount, splitEvenly } from './threadsSplit.js';
-import { viewPointer } from './wasmKernels.js';
+import type { BoundKernel } from './wasmKernels.js';
 
 /** Rows of the matmul register tile (MR in assembly/matmulPack.ts). */
 const TILE_ROWS = 4;
@@ -31,45 +31,43 @@ const MIN_CHUNK_ROWS = 128;
 export const MATMUL_THREAD_MIN_FLOPS = 1_000_000;
 
 /**
- * `base` (the single-threaded wasm kernels on `memory`) with every matmul of at least `minFlops`
- * floating-point operations, and every elementwise call of at least `minEntries` entries, split over `pool`.
+ * `base` (the single-threaded wasm kernels whose bindings `bound` holds) with every matmul of at least
+ * `minFlops` floating-point operations, and every elementwise call of at least `minEntries` entries, split
+ * over `pool`.
  */
 export function threadedKernels(
   base: Kernels,
   pool: ThreadPool,
-  memory: WebAssembly.Memory,
+  bound: ReadonlyMap<string, BoundKernel>,
   minFlops = MATMUL_THREAD_MIN_FLOPS,
   minEntries = ELEMENTWISE_THREAD_MIN_ENTRIES,
 ): Kernels {
-  const ptr = viewPointer(memory);
-  return {
-    ...base,
-    ...threadedElementwise(base, pool, memory, minEntries),
-    ...threadedAttention(base, pool, memory, minFlops),
-    matmul(a, b, c, m, k, n, transA, transB, accumulate) {
-      if (pool.closed || 2 * m * k * n < minFlops || m < 2 * TILE_ROWS) {
-        base.matmul(a, b, c, m, k, n, transA, transB, accumulate);
-        return;
-      }
-      if (transA && transB) throw new Error('matmul: transA and transB together is not supported');
-      const args = [
-        ptr(a, m * k, 'a'),
-        ptr(b, k * n, 'b'),
-        ptr(c, m * n, 'c'),
-        m,
-        k,
-        n,
-        Number(transA),
-        Number(transB),
-        Number(accumulate),
-        0,
-        m,
-      ];
+  /** The product `form` with its rows split: matmulRows takes matmul's arguments and a row range. */
+  const matmul = (form: 'matmulNN' | 'matmulTN' | 'matmulNT') => {
+    const binding = bound.get(form)!;
+    return (call: KernelArgs<'matmulNN'>) => {
+      const { m, k, n } = call;
+      if (pool.closed || 2 * m * k * n < minFlops || m < 2 * TILE_ROWS) return base[form](call);
+      const args = binding.wasmArgs(call);
+      args.push(0, m);
       const chunks = Math.min(
         m / TILE_ROWS,
         Math.max(pool.threads, chunkCount(pool.threads, m / MIN_CHUNK_ROWS)),
       );
-      pool.run('matmulRows', args, { rangeArg: 9 }, splitEvenly(m, Math.floor(chunks), TILE_ROWS));
-    },
+      pool.run(
+        'matmulRows',
+        args,
+        { rangeArg: args.length - 2 },
+        splitEvenly(m, Math.floor(chunks), TILE_ROWS),
+      );
+    };
+  };
+  return {
+    ...base,
+    ...threadedElementwise(base, pool, bound, minEntries),
+    ...threadedAttention(base, pool, bound, minFlops),
+    matmulNN: matmul('matmulNN'),
+    matmulTN: matmul('matmulTN'),
+    matmulNT: matmul('matmulNT'),
   };
 }

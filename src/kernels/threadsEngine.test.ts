@@ -21,7 +21,7 @@ function products(engine: Engine): { dense: number[]; sparse: number[] } {
   for (let i = 0; i < a.length; i++) a[i] = Math.sin(i);
   for (let i = 0; i < b.length; i++) b[i] = Math.cos(i);
   const c = heap.allocF32(m * n);
-  kernels.matmul(a, b, c, m, k, n, false, false, false);
+  kernels.matmulNN({ a, b, c, m, k, n, accumulate: false });
 
   const [rows, cols, batch] = [512, 256, 64];
   const rowOffsets = heap.allocI32(rows + 1);
@@ -37,7 +37,7 @@ function products(engine: Engine): { dense: number[]; sparse: number[] } {
   const x = heap.allocF32(cols * batch);
   for (let i = 0; i < x.length; i++) x[i] = Math.cos(5 * i);
   const y = heap.allocF32(rows * batch);
-  sparse.spmm(rowOffsets, columnIndices, values, x, y, rows, batch, false);
+  sparse.spmm({ rowOffsets, columnIndices, values, x, y, rows, batch, accumulate: false });
   return { dense: bits(c), sparse: bits(y) };
 }
 

@@ -22,11 +22,7 @@ function firstDifference(got: Float32Array, want: Float32Array): number {
   return -1;
 }
 
-const FORMS = [
-  ['NN', false, false],
-  ['TN', true, false],
-  ['NT', false, true],
-] as const;
+const FORMS = ['NN', 'TN', 'NT'] as const;
 
 for (const variant of ['simd', 'relaxed'] as WasmVariant[]) {
   for (const threads of [2, 3]) {
@@ -42,11 +38,14 @@ for (const variant of ['simd', 'relaxed'] as WasmVariant[]) {
         const instance = instantiateWasmKernels(memory, variant);
         heap = new Heap(memory, instance.heapBase);
         pool = new ThreadPool({ threads, module: instance.module, exports: instance.exports, heap });
-        one = { dense: instance.kernels, sparse: wasmSparseKernels(instance.exports, memory) };
+        one = {
+          dense: instance.kernels,
+          sparse: wasmSparseKernels(instance.exports, memory, 'wasm-simd', instance.bound),
+        };
         // Thresholds of zero: every product is split, however small, so odd shapes exercise the splits.
         many = {
-          dense: threadedKernels(one.dense, pool, memory, 0, 0),
-          sparse: threadedSparseKernels(one.sparse, pool, memory, 0),
+          dense: threadedKernels(one.dense, pool, instance.bound, 0, 0),
+          sparse: threadedSparseKernels(one.sparse, pool, instance.bound, 0),
         };
       });
       afterAll(() => pool.close());
@@ -76,11 +75,11 @@ for (const variant of ['simd', 'relaxed'] as WasmVariant[]) {
         ]) {
           const a = filled(m * k);
           const b = filled(k * n);
-          for (const [form, transA, transB] of FORMS) {
+          for (const form of FORMS) {
             for (const accumulate of [false, true]) {
               const { single, threaded } = outputs(m * n);
-              one.dense.matmul(a, b, single, m, k, n, transA, transB, accumulate);
-              many.dense.matmul(a, b, threaded, m, k, n, transA, transB, accumulate);
+              one.dense[`matmul${form}`]({ a, b, c: single, m, k, n, accumulate });
+              many.dense[`matmul${form}`]({ a, b, c: threaded, m, k, n, accumulate });
               expect(firstDifference(threaded, single), `${form} ${m}×${k}·${k}×${n}`).toBe(-1);
             }
           }
@@ -116,38 +115,38 @@ for (const variant of ['simd', 'relaxed'] as WasmVariant[]) {
         const shape = `${rows}×${cols} batch ${batch} density ${density}`;
         for (const accumulate of [false, true]) {
           const y = outputs(rows * batch);
-          one.sparse.spmm(rowOffsets, columnIndices, values, x, y.single, rows, batch, accumulate);
-          many.sparse.spmm(rowOffsets, columnIndices, values, x, y.threaded, rows, batch, accumulate);
+          one.sparse.spmm({ rowOffsets, columnIndices, values, x, y: y.single, rows, batch, accumulate });
+          many.sparse.spmm({ rowOffsets, columnIndices, values, x, y: y.threaded, rows, batch, accumulate });
           expect(firstDifference(y.threaded, y.single), `spmm ${shape}`).toBe(-1);
 
           const dx = outputs(cols * batch);
-          one.sparse.spmmTransposed(
+          one.sparse.spmmTransposed({
             rowOffsets,
             columnIndices,
             values,
             dy,
-            dx.single,
+            dx: dx.single,
             rows,
             cols,
             batch,
             accumulate,
-          );
-          many.sparse.spmmTransposed(
+          });
+          many.sparse.spmmTransposed({
             rowOffsets,
             columnIndices,
             values,
             dy,
-            dx.threaded,
+            dx: dx.threaded,
             rows,
             cols,
             batch,
             accumulate,
-          );
+          });
           expect(firstDifference(dx.threaded, dx.single), `spmmTransposed ${shape}`).toBe(-1);
 
           const out = outputs(values.length);
-          one.sparse.sddmm(rowOffsets, columnIndices, dy, x, out.single, rows, batch, accumulate);
-          many.sparse.sddmm(rowOffsets, columnIndices, dy, x, out.threaded, rows, batch, accumulate);
+          one.sparse.sddmm({ rowOffsets, columnIndices, dy, x, out: out.single, rows, batch, accumulate });
+          many.sparse.sddmm({ rowOffsets, columnIndices, dy, x, out: out.threaded, rows, batch, accumulate });
           expect(firstDifference(out.threaded, out.single), `sddmm ${shape}`).toBe(-1);
         }
       }
@@ -188,11 +187,23 @@ for (const variant of ['simd', 'relaxed'] as WasmVariant[]) {
       const elementwiseCases = (n: number, slices: number) => {
         const [a, b, c] = [filled(n), filled(n), filled(n)];
         const columns = Math.max(1, Math.floor(n / slices));
-        const pool2d = [slices, 6, 5, 3, 2, 2, 2, 1] as const; // channels, H, W, B, kh, kw, sh, sw
+        const pool2d = { channels: slices, height: 6, width: 5, batch: 3, kh: 2, kw: 2, sh: 2, sw: 1 };
         const poolIn = filled(slices * 90);
         const poolOut = slices * 3 * 4 * 3;
         const poolGrad = filled(poolOut);
-        const im2colSizes = [slices, 6, 5, 3, 3, 3, 1, 2, 1, 1] as const; // channels … stride [1, 2], pad 1
+        // stride [1, 2], padding 1
+        const im2colSizes = {
+          channels: slices,
+          height: 6,
+          width: 5,
+          batch: 3,
+          kh: 3,
+          kw: 3,
+          sh: 1,
+          sw: 2,
+          ph: 1,
+          pw: 1,
+        };
         const image = filled(slices * 90);
         const columnsOf = slices * 9 * 6 * 3 * 3;
         const dcolumns = filled(columnsOf);
@@ -207,42 +218,82 @@ for (const variant of ['simd', 'relaxed'] as WasmVariant[]) {
             columns: columnsOf,
           },
           cases: {
-            add: (k: Kernels, o: Record<string, Float32Array>) => k.add(a, b, o.out, n),
-            mul: (k: Kernels, o: Record<string, Float32Array>) => k.mul(a, b, o.out, n),
-            scale: (k: Kernels, o: Record<string, Float32Array>) => k.scale(a, 0.3, o.out, n),
-            axpy: (k: Kernels, o: Record<string, Float32Array>) => k.axpy(-0.7, a, o.out, n),
-            relu: (k: Kernels, o: Record<string, Float32Array>) => k.relu(a, o.out, n),
+            add: (k: Kernels, o: Record<string, Float32Array>) => k.add({ a, b, out: o.out, n }),
+            mul: (k: Kernels, o: Record<string, Float32Array>) => k.mul({ a, b, out: o.out, n }),
+            scale: (k: Kernels, o: Record<string, Float32Array>) => k.scale({ a, s: 0.3, out: o.out, n }),
+            axpy: (k: Kernels, o: Record<string, Float32Array>) => k.axpy({ alpha: -0.7, x: a, y: o.out, n }),
+            relu: (k: Kernels, o: Record<string, Float32Array>) => k.relu({ x: a, out: o.out, n }),
             reluBackward: (k: Kernels, o: Record<string, Float32Array>) =>
-              k.reluBackward(a, b, o.out, n, true),
-            gelu: (k: Kernels, o: Record<string, Float32Array>) => k.gelu(a, o.out, n),
+              k.reluBackward({ x: a, dy: b, dx: o.out, n, accumulate: true }),
+            gelu: (k: Kernels, o: Record<string, Float32Array>) => k.gelu({ x: a, out: o.out, n }),
             geluBackward: (k: Kernels, o: Record<string, Float32Array>) =>
-              k.geluBackward(a, b, o.out, n, false),
+              k.geluBackward({ x: a, dy: b, dx: o.out, n, accumulate: false }),
             addRowBias: (k: Kernels, o: Record<string, Float32Array>) =>
-              k.addRowBias(a, c, o.out, slices, columns),
+              k.addRowBias({ x: a, bias: c, out: o.out, rows: slices, cols: columns }),
             biasGelu: (k: Kernels, o: Record<string, Float32Array>) => {
-              k.biasGelu(a, c, o.out, o.state1, slices, columns);
-              k.biasGelu(b, c, o.state2, null, slices, columns);
+              k.biasGelu({ x: a, bias: c, out: o.out, slope: o.state1, rows: slices, cols: columns });
+              k.biasGelu({ x: b, bias: c, out: o.state2, slope: null, rows: slices, cols: columns });
             },
             biasRelu: (k: Kernels, o: Record<string, Float32Array>) =>
-              k.biasRelu(a, c, o.out, slices, columns),
+              k.biasRelu({ x: a, bias: c, out: o.out, rows: slices, cols: columns }),
             biasActivationBackward: (k: Kernels, o: Record<string, Float32Array>) => {
-              k.biasActivationBackward(a, b, o.out, o.rows, slices, columns, false, true);
-              k.biasActivationBackward(c, b, o.state1, o.rows, slices, columns, true, false);
+              k.biasActivationBackward({
+                saved: a,
+                dy: b,
+                dx: o.out,
+                dbias: o.rows,
+                rows: slices,
+                cols: columns,
+                relu: false,
+                accumulate: true,
+              });
+              k.biasActivationBackward({
+                saved: c,
+                dy: b,
+                dx: o.state1,
+                dbias: o.rows,
+                rows: slices,
+                cols: columns,
+                relu: true,
+                accumulate: false,
+              });
             },
             rowSums: (k: Kernels, o: Record<string, Float32Array>) =>
-              k.rowSums(a, o.rows, slices, columns, true),
+              k.rowSums({ x: a, out: o.rows, rows: slices, cols: columns, accumulate: true }),
             sgdUpdate: (k: Kernels, o: Record<string, Float32Array>) =>
-              k.sgdUpdate(o.out, b, o.state1, n, 0.1, 0.9, true, 1e-4),
+              k.sgdUpdate({
+                params: o.out,
+                grads: b,
+                velocity: o.state1,
+                n,
+                lr: 0.1,
+                momentum: 0.9,
+                nesterov: true,
+                weightDecay: 1e-4,
+              }),
             adamwUpdate: (k: Kernels, o: Record<string, Float32Array>) =>
-              k.adamwUpdate(o.out, b, o.state1, o.state2, n, 1e-3, 0.9, 0.999, 1e-8, 0.01, 0.1, 0.001),
+              k.adamwUpdate({
+                params: o.out,
+                grads: b,
+                m: o.state1,
+                v: o.state2,
+                n,
+                lr: 1e-3,
+                beta1: 0.9,
+                beta2: 0.999,
+                eps: 1e-8,
+                weightDecay: 0.01,
+                bc1: 0.1,
+                bc2: 0.001,
+              }),
             im2col: (k: Kernels, o: Record<string, Float32Array>) =>
-              k.im2col(image, o.columns, ...im2colSizes),
+              k.im2col({ x: image, cols: o.columns, ...im2colSizes }),
             col2im: (k: Kernels, o: Record<string, Float32Array>) =>
-              k.col2im(dcolumns, o.pooledGrad, ...im2colSizes),
+              k.col2im({ dcols: dcolumns, dx: o.pooledGrad, ...im2colSizes }),
             maxPool2d: (k: Kernels, o: Record<string, Float32Array>) =>
-              k.maxPool2d(poolIn, o.pooled, ...pool2d),
+              k.maxPool2d({ x: poolIn, y: o.pooled, ...pool2d }),
             maxPool2dBackward: (k: Kernels, o: Record<string, Float32Array>) =>
-              k.maxPool2dBackward(poolIn, poolGrad, o.pooledGrad, ...pool2d),
+              k.maxPool2dBackward({ x: poolIn, dy: poolGrad, dx: o.pooledGrad, ...pool2d }),
           },
         };
       };
@@ -292,16 +343,47 @@ for (const variant of ['simd', 'relaxed'] as WasmVariant[]) {
           const out = outputs(n);
           const [dq, dk, dv] = [outputs(n), outputs(n), outputs(n)];
           const scratch = filled(3 * causalProbsSize(length));
-          one.dense.causalAttention(q, k, v, probs.single, out.single, length, headDim, blocks, 0.4);
-          many.dense.causalAttention(q, k, v, probs.threaded, out.threaded, length, headDim, blocks, 0.4);
-          one.dense.causalAttentionBackward(
-            ...[q, k, v, probs.single, dout, dq.single, dk.single, dv.single, scratch],
-            ...[length, headDim, blocks, 0.4],
-          );
-          many.dense.causalAttentionBackward(
-            ...[q, k, v, probs.threaded, dout, dq.threaded, dk.threaded, dv.threaded, scratch],
-            ...[length, headDim, blocks, 0.4],
-          );
+          one.dense.causalAttention({
+            q,
+            k,
+            v,
+            probs: probs.single,
+            out: out.single,
+            length,
+            headDim,
+            blocks,
+            scale: 0.4,
+          });
+          many.dense.causalAttention({
+            q,
+            k,
+            v,
+            probs: probs.threaded,
+            out: out.threaded,
+            length,
+            headDim,
+            blocks,
+            scale: 0.4,
+          });
+          const sizes = { length, headDim, blocks, scale: 0.4 };
+          one.dense.causalAttentionBackward({
+            ...{ q, k, v, probs: probs.single, dout, dq: dq.single, dk: dk.single, dv: dv.single, scratch },
+            ...sizes,
+          });
+          many.dense.causalAttentionBackward({
+            ...{
+              q,
+              k,
+              v,
+              probs: probs.threaded,
+              dout,
+              dq: dq.threaded,
+              dk: dk.threaded,
+              dv: dv.threaded,
+              scratch,
+            },
+            ...sizes,
+          });
           const shape = `T ${length} d_h ${headDim} blocks ${blocks}`;
           for (const [name, pair] of Object.entries({ probs, out, dq, dk, dv })) {
             expect(firstDifference(pair.threaded, pair.single), `${name} ${shape}`).toBe(-1);

@@ -10,8 +10,7 @@
 import type { SparseKernels } from './sparseKernels.js';
 import type { ThreadPool } from './threadsPool.js';
 import { chunkCount, splitEvenly, splitRowsByCost } from './threadsSplit.js';
-import { viewPointer } from './wasmKernels.js';
-import { columnsRead } from './wasmSparse.js';
+import type { BoundKernel } from './wasmKernels.js';
 
 /**
  * Multiply-adds (nnz·batch) below which a sparse product stays on one thread: ~20 µs of work at the sparse
@@ -19,108 +18,58 @@ import { columnsRead } from './wasmSparse.js';
  */
 export const SPARSE_THREAD_MIN_MULTIPLY_ADDS = 250_000;
 
+/** What a split reads of a product's call. */
+interface Pattern {
+  readonly rowOffsets: Int32Array;
+  readonly rows: number;
+  readonly batch: number;
+}
+
 /** Batch columns of spmmTransposed's panel (assembly/sparseSpmmTransposed.ts). */
 const TRANSPOSED_PANEL = 32;
 
 /**
- * `base` (the single-threaded wasm sparse kernels on `memory`) with every product of at least
+ * `base` (the single-threaded wasm sparse kernels whose bindings `bound` holds) with every product of at least
  * `minMultiplyAdds` multiply-adds (nnz·batch) split over `pool`.
  */
 export function threadedSparseKernels(
   base: SparseKernels,
   pool: ThreadPool,
-  memory: WebAssembly.Memory,
+  bound: ReadonlyMap<string, BoundKernel>,
   minMultiplyAdds = SPARSE_THREAD_MIN_MULTIPLY_ADDS,
 ): SparseKernels {
-  const ptr = viewPointer(memory);
   /** True for products to leave to `base`: small ones, a closed pool, a pattern too short (base reports it). */
-  const small = (rowOffsets: Int32Array, rows: number, batch: number) =>
+  const small = ({ rowOffsets, rows, batch }: Pattern) =>
     pool.closed || rowOffsets.length <= rows || rowOffsets[rows] * batch < minMultiplyAdds;
-  /** Offsets of the pattern and of its per-entry array (`values` or `out`), checked as wasmSparse.ts does. */
-  const pattern = (
-    rowOffsets: Int32Array,
-    columnIndices: Int32Array,
-    perEntry: Float32Array,
-    perEntryName: string,
-    rows: number,
-  ) => {
-    const nnz = rowOffsets[rows];
-    return [
-      ptr(rowOffsets, rows + 1, 'rowOffsets'),
-      ptr(columnIndices, nnz, 'columnIndices'),
-      ptr(perEntry, nnz, perEntryName),
-    ];
+  /** The export's arguments for `call` and the index of its range argument `first` (r0 or b0). */
+  const argsOf = (kernel: keyof SparseKernels & string, call: object, first: string) => {
+    const binding = bound.get(kernel)!;
+    const args = binding.wasmArgs(call);
+    return { args, rangeArg: binding.specs.findIndex(([name]) => name === first) };
+  };
+  /** spmm and sddmm: rows of W, balanced by their kept entries. */
+  const byRows = (kernel: 'spmm' | 'sddmm', call: Pattern) => {
+    const { args, rangeArg } = argsOf(kernel, call, 'r0');
+    const cuts = splitRowsByCost(call.rowOffsets, call.rows, chunkCount(pool.threads, call.rows));
+    pool.run(kernel, args, { rangeArg }, cuts);
   };
   return {
     name: base.name,
-    spmm(rowOffsets, columnIndices, values, x, y, rows, batch, accumulate) {
-      if (small(rowOffsets, rows, batch)) {
-        base.spmm(rowOffsets, columnIndices, values, x, y, rows, batch, accumulate);
-        return;
-      }
-      const args = [
-        ...pattern(rowOffsets, columnIndices, values, 'values', rows),
-        ptr(x, columnsRead(rowOffsets, columnIndices, rows) * batch, 'x'),
-        ptr(y, rows * batch, 'y'),
-        0,
-        rows,
-        batch,
-        0,
-        batch,
-        Number(accumulate),
-      ];
-      pool.run(
-        'spmm',
-        args,
-        { rangeArg: 5 },
-        splitRowsByCost(rowOffsets, rows, chunkCount(pool.threads, rows)),
-      );
+    spmm(call) {
+      if (small(call)) return base.spmm(call);
+      byRows('spmm', call);
     },
-    spmmTransposed(rowOffsets, columnIndices, values, dy, dx, rows, cols, batch, accumulate) {
-      if (small(rowOffsets, rows, batch) || batch < 8) {
-        base.spmmTransposed(rowOffsets, columnIndices, values, dy, dx, rows, cols, batch, accumulate);
-        return;
-      }
-      const args = [
-        ...pattern(rowOffsets, columnIndices, values, 'values', rows),
-        ptr(dy, rows * batch, 'dy'),
-        ptr(dx, cols * batch, 'dx'),
-        rows,
-        cols,
-        batch,
-        0,
-        batch,
-        Number(accumulate),
-      ];
+    spmmTransposed(call) {
+      const { batch } = call;
+      if (small(call) || batch < 8) return base.spmmTransposed(call);
+      const { args, rangeArg } = argsOf('spmmTransposed', call, 'b0');
       const multiple = batch >= TRANSPOSED_PANEL * pool.threads ? TRANSPOSED_PANEL : 4;
       const chunks = chunkCount(pool.threads, batch / multiple);
-      pool.run('spmmTransposed', args, { rangeArg: 8 }, splitEvenly(batch, chunks, multiple));
+      pool.run('spmmTransposed', args, { rangeArg }, splitEvenly(batch, chunks, multiple));
     },
-    sddmm(rowOffsets, columnIndices, dy, x, out, rows, batch, accumulate) {
-      if (small(rowOffsets, rows, batch)) {
-        base.sddmm(rowOffsets, columnIndices, dy, x, out, rows, batch, accumulate);
-        return;
-      }
-      const [offsetsAt, indicesAt, outAt] = pattern(rowOffsets, columnIndices, out, 'out', rows);
-      const args = [
-        offsetsAt,
-        indicesAt,
-        ptr(dy, rows * batch, 'dy'),
-        ptr(x, columnsRead(rowOffsets, columnIndices, rows) * batch, 'x'),
-        outAt,
-        0,
-        rows,
-        batch,
-        0,
-        batch,
-        Number(accumulate),
-      ];
-      pool.run(
-        'sddmm',
-        args,
-        { rangeArg: 5 },
-        splitRowsByCost(rowOffsets, rows, chunkCount(pool.threads, rows)),
-      );
+    sddmm(call) {
+      if (small(call)) return base.sddmm(call);
+      byRows('sddmm', call);
     },
   };
 }

@@ -49,12 +49,12 @@ export function threadedSpartanKernels(
   const cutsOf = (chunks: number) => splitEvenly(chunks, chunkCount(pool.threads, chunks), 1);
   return {
     ...base,
-    spartanMaskPass(...args) {
-      const [values, costs, n, beta, threshold, mu, boundary, sums, soft, effective, exponentials, ratio] =
-        args;
+    spartanMaskPass(call) {
+      const { values, costs, n, beta, threshold, mu, boundary, sums, soft, effective, exponentials, ratio } =
+        call;
       const chunks = Math.ceil(n / SPARTAN_CHUNK);
       if (pool.closed || chunks < 2) {
-        base.spartanMaskPass(...args);
+        base.spartanMaskPass(call);
         return;
       }
       const totals = partials(3 * chunks);
@@ -84,9 +84,10 @@ export function threadedSpartanKernels(
         sums[k] = total;
       }
     },
-    spartanSoftMaskBackward(dy, w, soft, grad, costs, n, beta) {
+    spartanSoftMaskBackward(call) {
+      const { dy, w, soft, grad, costs, n, beta } = call;
       const chunks = Math.ceil(n / SPARTAN_CHUNK);
-      if (pool.closed || chunks < 2) return base.spartanSoftMaskBackward(dy, w, soft, grad, costs, n, beta);
+      if (pool.closed || chunks < 2) return base.spartanSoftMaskBackward(call);
       const totals = partials(chunks);
       const args = [
         ptr(dy, n, 'dy'),
@@ -105,10 +106,11 @@ export function threadedSpartanKernels(
       for (let c = 0; c < chunks; c++) total += totals[c];
       return total;
     },
-    spartanApplyGradient(w, grad, soft, upstream, costs, n, beta, s) {
+    spartanApplyGradient(call) {
+      const { w, grad, soft, upstream, costs, n, beta, s } = call;
       const chunks = Math.ceil(n / SPARTAN_CHUNK);
       if (pool.closed || chunks < 2) {
-        base.spartanApplyGradient(w, grad, soft, upstream, costs, n, beta, s);
+        base.spartanApplyGradient(call);
         return;
       }
       const args = [

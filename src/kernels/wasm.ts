@@ -4,8 +4,8 @@
  * file or network access and works the same in Node and in browsers. Instantiation is synchronous.
  */
 import { relaxedSimdWasmBase64, simdWasmBase64 } from './generated/wasmBinaries.js';
-import type { Kernels } from './kernels.js';
-import { bindWasmKernels, type DenseKernelExports } from './wasmKernels.js';
+import { denseKernelDeclarations, type Kernels } from './kernels.js';
+import { type BoundKernel, bindKernels } from './wasmKernels.js';
 
 /** 'relaxed' uses relaxed-SIMD fused multiply-add; 'simd' runs on any engine with WebAssembly SIMD. */
 export type WasmVariant = 'simd' | 'relaxed';
@@ -33,8 +33,9 @@ export function bestWasmVariant(): WasmVariant | null {
 /**
  * Instantiates the `variant` build on `memory` (imported as env.memory). Returns the kernels bound to that
  * memory, the first byte the host heap may use (above the module's data and the kernels' scratch region; the
- * memory is grown to reach it), the raw instance exports for kernels bound elsewhere, and the compiled module
- * (worker threads instantiate it again on the same memory, see threadsPool.ts).
+ * memory is grown to reach it), the raw instance exports for kernels bound elsewhere, the kernels' bindings by
+ * name (`bound`, which bindings of the sparse kernels join; threads reuse them) and the compiled module (worker
+ * threads instantiate it again on the same memory, see threadsPool.ts).
  */
 export function instantiateWasmKernels(
   memory: WebAssembly.Memory,
@@ -43,6 +44,7 @@ export function instantiateWasmKernels(
   kernels: Kernels;
   heapBase: number;
   exports: Record<string, unknown>;
+  bound: Map<string, BoundKernel>;
   module: WebAssembly.Module;
 } {
   const binary = wasmBinary(variant);
@@ -54,17 +56,14 @@ export function instantiateWasmKernels(
   }
   const module = new WebAssembly.Module(binary);
   const instance = new WebAssembly.Instance(module, { env: { memory } });
-  const exports = instance.exports as unknown as DenseKernelExports;
-  const heapBase = exports.heapBase();
+  const exports = instance.exports as Record<string, unknown>;
+  const heapBase = (exports.heapBase as () => number)();
   const missing = heapBase - memory.buffer.byteLength;
   if (missing > 0) memory.grow(Math.ceil(missing / PAGE_BYTES));
   const name = variant === 'relaxed' ? 'wasm-relaxed-simd' : 'wasm-simd';
-  return {
-    kernels: bindWasmKernels(memory, exports, name),
-    heapBase,
-    exports: instance.exports as Record<string, unknown>,
-    module,
-  };
+  const bound = new Map<string, BoundKernel>();
+  const kernels = bindKernels(denseKernelDeclarations, exports, memory, name, bound);
+  return { kernels, heapBase, exports, bound, module };
 }
 
 function wasmBinary(variant: WasmVariant): Uint8Array<ArrayBuffer> {

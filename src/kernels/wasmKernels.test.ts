@@ -2,10 +2,9 @@ import { setFlagsFromString } from 'node:v8';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Random } from '../util/random.js';
 import { createSharedMemory, Heap } from './heap.js';
-import { causalProbsSize, type Kernels } from './kernels.js';
+import { causalProbsSize, im2colCounts, type Kernels } from './kernels.js';
 import { referenceKernels as ref } from './reference/index.js';
 import { instantiateWasmKernels, type WasmVariant } from './wasm.js';
-import { im2colCounts } from './wasmKernels.js';
 
 // Node 20 validates relaxed SIMD only behind a V8 flag; setting it before the first compile lets this process
 // test the relaxed build too. A runtime that still refuses it skips that build, with the reason printed; the
@@ -90,12 +89,7 @@ for (const variant of ['simd', 'relaxed'] as WasmVariant[]) {
       const pick = () => SIZES[(t * 5 + shapes.length * 3) % SIZES.length];
       shapes.push([pick(), SIZES[(t * 3 + 1) % SIZES.length], SIZES[(t * 2 + 4) % SIZES.length]]);
     }
-    for (const [transA, transB] of [
-      [false, false],
-      [true, false],
-      [false, true],
-    ]) {
-      const form = `${transA ? 'T' : 'N'}${transB ? 'T' : 'N'}`;
+    for (const form of ['NN', 'TN', 'NT'] as const) {
       it(`matmul ${form} matches the reference on every shape, overwriting and accumulating`, ({ skip }) => {
         if (!supported) skip();
         for (const [m, k, n] of shapes) {
@@ -104,11 +98,12 @@ for (const variant of ['simd', 'relaxed'] as WasmVariant[]) {
             const b = filled(k * n);
             const c = filled(m * n);
             const want = copy(c);
-            kernels.matmul(a, b, c, m, k, n, transA, transB, accumulate);
-            ref.matmul(a, b, want, m, k, n, transA, transB, accumulate);
+            kernels[`matmul${form}`]({ a, b, c, m, k, n, accumulate });
+            ref[`matmul${form}`]({ a, b, c: want, m, k, n, accumulate });
             // Error bound: a few ulps of Σ|a||b| (the magnitude of the sum before cancellation).
             const magnitude = heap.allocF32(m * n);
-            ref.matmul(a.map(Math.abs), b.map(Math.abs), magnitude, m, k, n, transA, transB, false);
+            const [absA, absB] = [a.map(Math.abs), b.map(Math.abs)];
+            ref[`matmul${form}`]({ a: absA, b: absB, c: magnitude, m, k, n, accumulate: false });
             expectClose(c, want, 1e-5, magnitude);
           }
         }
@@ -120,9 +115,9 @@ for (const variant of ['simd', 'relaxed'] as WasmVariant[]) {
       const empty = heap.allocF32(0);
       const c = filled(3 * 5);
       const before = Array.from(c);
-      kernels.matmul(empty, empty, c, 3, 0, 5, false, false, true);
+      kernels.matmulNN({ a: empty, b: empty, c, m: 3, k: 0, n: 5, accumulate: true });
       expect(Array.from(c)).toEqual(before);
-      kernels.matmul(empty, empty, c, 3, 0, 5, false, false, false);
+      kernels.matmulNN({ a: empty, b: empty, c, m: 3, k: 0, n: 5, accumulate: false });
       expect(Array.from(c)).toEqual(new Array(15).fill(0));
     });
 
@@ -133,20 +128,26 @@ for (const variant of ['simd', 'relaxed'] as WasmVariant[]) {
       const b = filled(k * n);
       const padded = heap.allocF32(m * n + 8).fill(42);
       const c = padded.subarray(4, 4 + m * n);
-      kernels.matmul(a, b, c, m, k, n, false, false, false);
+      kernels.matmulNN({ a, b, c, m, k, n, accumulate: false });
       expect([...padded.subarray(0, 4), ...padded.subarray(4 + m * n)]).toEqual(new Array(8).fill(42));
     });
 
-    it('matmul refuses transA and transB together, arrays outside the heap, and arrays too short', ({
+    it('matmul has no form with both operands transposed, and refuses arrays outside the heap or too short', ({
       skip,
     }) => {
       if (!supported) skip();
       const a = filled(6);
-      expect(() => kernels.matmul(a, a, a, 2, 3, 2, true, true, false)).toThrow(/not supported/);
-      expect(() => kernels.matmul(new Float32Array(6), a, a, 2, 3, 2, false, false, false)).toThrow(
-        /kernel heap/,
+      expect(Object.keys(kernels).filter((name) => name.startsWith('matmul'))).toEqual([
+        'matmulNN',
+        'matmulTN',
+        'matmulNT',
+      ]);
+      expect(() =>
+        kernels.matmulNN({ a: new Float32Array(6), b: a, c: a, m: 2, k: 3, n: 2, accumulate: false }),
+      ).toThrow(/kernel heap/);
+      expect(() => kernels.matmulNN({ a, b: a, c: a, m: 3, k: 3, n: 3, accumulate: false })).toThrow(
+        /a has 6 entries/,
       );
-      expect(() => kernels.matmul(a, a, a, 3, 3, 3, false, false, false)).toThrow(/a has 6 entries/);
     });
 
     it('accepts views made after the memory grew', ({ skip }) => {
@@ -156,7 +157,7 @@ for (const variant of ['simd', 'relaxed'] as WasmVariant[]) {
       const y = filled(4);
       expect(y.buffer).not.toBe(x.buffer);
       const out = heap.allocF32(4);
-      kernels.add(x, y, out, 4);
+      kernels.add({ a: x, b: y, out, n: 4 });
       expect(Array.from(out)).toEqual(Array.from(x).map((v, i) => Math.fround(v + y[i])));
     });
 
@@ -176,8 +177,8 @@ for (const variant of ['simd', 'relaxed'] as WasmVariant[]) {
       const b = filled(k * n);
       const c = heap.allocF32(m * n);
       const want = heap.allocF32(m * n);
-      second.kernels.matmul(a, b, c, m, k, n, false, true, false);
-      ref.matmul(a, b, want, m, k, n, false, true, false);
+      second.kernels.matmulNT({ a, b, c, m, k, n, accumulate: false });
+      ref.matmulNT({ a, b, c: want, m, k, n, accumulate: false });
       expectClose(
         c,
         want,
@@ -198,19 +199,19 @@ for (const variant of ['simd', 'relaxed'] as WasmVariant[]) {
         const out = heap.allocF32(n);
         const want = heap.allocF32(n);
         for (const op of ['add', 'mul'] as const) {
-          kernels[op](a, b, out, n);
-          ref[op](a, b, want, n);
+          kernels[op]({ a, b, out, n });
+          ref[op]({ a, b, out: want, n });
           expect(Array.from(out)).toEqual(Array.from(want));
         }
-        kernels.scale(a, -1.5, out, n);
-        ref.scale(a, -1.5, want, n);
+        kernels.scale({ a, s: -1.5, out, n });
+        ref.scale({ a, s: -1.5, out: want, n });
         expect(Array.from(out)).toEqual(Array.from(want));
-        kernels.relu(a, out, n);
-        ref.relu(a, want, n);
+        kernels.relu({ x: a, out, n });
+        ref.relu({ x: a, out: want, n });
         expect(Array.from(out)).toEqual(Array.from(want));
         const y = copy(b);
-        kernels.axpy(0.25, a, y, n);
-        ref.axpy(0.25, a, b, n);
+        kernels.axpy({ alpha: 0.25, x: a, y, n });
+        ref.axpy({ alpha: 0.25, x: a, y: b, n });
         expectClose(y, b, 1e-6, a);
       }
     });
@@ -233,8 +234,8 @@ for (const variant of ['simd', 'relaxed'] as WasmVariant[]) {
           for (const capacity of [0, 2, n]) {
             const out = heap.allocI32(Math.max(1, capacity));
             const want = new Int32Array(Math.max(1, capacity));
-            const count = kernels.flagOutside(values, n, below, above, out, capacity);
-            expect(count).toBe(ref.flagOutside(values, n, below, above, want, capacity));
+            const count = kernels.flagOutside({ values, n, below, above, out, capacity });
+            expect(count).toBe(ref.flagOutside({ values, n, below, above, out: want, capacity }));
             expect(Array.from(out.subarray(0, Math.min(count, capacity)))).toEqual(
               Array.from(want.subarray(0, Math.min(count, capacity))),
             );
@@ -257,15 +258,15 @@ for (const variant of ['simd', 'relaxed'] as WasmVariant[]) {
         ints[i] = i;
       }
       const [wantValues, wantInts] = [Float32Array.from(values), Int32Array.from(ints)];
-      kernels.moveRuns(values, runs, 4);
-      kernels.moveRuns(ints, runs, 4);
-      ref.moveRuns(wantValues, runs, 4);
-      ref.moveRuns(wantInts, runs, 4);
+      kernels.moveRuns({ array: values, runs, runCount: 4 });
+      kernels.moveRuns({ array: ints, runs, runCount: 4 });
+      ref.moveRuns({ array: wantValues, runs, runCount: 4 });
+      ref.moveRuns({ array: wantInts, runs, runCount: 4 });
       expect(Array.from(ints)).toEqual(Array.from(wantInts));
       expect(Array.from(values)).toEqual(Array.from(wantValues));
       expect(Array.from(ints)).toEqual([0, 0, 1, 3, 4, 5, 6, 7, 7, 8, 10, 11]);
       runs.set([0, 12, 1], 0);
-      expect(() => kernels.moveRuns(values, runs, 1)).toThrow(/needs 13/);
+      expect(() => kernels.moveRuns({ array: values, runs, runCount: 1 })).toThrow(/needs 13/);
       for (const array of [runs, values, ints]) heap.free(array);
     });
 
@@ -277,13 +278,13 @@ for (const variant of ['simd', 'relaxed'] as WasmVariant[]) {
         for (const accumulate of [false, true]) {
           const dx = filled(n);
           const want = copy(dx);
-          kernels.reluBackward(x, dy, dx, n, accumulate);
-          ref.reluBackward(x, dy, want, n, accumulate);
+          kernels.reluBackward({ x, dy, dx, n, accumulate });
+          ref.reluBackward({ x, dy, dx: want, n, accumulate });
           expectClose(dx, want, 1e-7);
           const gx = filled(n);
           const gwant = copy(gx);
-          kernels.geluBackward(x, dy, gx, n, accumulate);
-          ref.geluBackward(x, dy, gwant, n, accumulate);
+          kernels.geluBackward({ x, dy, dx: gx, n, accumulate });
+          ref.geluBackward({ x, dy, dx: gwant, n, accumulate });
           expectClose(gx, gwant, 2e-6, dy);
         }
       }
@@ -297,14 +298,14 @@ for (const variant of ['simd', 'relaxed'] as WasmVariant[]) {
         const x = filled(n, 3);
         const out = heap.allocF32(n);
         const want = heap.allocF32(n);
-        kernels.gelu(x, out, n);
-        ref.gelu(x, want, n);
+        kernels.gelu({ x, out, n });
+        ref.gelu({ x, out: want, n });
         expectClose(out, want, 2e-6, x);
       }
       const extremes = heap.allocF32(6);
       extremes.set([-100, -12, -1e-6, 0, 1e-6, 100]);
       const out = heap.allocF32(6);
-      kernels.gelu(extremes, out, 6);
+      kernels.gelu({ x: extremes, out, n: 6 });
       expectClose(out, [-0, -0, -5e-7, 0, 5e-7, 100], 1e-5, extremes);
     });
 
@@ -319,37 +320,73 @@ for (const variant of ['simd', 'relaxed'] as WasmVariant[]) {
           const bias = filled(rows);
           const dy = filled(n);
           const z = heap.allocF32(n);
-          kernels.addRowBias(x, bias, z, rows, cols);
+          kernels.addRowBias({ x, bias, out: z, rows, cols });
           const unfused = heap.allocF32(n);
           const fused = heap.allocF32(n);
           const want = heap.allocF32(n);
           // GELU: the bits of addRowBias then gelu, within 2e-6 of the reference.
-          kernels.gelu(z, unfused, n);
+          kernels.gelu({ x: z, out: unfused, n });
           const [slope, wantSlope] = [heap.allocF32(n), heap.allocF32(n)];
-          kernels.biasGelu(x, bias, fused, slope, rows, cols);
-          ref.biasGelu(x, bias, want, wantSlope, rows, cols);
+          kernels.biasGelu({ x, bias, out: fused, slope, rows, cols });
+          ref.biasGelu({ x, bias, out: want, slope: wantSlope, rows, cols });
           expect(Array.from(fused)).toEqual(Array.from(unfused));
           expectClose(fused, want, 2e-6, z);
           expectClose(slope, wantSlope, 2e-6, heap.allocF32(n).fill(1));
-          kernels.biasGelu(x, bias, unfused, null, rows, cols);
+          kernels.biasGelu({ x, bias, out: unfused, slope: null, rows, cols });
           expect(Array.from(unfused)).toEqual(Array.from(fused));
           // ReLU: exact.
-          kernels.biasRelu(x, bias, fused, rows, cols);
-          ref.biasRelu(x, bias, want, rows, cols);
+          kernels.biasRelu({ x, bias, out: fused, rows, cols });
+          ref.biasRelu({ x, bias, out: want, rows, cols });
           expect(Array.from(fused)).toEqual(Array.from(want));
           const magnitude = heap.allocF32(rows);
-          ref.rowSums(dy.map(Math.abs), magnitude, rows, cols, false);
+          ref.rowSums({ x: dy.map(Math.abs), out: magnitude, rows, cols, accumulate: false });
           for (const accumulate of [false, true]) {
             const [dx, dbias] = [filled(n), filled(rows)];
             const [wantDx, wantDbias] = [copy(dx), copy(dbias)];
-            kernels.biasActivationBackward(slope, dy, dx, dbias, rows, cols, false, accumulate);
-            ref.biasActivationBackward(wantSlope, dy, wantDx, wantDbias, rows, cols, false, accumulate);
+            kernels.biasActivationBackward({
+              saved: slope,
+              dy,
+              dx,
+              dbias,
+              rows,
+              cols,
+              relu: false,
+              accumulate,
+            });
+            ref.biasActivationBackward({
+              saved: wantSlope,
+              dy,
+              dx: wantDx,
+              dbias: wantDbias,
+              rows,
+              cols,
+              relu: false,
+              accumulate,
+            });
             expectClose(dx, wantDx, 2e-6, dy);
             expectClose(dbias, wantDbias, 1e-5, magnitude);
             const [rx, rbias] = [filled(n), filled(rows)];
             const [wantRx, wantRbias] = [copy(rx), copy(rbias)];
-            kernels.biasActivationBackward(want, dy, rx, rbias, rows, cols, true, accumulate);
-            ref.biasActivationBackward(want, dy, wantRx, wantRbias, rows, cols, true, accumulate);
+            kernels.biasActivationBackward({
+              saved: want,
+              dy,
+              dx: rx,
+              dbias: rbias,
+              rows,
+              cols,
+              relu: true,
+              accumulate,
+            });
+            ref.biasActivationBackward({
+              saved: want,
+              dy,
+              dx: wantRx,
+              dbias: wantRbias,
+              rows,
+              cols,
+              relu: true,
+              accumulate,
+            });
             expectClose(rx, wantRx, 1e-7);
             expectClose(rbias, wantRbias, 1e-6, magnitude);
           }
@@ -365,16 +402,16 @@ for (const variant of ['simd', 'relaxed'] as WasmVariant[]) {
           const bias = filled(rows);
           const out = heap.allocF32(rows * cols);
           const want = heap.allocF32(rows * cols);
-          kernels.addRowBias(x, bias, out, rows, cols);
-          ref.addRowBias(x, bias, want, rows, cols);
+          kernels.addRowBias({ x, bias, out, rows, cols });
+          ref.addRowBias({ x, bias, out: want, rows, cols });
           expect(Array.from(out)).toEqual(Array.from(want));
           for (const accumulate of [false, true]) {
             const sums = filled(rows);
             const wantSums = copy(sums);
-            kernels.rowSums(x, sums, rows, cols, accumulate);
-            ref.rowSums(x, wantSums, rows, cols, accumulate);
+            kernels.rowSums({ x, out: sums, rows, cols, accumulate });
+            ref.rowSums({ x, out: wantSums, rows, cols, accumulate });
             const magnitude = heap.allocF32(rows);
-            ref.rowSums(x.map(Math.abs), magnitude, rows, cols, false);
+            ref.rowSums({ x: x.map(Math.abs), out: magnitude, rows, cols, accumulate: false });
             expectClose(sums, wantSums, 1e-6, magnitude);
           }
         }
@@ -396,27 +433,27 @@ for (const variant of ['simd', 'relaxed'] as WasmVariant[]) {
           const outputs = () => [heap.allocF32(rows * cols), heap.allocF32(rows * cols), heap.allocF32(cols)];
           const [out, normalized, inverseStd] = outputs();
           const [wantOut, wantNormalized, wantInverseStd] = outputs();
-          kernels.layerNorm(x, gain, bias, out, normalized, inverseStd, rows, cols, 1e-5);
-          ref.layerNorm(x, gain, bias, wantOut, wantNormalized, wantInverseStd, rows, cols, 1e-5);
+          kernels.layerNorm({ x, gain, bias, out, normalized, inverseStd, rows, cols, eps: 1e-5 });
+          ref.layerNorm({
+            x,
+            gain,
+            bias,
+            out: wantOut,
+            normalized: wantNormalized,
+            inverseStd: wantInverseStd,
+            rows,
+            cols,
+            eps: 1e-5,
+          });
           expectClose(out, wantOut, 1e-4, heap.allocF32(rows * cols).fill(1));
           expectClose(inverseStd, wantInverseStd, 1e-5);
           for (const accumulate of [false, true]) {
             const [dx, dgain, dbias] = [filled(rows * cols), filled(rows), filled(rows)];
             const [wantDx, wantDgain, wantDbias] = [copy(dx), copy(dgain), copy(dbias)];
             const scratch = heap.allocF32(2 * cols);
-            const args = [rows, cols, accumulate] as const;
-            kernels.layerNormBackward(dy, gain, normalized, inverseStd, dx, dgain, dbias, scratch, ...args);
-            ref.layerNormBackward(
-              dy,
-              gain,
-              normalized,
-              inverseStd,
-              wantDx,
-              wantDgain,
-              wantDbias,
-              scratch,
-              ...args,
-            );
+            const args = { dy, gain, normalized, inverseStd, scratch, rows, cols, accumulate };
+            kernels.layerNormBackward({ ...args, dx, dgain, dbias });
+            ref.layerNormBackward({ ...args, dx: wantDx, dgain: wantDgain, dbias: wantDbias });
             const magnitude = heap.allocF32(rows).fill(cols);
             expectClose(dgain, wantDgain, 1e-5, magnitude);
             expectClose(dbias, wantDbias, 1e-5, magnitude);
@@ -440,18 +477,25 @@ for (const variant of ['simd', 'relaxed'] as WasmVariant[]) {
         const x = filled(n);
         const gathered = heap.allocF32(n);
         const want = heap.allocF32(n);
-        kernels.gatherHeads(x, gathered, d, length, batch, heads);
-        ref.gatherHeads(x, want, d, length, batch, heads);
+        kernels.gatherHeads({ x, out: gathered, d, length, batch, heads });
+        ref.gatherHeads({ x, out: want, d, length, batch, heads });
         expect(Array.from(gathered)).toEqual(Array.from(want));
         const back = heap.allocF32(n);
-        kernels.scatterHeads(gathered, back, d, length, batch, heads, false);
+        kernels.scatterHeads({ blocks: gathered, x: back, d, length, batch, heads, accumulate: false });
         expect(Array.from(back)).toEqual(Array.from(x));
-        kernels.scatterHeads(gathered, back, d, length, batch, heads, true);
+        kernels.scatterHeads({ blocks: gathered, x: back, d, length, batch, heads, accumulate: true });
         expect(Array.from(back)).toEqual(Array.from(x, (v) => 2 * v));
       }
-      expect(() => kernels.gatherHeads(heap.allocF32(6), heap.allocF32(6), 6, 1, 1, 4)).toThrow(
-        /4 heads do not divide 6 features/,
-      );
+      expect(() =>
+        kernels.gatherHeads({
+          x: heap.allocF32(6),
+          out: heap.allocF32(6),
+          d: 6,
+          length: 1,
+          batch: 1,
+          heads: 4,
+        }),
+      ).toThrow(/4 heads do not divide 6 features/);
     });
 
     it('causalAttention and its backward match the reference on odd lengths and head sizes', ({ skip }) => {
@@ -474,42 +518,42 @@ for (const variant of ['simd', 'relaxed'] as WasmVariant[]) {
         const out = heap.allocF32(n);
         const wantOut = heap.allocF32(n);
         const scale = 1 / Math.sqrt(headDim);
-        kernels.causalAttention(q, k, v, probs, out, length, headDim, blocks, scale);
-        ref.causalAttention(q, k, v, wantProbs, wantOut, length, headDim, blocks, scale);
+        kernels.causalAttention({ q, k, v, probs, out, length, headDim, blocks, scale });
+        ref.causalAttention({ q, k, v, probs: wantProbs, out: wantOut, length, headDim, blocks, scale });
         expectClose(probs, wantProbs, 1e-5, heap.allocF32(probsSize).fill(1e-6));
         expectClose(out, wantOut, 1e-4, heap.allocF32(n).fill(0.1));
         const grads = [0, 1, 2, 3, 4, 5].map(() => filled(n));
         const scratch = heap.allocF32(3 * causalProbsSize(length));
-        kernels.causalAttentionBackward(
+        kernels.causalAttentionBackward({
           q,
           k,
           v,
           probs,
           dout,
-          grads[0],
-          grads[1],
-          grads[2],
+          dq: grads[0],
+          dk: grads[1],
+          dv: grads[2],
           scratch,
           length,
           headDim,
           blocks,
           scale,
-        );
-        ref.causalAttentionBackward(
+        });
+        ref.causalAttentionBackward({
           q,
           k,
           v,
-          wantProbs,
+          probs: wantProbs,
           dout,
-          grads[3],
-          grads[4],
-          grads[5],
+          dq: grads[3],
+          dk: grads[4],
+          dv: grads[5],
           scratch,
           length,
           headDim,
           blocks,
           scale,
-        );
+        });
         for (let g = 0; g < 3; g++) expectClose(grads[g], grads[g + 3], 1e-4, heap.allocF32(n).fill(1));
       }
     });
@@ -525,14 +569,14 @@ for (const variant of ['simd', 'relaxed'] as WasmVariant[]) {
         const ids = heap.allocF32(n);
         for (let c = 0; c < n; c++) ids[c] = random.nextInt(vocab);
         const [out, want] = [heap.allocF32(dim * n), heap.allocF32(dim * n)];
-        kernels.embeddingLookup(table, ids, out, vocab, dim, n);
-        ref.embeddingLookup(table, ids, want, vocab, dim, n);
+        kernels.embeddingLookup({ table, ids, out, vocab, dim, n });
+        ref.embeddingLookup({ table, ids, out: want, vocab, dim, n });
         expect(Array.from(out)).toEqual(Array.from(want));
         const dy = filled(dim * n);
         const dtable = filled(vocab * dim);
         const wantDtable = copy(dtable);
-        kernels.embeddingBackward(ids, dy, dtable, vocab, dim, n);
-        ref.embeddingBackward(ids, dy, wantDtable, vocab, dim, n);
+        kernels.embeddingBackward({ ids, dy, dtable, vocab, dim, n });
+        ref.embeddingBackward({ ids, dy, dtable: wantDtable, vocab, dim, n });
         expect(Array.from(dtable)).toEqual(Array.from(wantDtable));
       }
     });
@@ -541,10 +585,10 @@ for (const variant of ['simd', 'relaxed'] as WasmVariant[]) {
       if (!supported) skip();
       for (const n of lengths) {
         const x = filled(n);
-        expect(kernels.sum(x, n)).toBeCloseTo(ref.sum(x, n), 10);
+        expect(kernels.sum({ x, n })).toBeCloseTo(ref.sum({ x, n }), 10);
       }
       const x = heap.allocF32(4097).fill(0.1);
-      expect(kernels.sum(x, 4097)).toBeCloseTo(4097 * Math.fround(0.1), 9);
+      expect(kernels.sum({ x, n: 4097 })).toBeCloseTo(4097 * Math.fround(0.1), 9);
     });
 
     it('softmaxCrossEntropy matches the reference on feature-major logits', ({ skip }) => {
@@ -562,15 +606,31 @@ for (const variant of ['simd', 'relaxed'] as WasmVariant[]) {
         const y = labels(classes, batch);
         const probs = heap.allocF32(classes * batch);
         const want = heap.allocF32(classes * batch);
-        const loss = kernels.softmaxCrossEntropy(logits, y, probs, classes, batch);
-        const wantLoss = ref.softmaxCrossEntropy(logits, y, want, classes, batch);
+        const loss = kernels.softmaxCrossEntropy({ logits, labels: y, probs, classes, batch });
+        const wantLoss = ref.softmaxCrossEntropy({ logits, labels: y, probs: want, classes, batch });
         expect(Math.abs(loss - wantLoss)).toBeLessThan(1e-5 * (1 + wantLoss));
         expectClose(probs, want, 1e-5, new Float32Array(want.length).fill(1e-3));
         for (const accumulate of [false, true]) {
           const d = filled(classes * batch);
           const dWant = copy(d);
-          kernels.softmaxCrossEntropyBackward(probs, y, d, classes, batch, 1 / batch, accumulate);
-          ref.softmaxCrossEntropyBackward(probs, y, dWant, classes, batch, 1 / batch, accumulate);
+          kernels.softmaxCrossEntropyBackward({
+            probs,
+            labels: y,
+            dlogits: d,
+            classes,
+            batch,
+            scale: 1 / batch,
+            accumulate,
+          });
+          ref.softmaxCrossEntropyBackward({
+            probs,
+            labels: y,
+            dlogits: dWant,
+            classes,
+            batch,
+            scale: 1 / batch,
+            accumulate,
+          });
           // Accumulating adds to values of size 1, so the error is relative to that, not to the (cancelled) sum.
           expectClose(d, dWant, 1e-6, accumulate ? d.map(() => 1) : undefined);
         }
@@ -584,11 +644,13 @@ for (const variant of ['simd', 'relaxed'] as WasmVariant[]) {
       const y = heap.allocI32(5);
       y.set([0, 0, 1, 1, 0]);
       const probs = heap.allocF32(10);
-      const loss = kernels.softmaxCrossEntropy(logits, y, probs, 2, 5);
+      const loss = kernels.softmaxCrossEntropy({ logits, labels: y, probs, classes: 2, batch: 5 });
       // Losses per example: 0, 2000, log 2, 100, log 2.
       expect(loss).toBeCloseTo((2000 + 100 + 2 * Math.LN2) / 5, 3);
       y[3] = 2;
-      expect(() => kernels.softmaxCrossEntropy(logits, y, probs, 2, 5)).toThrow(/label 2 of example 3/);
+      expect(() => kernels.softmaxCrossEntropy({ logits, labels: y, probs, classes: 2, batch: 5 })).toThrow(
+        /label 2 of example 3/,
+      );
     });
 
     it('sgdUpdate matches the reference with and without momentum, Nesterov and weight decay', ({ skip }) => {
@@ -606,8 +668,17 @@ for (const variant of ['simd', 'relaxed'] as WasmVariant[]) {
           const wantParams = copy(params);
           const wantVelocity = copy(velocity);
           for (let step = 0; step < 3; step++) {
-            kernels.sgdUpdate(params, grads, velocity, n, 0.1, momentum, nesterov, weightDecay);
-            ref.sgdUpdate(wantParams, grads, wantVelocity, n, 0.1, momentum, nesterov, weightDecay);
+            kernels.sgdUpdate({ params, grads, velocity, n, lr: 0.1, momentum, nesterov, weightDecay });
+            ref.sgdUpdate({
+              params: wantParams,
+              grads,
+              velocity: wantVelocity,
+              n,
+              lr: 0.1,
+              momentum,
+              nesterov,
+              weightDecay,
+            });
           }
           expectClose(params, wantParams, 1e-5, wantVelocity);
           expectClose(velocity, wantVelocity, 1e-5, grads);
@@ -627,6 +698,7 @@ for (const variant of ['simd', 'relaxed'] as WasmVariant[]) {
       ] as const;
       for (const sizes of shapes) {
         const [channels, height, width, batch, kh, kw, sh, sw] = sizes;
+        const named = { channels, height, width, batch, kh, kw, sh, sw };
         const inputs = channels * height * width * batch;
         const outputs =
           channels * (Math.floor((height - kh) / sh) + 1) * (Math.floor((width - kw) / sw) + 1) * batch;
@@ -635,14 +707,14 @@ for (const variant of ['simd', 'relaxed'] as WasmVariant[]) {
         for (let i = 0; i < inputs; i++) x[i] = Math.round(x[i] * 2) + 0; // + 0: no −0, which max may order either way against +0
         const y = heap.allocF32(outputs);
         const want = heap.allocF32(outputs);
-        kernels.maxPool2d(x, y, ...sizes);
-        ref.maxPool2d(x, want, ...sizes);
+        kernels.maxPool2d({ x, y, ...named });
+        ref.maxPool2d({ x, y: want, ...named });
         expect(Array.from(y)).toEqual(Array.from(want));
         const dy = filled(outputs);
         const dx = filled(inputs);
         const wantDx = copy(dx);
-        kernels.maxPool2dBackward(x, dy, dx, ...sizes);
-        ref.maxPool2dBackward(x, dy, wantDx, ...sizes);
+        kernels.maxPool2dBackward({ x, dy, dx, ...named });
+        ref.maxPool2dBackward({ x, dy, dx: wantDx, ...named });
         expect(Array.from(dx)).toEqual(Array.from(wantDx)); // the same additions in the same order
       }
     });
@@ -660,18 +732,20 @@ for (const variant of ['simd', 'relaxed'] as WasmVariant[]) {
         [4, 7, 7, 9, 3, 3, 1, 1, 1, 1],
       ] as const;
       for (const sizes of shapes) {
-        const [inputs, columns] = im2colCounts([...sizes]);
+        const [channels, height, width, batch, kh, kw, sh, sw, ph, pw] = sizes;
+        const named = { channels, height, width, batch, kh, kw, sh, sw, ph, pw };
+        const { inputs, columns } = im2colCounts(named);
         const x = filled(inputs);
         const cols = filled(columns); // garbage: every entry must be written
         const want = heap.allocF32(columns);
-        kernels.im2col(x, cols, ...sizes);
-        ref.im2col(x, want, ...sizes);
+        kernels.im2col({ x, cols, ...named });
+        ref.im2col({ x, cols: want, ...named });
         expect(Array.from(cols), `im2col ${sizes}`).toEqual(Array.from(want));
         const dcols = filled(columns);
         const dx = filled(inputs);
         const wantDx = copy(dx);
-        kernels.col2im(dcols, dx, ...sizes);
-        ref.col2im(dcols, wantDx, ...sizes);
+        kernels.col2im({ dcols, dx, ...named });
+        ref.col2im({ dcols, dx: wantDx, ...named });
         expect(Array.from(dx), `col2im ${sizes}`).toEqual(Array.from(wantDx)); // the same additions in the same order
       }
     });
@@ -688,8 +762,19 @@ for (const variant of ['simd', 'relaxed'] as WasmVariant[]) {
         for (let t = 1; t <= 3; t++) {
           const grads = filled(n);
           const [bc1, bc2] = [1 - 0.9 ** t, 1 - 0.999 ** t];
-          kernels.adamwUpdate(params, grads, m, v, n, 1e-2, 0.9, 0.999, 1e-8, 0.01, bc1, bc2);
-          ref.adamwUpdate(wantParams, grads, wantM, wantV, n, 1e-2, 0.9, 0.999, 1e-8, 0.01, bc1, bc2);
+          const settings = {
+            grads,
+            n,
+            lr: 1e-2,
+            beta1: 0.9,
+            beta2: 0.999,
+            eps: 1e-8,
+            weightDecay: 0.01,
+            bc1,
+            bc2,
+          };
+          kernels.adamwUpdate({ params, m, v, ...settings });
+          ref.adamwUpdate({ params: wantParams, m: wantM, v: wantV, ...settings });
         }
         // The moments cancel terms of size |g| ≈ 1, so their error is relative to that, not to their value.
         const unit = new Float32Array(n).fill(1);

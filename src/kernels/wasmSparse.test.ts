@@ -2,7 +2,7 @@ import { setFlagsFromString } from 'node:v8';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { Random } from '../util/random.js';
 import { createSharedMemory, Heap } from './heap.js';
-import { matmul } from './reference/matmul.js';
+import { matmulNN, matmulNT, matmulTN } from './reference/matmul.js';
 import { referenceSparseKernels as ref } from './reference/sparse.js';
 import type { SparseKernels } from './sparseKernels.js';
 import { instantiateWasmKernels, type WasmVariant } from './wasm.js';
@@ -63,20 +63,30 @@ for (const variant of ['simd', 'relaxed'] as WasmVariant[]) {
       for (const accumulate of [false, true]) {
         const y = filled(rows * batch);
         const yWant = y.slice();
-        kernels.spmm(rowOffsets, columnIndices, values, x, y, rows, batch, accumulate);
-        ref.spmm(rowOffsets, columnIndices, values, x, yWant, rows, batch, accumulate);
+        kernels.spmm({ rowOffsets, columnIndices, values, x, y, rows, batch, accumulate });
+        ref.spmm({ rowOffsets, columnIndices, values, x, y: yWant, rows, batch, accumulate });
         expectClose(y, yWant, scale);
 
         const dx = filled(cols * batch);
         const dxWant = dx.slice();
-        kernels.spmmTransposed(rowOffsets, columnIndices, values, dy, dx, rows, cols, batch, accumulate);
-        ref.spmmTransposed(rowOffsets, columnIndices, values, dy, dxWant, rows, cols, batch, accumulate);
+        kernels.spmmTransposed({ rowOffsets, columnIndices, values, dy, dx, rows, cols, batch, accumulate });
+        ref.spmmTransposed({
+          rowOffsets,
+          columnIndices,
+          values,
+          dy,
+          dx: dxWant,
+          rows,
+          cols,
+          batch,
+          accumulate,
+        });
         expectClose(dx, dxWant, scale);
 
         const out = filled(values.length);
         const outWant = out.slice();
-        kernels.sddmm(rowOffsets, columnIndices, dy, x, out, rows, batch, accumulate);
-        ref.sddmm(rowOffsets, columnIndices, dy, x, outWant, rows, batch, accumulate);
+        kernels.sddmm({ rowOffsets, columnIndices, dy, x, out, rows, batch, accumulate });
+        ref.sddmm({ rowOffsets, columnIndices, dy, x, out: outWant, rows, batch, accumulate });
         expectClose(out, outWant, scale);
       }
     }
@@ -113,21 +123,31 @@ for (const variant of ['simd', 'relaxed'] as WasmVariant[]) {
       const x = filled(cols * batch);
       const dy = filled(rows * batch);
       const y = heap.allocF32(rows * batch);
-      kernels.spmm(rowOffsets, columnIndices, values, x, y, rows, batch, false);
+      kernels.spmm({ rowOffsets, columnIndices, values, x, y, rows, batch, accumulate: false });
       const yDense = new Float32Array(rows * batch);
-      matmul(dense, x, yDense, rows, cols, batch, false, false, false);
+      matmulNN({ a: dense, b: x, c: yDense, m: rows, k: cols, n: batch, accumulate: false });
       expectClose(y, yDense, 10);
 
       const dx = heap.allocF32(cols * batch);
-      kernels.spmmTransposed(rowOffsets, columnIndices, values, dy, dx, rows, cols, batch, false);
+      kernels.spmmTransposed({
+        rowOffsets,
+        columnIndices,
+        values,
+        dy,
+        dx,
+        rows,
+        cols,
+        batch,
+        accumulate: false,
+      });
       const dxDense = new Float32Array(cols * batch);
-      matmul(dense, dy, dxDense, cols, rows, batch, true, false, false);
+      matmulTN({ a: dense, b: dy, c: dxDense, m: cols, k: rows, n: batch, accumulate: false });
       expectClose(dx, dxDense, 10);
 
       const out = heap.allocF32(values.length);
-      kernels.sddmm(rowOffsets, columnIndices, dy, x, out, rows, batch, false);
+      kernels.sddmm({ rowOffsets, columnIndices, dy, x, out, rows, batch, accumulate: false });
       const dW = new Float32Array(rows * cols);
-      matmul(dy, x, dW, rows, batch, cols, false, true, false);
+      matmulNT({ a: dy, b: x, c: dW, m: rows, k: batch, n: cols, accumulate: false });
       const sampled = new Float32Array(values.length);
       for (let r = 0; r < rows; r++) {
         for (let p = rowOffsets[r]; p < rowOffsets[r + 1]; p++) sampled[p] = dW[r * cols + columnIndices[p]];
@@ -139,25 +159,80 @@ for (const variant of ['simd', 'relaxed'] as WasmVariant[]) {
       const { rowOffsets, columnIndices, values } = weight(4, 4, 1);
       const x = filled(4 * 8);
       expect(() =>
-        kernels.spmm(rowOffsets, columnIndices, values, x, new Float32Array(32), 4, 8, false),
+        kernels.spmm({
+          rowOffsets,
+          columnIndices,
+          values,
+          x,
+          y: new Float32Array(32),
+          rows: 4,
+          batch: 8,
+          accumulate: false,
+        }),
       ).toThrow(/y is not in the kernel heap/);
       expect(() =>
-        kernels.spmm(rowOffsets, columnIndices, values, x, heap.allocF32(31), 4, 8, false),
+        kernels.spmm({
+          rowOffsets,
+          columnIndices,
+          values,
+          x,
+          y: heap.allocF32(31),
+          rows: 4,
+          batch: 8,
+          accumulate: false,
+        }),
       ).toThrow(/y has 31 entries but the kernel needs 32/);
       expect(() =>
-        kernels.spmmTransposed(rowOffsets, columnIndices, values, x, heap.allocF32(8), 4, 4, 8, false),
+        kernels.spmmTransposed({
+          rowOffsets,
+          columnIndices,
+          values,
+          dy: x,
+          dx: heap.allocF32(8),
+          rows: 4,
+          cols: 4,
+          batch: 8,
+          accumulate: false,
+        }),
       ).toThrow(/dx has 8 entries/);
-      expect(() => kernels.sddmm(rowOffsets, columnIndices, x, x, heap.allocF32(15), 4, 8, false)).toThrow(
-        /out has 15 entries but the kernel needs 16/,
-      );
+      expect(() =>
+        kernels.sddmm({
+          rowOffsets,
+          columnIndices,
+          dy: x,
+          x,
+          out: heap.allocF32(15),
+          rows: 4,
+          batch: 8,
+          accumulate: false,
+        }),
+      ).toThrow(/out has 15 entries but the kernel needs 16/);
       // x is [cols × batch]: the product reads column 3's batch row, so 3 rows of 8 are too few.
       const short = heap.allocF32(3 * 8);
-      expect(() => kernels.spmm(rowOffsets, columnIndices, values, short, filled(32), 4, 8, false)).toThrow(
-        /x has 24 entries but the kernel needs 32/,
-      );
-      expect(() => kernels.sddmm(rowOffsets, columnIndices, x, short, filled(16), 4, 8, false)).toThrow(
-        /x has 24 entries but the kernel needs 32/,
-      );
+      expect(() =>
+        kernels.spmm({
+          rowOffsets,
+          columnIndices,
+          values,
+          x: short,
+          y: filled(32),
+          rows: 4,
+          batch: 8,
+          accumulate: false,
+        }),
+      ).toThrow(/x has 24 entries but the kernel needs 32/);
+      expect(() =>
+        kernels.sddmm({
+          rowOffsets,
+          columnIndices,
+          dy: x,
+          x: short,
+          out: filled(16),
+          rows: 4,
+          batch: 8,
+          accumulate: false,
+        }),
+      ).toThrow(/x has 24 entries but the kernel needs 32/);
     });
   });
 }

@@ -219,7 +219,16 @@ export class SpartanController implements MethodController {
         const { values, grads } = layer.weight;
         if (layer.masks.implicit) {
           const layerCosts = costs === null ? null : view(costs);
-          kernels.spartanApplyGradient(values, grads, view(arrays.soft), null, layerCosts, entries, beta, s);
+          kernels.spartanApplyGradient({
+            w: values,
+            grad: grads,
+            soft: view(arrays.soft),
+            upstream: null,
+            costs: layerCosts,
+            n: entries,
+            beta,
+            s,
+          });
           continue;
         }
         const upstream = arrays.upstream!;
@@ -262,7 +271,12 @@ export class SpartanController implements MethodController {
         const { values } = layer.weight;
         if (layer.direct && solverWritesValues) sources.push({ weights: values, offset: at, scale });
         else if (layer.direct) {
-          kernels.spartanValues(values, arrays.values.subarray(at, at + values.length), values.length, scale);
+          kernels.spartanValues({
+            w: values,
+            out: arrays.values.subarray(at, at + values.length),
+            n: values.length,
+            scale,
+          });
         } else {
           layer.layout.blockValues(values, arrays.values, at);
           if (scale !== 1) for (let j = at; j < at + layer.layout.entries; j++) arrays.values[j] *= scale;
@@ -371,7 +385,7 @@ export class SpartanController implements MethodController {
     for (const layer of this.layers) {
       const { weight, module } = layer;
       const mask = layer.masks.effective;
-      engine().kernels.mul(weight.values, mask, weight.values, mask.length);
+      engine().kernels.mul({ a: weight.values, b: mask, out: weight.values, n: mask.length });
       const kept = keptWeights(mask);
       module.setWeightTransform(null);
       module.makeSparse(kept, kept, this.kernelChoice);

@@ -140,9 +140,14 @@ export class TopKast implements SparsityMethod {
     const { values, grads, forwardCount } = weight;
     const { axpy } = engine().kernels;
     // Entries 0..|A|−1 are A, the rest B \ A (SparseWeight's entry order).
-    axpy(this.penalty, values, grads, forwardCount);
+    axpy({ alpha: this.penalty, x: values, y: grads, n: forwardCount });
     const rest = values.length - forwardCount;
-    axpy(this.penalty / forwardDensity, values.subarray(forwardCount), grads.subarray(forwardCount), rest);
+    axpy({
+      alpha: this.penalty / forwardDensity,
+      x: values.subarray(forwardCount),
+      y: grads.subarray(forwardCount),
+      n: rest,
+    });
   }
 }
 

@@ -91,7 +91,7 @@ describe('Top-KAST spec checks', () => {
       const losses = trainDense(model, model.trainables(), sparse.run.batches, {
         afterBackward: () => {
           for (const w of layers.map(denseWeights))
-            engine().kernels.axpy(penalty, w.values, w.grads, w.values.length);
+            engine().kernels.axpy({ alpha: penalty, x: w.values, y: w.grads, n: w.values.length });
         },
       });
       const sparseWeights = sparse.run.controller.weights;
@@ -130,7 +130,7 @@ describe('Top-KAST spec checks', () => {
             layers.forEach((layer, l) => {
               const { values, grads } = layer.weight;
               for (let i = 0; i < grads.length; i++) grads[i] *= masks[l][i];
-              engine().kernels.axpy(penalty, values, grads, values.length);
+              engine().kernels.axpy({ alpha: penalty, x: values, y: grads, n: values.length });
             });
           },
         });

@@ -56,10 +56,11 @@ export class AdamW extends FusedOptimizer {
     const n = trainable.values.length;
     const { split, scale } = updateSegments(trainable);
     const { values, grads } = trainable;
-    kernels.adamwUpdate(values, grads, m, v, split, lr, beta1, beta2, this.eps, decay, bc1, bc2);
+    const settings = { beta1, beta2, eps: this.eps, weightDecay: decay, bc1, bc2 };
+    kernels.adamwUpdate({ params: values, grads, m, v, n: split, lr, ...settings });
     if (split < n) {
       const [vs, gs, ms, ss] = [values, grads, m, v].map((array) => array.subarray(split));
-      kernels.adamwUpdate(vs, gs, ms, ss, n - split, lr * scale, beta1, beta2, this.eps, decay, bc1, bc2);
+      kernels.adamwUpdate({ params: vs, grads: gs, m: ms, v: ss, n: n - split, lr: lr * scale, ...settings });
     }
   }
 }

@@ -40,10 +40,11 @@ export class SGD extends FusedOptimizer {
     const decay = t.decay ? this.weightDecay : 0;
     const n = t.values.length;
     const { split, scale } = updateSegments(t);
-    kernels.sgdUpdate(t.values, t.grads, velocity, split, lr, this.momentum, this.nesterov, decay);
+    const settings = { momentum: this.momentum, nesterov: this.nesterov, weightDecay: decay };
+    kernels.sgdUpdate({ params: t.values, grads: t.grads, velocity, n: split, lr, ...settings });
     if (split < n) {
       const [vs, gs, ws] = [t.values, t.grads, velocity].map((array) => array.subarray(split));
-      kernels.sgdUpdate(vs, gs, ws, n - split, lr * scale, this.momentum, this.nesterov, decay);
+      kernels.sgdUpdate({ params: vs, grads: gs, velocity: ws, n: n - split, lr: lr * scale, ...settings });
     }
   }
 }

@@ -197,14 +197,14 @@ export class MagnitudeRefresh {
         if (this.flags) heap.free(this.flags);
         this.flags = heap.allocI32(this.flagCapacity);
       }
-      const count = flagOutside(
-        values.subarray(from),
-        to - from,
+      const count = flagOutside({
+        values: values.subarray(from),
+        n: to - from,
         below,
         above,
-        this.flags,
-        this.flags.length,
-      );
+        out: this.flags,
+        capacity: this.flags.length,
+      });
       if (count <= this.flags.length) {
         const positions = this.positions.length >= count ? this.positions : new Int32Array(2 * count);
         this.positions = positions;

@@ -145,7 +145,8 @@ function moveKeptRuns({ flats, pattern, arrays, base }: PatchTarget, runs: Recor
   }
   const onHeap = heap.allocI32(3 * count);
   onHeap.set(runs.data.subarray(0, 3 * count));
-  kernels.moveRuns(pattern.columnIndices, onHeap, count);
-  for (const array of arrays) kernels.moveRuns(array.subarray(base), onHeap, count);
+  kernels.moveRuns({ array: pattern.columnIndices, runs: onHeap, runCount: count });
+  for (const array of arrays)
+    kernels.moveRuns({ array: array.subarray(base), runs: onHeap, runCount: count });
   heap.free(onHeap);
 }

@@ -63,61 +63,87 @@ export function sparseMatmul(weight: SparseWeight, x: Tensor, options: SparseMat
   const forwardValues = weight.forwardValues;
   if (maskedWeights) {
     weight.scatterForward(maskedWeights);
-    kernels.matmul(maskedWeights, x.data, y.data, rows, cols, batch, false, false, false);
+    kernels.matmulNN({
+      a: maskedWeights,
+      b: x.data,
+      c: y.data,
+      m: rows,
+      k: cols,
+      n: batch,
+      accumulate: false,
+    });
   } else {
-    sparse.spmm(A.rowOffsets, A.columnIndices, forwardValues, x.data, y.data, rows, batch, false);
+    sparse.spmm({
+      rowOffsets: A.rowOffsets,
+      columnIndices: A.columnIndices,
+      values: forwardValues,
+      x: x.data,
+      y: y.data,
+      rows,
+      batch,
+      accumulate: false,
+    });
   }
   recordBackward(
     y,
     (dy) => {
       if (x.requiresGrad) {
         const dx = x.ensureGrad();
-        if (maskedWeights) kernels.matmul(maskedWeights, dy, dx, cols, rows, batch, true, false, true);
+        if (maskedWeights)
+          kernels.matmulTN({ a: maskedWeights, b: dy, c: dx, m: cols, k: rows, n: batch, accumulate: true });
         else
-          sparse.spmmTransposed(
-            A.rowOffsets,
-            A.columnIndices,
-            forwardValues,
+          sparse.spmmTransposed({
+            rowOffsets: A.rowOffsets,
+            columnIndices: A.columnIndices,
+            values: forwardValues,
             dy,
             dx,
             rows,
             cols,
             batch,
-            true,
-          );
+            accumulate: true,
+          });
       }
       if (weight.denseGradient) {
-        kernels.matmul(dy, x.data, weight.denseGradient, rows, batch, cols, false, true, true);
+        kernels.matmulNT({
+          a: dy,
+          b: x.data,
+          c: weight.denseGradient,
+          m: rows,
+          k: batch,
+          n: cols,
+          accumulate: true,
+        });
       }
       if (backwardDense) {
         const denseGrad = heap.allocF32(weight.size);
-        kernels.matmul(dy, x.data, denseGrad, rows, batch, cols, false, true, false);
+        kernels.matmulNT({ a: dy, b: x.data, c: denseGrad, m: rows, k: batch, n: cols, accumulate: false });
         weight.accumulateDenseGrad(denseGrad);
         heap.free(denseGrad);
       } else {
         // B = A followed by B \ A in entry order: one sampled product into each part of the gradient.
         const { grads, forwardCount } = weight;
         const R = weight.backwardOnlySet;
-        sparse.sddmm(
-          A.rowOffsets,
-          A.columnIndices,
+        sparse.sddmm({
+          rowOffsets: A.rowOffsets,
+          columnIndices: A.columnIndices,
           dy,
-          x.data,
-          grads.subarray(0, forwardCount),
+          x: x.data,
+          out: grads.subarray(0, forwardCount),
           rows,
           batch,
-          true,
-        );
-        sparse.sddmm(
-          R.rowOffsets,
-          R.columnIndices,
+          accumulate: true,
+        });
+        sparse.sddmm({
+          rowOffsets: R.rowOffsets,
+          columnIndices: R.columnIndices,
           dy,
-          x.data,
-          grads.subarray(forwardCount),
+          x: x.data,
+          out: grads.subarray(forwardCount),
           rows,
           batch,
-          true,
-        );
+          accumulate: true,
+        });
       }
     },
     maskedWeights ? [maskedWeights] : [],

@@ -87,7 +87,9 @@ export function hardThreshold(
   const { threshold, passed, tieWeight } = select;
   const remaining = budget - passed;
   const everyTieKept = costs === null && Math.ceil(remaining) >= tieWeight;
-  const boundary = everyTieKept ? n - 1 : kernels.spartanTieBoundary(values, costs, n, threshold, remaining);
+  const boundary = everyTieKept
+    ? n - 1
+    : kernels.spartanTieBoundary({ values, costs, n, threshold, remaining });
   return { threshold, boundary, lowest, highest };
 }
 
@@ -103,7 +105,7 @@ export interface ValueSource {
 
 function writeValues(kernels: Kernels, values: Float32Array, { weights, offset, scale }: ValueSource): void {
   const n = weights.length;
-  kernels.spartanValues(weights, values.subarray(offset, offset + n), n, scale);
+  kernels.spartanValues({ w: weights, out: values.subarray(offset, offset + n), n, scale });
 }
 
 /** spartanBand over all entries, or source by source (writing their values), its results combined. */
@@ -116,7 +118,18 @@ function bandPass(
   sources: readonly ValueSource[] | undefined,
 ) {
   if (!sources) {
-    const count = kernels.spartanBand(values, null, n, low, high, band, band.length, sums, null, 1);
+    const count = kernels.spartanBand({
+      values,
+      costs: null,
+      n,
+      low,
+      high,
+      band,
+      capacity: band.length,
+      sums,
+      weights: null,
+      scale: 1,
+    });
     return { count, above: sums[0], highest: sums[1], lowest: sums[2] };
   }
   let count = 0;
@@ -127,7 +140,18 @@ function bandPass(
     const length = weights.length;
     const free = band.subarray(Math.min(count, band.length));
     const target = values.subarray(offset, offset + length);
-    count += kernels.spartanBand(target, null, length, low, high, free, free.length, sums, weights, scale);
+    count += kernels.spartanBand({
+      values: target,
+      costs: null,
+      n: length,
+      low,
+      high,
+      band: free,
+      capacity: free.length,
+      sums,
+      weights,
+      scale,
+    });
     above += sums[0];
     highest = Math.max(highest, sums[1]);
     lowest = Math.min(lowest, sums[2]);
@@ -165,7 +189,7 @@ function radixSelect(
   for (let level = 0; level < LEVELS.length; level++) {
     const { shift, bins } = LEVELS[level];
     histogram.fill(0, 0, 4 * bins);
-    kernels.spartanHistogram(values, costs, n, highMask, prefix, shift, bins, histogram);
+    kernels.spartanHistogram({ values, costs, n, highMask, prefix, shift, bins, histogram });
     for (let b = 0; b < bins; b++) {
       histogram[b] += histogram[bins + b] + (histogram[2 * bins + b] + histogram[3 * bins + b]);
     }

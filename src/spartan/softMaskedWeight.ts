@@ -50,7 +50,7 @@ export function softMaskedWeight(weight: Tensor, masks: WeightMasks): Tensor {
     );
   }
   const y = createOutput('softMaskedWeight', weight.shape, [weight], { overwritten: true });
-  engine().kernels.mul(weight.data, masks.effective, y.data, n);
+  engine().kernels.mul({ a: weight.data, b: masks.effective, out: y.data, n });
   recordBackward(y, (dy) => {
     const { kernels } = engine();
     const { implicit } = masks;
@@ -58,19 +58,26 @@ export function softMaskedWeight(weight: Tensor, masks: WeightMasks): Tensor {
       if (!weight.requiresGrad) return;
       const { beta, costs } = implicit;
       const grad = weight.ensureGrad();
-      implicit.weightedUpstream += kernels.spartanSoftMaskBackward(
+      implicit.weightedUpstream += kernels.spartanSoftMaskBackward({
         dy,
-        weight.data,
-        masks.soft,
+        w: weight.data,
+        soft: masks.soft,
         grad,
         costs,
         n,
         beta,
-      );
+      });
       return;
     }
     const grad = weight.requiresGrad ? weight.ensureGrad() : null;
-    kernels.spartanMaskBackward(dy, weight.data, masks.soft, grad, masks.maskUpstream, n);
+    kernels.spartanMaskBackward({
+      dy,
+      w: weight.data,
+      soft: masks.soft,
+      grad,
+      upstream: masks.maskUpstream,
+      n,
+    });
   });
   return y;
 }

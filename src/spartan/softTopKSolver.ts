@@ -225,7 +225,7 @@ export class SoftTopKSolver {
       const [soft, effective] = write ? [masks.soft, masks.effective] : [null, null];
       const exponentials = write ? (stored ? masks.soft : null) : (masks?.soft ?? null);
       const ratio = stored ? Math.exp(storedMu! - mu) : 0;
-      kernels.spartanMaskPass(
+      kernels.spartanMaskPass({
         values,
         costs,
         n,
@@ -238,7 +238,7 @@ export class SoftTopKSolver {
         effective,
         exponentials,
         ratio,
-      );
+      });
       storedMu = write ? null : mu;
       const excess = sums[0] - budget;
       const error = Math.abs(excess);

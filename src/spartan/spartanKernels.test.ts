@@ -48,8 +48,8 @@ for (const variant of ['simd', 'relaxed'] as WasmVariant[]) {
         const w = heapF32(n, () => random.normal());
         const got = heapF32(n, () => 0);
         const want = new Float32Array(n);
-        kernels.spartanValues(w, got, n, 0.75);
-        ref.spartanValues(w, want, n, 0.75);
+        kernels.spartanValues({ w, out: got, n, scale: 0.75 });
+        ref.spartanValues({ w, out: want, n, scale: 0.75 });
         expect(Array.from(got)).toEqual(Array.from(want));
       }
     });
@@ -64,15 +64,15 @@ for (const variant of ['simd', 'relaxed'] as WasmVariant[]) {
           ]) {
             const got = heapF64(4 * bins);
             const want = new Float64Array(4 * bins);
-            kernels.spartanHistogram(values, costs, n, highMask, prefix, shift, bins, got);
-            ref.spartanHistogram(values, costs, n, highMask, prefix, shift, bins, want);
+            kernels.spartanHistogram({ values, costs, n, highMask, prefix, shift, bins, histogram: got });
+            ref.spartanHistogram({ values, costs, n, highMask, prefix, shift, bins, histogram: want });
             expect(Array.from(got)).toEqual(Array.from(want));
           }
           const threshold =
             n > 0 ? (costs === null ? values[n >> 1] : Math.fround(values[n >> 1] / costs[n >> 1])) : 1;
           for (const remaining of [0.5, 2, 1e9]) {
-            expect(kernels.spartanTieBoundary(values, costs, n, threshold, remaining)).toBe(
-              ref.spartanTieBoundary(values, costs, n, threshold, remaining),
+            expect(kernels.spartanTieBoundary({ values, costs, n, threshold, remaining })).toBe(
+              ref.spartanTieBoundary({ values, costs, n, threshold, remaining }),
             );
           }
           const band = heapF32(n, () => -1);
@@ -80,8 +80,30 @@ for (const variant of ['simd', 'relaxed'] as WasmVariant[]) {
           const sums = heapF64(3);
           const sumsWant = new Float64Array(3);
           for (const capacity of [n, n >> 2]) {
-            const count = kernels.spartanBand(values, costs, n, 0.25, 0.5, band, capacity, sums, null, 1);
-            const want = ref.spartanBand(values, costs, n, 0.25, 0.5, bandWant, capacity, sumsWant, null, 1);
+            const count = kernels.spartanBand({
+              values,
+              costs,
+              n,
+              low: 0.25,
+              high: 0.5,
+              band,
+              capacity,
+              sums,
+              weights: null,
+              scale: 1,
+            });
+            const want = ref.spartanBand({
+              values,
+              costs,
+              n,
+              low: 0.25,
+              high: 0.5,
+              band: bandWant,
+              capacity,
+              sums: sumsWant,
+              weights: null,
+              scale: 1,
+            });
             expect(count).toBe(want);
             expect(Array.from(band)).toEqual(Array.from(bandWant));
             expect(Array.from(sums)).toEqual(Array.from(sumsWant));
@@ -90,19 +112,30 @@ for (const variant of ['simd', 'relaxed'] as WasmVariant[]) {
             // From weights: the values scale·|w| are written first.
             const weights = heapF32(n, () => random.normal() * 0.3);
             const [written, writtenWant] = [heapF32(n, () => -1), new Float32Array(n)];
-            const count = kernels.spartanBand(written, null, n, 0.1, 0.2, band, n, sums, weights, 0.75);
-            const want = ref.spartanBand(
-              writtenWant,
-              null,
+            const count = kernels.spartanBand({
+              values: written,
+              costs: null,
               n,
-              0.1,
-              0.2,
-              bandWant,
-              n,
-              sumsWant,
+              low: 0.1,
+              high: 0.2,
+              band,
+              capacity: n,
+              sums,
               weights,
-              0.75,
-            );
+              scale: 0.75,
+            });
+            const want = ref.spartanBand({
+              values: writtenWant,
+              costs: null,
+              n,
+              low: 0.1,
+              high: 0.2,
+              band: bandWant,
+              capacity: n,
+              sums: sumsWant,
+              weights,
+              scale: 0.75,
+            });
             expect(count).toBe(want);
             expect(Array.from(written)).toEqual(Array.from(writtenWant));
             expect(Array.from(band.subarray(0, count))).toEqual(Array.from(bandWant.subarray(0, count)));
@@ -135,33 +168,38 @@ for (const variant of ['simd', 'relaxed'] as WasmVariant[]) {
           const total = (costs ?? values).length;
           for (const beta of [0.1, 10, 1e4]) {
             for (const mu of [-3, 0.5, 40]) {
-              const wasm = (shift: number, sums: Float64Array, masks: (Float32Array | null)[], ratio = 0) =>
-                kernels.spartanMaskPass(
+              const wasm = (shift: number, sums: Float64Array, masks: (Float32Array | null)[], ratio = 0) => {
+                const [soft, effective, exponentials] = masks;
+                const masksOf = { soft, effective, exponentials };
+                kernels.spartanMaskPass({
                   values,
                   costs,
                   n,
                   beta,
                   threshold,
-                  shift,
+                  mu: shift,
                   boundary,
                   sums,
-                  ...masks,
+                  ...masksOf,
                   ratio,
-                );
-              const reference = (shift: number, sums: Float64Array, masks: Float32Array[]) =>
-                ref.spartanMaskPass(
+                });
+              };
+              const reference = (shift: number, sums: Float64Array, masks: Float32Array[]) => {
+                const [soft, effective] = masks;
+                const masksOf = { soft, effective, exponentials: null };
+                ref.spartanMaskPass({
                   values,
                   costs,
                   n,
                   beta,
                   threshold,
-                  shift,
+                  mu: shift,
                   boundary,
                   sums,
-                  ...masks,
-                  null,
-                  0,
-                );
+                  ...masksOf,
+                  ratio: 0,
+                });
+              };
               const sums = heapF64(3);
               const sumsWant = new Float64Array(3);
               const soft = heapF32(n, () => -1);
@@ -200,8 +238,8 @@ for (const variant of ['simd', 'relaxed'] as WasmVariant[]) {
           const upstream = heapF32(n, () => random.normal());
           const gradWant = grad.slice();
           const upstreamWant = upstream.slice();
-          kernels.spartanMaskBackward(dy, w, soft, grad, upstream, n);
-          ref.spartanMaskBackward(dy, w, soft, gradWant, upstreamWant, n);
+          kernels.spartanMaskBackward({ dy, w, soft, grad, upstream, n });
+          ref.spartanMaskBackward({ dy, w, soft, grad: gradWant, upstream: upstreamWant, n });
           for (let i = 0; i < n; i++) {
             expectNear(grad[i], gradWant[i], 1e-6);
             expectNear(upstream[i], upstreamWant[i], 1e-6);
@@ -209,22 +247,39 @@ for (const variant of ['simd', 'relaxed'] as WasmVariant[]) {
           const fused = heapF32(n, () => 0);
           fused.set(grad);
           const fusedWant = grad.slice();
-          const weighted = kernels.spartanSoftMaskBackward(dy, w, soft, fused, costs, n, 7);
-          const weightedWant = ref.spartanSoftMaskBackward(dy, w, soft, fusedWant, costs, n, 7);
+          const weighted = kernels.spartanSoftMaskBackward({ dy, w, soft, grad: fused, costs, n, beta: 7 });
+          const weightedWant = ref.spartanSoftMaskBackward({
+            dy,
+            w,
+            soft,
+            grad: fusedWant,
+            costs,
+            n,
+            beta: 7,
+          });
           expect(Math.abs(weighted - weightedWant)).toBeLessThanOrEqual(1e-5 * (n + 1));
           for (let i = 0; i < n; i++) expectNear(fused[i], fusedWant[i], 1e-5);
           const shifted = fused.slice();
-          kernels.spartanApplyGradient(w, fused, soft, null, costs, n, 7, 0.3);
-          ref.spartanApplyGradient(w, shifted, soft, null, costs, n, 7, 0.3);
+          kernels.spartanApplyGradient({ w, grad: fused, soft, upstream: null, costs, n, beta: 7, s: 0.3 });
+          ref.spartanApplyGradient({ w, grad: shifted, soft, upstream: null, costs, n, beta: 7, s: 0.3 });
           for (let i = 0; i < n; i++) expectNear(fused[i], shifted[i], 1e-5);
-          kernels.spartanApplyGradient(w, grad, soft, upstream, costs, n, 7, 0.3);
-          ref.spartanApplyGradient(w, gradWant, soft, upstreamWant, costs, n, 7, 0.3);
+          kernels.spartanApplyGradient({ w, grad, soft, upstream, costs, n, beta: 7, s: 0.3 });
+          ref.spartanApplyGradient({
+            w,
+            grad: gradWant,
+            soft,
+            upstream: upstreamWant,
+            costs,
+            n,
+            beta: 7,
+            s: 0.3,
+          });
           for (let i = 0; i < n; i++) expect(Math.abs(grad[i] - gradWant[i])).toBeLessThanOrEqual(1e-5);
           expect(upstream.every((g) => g === 0)).toBe(true);
           // Either output may be skipped.
           const gradOnly = grad.slice();
-          kernels.spartanMaskBackward(dy, w, soft, grad, null, n);
-          ref.spartanMaskBackward(dy, w, soft, gradOnly, null, n);
+          kernels.spartanMaskBackward({ dy, w, soft, grad, upstream: null, n });
+          ref.spartanMaskBackward({ dy, w, soft, grad: gradOnly, upstream: null, n });
           for (let i = 0; i < n; i++) expectNear(grad[i], gradOnly[i], 1e-6);
         }
       }

@@ -65,21 +65,55 @@ for (const threads of [2, 3]) {
         for (const unit of [true, false]) {
           const values = filled(n, () => Math.abs(random.normal()) * 0.05);
           const costs = unit ? null : filled(n, () => 1 + random.nextInt(4));
-          const args = [n, 30, 0.04, 0.3, n >> 1] as const;
+          const args = { values, costs, n, beta: 30, threshold: 0.04, mu: 0.3, boundary: n >> 1 };
           const [soft, effective, stored] = [filled(n, () => 0), filled(n, () => 0), filled(n, () => 0)];
           const [soft2, effective2, stored2] = [copy(soft), copy(effective), copy(stored)];
           const [a, b] = [sums(), sums()];
-          one.spartanMaskPass(values, costs, ...args, a, null, null, stored, 0);
-          many.spartanMaskPass(values, costs, ...args, b, null, null, stored2, 0);
+          const readOnly = { soft: null, effective: null, ratio: 0 };
+          one.spartanMaskPass({ ...args, sums: a, ...readOnly, exponentials: stored });
+          many.spartanMaskPass({ ...args, sums: b, ...readOnly, exponentials: stored2 });
           expectSameBits(b, a);
           expectSameBits(stored2, stored);
-          one.spartanMaskPass(values, costs, ...args, a, soft, effective, null, 0);
-          many.spartanMaskPass(values, costs, ...args, b, soft2, effective2, null, 0);
+          one.spartanMaskPass({ ...args, sums: a, soft, effective, exponentials: null, ratio: 0 });
+          many.spartanMaskPass({
+            ...args,
+            sums: b,
+            soft: soft2,
+            effective: effective2,
+            exponentials: null,
+            ratio: 0,
+          });
           expectSameBits(b, a);
           expectSameBits(soft2, soft);
           expectSameBits(effective2, effective);
-          one.spartanMaskPass(values, costs, n, 30, 0.04, 0.5, n >> 1, a, stored, effective, stored, 0.8);
-          many.spartanMaskPass(values, costs, n, 30, 0.04, 0.5, n >> 1, b, stored2, effective2, stored2, 0.8);
+          one.spartanMaskPass({
+            values,
+            costs,
+            n,
+            beta: 30,
+            threshold: 0.04,
+            mu: 0.5,
+            boundary: n >> 1,
+            sums: a,
+            soft: stored,
+            effective,
+            exponentials: stored,
+            ratio: 0.8,
+          });
+          many.spartanMaskPass({
+            values,
+            costs,
+            n,
+            beta: 30,
+            threshold: 0.04,
+            mu: 0.5,
+            boundary: n >> 1,
+            sums: b,
+            soft: stored2,
+            effective: effective2,
+            exponentials: stored2,
+            ratio: 0.8,
+          });
           expectSameBits(b, a);
           expectSameBits(stored2, stored);
         }
@@ -97,11 +131,11 @@ for (const threads of [2, 3]) {
         const soft = filled(n, () => random.next());
         const grad = filled(n, () => random.normal());
         const grad2 = copy(grad);
-        const total = one.spartanSoftMaskBackward(dy, w, soft, grad, costs, n, 7);
-        expect(many.spartanSoftMaskBackward(dy, w, soft, grad2, costs, n, 7)).toBe(total);
+        const total = one.spartanSoftMaskBackward({ dy, w, soft, grad, costs, n, beta: 7 });
+        expect(many.spartanSoftMaskBackward({ dy, w, soft, grad: grad2, costs, n, beta: 7 })).toBe(total);
         expectSameBits(grad2, grad);
-        one.spartanApplyGradient(w, grad, soft, null, costs, n, 7, 0.3);
-        many.spartanApplyGradient(w, grad2, soft, null, costs, n, 7, 0.3);
+        one.spartanApplyGradient({ w, grad, soft, upstream: null, costs, n, beta: 7, s: 0.3 });
+        many.spartanApplyGradient({ w, grad: grad2, soft, upstream: null, costs, n, beta: 7, s: 0.3 });
         expectSameBits(grad2, grad);
       }
     });

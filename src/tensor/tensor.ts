@@ -107,11 +107,11 @@ export class Tensor {
     const { kernels } = engine();
     // The copy is a kernel's g·1 (exact): TypedArray.set on the shared memory is several times slower.
     if (this.grad !== null) {
-      kernels.axpy(1, g, this.grad, this.size);
+      kernels.axpy({ alpha: 1, x: g, y: this.grad, n: this.size });
       return;
     }
     this.grad = this.heap.allocF32(this.size, false);
-    kernels.scale(g, 1, this.grad, this.size);
+    kernels.scale({ a: g, s: 1, out: this.grad, n: this.size });
   }
 
   /** Returns data and grad to the heap; the tensor must not be used afterwards. Disposing twice is a no-op. */

@@ -3,6 +3,7 @@
  * between position-major activations [d, T·B] and sequence-major head blocks [B, heads, T, d_h], and attention
  * on those blocks with the probabilities stored as causal row tiles (see causalProbsSize).
  */
+import type { KernelArgs } from '../kernels.js';
 import { ATTENTION_TILE, causalProbsSize } from '../kernels.js';
 
 /** Index in the blocks [B, heads, T, d_h] of x[f, c], c = t·B + b. */
@@ -13,29 +14,22 @@ function headIndex(f: number, c: number, length: number, batch: number, headDim:
   return ((b * heads + h) * length + t) * headDim + (f - h * headDim);
 }
 
-export function gatherHeads(
-  x: Float32Array,
-  out: Float32Array,
-  d: number,
-  length: number,
-  batch: number,
-  heads: number,
-): void {
+export function gatherHeads({ x, out, d, length, batch, heads }: KernelArgs<'gatherHeads'>): void {
   const n = length * batch;
   for (let f = 0; f < d; f++) {
     for (let c = 0; c < n; c++) out[headIndex(f, c, length, batch, d / heads, heads)] = x[f * n + c];
   }
 }
 
-export function scatterHeads(
-  blocks: Float32Array,
-  x: Float32Array,
-  d: number,
-  length: number,
-  batch: number,
-  heads: number,
-  accumulate: boolean,
-): void {
+export function scatterHeads({
+  blocks,
+  x,
+  d,
+  length,
+  batch,
+  heads,
+  accumulate,
+}: KernelArgs<'scatterHeads'>): void {
   const n = length * batch;
   for (let f = 0; f < d; f++) {
     for (let c = 0; c < n; c++) {
@@ -55,17 +49,17 @@ function forEachTile(length: number, visit: (r0: number, r1: number, offset: num
   }
 }
 
-export function causalAttention(
-  q: Float32Array,
-  k: Float32Array,
-  v: Float32Array,
-  probs: Float32Array,
-  out: Float32Array,
-  length: number,
-  headDim: number,
-  blocks: number,
-  scale: number,
-): void {
+export function causalAttention({
+  q,
+  k,
+  v,
+  probs,
+  out,
+  length,
+  headDim,
+  blocks,
+  scale,
+}: KernelArgs<'causalAttention'>): void {
   const blockSize = length * headDim;
   const probsSize = causalProbsSize(length);
   for (let i = 0; i < blocks; i++) {
@@ -97,21 +91,21 @@ export function causalAttention(
   }
 }
 
-export function causalAttentionBackward(
-  q: Float32Array,
-  k: Float32Array,
-  v: Float32Array,
-  probs: Float32Array,
-  dout: Float32Array,
-  dq: Float32Array,
-  dk: Float32Array,
-  dv: Float32Array,
-  scratch: Float32Array,
-  length: number,
-  headDim: number,
-  blocks: number,
-  scale: number,
-): void {
+export function causalAttentionBackward({
+  q,
+  k,
+  v,
+  probs,
+  dout,
+  dq,
+  dk,
+  dv,
+  scratch,
+  length,
+  headDim,
+  blocks,
+  scale,
+}: KernelArgs<'causalAttentionBackward'>): void {
   const blockSize = length * headDim;
   const probsSize = causalProbsSize(length);
   dk.fill(0, 0, blocks * blockSize);

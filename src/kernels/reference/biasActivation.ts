@@ -2,6 +2,7 @@
  * A layer's bias and activation in one pass (see the Kernels contract), as the composition it fuses:
  * z = x + bias[r] (float32), then the activation and its gradient from reference/elementwise.ts row by row.
  */
+import type { KernelArgs } from '../kernels.js';
 import { gelu, geluBackward } from './elementwise.js';
 
 /** Calls visit(r, z) with row r of z = x + bias[r] in a float32 row buffer. */
@@ -19,35 +20,35 @@ function forEachBiasedRow(
   }
 }
 
-export function biasGelu(
-  x: Float32Array,
-  bias: Float32Array,
-  out: Float32Array,
-  slope: Float32Array | null,
-  rows: number,
-  cols: number,
-): void {
+export function biasGelu({ x, bias, out, slope, rows, cols }: KernelArgs<'biasGelu'>): void {
   const ones = new Float32Array(cols).fill(1);
   forEachBiasedRow(x, bias, rows, cols, (r, z) => {
-    gelu(z, out.subarray(r * cols, (r + 1) * cols), cols);
-    if (slope) geluBackward(z, ones, slope.subarray(r * cols, (r + 1) * cols), cols, false);
+    gelu({ x: z, out: out.subarray(r * cols, (r + 1) * cols), n: cols });
+    if (slope)
+      geluBackward({
+        x: z,
+        dy: ones,
+        dx: slope.subarray(r * cols, (r + 1) * cols),
+        n: cols,
+        accumulate: false,
+      });
   });
 }
 
-export function biasRelu(x: Float32Array, bias: Float32Array, out: Float32Array, rows: number, cols: number) {
+export function biasRelu({ x, bias, out, rows, cols }: KernelArgs<'biasRelu'>) {
   for (let i = 0; i < rows * cols; i++) out[i] = Math.max(x[i] + bias[Math.floor(i / cols)], 0);
 }
 
-export function biasActivationBackward(
-  saved: Float32Array,
-  dy: Float32Array,
-  dx: Float32Array,
-  dbias: Float32Array,
-  rows: number,
-  cols: number,
-  relu: boolean,
-  accumulate: boolean,
-): void {
+export function biasActivationBackward({
+  saved,
+  dy,
+  dx,
+  dbias,
+  rows,
+  cols,
+  relu,
+  accumulate,
+}: KernelArgs<'biasActivationBackward'>): void {
   const g = new Float32Array(cols);
   for (let r = 0; r < rows; r++) {
     for (let c = 0; c < cols; c++) {

@@ -1,25 +1,15 @@
+import type { KernelArgs } from '../kernels.js';
+
 /** Reference elementwise kernels, bias and reductions (see the Kernels contract for each). */
 
-export function addRowBias(
-  x: Float32Array,
-  bias: Float32Array,
-  out: Float32Array,
-  rows: number,
-  cols: number,
-): void {
+export function addRowBias({ x, bias, out, rows, cols }: KernelArgs<'addRowBias'>): void {
   for (let r = 0; r < rows; r++) {
     const b = bias[r];
     for (let c = 0; c < cols; c++) out[r * cols + c] = x[r * cols + c] + b;
   }
 }
 
-export function rowSums(
-  x: Float32Array,
-  out: Float32Array,
-  rows: number,
-  cols: number,
-  accumulate: boolean,
-): void {
+export function rowSums({ x, out, rows, cols, accumulate }: KernelArgs<'rowSums'>): void {
   for (let r = 0; r < rows; r++) {
     let acc = 0;
     for (let c = 0; c < cols; c++) acc += x[r * cols + c];
@@ -27,17 +17,11 @@ export function rowSums(
   }
 }
 
-export function relu(x: Float32Array, out: Float32Array, n: number): void {
+export function relu({ x, out, n }: KernelArgs<'relu'>): void {
   for (let i = 0; i < n; i++) out[i] = Math.max(x[i], 0);
 }
 
-export function reluBackward(
-  x: Float32Array,
-  dy: Float32Array,
-  dx: Float32Array,
-  n: number,
-  accumulate: boolean,
-): void {
+export function reluBackward({ x, dy, dx, n, accumulate }: KernelArgs<'reluBackward'>): void {
   for (let i = 0; i < n; i++) {
     const g = x[i] > 0 ? dy[i] : 0;
     dx[i] = accumulate ? dx[i] + g : g;
@@ -47,7 +31,7 @@ export function reluBackward(
 const GELU_C = Math.sqrt(2 / Math.PI);
 const GELU_A = 0.044715;
 
-export function gelu(x: Float32Array, out: Float32Array, n: number): void {
+export function gelu({ x, out, n }: KernelArgs<'gelu'>): void {
   for (let i = 0; i < n; i++) {
     const v = x[i];
     out[i] = 0.5 * v * (1 + Math.tanh(GELU_C * (v + GELU_A * v * v * v)));
@@ -55,13 +39,7 @@ export function gelu(x: Float32Array, out: Float32Array, n: number): void {
 }
 
 /** d/dx of 0.5x(1 + tanh u), u = c(x + a x³): 0.5(1 + tanh u) + 0.5x(1 − tanh² u)·c(1 + 3a x²). */
-export function geluBackward(
-  x: Float32Array,
-  dy: Float32Array,
-  dx: Float32Array,
-  n: number,
-  accumulate: boolean,
-): void {
+export function geluBackward({ x, dy, dx, n, accumulate }: KernelArgs<'geluBackward'>): void {
   for (let i = 0; i < n; i++) {
     const v = x[i];
     const t = Math.tanh(GELU_C * (v + GELU_A * v * v * v));
@@ -71,30 +49,23 @@ export function geluBackward(
   }
 }
 
-export function add(a: Float32Array, b: Float32Array, out: Float32Array, n: number): void {
+export function add({ a, b, out, n }: KernelArgs<'add'>): void {
   for (let i = 0; i < n; i++) out[i] = a[i] + b[i];
 }
 
-export function mul(a: Float32Array, b: Float32Array, out: Float32Array, n: number): void {
+export function mul({ a, b, out, n }: KernelArgs<'mul'>): void {
   for (let i = 0; i < n; i++) out[i] = a[i] * b[i];
 }
 
-export function scale(a: Float32Array, s: number, out: Float32Array, n: number): void {
+export function scale({ a, s, out, n }: KernelArgs<'scale'>): void {
   for (let i = 0; i < n; i++) out[i] = a[i] * s;
 }
 
-export function axpy(alpha: number, x: Float32Array, y: Float32Array, n: number): void {
+export function axpy({ alpha, x, y, n }: KernelArgs<'axpy'>): void {
   for (let i = 0; i < n; i++) y[i] += alpha * x[i];
 }
 
-export function flagOutside(
-  values: Float32Array,
-  n: number,
-  below: number,
-  above: number,
-  out: Int32Array,
-  capacity: number,
-): number {
+export function flagOutside({ values, n, below, above, out, capacity }: KernelArgs<'flagOutside'>): number {
   const bits = new Int32Array(values.buffer, values.byteOffset, n);
   let count = 0;
   for (let i = 0; i < n; i++) {
@@ -107,7 +78,7 @@ export function flagOutside(
   return count;
 }
 
-export function moveRuns(array: Float32Array | Int32Array, runs: Int32Array, runCount: number): void {
+export function moveRuns({ array, runs, runCount }: KernelArgs<'moveRuns'>): void {
   for (let r = 0; r < runCount; r++) {
     const [start, end, d] = [runs[3 * r], runs[3 * r + 1], runs[3 * r + 2]];
     if (d < 0) array.copyWithin(start + d, start, end);
@@ -118,7 +89,7 @@ export function moveRuns(array: Float32Array | Int32Array, runs: Int32Array, run
   }
 }
 
-export function sum(x: Float32Array, n: number): number {
+export function sum({ x, n }: KernelArgs<'sum'>): number {
   let acc = 0;
   for (let i = 0; i < n; i++) acc += x[i];
   return acc;

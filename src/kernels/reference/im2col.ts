@@ -4,11 +4,13 @@
  * columns), in the order channel, kernel row i, kernel column j, output row oy, output column ox.
  */
 
+import type { KernelArgs } from '../kernels.js';
+
 /** The sizes of an im2col call: channels, height, width, batch, kh, kw, sh, sw, ph, pw. */
-export type Im2colSizes = [number, number, number, number, number, number, number, number, number, number];
+type Im2colSizes = Omit<KernelArgs<'im2col'>, 'x' | 'cols'>;
 
 /** cols[(c·kh + i)·kw + j, (oy·Wout + ox)·B + b] = x[c, oy·sh + i − ph, ox·sw + j − pw, b], 0 outside x. */
-export function im2col(x: Float32Array, cols: Float32Array, ...sizes: Im2colSizes): void {
+export function im2col({ x, cols, ...sizes }: KernelArgs<'im2col'>): void {
   forEachRun(
     sizes,
     (xAt, colsAt, length) => cols.set(x.subarray(xAt, xAt + length), colsAt),
@@ -17,7 +19,7 @@ export function im2col(x: Float32Array, cols: Float32Array, ...sizes: Im2colSize
 }
 
 /** dx[c, iy, ix, b] += Σ of dcols over every entry that im2col read from x[c, iy, ix, b]. */
-export function col2im(dcols: Float32Array, dx: Float32Array, ...sizes: Im2colSizes): void {
+export function col2im({ dcols, dx, ...sizes }: KernelArgs<'col2im'>): void {
   forEachRun(sizes, (xAt, colsAt, length) => {
     for (let k = 0; k < length; k++) dx[xAt + k] += dcols[colsAt + k];
   });
@@ -29,7 +31,7 @@ export function col2im(dcols: Float32Array, dx: Float32Array, ...sizes: Im2colSi
  * cover every entry of cols exactly once.
  */
 function forEachRun(
-  [channels, height, width, batch, kh, kw, sh, sw, ph, pw]: Im2colSizes,
+  { channels, height, width, batch, kh, kw, sh, sw, ph, pw }: Im2colSizes,
   copy: (xAt: number, colsAt: number, length: number) => void,
   zero: (colsAt: number, length: number) => void = () => {},
 ): void {

@@ -19,7 +19,7 @@ import {
 import { embeddingBackward, embeddingLookup } from './embedding.js';
 import { col2im, im2col } from './im2col.js';
 import { layerNorm, layerNormBackward } from './layerNorm.js';
-import { matmul } from './matmul.js';
+import { matmulNN, matmulNT, matmulTN } from './matmul.js';
 import { adamwUpdate, sgdUpdate } from './optimizers.js';
 import { maxPool2d, maxPool2dBackward } from './pooling.js';
 import { softmaxCrossEntropy, softmaxCrossEntropyBackward } from './softmaxCrossEntropy.js';
@@ -37,7 +37,9 @@ import {
 /** The plain TypeScript kernels: the spec, the fallback, and what every fast kernel is tested against. */
 export const referenceKernels: Kernels = {
   name: 'reference',
-  matmul,
+  matmulNN,
+  matmulTN,
+  matmulNT,
   addRowBias,
   rowSums,
   relu,

@@ -1,20 +1,22 @@
+import type { KernelArgs } from '../kernels.js';
+
 /**
  * Layer normalisation kernels (see the Kernels contract): per column c of a feature-major x [rows×cols],
  * over its rows. Every loop runs along a row, over contiguous columns, so the per-column statistics
  * accumulate in column-length arrays.
  */
 
-export function layerNorm(
-  x: Float32Array,
-  gain: Float32Array,
-  bias: Float32Array,
-  out: Float32Array,
-  normalized: Float32Array,
-  inverseStd: Float32Array,
-  rows: number,
-  cols: number,
-  eps: number,
-): void {
+export function layerNorm({
+  x,
+  gain,
+  bias,
+  out,
+  normalized,
+  inverseStd,
+  rows,
+  cols,
+  eps,
+}: KernelArgs<'layerNorm'>): void {
   // inverseStd holds the means first, then the variances, then 1/√(σ² + ε); normalized holds x − μ first.
   inverseStd.fill(0, 0, cols);
   for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) inverseStd[c] += x[r * cols + c];
@@ -36,19 +38,19 @@ export function layerNorm(
   }
 }
 
-export function layerNormBackward(
-  dy: Float32Array,
-  gain: Float32Array,
-  normalized: Float32Array,
-  inverseStd: Float32Array,
-  dx: Float32Array,
-  dgain: Float32Array,
-  dbias: Float32Array,
-  scratch: Float32Array,
-  rows: number,
-  cols: number,
-  accumulate: boolean,
-): void {
+export function layerNormBackward({
+  dy,
+  gain,
+  normalized,
+  inverseStd,
+  dx,
+  dgain,
+  dbias,
+  scratch,
+  rows,
+  cols,
+  accumulate,
+}: KernelArgs<'layerNormBackward'>): void {
   // scratch[0, cols): mean over rows of ĝ = dy·g; scratch[cols, 2·cols): mean of ĝ·x̂.
   scratch.fill(0, 0, 2 * cols);
   for (let r = 0; r < rows; r++) {

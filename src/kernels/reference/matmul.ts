@@ -1,16 +1,16 @@
-/** Reference dense product (see Kernels.matmul): the executable spec the SIMD kernels are tested against. */
-export function matmul(
-  a: Float32Array,
-  b: Float32Array,
-  c: Float32Array,
-  m: number,
-  k: number,
-  n: number,
-  transA: boolean,
-  transB: boolean,
-  accumulate: boolean,
-): void {
-  if (transA && transB) throw new Error('matmul: transA and transB together is not supported');
+/** Reference dense products (see Kernels.matmulNN/TN/NT): the executable spec the SIMD kernels are tested against. */
+import type { KernelArgs } from '../kernels.js';
+
+type MatmulArgs = KernelArgs<'matmulNN'>;
+
+/** C[m×n] (+)= A[m×k] · B[k×n]. */
+export const matmulNN = (args: MatmulArgs): void => matmul(args, false, false);
+/** C[m×n] (+)= Aᵀ · B, A stored [k×m]. */
+export const matmulTN = (args: MatmulArgs): void => matmul(args, true, false);
+/** C[m×n] (+)= A · Bᵀ, B stored [n×k]. */
+export const matmulNT = (args: MatmulArgs): void => matmul(args, false, true);
+
+function matmul({ a, b, c, m, k, n, accumulate }: MatmulArgs, transA: boolean, transB: boolean): void {
   for (let i = 0; i < m; i++) {
     for (let j = 0; j < n; j++) {
       let acc = 0;

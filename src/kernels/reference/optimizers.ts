@@ -1,14 +1,16 @@
+import type { KernelArgs } from '../kernels.js';
+
 /** Reference optimizer update kernels (see Kernels.sgdUpdate and Kernels.adamwUpdate for the math). */
-export function sgdUpdate(
-  params: Float32Array,
-  grads: Float32Array,
-  velocity: Float32Array,
-  n: number,
-  lr: number,
-  momentum: number,
-  nesterov: boolean,
-  weightDecay: number,
-): void {
+export function sgdUpdate({
+  params,
+  grads,
+  velocity,
+  n,
+  lr,
+  momentum,
+  nesterov,
+  weightDecay,
+}: KernelArgs<'sgdUpdate'>): void {
   for (let i = 0; i < n; i++) {
     const g = grads[i] + weightDecay * params[i];
     if (momentum === 0) {
@@ -21,20 +23,20 @@ export function sgdUpdate(
   }
 }
 
-export function adamwUpdate(
-  params: Float32Array,
-  grads: Float32Array,
-  m: Float32Array,
-  v: Float32Array,
-  n: number,
-  lr: number,
-  beta1: number,
-  beta2: number,
-  eps: number,
-  weightDecay: number,
-  bc1: number,
-  bc2: number,
-): void {
+export function adamwUpdate({
+  params,
+  grads,
+  m,
+  v,
+  n,
+  lr,
+  beta1,
+  beta2,
+  eps,
+  weightDecay,
+  bc1,
+  bc2,
+}: KernelArgs<'adamwUpdate'>): void {
   for (let i = 0; i < n; i++) {
     const g = grads[i];
     const p = params[i] - lr * weightDecay * params[i];

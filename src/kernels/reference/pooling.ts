@@ -1,20 +1,12 @@
+import type { KernelArgs } from '../kernels.js';
+
 /**
  * y[c, oy, ox, b] = max_{i<kh, j<kw} x[c, oy·sh + i, ox·sw + j, b] on an image batch [C, H, W, B];
  * Hout = ⌊(H − kh) / sh⌋ + 1, Wout = ⌊(W − kw) / sw⌋ + 1.
  */
-export function maxPool2d(
-  x: Float32Array,
-  y: Float32Array,
-  channels: number,
-  height: number,
-  width: number,
-  batch: number,
-  kh: number,
-  kw: number,
-  sh: number,
-  sw: number,
-): void {
-  forEachWindow(channels, height, width, batch, kh, kw, sh, sw, (outAt, inAt) => {
+export function maxPool2d({ x, y, ...sizes }: KernelArgs<'maxPool2d'>): void {
+  const { batch } = sizes;
+  forEachWindow(sizes, (outAt, inAt) => {
     for (let b = 0; b < batch; b++) y[outAt + b] = x[inAt[0] + b];
     for (let k = 1; k < inAt.length; k++) {
       for (let b = 0; b < batch; b++) if (x[inAt[k] + b] > y[outAt + b]) y[outAt + b] = x[inAt[k] + b];
@@ -23,20 +15,9 @@ export function maxPool2d(
 }
 
 /** dx[c, argmax, b] += dy[c, oy, ox, b], the argmax being the window's first maximum in (i, j) order. */
-export function maxPool2dBackward(
-  x: Float32Array,
-  dy: Float32Array,
-  dx: Float32Array,
-  channels: number,
-  height: number,
-  width: number,
-  batch: number,
-  kh: number,
-  kw: number,
-  sh: number,
-  sw: number,
-): void {
-  forEachWindow(channels, height, width, batch, kh, kw, sh, sw, (outAt, inAt) => {
+export function maxPool2dBackward({ x, dy, dx, ...sizes }: KernelArgs<'maxPool2dBackward'>): void {
+  const { batch } = sizes;
+  forEachWindow(sizes, (outAt, inAt) => {
     for (let b = 0; b < batch; b++) {
       let best = inAt[0] + b;
       for (let k = 1; k < inAt.length; k++) if (x[inAt[k] + b] > x[best]) best = inAt[k] + b;
@@ -47,14 +28,7 @@ export function maxPool2dBackward(
 
 /** Calls visit(outAt, inAt) per output pixel: its batch row's offset, and the kh·kw window rows' offsets. */
 function forEachWindow(
-  channels: number,
-  height: number,
-  width: number,
-  batch: number,
-  kh: number,
-  kw: number,
-  sh: number,
-  sw: number,
+  { channels, height, width, batch, kh, kw, sh, sw }: Omit<KernelArgs<'maxPool2d'>, 'x' | 'y'>,
   visit: (outAt: number, inAt: number[]) => void,
 ): void {
   const outHeight = Math.floor((height - kh) / sh) + 1;

@@ -1,11 +1,13 @@
+import type { KernelArgs } from '../kernels.js';
+
 /** Reference softmax cross-entropy on feature-major logits [classes × batch] (see the Kernels contract). */
-export function softmaxCrossEntropy(
-  logits: Float32Array,
-  labels: Int32Array,
-  probs: Float32Array,
-  classes: number,
-  batch: number,
-): number {
+export function softmaxCrossEntropy({
+  logits,
+  labels,
+  probs,
+  classes,
+  batch,
+}: KernelArgs<'softmaxCrossEntropy'>): number {
   let loss = 0;
   for (let b = 0; b < batch; b++) {
     let max = -Infinity;
@@ -21,15 +23,15 @@ export function softmaxCrossEntropy(
   return loss / batch;
 }
 
-export function softmaxCrossEntropyBackward(
-  probs: Float32Array,
-  labels: Int32Array,
-  dlogits: Float32Array,
-  classes: number,
-  batch: number,
-  scale: number,
-  accumulate: boolean,
-): void {
+export function softmaxCrossEntropyBackward({
+  probs,
+  labels,
+  dlogits,
+  classes,
+  batch,
+  scale,
+  accumulate,
+}: KernelArgs<'softmaxCrossEntropyBackward'>): void {
   for (let c = 0; c < classes; c++) {
     for (let b = 0; b < batch; b++) {
       const i = c * batch + b;

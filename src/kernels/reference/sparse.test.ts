@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { Random } from '../../util/random.js';
-import { matmul } from './matmul.js';
+import { matmulNN, matmulNT, matmulTN } from './matmul.js';
 import { referenceSparseKernels as sparse } from './sparse.js';
 
 /** A random CSR pattern (each entry kept with probability `density`) with normal values, and its dense form. */
@@ -45,20 +45,48 @@ describe('reference sparse kernels equal the dense product on the densified weig
 
       const y = filled(random, rows * batch);
       const yDense = y.slice();
-      sparse.spmm(w.rowOffsets, w.columnIndices, w.values, x, y, rows, batch, true);
-      matmul(w.dense, x, yDense, rows, cols, batch, false, false, true);
+      sparse.spmm({
+        rowOffsets: w.rowOffsets,
+        columnIndices: w.columnIndices,
+        values: w.values,
+        x,
+        y,
+        rows,
+        batch,
+        accumulate: true,
+      });
+      matmulNN({ a: w.dense, b: x, c: yDense, m: rows, k: cols, n: batch, accumulate: true });
       expectClose(y, yDense);
 
       const dx = filled(random, cols * batch);
       const dxDense = new Float32Array(cols * batch);
-      sparse.spmmTransposed(w.rowOffsets, w.columnIndices, w.values, dy, dx, rows, cols, batch, false);
-      matmul(w.dense, dy, dxDense, cols, rows, batch, true, false, false);
+      sparse.spmmTransposed({
+        rowOffsets: w.rowOffsets,
+        columnIndices: w.columnIndices,
+        values: w.values,
+        dy,
+        dx,
+        rows,
+        cols,
+        batch,
+        accumulate: false,
+      });
+      matmulTN({ a: w.dense, b: dy, c: dxDense, m: cols, k: rows, n: batch, accumulate: false });
       expectClose(dx, dxDense);
 
       const dW = new Float32Array(rows * cols);
-      matmul(dy, x, dW, rows, batch, cols, false, true, false);
+      matmulNT({ a: dy, b: x, c: dW, m: rows, k: batch, n: cols, accumulate: false });
       const sampled = new Float32Array(w.values.length).fill(1);
-      sparse.sddmm(w.rowOffsets, w.columnIndices, dy, x, sampled, rows, batch, true);
+      sparse.sddmm({
+        rowOffsets: w.rowOffsets,
+        columnIndices: w.columnIndices,
+        dy,
+        x,
+        out: sampled,
+        rows,
+        batch,
+        accumulate: true,
+      });
       const want = Float32Array.from(w.columnIndices, (c, p) => {
         let r = 0;
         while (w.rowOffsets[r + 1] <= p) r++;

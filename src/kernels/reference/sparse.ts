@@ -4,7 +4,7 @@ import type { SparseKernels } from '../sparseKernels.js';
 export const referenceSparseKernels: SparseKernels = {
   name: 'reference',
 
-  spmm(rowOffsets, columnIndices, values, x, y, rows, batch, accumulate) {
+  spmm({ rowOffsets, columnIndices, values, x, y, rows, batch, accumulate }) {
     for (let r = 0; r < rows; r++) {
       for (let b = 0; b < batch; b++) {
         let acc = 0;
@@ -15,7 +15,7 @@ export const referenceSparseKernels: SparseKernels = {
     }
   },
 
-  spmmTransposed(rowOffsets, columnIndices, values, dy, dx, rows, cols, batch, accumulate) {
+  spmmTransposed({ rowOffsets, columnIndices, values, dy, dx, rows, cols, batch, accumulate }) {
     if (!accumulate) dx.fill(0, 0, cols * batch);
     for (let r = 0; r < rows; r++) {
       for (let p = rowOffsets[r]; p < rowOffsets[r + 1]; p++) {
@@ -25,7 +25,7 @@ export const referenceSparseKernels: SparseKernels = {
     }
   },
 
-  sddmm(rowOffsets, columnIndices, dy, x, out, rows, batch, accumulate) {
+  sddmm({ rowOffsets, columnIndices, dy, x, out, rows, batch, accumulate }) {
     for (let r = 0; r < rows; r++) {
       for (let p = rowOffsets[r]; p < rowOffsets[r + 1]; p++) {
         const c = columnIndices[p];

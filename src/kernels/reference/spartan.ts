@@ -15,11 +15,11 @@ const unit = (values: Float32Array, costs: Float32Array | null, j: number) =>
 const unitBits = new Uint32Array(1);
 const unitFloat = new Float32Array(unitBits.buffer);
 
-export const spartanValues: Kernels['spartanValues'] = (w, out, n, scale) => {
+export const spartanValues: Kernels['spartanValues'] = ({ w, out, n, scale }) => {
   for (let i = 0; i < n; i++) out[i] = Math.abs(w[i]) * scale;
 };
 
-export const spartanHistogram: Kernels['spartanHistogram'] = (
+export const spartanHistogram: Kernels['spartanHistogram'] = ({
   values,
   costs,
   n,
@@ -28,7 +28,7 @@ export const spartanHistogram: Kernels['spartanHistogram'] = (
   shift,
   bins,
   histogram,
-) => {
+}) => {
   for (let j = 0; j < n; j++) {
     unitFloat[0] = unit(values, costs, j);
     const bits = unitBits[0] & 0x7fffffff;
@@ -37,7 +37,7 @@ export const spartanHistogram: Kernels['spartanHistogram'] = (
   }
 };
 
-export const spartanBand: Kernels['spartanBand'] = (
+export const spartanBand: Kernels['spartanBand'] = ({
   values,
   costs,
   n,
@@ -48,7 +48,7 @@ export const spartanBand: Kernels['spartanBand'] = (
   sums,
   weights,
   scale,
-) => {
+}) => {
   if (weights !== null) for (let j = 0; j < n; j++) values[j] = Math.abs(weights[j]) * scale;
   let above = 0;
   let largest = Number.NEGATIVE_INFINITY;
@@ -70,7 +70,13 @@ export const spartanBand: Kernels['spartanBand'] = (
   return count;
 };
 
-export const spartanTieBoundary: Kernels['spartanTieBoundary'] = (values, costs, n, threshold, remaining) => {
+export const spartanTieBoundary: Kernels['spartanTieBoundary'] = ({
+  values,
+  costs,
+  n,
+  threshold,
+  remaining,
+}) => {
   let summed = 0;
   let last = -1;
   for (let j = 0; j < n; j++) {
@@ -82,7 +88,7 @@ export const spartanTieBoundary: Kernels['spartanTieBoundary'] = (values, costs,
   return last;
 };
 
-export const spartanMaskPass: Kernels['spartanMaskPass'] = (
+export const spartanMaskPass: Kernels['spartanMaskPass'] = ({
   values,
   costs,
   n,
@@ -95,7 +101,7 @@ export const spartanMaskPass: Kernels['spartanMaskPass'] = (
   effective,
   exponentials,
   ratio,
-) => {
+}) => {
   let kept = 0;
   let slope = 0;
   let curvature = 0;
@@ -124,14 +130,14 @@ export const spartanMaskPass: Kernels['spartanMaskPass'] = (
   sums[2] = curvature;
 };
 
-export const spartanMaskBackward: Kernels['spartanMaskBackward'] = (dy, w, soft, grad, upstream, n) => {
+export const spartanMaskBackward: Kernels['spartanMaskBackward'] = ({ dy, w, soft, grad, upstream, n }) => {
   for (let i = 0; i < n; i++) {
     if (grad !== null) grad[i] += dy[i] * soft[i];
     if (upstream !== null) upstream[i] += dy[i] * w[i];
   }
 };
 
-export const spartanSoftMaskBackward: Kernels['spartanSoftMaskBackward'] = (
+export const spartanSoftMaskBackward: Kernels['spartanSoftMaskBackward'] = ({
   dy,
   w,
   soft,
@@ -139,7 +145,7 @@ export const spartanSoftMaskBackward: Kernels['spartanSoftMaskBackward'] = (
   costs,
   n,
   beta,
-) => {
+}) => {
   let weighted = 0;
   for (let i = 0; i < n; i++) {
     const a = soft[i] * (1 - soft[i]);
@@ -149,7 +155,7 @@ export const spartanSoftMaskBackward: Kernels['spartanSoftMaskBackward'] = (
   return weighted;
 };
 
-export const spartanApplyGradient: Kernels['spartanApplyGradient'] = (
+export const spartanApplyGradient: Kernels['spartanApplyGradient'] = ({
   w,
   grad,
   soft,
@@ -158,7 +164,7 @@ export const spartanApplyGradient: Kernels['spartanApplyGradient'] = (
   n,
   beta,
   s,
-) => {
+}) => {
   for (let j = 0; j < n; j++) {
     const a = soft[j] * (1 - soft[j]);
     const gamma = upstream === null ? 0 : upstream[j];

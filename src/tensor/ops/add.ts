@@ -7,7 +7,7 @@ import { assertSameShape } from './shapes.js';
 export function add(a: Tensor, b: Tensor): Tensor {
   assertSameShape('add', a, b);
   const y = createOutput('add', a.shape, [a, b], { overwritten: true });
-  engine().kernels.add(a.data, b.data, y.data, a.size);
+  engine().kernels.add({ a: a.data, b: b.data, out: y.data, n: a.size });
   recordBackward(y, (dy) => {
     if (a.requiresGrad) a.accumulateGrad(dy);
     if (b.requiresGrad) b.accumulateGrad(dy);

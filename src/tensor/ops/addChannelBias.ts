@@ -23,11 +23,12 @@ export function addChannelBias(x: Tensor, bias: Tensor, shape: readonly number[]
   }
   const perChannel = x.size / Math.max(channels, 1);
   const y = createOutput('addChannelBias', shape, [x, bias], { overwritten: true });
-  engine().kernels.addRowBias(x.data, bias.data, y.data, channels, perChannel);
+  engine().kernels.addRowBias({ x: x.data, bias: bias.data, out: y.data, rows: channels, cols: perChannel });
   recordBackward(y, (dy) => {
     const { kernels } = engine();
     if (x.requiresGrad) x.accumulateGrad(dy);
-    if (bias.requiresGrad) kernels.rowSums(dy, bias.ensureGrad(), channels, perChannel, true);
+    if (bias.requiresGrad)
+      kernels.rowSums({ x: dy, out: bias.ensureGrad(), rows: channels, cols: perChannel, accumulate: true });
   });
   return y;
 }

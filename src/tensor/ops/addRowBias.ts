@@ -16,11 +16,11 @@ export function addRowBias(x: Tensor, bias: Tensor): Tensor {
   }
   const [rows, cols] = x.shape;
   const y = createOutput('addRowBias', x.shape, [x, bias], { overwritten: true });
-  engine().kernels.addRowBias(x.data, bias.data, y.data, rows, cols);
+  engine().kernels.addRowBias({ x: x.data, bias: bias.data, out: y.data, rows, cols });
   recordBackward(y, (dy) => {
     const { kernels } = engine();
     if (x.requiresGrad) x.accumulateGrad(dy);
-    if (bias.requiresGrad) kernels.rowSums(dy, bias.ensureGrad(), rows, cols, true);
+    if (bias.requiresGrad) kernels.rowSums({ x: dy, out: bias.ensureGrad(), rows, cols, accumulate: true });
   });
   return y;
 }
@@ -38,9 +38,11 @@ export function addRowBiasInPlace(y: Tensor, bias: Tensor): Tensor {
   }
   y.assertAlive('addRowBiasInPlace');
   const [rows, cols] = y.shape;
-  engine().kernels.addRowBias(y.data, bias.data, y.data, rows, cols);
+  engine().kernels.addRowBias({ x: y.data, bias: bias.data, out: y.data, rows, cols });
   if (bias.requiresGrad) {
-    recordBackward(y, (dy) => engine().kernels.rowSums(dy, bias.ensureGrad(), rows, cols, true));
+    recordBackward(y, (dy) =>
+      engine().kernels.rowSums({ x: dy, out: bias.ensureGrad(), rows, cols, accumulate: true }),
+    );
   }
   return y;
 }

@@ -48,15 +48,15 @@ export function causalSelfAttention(q: Tensor, k: Tensor, v: Tensor, heads: numb
   const { heap, kernels } = engine();
   const gather = (x: Float32Array): Float32Array => {
     const out = engine().heap.allocF32(d * columns, false);
-    engine().kernels.gatherHeads(x, out, d, T, B, heads);
+    engine().kernels.gatherHeads({ x, out, d, length: T, batch: B, heads });
     return out;
   };
   const [qs, ks, vs] = [q, k, v].map((t) => gather(t.data));
   const probs = heap.allocF32(blocks * causalProbsSize(T), false);
   const outs = heap.allocF32(d * columns, false);
-  kernels.causalAttention(qs, ks, vs, probs, outs, T, dh, blocks, scale);
+  kernels.causalAttention({ q: qs, k: ks, v: vs, probs, out: outs, length: T, headDim: dh, blocks, scale });
   const y = createOutput('causalSelfAttention', [d, columns], [q, k, v], { overwritten: true });
-  kernels.scatterHeads(outs, y.data, d, T, B, heads, false);
+  kernels.scatterHeads({ blocks: outs, x: y.data, d, length: T, batch: B, heads, accumulate: false });
   heap.free(outs);
   recordBackward(
     y,
@@ -65,7 +65,21 @@ export function causalSelfAttention(q: Tensor, k: Tensor, v: Tensor, heads: numb
       const douts = gather(dy);
       const [dqs, dks, dvs] = [0, 1, 2].map(() => h.allocF32(d * columns, false));
       const scratch = h.allocF32(3 * causalProbsSize(T), false);
-      kn.causalAttentionBackward(qs, ks, vs, probs, douts, dqs, dks, dvs, scratch, T, dh, blocks, scale);
+      kn.causalAttentionBackward({
+        q: qs,
+        k: ks,
+        v: vs,
+        probs,
+        dout: douts,
+        dq: dqs,
+        dk: dks,
+        dv: dvs,
+        scratch,
+        length: T,
+        headDim: dh,
+        blocks,
+        scale,
+      });
       for (const [input, grads] of [
         [q, dqs],
         [k, dks],
@@ -73,7 +87,15 @@ export function causalSelfAttention(q: Tensor, k: Tensor, v: Tensor, heads: numb
       ] as const) {
         if (input.requiresGrad) {
           const accumulate = input.grad !== null;
-          kn.scatterHeads(grads, input.ensureGrad(false), d, T, B, heads, accumulate);
+          kn.scatterHeads({
+            blocks: grads,
+            x: input.ensureGrad(false),
+            d,
+            length: T,
+            batch: B,
+            heads,
+            accumulate,
+          });
         }
       }
       for (const a of [douts, dqs, dks, dvs, scratch]) h.free(a);

@@ -24,8 +24,8 @@ export function biasActivation(x: Tensor, bias: Tensor, activation: Activation):
   const { heap, kernels } = engine();
   const y = createOutput(`bias + ${activation}`, x.shape, [x, bias], { overwritten: true });
   const slope = activation === 'gelu' && y.requiresGrad ? heap.allocF32(x.size, false) : null;
-  if (activation === 'gelu') kernels.biasGelu(x.data, bias.data, y.data, slope, rows, cols);
-  else kernels.biasRelu(x.data, bias.data, y.data, rows, cols);
+  if (activation === 'gelu') kernels.biasGelu({ x: x.data, bias: bias.data, out: y.data, slope, rows, cols });
+  else kernels.biasRelu({ x: x.data, bias: bias.data, out: y.data, rows, cols });
   recordBackward(
     y,
     (dy) => {
@@ -34,7 +34,16 @@ export function biasActivation(x: Tensor, bias: Tensor, activation: Activation):
       const accumulate = x.grad !== null;
       const dx = x.requiresGrad ? x.ensureGrad(false) : h.allocF32(x.size, false);
       const dbias = bias.requiresGrad ? bias.ensureGrad() : h.allocF32(rows);
-      k.biasActivationBackward(slope ?? y.data, dy, dx, dbias, rows, cols, slope === null, accumulate);
+      k.biasActivationBackward({
+        saved: slope ?? y.data,
+        dy,
+        dx,
+        dbias,
+        rows,
+        cols,
+        relu: slope === null,
+        accumulate,
+      });
       if (!x.requiresGrad) h.free(dx);
       if (!bias.requiresGrad) h.free(dbias);
     },

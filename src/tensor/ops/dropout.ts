@@ -17,7 +17,7 @@ export function dropout(x: Tensor, rate: number, random: Random): Tensor {
   const keep = 1 / (1 - rate);
   for (let i = 0; i < mask.length; i++) mask[i] = random.next() < rate ? 0 : keep;
   const y = createOutput('dropout', x.shape, [x], { overwritten: true });
-  kernels.mul(x.data, mask, y.data, x.size);
+  kernels.mul({ a: x.data, b: mask, out: y.data, n: x.size });
   recordBackward(
     y,
     (dy) => {

@@ -19,9 +19,9 @@ export function embedding(table: Tensor, ids: Tensor): Tensor {
   checkTokenIds('embedding', ids, vocab);
   const n = ids.size;
   const y = createOutput('embedding', [dim, n], [table], { overwritten: true });
-  engine().kernels.embeddingLookup(table.data, ids.data, y.data, vocab, dim, n);
+  engine().kernels.embeddingLookup({ table: table.data, ids: ids.data, out: y.data, vocab, dim, n });
   recordBackward(y, (dy) =>
-    engine().kernels.embeddingBackward(ids.data, dy, table.ensureGrad(), vocab, dim, n),
+    engine().kernels.embeddingBackward({ ids: ids.data, dy, dtable: table.ensureGrad(), vocab, dim, n }),
   );
   return y;
 }

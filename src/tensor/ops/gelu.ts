@@ -8,10 +8,10 @@ import type { Tensor } from '../tensor.js';
  */
 export function gelu(x: Tensor): Tensor {
   const y = createOutput('gelu', x.shape, [x], { overwritten: true });
-  engine().kernels.gelu(x.data, y.data, x.size);
+  engine().kernels.gelu({ x: x.data, out: y.data, n: x.size });
   recordBackward(y, (dy) => {
     const accumulate = x.grad !== null;
-    engine().kernels.geluBackward(x.data, dy, x.ensureGrad(false), x.size, accumulate);
+    engine().kernels.geluBackward({ x: x.data, dy, dx: x.ensureGrad(false), n: x.size, accumulate });
   });
   return y;
 }

@@ -20,17 +20,11 @@ export function im2col(x: Tensor, window: Window): Tensor {
   const [kh, kw] = window.kernel;
   const rows = g.channels * kh * kw;
   const cols = createOutput('im2col', [rows, g.outHeight * g.outWidth * g.batch], [x], { overwritten: true });
-  const sizes = [
-    g.channels,
-    g.height,
-    g.width,
-    g.batch,
-    kh,
-    kw,
-    ...window.stride,
-    ...window.padding,
-  ] as const;
-  engine().kernels.im2col(x.data, cols.data, ...sizes);
-  recordBackward(cols, (dcols) => engine().kernels.col2im(dcols, x.ensureGrad(), ...sizes));
+  const [sh, sw] = window.stride;
+  const [ph, pw] = window.padding;
+  const { channels, height, width, batch } = g;
+  const sizes = { channels, height, width, batch, kh, kw, sh, sw, ph, pw };
+  engine().kernels.im2col({ x: x.data, cols: cols.data, ...sizes });
+  recordBackward(cols, (dcols) => engine().kernels.col2im({ dcols, dx: x.ensureGrad(), ...sizes }));
   return cols;
 }

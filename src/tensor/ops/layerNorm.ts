@@ -27,7 +27,17 @@ export function layerNorm(x: Tensor, gain: Tensor, bias: Tensor, eps = 1e-5): Te
   const y = createOutput('layerNorm', x.shape, [x, gain, bias], { overwritten: true });
   const normalized = heap.allocF32(d * n, false);
   const inverseStd = heap.allocF32(n, false);
-  kernels.layerNorm(x.data, gain.data, bias.data, y.data, normalized, inverseStd, d, n, eps);
+  kernels.layerNorm({
+    x: x.data,
+    gain: gain.data,
+    bias: bias.data,
+    out: y.data,
+    normalized,
+    inverseStd,
+    rows: d,
+    cols: n,
+    eps,
+  });
   recordBackward(
     y,
     (dy) => {
@@ -38,7 +48,19 @@ export function layerNorm(x: Tensor, gain: Tensor, bias: Tensor, eps = 1e-5): Te
       const dgain = wanted(gain, d);
       const dbias = wanted(bias, d);
       const scratch = h.allocF32(2 * n, false);
-      k.layerNormBackward(dy, gain.data, normalized, inverseStd, dx, dgain, dbias, scratch, d, n, true);
+      k.layerNormBackward({
+        dy,
+        gain: gain.data,
+        normalized,
+        inverseStd,
+        dx,
+        dgain,
+        dbias,
+        scratch,
+        rows: d,
+        cols: n,
+        accumulate: true,
+      });
       h.free(scratch);
       for (const [t, grad] of [
         [x, dx],

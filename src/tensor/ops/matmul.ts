@@ -35,23 +35,24 @@ export function matmul(a: Tensor, b: Tensor, options: MatmulOptions = {}): Tenso
     );
   }
   const c = createOutput('matmul', [m, n], [a, b], { overwritten: true });
-  engine().kernels.matmul(a.data, b.data, c.data, m, k, n, transA, transB, false);
+  const form = transA ? 'matmulTN' : transB ? 'matmulNT' : 'matmulNN';
+  engine().kernels[form]({ a: a.data, b: b.data, c: c.data, m, k, n, accumulate: false });
   recordBackward(c, (dc) => {
     const { kernels } = engine();
     // A gradient not allocated yet is written by the product instead of zeroed and added to.
     if (a.requiresGrad) {
       const add = a.grad !== null;
       const da = a.ensureGrad(false);
-      if (transA) kernels.matmul(b.data, dc, da, k, n, m, false, true, add);
-      else if (transB) kernels.matmul(dc, b.data, da, m, n, k, false, false, add);
-      else kernels.matmul(dc, b.data, da, m, n, k, false, true, add);
+      if (transA) kernels.matmulNT({ a: b.data, b: dc, c: da, m: k, k: n, n: m, accumulate: add });
+      else if (transB) kernels.matmulNN({ a: dc, b: b.data, c: da, m, k: n, n: k, accumulate: add });
+      else kernels.matmulNT({ a: dc, b: b.data, c: da, m, k: n, n: k, accumulate: add });
     }
     if (b.requiresGrad) {
       const add = b.grad !== null;
       const db = b.ensureGrad(false);
-      if (transA) kernels.matmul(a.data, dc, db, k, m, n, false, false, add);
-      else if (transB) kernels.matmul(dc, a.data, db, n, m, k, true, false, add);
-      else kernels.matmul(a.data, dc, db, k, m, n, true, false, add);
+      if (transA) kernels.matmulNN({ a: a.data, b: dc, c: db, m: k, k: m, n, accumulate: add });
+      else if (transB) kernels.matmulTN({ a: dc, b: a.data, c: db, m: n, k: m, n: k, accumulate: add });
+      else kernels.matmulTN({ a: a.data, b: dc, c: db, m: k, k: m, n, accumulate: add });
     }
   });
   return c;

@@ -23,8 +23,10 @@ export function maxPool2d(
   const [kh, kw] = window.kernel;
   const [sh, sw] = window.stride;
   const y = createOutput('maxPool2d', [channels, outHeight, outWidth, batch], [x], { overwritten: true });
-  const sizes = [channels, height, width, batch, kh, kw, sh, sw] as const;
-  engine().kernels.maxPool2d(x.data, y.data, ...sizes);
-  recordBackward(y, (dy) => engine().kernels.maxPool2dBackward(x.data, dy, x.ensureGrad(), ...sizes));
+  const sizes = { channels, height, width, batch, kh, kw, sh, sw };
+  engine().kernels.maxPool2d({ x: x.data, y: y.data, ...sizes });
+  recordBackward(y, (dy) =>
+    engine().kernels.maxPool2dBackward({ x: x.data, dy, dx: x.ensureGrad(), ...sizes }),
+  );
   return y;
 }

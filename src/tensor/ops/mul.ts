@@ -7,18 +7,18 @@ import { assertSameShape } from './shapes.js';
 export function mul(a: Tensor, b: Tensor): Tensor {
   assertSameShape('mul', a, b);
   const y = createOutput('mul', a.shape, [a, b]);
-  engine().kernels.mul(a.data, b.data, y.data, a.size);
+  engine().kernels.mul({ a: a.data, b: b.data, out: y.data, n: a.size });
   recordBackward(y, (dy) => {
     const { heap, kernels } = engine();
     const n = a.size;
     const product = heap.allocF32(n);
     if (a.requiresGrad) {
-      kernels.mul(dy, b.data, product, n);
-      kernels.axpy(1, product, a.ensureGrad(), n);
+      kernels.mul({ a: dy, b: b.data, out: product, n });
+      kernels.axpy({ alpha: 1, x: product, y: a.ensureGrad(), n });
     }
     if (b.requiresGrad) {
-      kernels.mul(dy, a.data, product, n);
-      kernels.axpy(1, product, b.ensureGrad(), n);
+      kernels.mul({ a: dy, b: a.data, out: product, n });
+      kernels.axpy({ alpha: 1, x: product, y: b.ensureGrad(), n });
     }
     heap.free(product);
   });

@@ -6,7 +6,7 @@ import type { Tensor } from '../tensor.js';
 export function scale(x: Tensor, s: number): Tensor {
   if (!Number.isFinite(s)) throw new Error(`scale: the factor must be finite, got ${s}`);
   const y = createOutput('scale', x.shape, [x]);
-  engine().kernels.scale(x.data, s, y.data, x.size);
-  recordBackward(y, (dy) => engine().kernels.axpy(s, dy, x.ensureGrad(), x.size));
+  engine().kernels.scale({ a: x.data, s, out: y.data, n: x.size });
+  recordBackward(y, (dy) => engine().kernels.axpy({ alpha: s, x: dy, y: x.ensureGrad(), n: x.size }));
   return y;
 }

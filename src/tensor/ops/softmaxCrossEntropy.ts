@@ -31,20 +31,20 @@ export function softmaxCrossEntropy(logits: Tensor, labels: Int32Array): Tensor 
   const { heap, kernels } = engine();
   const loss = createOutput('softmaxCrossEntropy', [], [logits]);
   const probs = heap.allocF32(logits.size, false);
-  loss.data[0] = kernels.softmaxCrossEntropy(logits.data, labels, probs, classes, batch);
+  loss.data[0] = kernels.softmaxCrossEntropy({ logits: logits.data, labels, probs, classes, batch });
   recordBackward(
     loss,
     (dloss) => {
       const accumulate = logits.grad !== null;
-      engine().kernels.softmaxCrossEntropyBackward(
+      engine().kernels.softmaxCrossEntropyBackward({
         probs,
         labels,
-        logits.ensureGrad(false),
+        dlogits: logits.ensureGrad(false),
         classes,
         batch,
-        dloss[0] / batch,
+        scale: dloss[0] / batch,
         accumulate,
-      );
+      });
     },
     [probs],
   );

@@ -13,7 +13,7 @@ export function sum(x: Tensor): Tensor {
  */
 export function reduceScaled(op: string, x: Tensor, factor: number): Tensor {
   const s = createOutput(op, [], [x]);
-  s.data[0] = factor * engine().kernels.sum(x.data, x.size);
+  s.data[0] = factor * engine().kernels.sum({ x: x.data, n: x.size });
   recordBackward(s, (ds) => {
     const g = Math.fround(factor * ds[0]);
     const dx = x.ensureGrad();
