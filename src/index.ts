@@ -102,6 +102,13 @@ export { type SoftTopKInput, type SoftTopKResult, softTopK } from './spartan/sof
 export { type SoftTopKBackwardInput, softTopKBackward } from './spartan/softTopKBackward.js';
 // Tensors and reverse-mode autodiff.
 export * from './tensor/index.js';
+export type {
+  Callbacks,
+  EpochMetrics,
+  FitProgress,
+  StepMetrics,
+  TrainPlan,
+} from './train/callbacks.js';
 export { evaluate } from './train/evaluate.js';
 export { evaluateText, type TextEvaluation } from './train/evaluateText.js';
 export { type FitOptions, type FitResult, fit } from './train/fit.js';
