@@ -9,6 +9,7 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { tinyTransformer } from '../../src/cli/testing.js';
 import { buildConsumerPage, CHROMIUM, hasChromium, runConsumerPage } from './consumerPage.js';
 
 const root = join(import.meta.dirname, '..', '..');
@@ -56,16 +57,7 @@ describe('the installed package', () => {
   it('trains on the Austen text and on the Fashion-MNIST subset it ships', () => {
     const text = topkast(
       'train',
-      '--dataset',
-      'austen',
-      '--layers',
-      '1',
-      '--d-model',
-      '16',
-      '--heads',
-      '2',
-      '--context',
-      '16',
+      ...tinyTransformer,
       '--steps',
       '2',
       '--eval-every',
