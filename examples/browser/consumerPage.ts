@@ -14,6 +14,12 @@ import type { PageRun } from './page/training.js';
 
 export const CHROMIUM = '/usr/bin/chromium';
 
+/** The page's sources: beside this file, or in the checkout when this file runs from dist/examples/browser. */
+const pageSources = [
+  join(import.meta.dirname, 'page'),
+  join(import.meta.dirname, '..', '..', '..', 'examples', 'browser', 'page'),
+].find((dir) => existsSync(join(dir, 'index.html')))!;
+
 /** Whether Chromium is there to run the page. */
 export const hasChromium = (): boolean => existsSync(CHROMIUM);
 
@@ -23,9 +29,8 @@ export const hasChromium = (): boolean => existsSync(CHROMIUM);
  */
 export async function buildConsumerPage(dir: string): Promise<string> {
   const page = join(dir, 'page');
-  for (const file of ['index.html', 'main.ts', 'training.ts']) {
-    cpSync(join(import.meta.dirname, 'page', file), join(page, file));
-  }
+  for (const file of ['index.html', 'main.ts', 'training.ts'])
+    cpSync(join(pageSources, file), join(page, file));
   const outDir = join(dir, 'dist');
   await build({
     configFile: false,
@@ -45,8 +50,15 @@ export interface PageResult {
   readonly outsideRequests: string[];
 }
 
-/** Serves `dir` on a loopback port, opens its page in headless Chromium for `steps` steps, and reports. */
-export async function runConsumerPage(dir: string, steps: number, timeoutMs = 120_000): Promise<PageResult> {
+/**
+ * Serves `dir` on a loopback port, opens its page in headless Chromium to train for `steps` steps (with these
+ * hidden layers), and reports.
+ */
+export async function runConsumerPage(
+  dir: string,
+  steps: number,
+  { hidden = [256, 256], timeoutMs = 120_000 } = {},
+): Promise<PageResult> {
   const server = createServer(async (request, response) => {
     const path = normalize(decodeURIComponent(new URL(request.url ?? '/', 'http://x').pathname));
     try {
@@ -74,7 +86,7 @@ export async function runConsumerPage(dir: string, steps: number, timeoutMs = 12
     page.on('request', (request) => {
       if (!request.url().startsWith(origin)) outsideRequests.push(request.url());
     });
-    await page.goto(`${origin}/index.html?steps=${steps}`);
+    await page.goto(`${origin}/index.html?steps=${steps}&hidden=${hidden.join(',')}`);
     await Promise.race([
       page.waitForSelector('#result[data-done]', { timeout: timeoutMs }),
       new Promise((_, reject) => page.on('pageerror', reject)),
