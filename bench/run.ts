@@ -5,6 +5,7 @@
  *   npm run bench -- --json FILE       also write the numbers
  *   npm run bench -- --only kernels    one part: kernels | sparse | softtopk | threads | steps | cnn | transformer
  *                                      | breakdown (not in the full run: per-kernel time of a step) | refresh | queue
+ *                                      | browser (bundle size; a step in Chromium against Node)
  *
  * Kernels run on the engine's best WebAssembly build (relaxed SIMD is switched on for Node 20). The training
  * steps are timed interleaved (dense, sparse, dense, ...; a sparse sample is one whole refresh period) and
@@ -16,6 +17,8 @@ import { writeFileSync } from 'node:fs';
 import { Command, Option } from 'commander';
 import { createEngine, type Engine, engine } from '../src/kernels/engine.js';
 import { enableRelaxedSimd } from '../src/kernels/relaxedSimd.js';
+import { median } from '../src/train/median.js';
+import { benchBrowser } from './browser.js';
 import { CNN_BATCH, cnnStepCase } from './cnnStep.js';
 import { benchDenseKernels } from './denseKernels.js';
 import { benchQueueSweep, QUEUE_GRID } from './queueSweep.js';
@@ -69,6 +72,7 @@ const parts = [
   'breakdown',
   'refresh',
   'queue',
+  'browser',
 ] as const;
 
 async function main(): Promise<void> {
@@ -209,6 +213,34 @@ async function main(): Promise<void> {
         'queued / local': sweep.ratio.toFixed(3),
       },
     ]);
+  }
+  if (wants('browser')) {
+    const browser = await benchBrowser();
+    report.browser = browser;
+    const { mainGzipBytes, portableGzipBytes } = browser.bundle;
+    console.log(
+      `\nBrowser bundle (Vite, minified, gzip -9): main entry ${(mainGzipBytes / 1000).toFixed(1)} kB (target ≤ 150 kB), topkast/portable ${(portableGzipBytes / 1000).toFixed(1)} kB`,
+    );
+    if ('skipped' in browser.step)
+      console.log(`Step in Chromium against Node: skipped, ${browser.step.skipped}`);
+    else {
+      const { step } = browser;
+      console.log(
+        `\nTraining step in headless Chromium against Node (${step.model}; one thread; target: Chromium ≤ 1.15× Node)`,
+      );
+      console.table(
+        step.nodeMs.map((nodeMs, i) => ({
+          round: i + 1,
+          [`Node ms (${step.nodeBackend})`]: nodeMs.toFixed(2),
+          [`Chromium ms (${step.chromiumBackend})`]: step.chromiumMs[i]!.toFixed(2),
+          'Chromium / Node': step.ratios[i]!.toFixed(3),
+        })),
+      );
+      const sorted = [...step.ratios].sort((a, b) => a - b);
+      console.log(
+        `Chromium / Node: median ${median(sorted).toFixed(3)} (${sorted[0]!.toFixed(3)}–${sorted.at(-1)!.toFixed(3)}) over ${sorted.length} rounds`,
+      );
+    }
   }
   if (options.only === 'breakdown') {
     const breakdowns = (['mlp', 'transformer'] as const).flatMap((model) =>

@@ -2,7 +2,8 @@
  * The README's library example: Top-KAST 90%/80% on both hidden layers of an MLP, on Fashion-MNIST.
  * Run it after `npm ci` with `node dist/examples/quickstart.js [epochs]`.
  */
-import { cosineLr, createMethod, fit, loadDataset, mlp, SGD, sparsify } from 'topkast';
+import { cosineLr, createMethod, fit, mlp, SGD, sparsify } from 'topkast';
+import { loadDataset } from 'topkast/node';
 
 export function quickstart(epochs: number, maxSteps?: number) {
   const dataset = loadDataset('fashion-mnist');

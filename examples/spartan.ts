@@ -3,7 +3,8 @@
  * sharpens over training, then finalized into ordinary sparse layers.
  * Run it after `npm ci` with `node dist/examples/spartan.js [epochs]`.
  */
-import { cosineLr, fit, loadDataset, mlp, SGD, Spartan, sparsify } from 'topkast';
+import { cosineLr, fit, mlp, SGD, Spartan, sparsify } from 'topkast';
+import { loadDataset } from 'topkast/node';
 
 export function spartanExample(epochs: number, maxSteps?: number) {
   const dataset = loadDataset('fashion-mnist');

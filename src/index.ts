@@ -1,14 +1,21 @@
 /**
  * topkast: neural networks that are sparse from the first training step to the last (Top-KAST, Spartan and
  * the baselines they are compared with) on WebAssembly SIMD kernels. This file is the public API; everything
- * else is internal.
+ * else is internal. It is platform-neutral: nothing it reaches imports a node:* module (src/browserBundle.test.ts
+ * bundles it for the browser to check), so it runs the same in Node and in browsers. What needs Node (datasets
+ * and caches read from files, checkpoint directories, the relaxed-SIMD flag) is in `topkast/node` (node.ts); the
+ * ONNX and TensorFlow.js exports, platform-neutral but built on protobufjs, in `topkast/portable` (portable.ts).
+ * Kernel threads (createEngine's `threads`) are Node's worker threads: a page runs the engine on one thread.
  */
 
-// Interchange: safetensors; image models to ONNX and TensorFlow.js, the transformer to ONNX.
-export { exportOnnx } from './checkpoint/portable/exportOnnx.js';
-export { exportTransformerOnnx } from './checkpoint/portable/exportOnnxTransformer.js';
-export { exportTfjs, TFJS_WEIGHTS_FILE, type TfjsModel } from './checkpoint/portable/exportTfjs.js';
-export { type GraphLayer, type ImageInput, layerGraph } from './checkpoint/portable/layerGraph.js';
+// Persistence in memory: checkpoints and exports as the bytes of their files (IndexedDB, a download).
+export { type Checkpoint, decodeCheckpoint, encodeCheckpoint } from './checkpoint/checkpoint.js';
+export type { InferenceFile, Storage } from './checkpoint/exportModel.js';
+export { inferenceModel, type RebuiltModel } from './checkpoint/inferenceModel.js';
+export { decodeModelFile, encodeModelExport } from './checkpoint/modelBytes.js';
+export { modelTensors, restoreModel } from './checkpoint/modelTensors.js';
+export type { Checkpointing, RunState } from './checkpoint/runState.js';
+// Interchange: safetensors (ONNX and TensorFlow.js: `topkast/portable`).
 export {
   type Dtype,
   decodeSafetensors,
@@ -17,22 +24,31 @@ export {
   type SafetensorsContents,
 } from './checkpoint/safetensors.js';
 export { float32Values, int32Values } from './checkpoint/tensorValues.js';
+// A run's configuration, as the CLI resolves it, and its model.
+export { buildModel, buildTextModel } from './cli/buildModel.js';
+export { resolveTrainConfig, type TrainConfig, type TrainFlags } from './cli/trainConfig.js';
 // Data, training and evaluation.
 export { BatchIterator } from './data/batches.js';
-export type { Dataset, Split } from './data/dataset.js';
 export {
+  type DatasetInfo,
   type DatasetName,
+  datasetInfo,
   datasetNames,
-  loadDataset,
-  loadTextDataset,
   type TextDatasetName,
   textDatasetNames,
-} from './data/registry.js';
+} from './data/catalog.js';
+export type { Dataset, Normalization, Split } from './data/dataset.js';
+export { FASHION_MNIST_SUBSET_FILE, fashionMnistSubset } from './data/fashionMnistSubset.js';
 export { type TextBatch, TextBatcher } from './data/textBatches.js';
-export { bitsPerCharacter, decodeTokens, encodeText, type TextDataset } from './data/textDataset.js';
+export {
+  bitsPerCharacter,
+  buildTextDataset,
+  decodeTokens,
+  encodeText,
+  type TextDataset,
+} from './data/textDataset.js';
 // Engine: the shared-memory heap and the kernels.
 export { type BackendName, createEngine, type Engine, engine, useEngine } from './kernels/engine.js';
-export { enableRelaxedSimd } from './kernels/relaxedSimd.js';
 // Sparsity methods.
 export {
   type MethodController,
@@ -85,6 +101,13 @@ export { type SoftTopKInput, type SoftTopKResult, softTopK } from './spartan/sof
 export { type SoftTopKBackwardInput, softTopKBackward } from './spartan/softTopKBackward.js';
 // Tensors and reverse-mode autodiff.
 export * from './tensor/index.js';
+export type {
+  Callbacks,
+  EpochMetrics,
+  FitProgress,
+  StepMetrics,
+  TrainPlan,
+} from './train/callbacks.js';
 export { evaluate } from './train/evaluate.js';
 export { evaluateText, type TextEvaluation } from './train/evaluateText.js';
 export { type FitOptions, type FitResult, fit } from './train/fit.js';

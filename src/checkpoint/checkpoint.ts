@@ -1,11 +1,11 @@
 /**
- * A checkpoint file: the model's tensors (modelTensors.ts) and the run state (runState.ts) in one
- * checksummed safetensors file (checksummedFile.ts).
+ * A checkpoint's bytes: the model's tensors (modelTensors.ts) and the run state (runState.ts) in one
+ * checksummed safetensors file (checksummedFile.ts). Platform-neutral; Node reads and writes the same bytes
+ * as files (checkpointDir.ts).
  */
 import type { Module } from '../nn/module.js';
 import type { PeriodMetrics } from '../train/callbacks.js';
 import { firstNonFinite } from '../util/checks.js';
-import { readRegularFile } from '../util/files.js';
 import { escapeControl } from '../util/safeText.js';
 import { decodeChecksummed, encodeChecksummed } from './checksummedFile.js';
 import { modelTensors } from './modelTensors.js';
@@ -66,9 +66,4 @@ export function checkedCheckpoint(
   }
   checkCheckpointTensors(tensors, { ...config, optimizerSteps: state.optimizer.stepCount }, source);
   return { state: { ...state, config }, tensors };
-}
-
-/** Reads and checks a checkpoint file (a regular file only). */
-export function readCheckpoint(file: string): Checkpoint {
-  return decodeCheckpoint(readRegularFile(file), file);
 }

@@ -9,12 +9,18 @@
  */
 import { readdirSync, rmSync } from 'node:fs';
 import { basename, join } from 'node:path';
+import { readRegularFile } from '../util/files.js';
 import { escapeControl } from '../util/safeText.js';
-import { type Checkpoint, readCheckpoint } from './checkpoint.js';
+import { type Checkpoint, decodeCheckpoint } from './checkpoint.js';
 import { syncDirectory, writeFileDurable } from './durableWrite.js';
 
 const NAME = /^step-(\d{8,})\.safetensors$/;
 const TEMPORARY = /^step-\d{8,}\.safetensors\.\d+\.[0-9a-f]+\.tmp$/;
+
+/** Reads and checks a checkpoint file (a regular file only). */
+export function readCheckpoint(file: string): Checkpoint {
+  return decodeCheckpoint(readRegularFile(file), file);
+}
 
 /** Whether a file name is that of a checkpoint (`step-00000060.safetensors`). */
 export function isCheckpointName(name: string): boolean {

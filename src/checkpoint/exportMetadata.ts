@@ -5,7 +5,7 @@
  * portable/layerGraph.ts, weights as names and shapes). A crafted file gets a one-line error naming the entry.
  */
 import { z } from 'zod';
-import { datasetNames } from '../data/registry.js';
+import { datasetNames } from '../data/catalog.js';
 
 const TENSOR_NAME = /^[A-Za-z_]\w*(\.\w+)*$/;
 const size = z.number().int().min(0).max(2_147_483_647);

@@ -18,7 +18,6 @@ import type { Checkpoint } from './checkpoint.js';
 import { decodeChecksummed, encodeChecksummed } from './checksummedFile.js';
 import { csrTensors, flatFromCsr } from './csrTensors.js';
 import { layersSchema, portableEntries, portableEntrySchemas } from './exportMetadata.js';
-import { readSafetensors } from './readSafetensors.js';
 import type { NamedTensor } from './safetensors.js';
 import { savedTrainConfig } from './savedConfig.js';
 import { requireFinite, requireTensor } from './tensorChecks.js';
@@ -130,15 +129,6 @@ export interface InferenceFile {
   readonly config: TrainConfig;
   readonly layers: readonly LayerEntry[];
   readonly tensors: ReadonlyMap<string, NamedTensor>;
-}
-
-/**
- * Reads and checks an inference file (a regular file only); throws, naming it, unless it is valid. A file
- * without a checksum (re-saved by another tool) is read, and checked as fully (`checksummed` is then false).
- */
-export function readInferenceFile(file: string): InferenceFile {
-  const { tensors, metadata, checksummed } = readSafetensors(file, 'a file written by `topkast export`');
-  return inferenceFile(tensors, metadata, file, checksummed);
 }
 
 /** Decodes and checks the bytes of an inference file topkast wrote (checksum required); throws, naming `source`. */

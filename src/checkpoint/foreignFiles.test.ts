@@ -6,7 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { cli } from '../cli/testing.js';
 import { listCheckpoints } from './checkpointDir.js';
 import { contentsDigest, decodeChecksummed, encodeChecksummed } from './checksummedFile.js';
-import { readInferenceFile } from './exportModel.js';
+import { readInferenceFile } from './modelFile.js';
 import {
   buildHeader,
   decodeSafetensors,

@@ -5,8 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { runTraining } from '../cli/runTraining.js';
 import { resolveTrainConfig, type TrainFlags } from '../cli/trainConfig.js';
 import { withoutTiming } from '../train/summary.js';
-import { readCheckpoint } from './checkpoint.js';
-import { checkpointFileName, listCheckpoints } from './checkpointDir.js';
+import { checkpointFileName, listCheckpoints, readCheckpoint } from './checkpointDir.js';
 
 const root = mkdtempSync(join(tmpdir(), 'topkast-resume-'));
 afterAll(() => {

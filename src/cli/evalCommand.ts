@@ -1,7 +1,7 @@
 import { Command, Option } from 'commander';
 import { uncheckedNote } from '../checkpoint/checksummedFile.js';
-import { readInferenceFile } from '../checkpoint/exportModel.js';
 import { inferenceModel } from '../checkpoint/inferenceModel.js';
+import { readInferenceFile } from '../checkpoint/modelFile.js';
 import { inputSize } from '../data/dataset.js';
 import {
   datasetNames,

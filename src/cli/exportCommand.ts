@@ -1,26 +1,16 @@
 import { basename, join } from 'node:path';
 import { Command, Option } from 'commander';
-import { readCheckpoint } from '../checkpoint/checkpoint.js';
-import { isCheckpointName, loadLatestCheckpoint } from '../checkpoint/checkpointDir.js';
+import { isCheckpointName, loadLatestCheckpoint, readCheckpoint } from '../checkpoint/checkpointDir.js';
 import { uncheckedNote } from '../checkpoint/checksummedFile.js';
 import { writeFileDurable } from '../checkpoint/durableWrite.js';
-import {
-  checkpointInferenceFile,
-  decodeInferenceFile,
-  exportModel,
-  type Storage,
-  storageNames,
-} from '../checkpoint/exportModel.js';
+import { decodeInferenceFile, type Storage, storageNames } from '../checkpoint/exportModel.js';
 import { inferenceModel } from '../checkpoint/inferenceModel.js';
+import { encodeModelExport } from '../checkpoint/modelBytes.js';
 import { readModelFile } from '../checkpoint/modelFile.js';
 import { exportOnnx } from '../checkpoint/portable/exportOnnx.js';
 import { exportTfjs, TFJS_WEIGHTS_FILE } from '../checkpoint/portable/exportTfjs.js';
-import {
-  languageModelOnnx,
-  type PortableModel,
-  portableModel,
-  weightShapes,
-} from '../checkpoint/portable/portableModel.js';
+import { languageModelOnnx } from '../checkpoint/portable/languageModelOnnx.js';
+import { type PortableModel, portableModel } from '../checkpoint/portable/portableModel.js';
 import { fileKind, makeDirectory, outputFile, refuseSharedPaths, statOrUndefined } from '../util/files.js';
 import { escapeControl } from '../util/safeText.js';
 import type { CliIo } from './io.js';
@@ -68,9 +58,7 @@ export function exportCommand(io: CliIo): Command {
         ? { file: flags.from, checkpoint: readCheckpoint(flags.from) }
         : loadLatestCheckpoint(flags.from);
       refuseOverwrite(flags, file);
-      const portable = portableModel(checkpointInferenceFile(checkpoint, file), file);
-      const layout = portable && { shapes: weightShapes(portable.layers), metadata: portable.metadata };
-      const bytes = exportModel(checkpoint, flags.format as Storage, file, layout ?? undefined);
+      const bytes = encodeModelExport(checkpoint, flags.format as Storage, file);
       inferenceModel(decodeInferenceFile(bytes, file), file).model.dispose?.();
       writeFileDurable(flags.out, bytes);
       io.out(

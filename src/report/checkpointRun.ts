@@ -4,8 +4,7 @@
  * language model's: its history holds evaluation periods, and its final bits per character are not known yet.
  */
 import { basename, resolve } from 'node:path';
-import { readCheckpoint } from '../checkpoint/checkpoint.js';
-import { listCheckpoints } from '../checkpoint/checkpointDir.js';
+import { listCheckpoints, readCheckpoint } from '../checkpoint/checkpointDir.js';
 import type { NamedTensor } from '../checkpoint/safetensors.js';
 import type { LayerReport } from '../methods/controller.js';
 import type { TextPeriodMetrics } from '../train/callbacks.js';

@@ -10,7 +10,7 @@
  * checked where the config is resolved (src/cli/trainConfig.ts).
  */
 import { z } from 'zod';
-import { datasetNames, textDatasetNames } from '../data/registry.js';
+import { datasetNames, textDatasetNames } from '../data/catalog.js';
 import { distributionNames } from '../methods/distribution.js';
 import { trainingMethodNames } from '../methods/registry.js';
 import { budgetScopes, costModels } from '../methods/spartan.js';

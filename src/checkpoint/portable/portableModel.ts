@@ -1,15 +1,12 @@
 /**
  * What every export of an image model shares: its layers with forward weights (layerGraph.ts), its input
- * contract (features, normalisation of the dataset it was trained on) and the metadata that records both;
- * and a language model's ONNX file, with the vocabulary it needs.
+ * contract (features, normalisation of the dataset it was trained on) and the metadata that records both.
  */
 import type { TrainConfig } from '../../cli/trainConfig.js';
-import { datasetSource, loadTextDataset } from '../../data/registry.js';
-import type { Transformer } from '../../nn/transformer.js';
+import { datasetInfo } from '../../data/catalog.js';
 import type { InferenceFile } from '../exportModel.js';
 import { inferenceModel } from '../inferenceModel.js';
 import { savedTrainConfig } from '../savedConfig.js';
-import { exportTransformerOnnx } from './exportOnnxTransformer.js';
 import { describeLayers, type GraphLayer, type ImageInput, layerGraph } from './layerGraph.js';
 
 export interface PortableModel {
@@ -24,7 +21,7 @@ export interface PortableModel {
 export function portableModel(file: InferenceFile, source: string): PortableModel | null {
   const config = savedTrainConfig(file.config as unknown as TrainConfig, source);
   if (config.model === 'transformer') return null;
-  const { inputShape, normalization } = datasetSource(config.dataset);
+  const { inputShape, normalization } = datasetInfo(config.dataset);
   const features = inputShape.reduce((a, b) => a * b, 1);
   const input = { features, mean: normalization.mean, std: normalization.std };
   const { model } = inferenceModel(file, source, features);
@@ -50,17 +47,4 @@ export function weightShapes(layers: readonly GraphLayer[]): Map<string, readonl
     if (layer.kind === 'linear' || layer.kind === 'conv2d') shapes.set(layer.weight.name, layer.weight.shape);
   }
   return shapes;
-}
-
-/** The ONNX file of a language model's inference file, with the vocabulary (JSON characters by id) in its metadata. */
-export function languageModelOnnx(file: InferenceFile, source: string): Uint8Array {
-  const config = savedTrainConfig(file.config as unknown as TrainConfig, source);
-  const { vocabulary } = loadTextDataset(config.dataset);
-  const { model } = inferenceModel(file, source);
-  try {
-    const metadata = { vocabulary: JSON.stringify(vocabulary), dataset: config.dataset };
-    return exportTransformerOnnx(model as Transformer, metadata);
-  } finally {
-    model.dispose?.();
-  }
 }
