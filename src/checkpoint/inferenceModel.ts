@@ -1,8 +1,8 @@
-import { buildModel, buildTextModel } from '../cli/buildModel.js';
-import type { TrainConfig } from '../cli/trainConfig.js';
 import { layersToSparsify } from '../methods/controller.js';
 import type { Module } from '../nn/module.js';
 import { allModules, isSparsifiable } from '../nn/sparsifiable.js';
+import { buildModel, buildTextModel } from '../run/buildModel.js';
+import type { TrainConfig } from '../run/trainConfig.js';
 import { escapeControl } from '../util/safeText.js';
 import { flatFromCsr } from './csrTensors.js';
 import type { InferenceFile, LayerEntry } from './exportModel.js';

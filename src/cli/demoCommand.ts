@@ -1,8 +1,8 @@
 import { Command } from 'commander';
+import { describeResult, runImageTraining } from '../run/runTraining.js';
+import type { TrainConfig } from '../run/trainConfig.js';
 import type { RunSummary } from '../train/summary.js';
 import type { CliIo } from './io.js';
-import { describeResult, runImageTraining } from './runTraining.js';
-import type { TrainConfig } from './trainConfig.js';
 
 /**
  * What `npm start` runs: the same MLP 784-1024-1024-10 on Fashion-MNIST trained twice, dense and with

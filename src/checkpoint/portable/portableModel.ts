@@ -3,9 +3,10 @@
  * contract (features, normalisation of the dataset it was trained on) and the metadata that records both;
  * and a language model's ONNX file, with the vocabulary it needs.
  */
-import type { TrainConfig } from '../../cli/trainConfig.js';
+
 import { datasetSource, loadTextDataset } from '../../data/registry.js';
 import type { Transformer } from '../../nn/transformer.js';
+import type { TrainConfig } from '../../run/trainConfig.js';
 import type { InferenceFile } from '../exportModel.js';
 import { inferenceModel } from '../inferenceModel.js';
 import { savedTrainConfig } from '../savedConfig.js';

@@ -49,7 +49,7 @@ describe('resolveTrainConfig', () => {
     expect(resolveTrainConfig(flags)).toMatchObject({ method: 'dense', sparsity: 0 });
     expect(resolveTrainConfig({ ...flags, method: 'topkast' })).toMatchObject({ sparsity: 0.9 });
     expect(
-      resolveTrainConfig({ ...flags, method: 'topkast', sparsity: 0.8, bwdSparsity: 0.5 }),
+      resolveTrainConfig({ ...flags, method: 'topkast', sparsity: 0.8, backwardSparsity: 0.5 }),
     ).toMatchObject({
       sparsity: 0.8,
       backwardSparsity: 0.5,
@@ -57,7 +57,7 @@ describe('resolveTrainConfig', () => {
     expect(() => resolveTrainConfig({ ...flags, sparsity: 0.9 })).toThrow(
       /--sparsity 0.9 with --method dense/,
     );
-    expect(() => resolveTrainConfig({ ...flags, method: 'static', bwdSparsity: 0.5 })).toThrow(
+    expect(() => resolveTrainConfig({ ...flags, method: 'static', backwardSparsity: 0.5 })).toThrow(
       /--bwd-sparsity is Top-KAST's backward set/,
     );
     expect(() => resolveTrainConfig({ ...flags, method: 'static', penalty: 1e-4 })).toThrow(
