@@ -84,4 +84,36 @@ describe('resolveTrainConfig', () => {
       /--exploration-scale is Top-KAST's step on B \\ A: drop it, or use --method topkast/,
     );
   });
+
+  it('takes --entering-state for the methods whose backward set gains entries, and records it as given', () => {
+    expect(resolveTrainConfig({ ...flags, method: 'topkast', enteringState: 'mean' }).enteringState).toBe(
+      'mean',
+    );
+    expect(resolveTrainConfig({ ...flags, method: 'rigl' }).enteringState).toBeUndefined(); // the controller's zero
+    expect(() => resolveTrainConfig({ ...flags, method: 'gmp', enteringState: 'mean' })).toThrow(
+      '--entering-state is the optimizer state of entering entries: drop it, or use --method topkast or set or rigl',
+    );
+  });
+
+  it("keys Spartan's options as its config does, and fills β_target by model", () => {
+    const spartan = {
+      ...flags,
+      method: 'spartan',
+      distribution: undefined,
+      solver: 'sinkhorn' as const,
+      warmup: 0.1,
+      freeze: 0.5,
+    };
+    expect(resolveTrainConfig(spartan)).toMatchObject({
+      solver: 'sinkhorn',
+      warmup: 0.1,
+      freeze: 0.5,
+      betaTarget: 100,
+      distribution: 'global',
+    });
+    expect(resolveTrainConfig({ ...spartan, model: 'cnn', hidden: undefined }).betaTarget).toBe(10);
+    expect(() => resolveTrainConfig({ ...flags, method: 'topkast', freeze: 0.5 })).toThrow(
+      "--freeze is Spartan's freeze: drop it, or use --method spartan",
+    );
+  });
 });
