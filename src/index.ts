@@ -33,7 +33,8 @@ export { bitsPerCharacter, decodeTokens, encodeText, type TextDataset } from './
 // Engine: the shared-memory heap and the kernels.
 export { type BackendName, createEngine, type Engine, engine, useEngine } from './kernels/engine.js';
 export { enableRelaxedSimd } from './kernels/relaxedSimd.js';
-// Sparsity methods.
+// Sparsity methods: each a definition (its options, flags and defaults) in a registry a library user extends.
+export * as commonOptions from './methods/commonOptions.js';
 export {
   type MethodController,
   type SoftMaskReport,
@@ -42,14 +43,26 @@ export {
   type SparsityReport,
   sparsify,
 } from './methods/controller.js';
+export {
+  defineMethod,
+  type MethodDefinition,
+  type MethodOption,
+  type OptionUse,
+  option,
+  reads,
+} from './methods/definition.js';
 export { type DistributionName, distributeCounts, erkDensities } from './methods/distribution.js';
 export type { LayerBudget, SelectionContext, Sets, SparsityMethod } from './methods/method.js';
+export { kinds as optionKinds, OptionValueError } from './methods/optionKinds.js';
 export {
   createMethod,
   createTrainingMethod,
   defaultBackwardSparsity,
   type MethodOptions,
+  methodDefinitions,
+  methodFromConfig,
   methodNames,
+  registerMethod,
   trainingMethodNames,
 } from './methods/registry.js';
 export { type BudgetScope, type CostModel, Spartan, type SpartanOptions } from './methods/spartan.js';

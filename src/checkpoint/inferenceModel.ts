@@ -23,7 +23,7 @@ export interface RebuiltModel {
 
 /**
  * The model of an inference file (exportModel.ts), ready to evaluate: the mlp, cnn or transformer its config
- * describes (built as training built it, src/cli/buildModel.ts), with its weights. A weight that was sparse in
+ * describes (built as training built it, src/run/buildModel.ts), with its weights. A weight that was sparse in
  * training runs sparse again, on the forward set the file keeps (csr: the stored set; dense: the non-zero
  * entries), so evaluation takes the same kernels as it did in training. The sizes come from the file's layers
  * (an mlp's inputs, the classes, a transformer's vocabulary); a cnn's image size is not in its weights, so

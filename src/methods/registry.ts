@@ -3,7 +3,7 @@
  * one new file exporting its definition plus one line in `methodDefinitions`; a library user adds one with
  * `registerMethod`. The CLI flags, the run config, --help and saved configs are derived from this list.
  */
-import { commonOptions } from './commonOptions.js';
+import { commonOptions, sparsity } from './commonOptions.js';
 import {
   type MethodDefinition,
   type MethodOption,
@@ -93,6 +93,11 @@ export function allOptions(): MethodOption[] {
 /** The names of the methods that read `option`. */
 export function readersOf(option: MethodOption): string[] {
   return methodDefinitions.filter((d) => d.reads.some((use) => use.option === option)).map((d) => d.name);
+}
+
+/** Whether the method makes layers sparse, i.e. reads the sparsity (dense does not). */
+export function readsSparsity(name: string): boolean {
+  return readersOf(sparsity).includes(name);
 }
 
 /** Options the methods read, as the common options (from a run config, flags or a library caller). */

@@ -20,7 +20,7 @@
  * 3.045): 80%/0% with N = 1: 2.863 (s = 0.1: 2.852); with N = 100: 3.097 (s = 0.1: 3.072, s = 0.01: 3.050,
  * B \ A clipped to A's threshold: 3.080). No remedy of the drift brings N = 100 near N = 1: what N = 1 adds is
  * A following |θ| every step, not only the absence of a flood. So the remedy is N = 1, cheap now: the command
- * line's default with AdamW (defaultRefreshInterval); s stays available for N > 1.
+ * line's default with AdamW (topkastDefinition's runDefault); s stays available for N > 1.
  */
 
 import { engine } from '../kernels/engine.js';

@@ -11,7 +11,7 @@ import { loadDataset, loadTextDataset } from '../data/registry.js';
 import { engine } from '../kernels/engine.js';
 import { type MethodController, sparsify } from '../methods/controller.js';
 import type { MethodSettings } from '../methods/definition.js';
-import { createTrainingMethod } from '../methods/registry.js';
+import { createTrainingMethod, readsSparsity } from '../methods/registry.js';
 import type { Module } from '../nn/module.js';
 import type { Trainable } from '../nn/trainable.js';
 import { AdamW } from '../optim/adamw.js';
@@ -233,7 +233,7 @@ function trainBuilt<M extends PeriodMetrics, R>(
  * config has one.
  */
 function describeMethod(config: TrainConfig, methodConfig: Readonly<Record<string, unknown>>): string {
-  if (config.method === 'dense') return 'dense';
+  if (!readsSparsity(config.method)) return config.method;
   const percent = (s: number) => `${Math.round(s * 1000) / 10}%`;
   const { backwardSparsity } = methodConfig;
   const backward = typeof backwardSparsity === 'number' ? `/${percent(backwardSparsity)}` : '';
