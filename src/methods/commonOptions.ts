@@ -4,7 +4,7 @@
  * accepts them (a comparison gives all its runs the same flags), and the run config records them as given.
  */
 
-import { type MethodOption, option } from './definition.js';
+import { option } from './definition.js';
 import { type DistributionName, distributionNames } from './distribution.js';
 import { ENTERING_STATES, type EnteringState } from './enteringState.js';
 import { choiceKind, kinds } from './optionKinds.js';
@@ -71,10 +71,4 @@ export const enteringState = option({
 });
 
 /** The common options, in the order a run config lists them. */
-export const commonOptions: readonly MethodOption[] = [
-  sparsity,
-  refreshInterval,
-  distribution,
-  denseLayers,
-  enteringState,
-];
+export const commonOptions = [sparsity, refreshInterval, distribution, denseLayers, enteringState] as const;

@@ -56,6 +56,15 @@ describe('method definitions', () => {
     ).toBe(0.6);
   });
 
+  it('rebuilds a method from a config only with keys it reads, each value of its kind', () => {
+    expect(() => methodFromConfig('static', { sparsity: 0.9, penalty: 1 })).toThrow(
+      'method static: unknown option(s) penalty in its config: use sparsity',
+    );
+    expect(() => methodFromConfig('topkast', { sparsity: 0.9, penalty: 'high' })).toThrow(
+      'method topkast: its config\'s penalty is "high": Invalid input: expected number, received string',
+    );
+  });
+
   it('declares each option once: the common ones first, each key and flag of one option', () => {
     const options = allOptions();
     expect(options.slice(0, commonOptions.length)).toEqual(commonOptions);

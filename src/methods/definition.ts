@@ -89,6 +89,11 @@ export interface OptionUse<K extends string = string, T extends OptionValue = Op
   readonly defaultText?: string;
 }
 
+/** The values of options, by key. */
+export type ValuesOf<O extends readonly MethodOption[]> = {
+  readonly [E in O[number] as E['key']]: ReturnType<E['parse']>;
+};
+
 /** The values `create` receives, typed from the options read (undefined: not given and no default). */
 export type SettingsOf<U extends readonly OptionUse[]> = {
   readonly [E in U[number] as E['option']['key']]: ReturnType<E['option']['parse']>;

@@ -83,7 +83,7 @@ export function trainingMethodNames(): string[] {
  * registry order. The order of the run config's method keys.
  */
 export function allOptions(): MethodOption[] {
-  const options = [...commonOptions];
+  const options: MethodOption[] = [...commonOptions];
   for (const definition of methodDefinitions) {
     for (const { option } of definition.reads) if (!options.includes(option)) options.push(option);
   }
@@ -125,19 +125,24 @@ export function createMethod(name: string, options: MethodOptions): SparsityMeth
 
 /**
  * Rebuilds a method from its name and `config` (a run summary's or a checkpoint's), which holds the keys of the
- * options it reads; another key is an error naming the ones it takes.
+ * options it reads, each value of its option's kind; another key or value is an error naming it.
  */
-export function methodFromConfig(
-  name: string,
-  config: Readonly<Record<string, number | string | boolean>>,
-): TrainingMethod {
+export function methodFromConfig(name: string, config: Readonly<Record<string, unknown>>): TrainingMethod {
   const definition = methodDefinition(name);
-  const known = new Set(definition.reads.map((use) => use.option.key));
-  const unknown = Object.keys(config).filter((key) => !known.has(key));
+  const options = new Map(definition.reads.map((use) => [use.option.key, use.option]));
+  const unknown = Object.keys(config).filter((key) => !options.has(key));
   if (unknown.length > 0) {
     throw new Error(
-      `method ${name}: unknown option(s) ${unknown.join(', ')} in its config: use ${[...known].join(', ')}`,
+      `method ${name}: unknown option(s) ${unknown.join(', ')} in its config: use ${[...options.keys()].join(', ')}`,
     );
   }
-  return definition.create(settingsFor(definition, config));
+  for (const [key, value] of Object.entries(config)) {
+    const checked = options.get(key)?.schema.safeParse(value);
+    if (checked && !checked.success) {
+      throw new Error(
+        `method ${name}: its config's ${key} is ${JSON.stringify(value)}: ${checked.error.issues[0]?.message}`,
+      );
+    }
+  }
+  return definition.create(settingsFor(definition, config as MethodSettings));
 }

@@ -14,7 +14,8 @@
  * and otherwise left to the method's own default, which its `config` in the summary shows.
  */
 import { type DatasetName, isTextDatasetName, type TextDatasetName } from '../data/registry.js';
-import type { MethodOption, OptionValue, RunContext, SettingsOf } from '../methods/definition.js';
+import type { commonOptions } from '../methods/commonOptions.js';
+import type { MethodOption, OptionValue, RunContext, SettingsOf, ValuesOf } from '../methods/definition.js';
 import type { DistributionName } from '../methods/distribution.js';
 import { allOptions, type builtInDefinitions, methodDefinition, readersOf } from '../methods/registry.js';
 import { quoteValue } from '../util/safeText.js';
@@ -72,8 +73,13 @@ export interface RunSettings extends TransformerSettings {
   readonly method: string;
 }
 
-/** The built-in methods' options by key, typed from their definitions (a registered method's are further keys). */
-export type MethodConfig = Partial<SettingsOf<(typeof builtInDefinitions)[number]['reads']>>;
+/**
+ * The common and built-in methods' options by key, typed from their declarations (a registered method's are
+ * further keys).
+ */
+export type MethodConfig = Partial<
+  ValuesOf<typeof commonOptions> & SettingsOf<(typeof builtInDefinitions)[number]['reads']>
+>;
 
 /**
  * A resolved run config: the run's settings and the method options. Sparsity, distribution and dense layers are
