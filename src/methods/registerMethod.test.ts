@@ -101,6 +101,13 @@ describe('a method registered by a library user', () => {
     const help = (await cli('train', '--help')).out.replace(/\s+/g, ' ');
     expect(help).toContain('toy (random regrowth at every refresh, a test method)');
     expect(help).toContain("--keep-fraction <f> the toy's fraction of A kept at each redraw (default: 0.5)");
+    const compareHelp = (await cli('compare', '--help')).out.replace(/\s+/g, ' ');
+    expect(compareHelp).toContain(
+      "--keep-fraction <f> the toy's fraction of A kept at each redraw (default: 0.5)",
+    );
+    expect(compareHelp).toContain(
+      '--methods <names> comma-separated, of: dense, static, topkast, gmp, ste, set, rigl, spartan, toy',
+    );
     const file = join(root, 'toy.json');
     const dir = join(root, 'checkpoints');
     const trained = await cli(
