@@ -24,9 +24,6 @@ export {
   type SafetensorsContents,
 } from './checkpoint/safetensors.js';
 export { float32Values, int32Values } from './checkpoint/tensorValues.js';
-// A run's configuration, as the CLI resolves it, and its model.
-export { buildModel, buildTextModel } from './cli/buildModel.js';
-export { resolveTrainConfig, type TrainConfig, type TrainFlags } from './cli/trainConfig.js';
 // Data, training and evaluation.
 export { BatchIterator } from './data/batches.js';
 export {
@@ -49,7 +46,8 @@ export {
 } from './data/textDataset.js';
 // Engine: the shared-memory heap and the kernels.
 export { type BackendName, createEngine, type Engine, engine, useEngine } from './kernels/engine.js';
-// Sparsity methods.
+// Sparsity methods: each a definition (its options, flags and defaults) in a registry a library user extends.
+export * as commonOptions from './methods/commonOptions.js';
 export {
   type MethodController,
   type SoftMaskReport,
@@ -58,14 +56,26 @@ export {
   type SparsityReport,
   sparsify,
 } from './methods/controller.js';
+export {
+  defineMethod,
+  type MethodDefinition,
+  type MethodOption,
+  type OptionUse,
+  option,
+  reads,
+} from './methods/definition.js';
 export { type DistributionName, distributeCounts, erkDensities } from './methods/distribution.js';
 export type { LayerBudget, SelectionContext, Sets, SparsityMethod } from './methods/method.js';
+export { kinds as optionKinds, OptionValueError } from './methods/optionKinds.js';
 export {
   createMethod,
   createTrainingMethod,
   defaultBackwardSparsity,
   type MethodOptions,
+  methodDefinitions,
+  methodFromConfig,
   methodNames,
+  registerMethod,
   trainingMethodNames,
 } from './methods/registry.js';
 export { type BudgetScope, type CostModel, Spartan, type SpartanOptions } from './methods/spartan.js';
@@ -91,6 +101,9 @@ export type { Sparsifiable, WeightTransform } from './nn/sparsifiable.js';
 export { Transformer, type TransformerOptions, transformer } from './nn/transformer.js';
 // Optimizers and learning-rate schedules.
 export * from './optim/index.js';
+// A run's configuration, as the CLI resolves it, and its model.
+export { buildModel, buildTextModel } from './run/buildModel.js';
+export { resolveTrainConfig, type TrainConfig, type TrainFlags } from './run/trainConfig.js';
 // Sparse weights, patterns, exact top-k.
 export { type CsrPattern, csrFromSortedIndices, csrToFlatIndices } from './sparse/csr.js';
 export { sparseMatmul } from './sparse/sparseMatmul.js';

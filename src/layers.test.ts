@@ -31,20 +31,10 @@ const ORDER = [
  * Known violations that other work of this session removes; the lead empties this list when it lands. An
  * entry that no longer occurs fails the test, so the list cannot go stale.
  */
-const ALLOWED_UPWARD = new Set([
-  // The run configuration and model building move from src/cli to src/run (issue #17 item 3, helper defs).
-  'checkpoint/exportModel.ts -> cli/trainConfig.ts',
-  'checkpoint/inferenceModel.ts -> cli/buildModel.ts',
-  'checkpoint/inferenceModel.ts -> cli/trainConfig.ts',
-  'checkpoint/portable/portableModel.ts -> cli/trainConfig.ts',
-  'checkpoint/runState.ts -> cli/trainConfig.ts',
-  'checkpoint/savedConfig.ts -> cli/trainConfig.ts',
-  'queue/sweep.ts -> cli/trainConfig.ts',
-  'queue/sweepQueue.ts -> cli/trainConfig.ts',
-  // A queued job runs a training run through the CLI's runner (issue #18, helpers queue and defs).
-  'queue/runJob.ts -> cli/runTraining.ts',
-]);
+const ALLOWED_UPWARD = new Set<string>([]);
 const ALLOWED_CIRCLES = new Set([
+  // A definition creates SparsityMethod | Spartan until Spartan joins the one method contract (helper ctrl).
+  'methods/commonOptions.ts, methods/definition.ts, methods/spartan.ts',
   // The set-based and soft-mask controllers split apart (issue #17 item 2, helper ctrl).
   'methods/controller.ts, methods/spartanController.ts',
   // Comparisons on the job queue (issue #18, helper queue).
@@ -53,12 +43,20 @@ const ALLOWED_CIRCLES = new Set([
 
 const SRC = import.meta.dirname;
 
-/** Every source file under src (relative paths), tests left out. */
+/**
+ * Test code: tests and the fixtures tsconfig.json keeps out of the build. A test may drive its layer from above
+ * (a method's conformance suite runs training steps), so only what ships is held to the layer order.
+ */
+function isTestCode(name: string): boolean {
+  return name.endsWith('.test.ts') || name === 'testing.ts' || name === 'conformanceSuite.ts';
+}
+
+/** Every shipped source file under src (relative paths). */
 function sourceFiles(folder = SRC): string[] {
   return readdirSync(folder, { withFileTypes: true }).flatMap((entry) => {
     const path = join(folder, entry.name);
     if (entry.isDirectory()) return sourceFiles(path);
-    return entry.name.endsWith('.ts') && !entry.name.endsWith('.test.ts') ? [relative(SRC, path)] : [];
+    return entry.name.endsWith('.ts') && !isTestCode(entry.name) ? [relative(SRC, path)] : [];
   });
 }
 

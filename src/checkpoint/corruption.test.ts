@@ -2,11 +2,12 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { runTraining } from '../cli/runTraining.js';
-import { resolveTrainConfig } from '../cli/trainConfig.js';
+import { runTraining } from '../run/runTraining.js';
+import { resolveTrainConfig } from '../run/trainConfig.js';
 import { Random } from '../util/random.js';
 import { decodeCheckpoint } from './checkpoint.js';
 import { listCheckpoints } from './checkpointDir.js';
+import { checkpointedRun } from './checkpointedRun.js';
 import { encodeChecksummed } from './checksummedFile.js';
 import { decodeSafetensors } from './safetensors.js';
 
@@ -30,7 +31,7 @@ function realCheckpoint(): Uint8Array {
     distribution: 'uniform',
     denseLayers: ['none'],
   });
-  runTraining(config, { checkpoint: { dir: root, saveEvery: 12, keep: 1 } });
+  runTraining(config, { extension: checkpointedRun({ checkpoint: { dir: root, saveEvery: 12, keep: 1 } }) });
   return new Uint8Array(readFileSync(listCheckpoints(root)[0]!.file));
 }
 

@@ -29,11 +29,12 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { runTraining } from '../cli/runTraining.js';
 import { cli, cliBesidePipe } from '../cli/testing.js';
-import { resolveTrainConfig, type TrainFlags } from '../cli/trainConfig.js';
+import { runTraining } from '../run/runTraining.js';
+import { resolveTrainConfig, type TrainFlags } from '../run/trainConfig.js';
 import { Random } from '../util/random.js';
 import { checkpointFileName, listCheckpoints, readCheckpoint } from './checkpointDir.js';
+import { checkpointedRun } from './checkpointedRun.js';
 import { decodeChecksummed, encodeChecksummed } from './checksummedFile.js';
 import { checkpointInferenceFile, exportModel } from './exportModel.js';
 import { portableModel, weightShapes } from './portable/portableModel.js';
@@ -52,7 +53,9 @@ interface Contents {
 /** Trains a small run with checkpoints and returns its newest checkpoint file. */
 function trainedCheckpoint(name: string, flags: TrainFlags): string {
   const dir = join(root, name);
-  runTraining(resolveTrainConfig(flags), { checkpoint: { dir, saveEvery: 1000, keep: 1 } });
+  runTraining(resolveTrainConfig(flags), {
+    extension: checkpointedRun({ checkpoint: { dir, saveEvery: 1000, keep: 1 } }),
+  });
   return listCheckpoints(dir)[0]!.file;
 }
 

@@ -11,8 +11,9 @@
  * (ExportLayout), `input`, `normalization` and `architecture` (portable/layerGraph.ts: the layers in order,
  * enough to rebuild the model in another framework).
  */
-import type { TrainConfig } from '../cli/trainConfig.js';
+
 import { describeProblem, schemaProblem } from '../run/configSchema.js';
+import type { TrainConfig } from '../run/trainConfig.js';
 import { escapeControl, quoteValue } from '../util/safeText.js';
 import type { Checkpoint } from './checkpoint.js';
 import { decodeChecksummed, encodeChecksummed } from './checksummedFile.js';

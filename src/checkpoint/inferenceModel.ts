@@ -1,8 +1,8 @@
-import { buildModel, buildTextModel } from '../cli/buildModel.js';
-import type { TrainConfig } from '../cli/trainConfig.js';
 import { layersToSparsify } from '../methods/controller.js';
 import type { Module } from '../nn/module.js';
 import { allModules, isSparsifiable } from '../nn/sparsifiable.js';
+import { buildModel, buildTextModel } from '../run/buildModel.js';
+import type { TrainConfig } from '../run/trainConfig.js';
 import { escapeControl } from '../util/safeText.js';
 import { flatFromCsr } from './csrTensors.js';
 import type { InferenceFile, LayerEntry } from './exportModel.js';
@@ -23,7 +23,7 @@ export interface RebuiltModel {
 
 /**
  * The model of an inference file (exportModel.ts), ready to evaluate: the mlp, cnn or transformer its config
- * describes (built as training built it, src/cli/buildModel.ts), with its weights. A weight that was sparse in
+ * describes (built as training built it, src/run/buildModel.ts), with its weights. A weight that was sparse in
  * training runs sparse again, on the forward set the file keeps (csr: the stored set; dense: the non-zero
  * entries), so evaluation takes the same kernels as it did in training. The sizes come from the file's layers
  * (an mlp's inputs, the classes, a transformer's vocabulary); a cnn's image size is not in its weights, so

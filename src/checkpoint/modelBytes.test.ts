@@ -7,15 +7,16 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildModel } from '../cli/buildModel.js';
-import { methodOf, runTraining } from '../cli/runTraining.js';
 import { cli } from '../cli/testing.js';
-import { resolveTrainConfig } from '../cli/trainConfig.js';
 import { loadFashionMnistSubset } from '../data/registry.js';
 import { sparsify } from '../methods/controller.js';
+import { buildModel } from '../run/buildModel.js';
+import { methodOf, runTraining } from '../run/runTraining.js';
+import { resolveTrainConfig } from '../run/trainConfig.js';
 import { evaluate } from '../train/evaluate.js';
 import { decodeCheckpoint, encodeCheckpoint } from './checkpoint.js';
 import { checkpointFileName } from './checkpointDir.js';
+import { checkpointedRun } from './checkpointedRun.js';
 import { inferenceModel } from './inferenceModel.js';
 import { decodeModelFile, encodeModelExport } from './modelBytes.js';
 import { restoreModel } from './modelTensors.js';
@@ -53,7 +54,10 @@ function withoutNodeCrypto<T>(encode: () => T): T {
 }
 
 beforeAll(() => {
-  runTraining(config, { progress: false, checkpoint: { dir: join(dir, 'run'), saveEvery: 6, keep: 2 } });
+  runTraining(config, {
+    progress: false,
+    extension: checkpointedRun({ checkpoint: { dir: join(dir, 'run'), saveEvery: 6, keep: 2 } }),
+  });
   fileBytes = new Uint8Array(readFileSync(checkpointFile));
 });
 

@@ -2,10 +2,11 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { runTraining } from '../cli/runTraining.js';
-import { resolveTrainConfig, type TrainFlags } from '../cli/trainConfig.js';
+import { runTraining } from '../run/runTraining.js';
+import { resolveTrainConfig, type TrainFlags } from '../run/trainConfig.js';
 import { withoutTiming } from '../train/summary.js';
 import { checkpointFileName, listCheckpoints, readCheckpoint } from './checkpointDir.js';
+import { checkpointedRun } from './checkpointedRun.js';
 
 const root = mkdtempSync(join(tmpdir(), 'topkast-resume-'));
 afterAll(() => {
@@ -38,7 +39,9 @@ function config(overrides: Partial<TrainFlags>) {
 function checkEveryResumePoint(name: string, flags: Partial<TrainFlags>) {
   const cfg = config(flags);
   const full = join(root, `${name}-full`);
-  const summary = runTraining(cfg, { checkpoint: { dir: full, saveEvery: 5, keep: 100 } });
+  const summary = runTraining(cfg, {
+    extension: checkpointedRun({ checkpoint: { dir: full, saveEvery: 5, keep: 100 } }),
+  });
   const saved = listCheckpoints(full);
   const last = summary.steps;
   const expected = [last, ...[35, 30, 25, 20, 15, 10, 5].filter((step) => step < last)];
@@ -47,8 +50,10 @@ function checkEveryResumePoint(name: string, flags: Partial<TrainFlags>) {
   for (const { file, step } of saved.slice(1)) {
     const dir = join(root, `${name}-from-${step}`);
     const resumed = runTraining(cfg, {
-      checkpoint: { dir, saveEvery: 5, keep: 100 },
-      resume: { checkpoint: readCheckpoint(file), file },
+      extension: checkpointedRun({
+        checkpoint: { dir, saveEvery: 5, keep: 100 },
+        resume: { checkpoint: readCheckpoint(file), file },
+      }),
     });
     expect(withoutTiming(resumed)).toEqual(withoutTiming(summary));
     expect(JSON.stringify(withoutTiming(resumed))).toBe(JSON.stringify(withoutTiming(summary)));

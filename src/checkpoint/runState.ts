@@ -18,10 +18,10 @@
  */
 
 import { z } from 'zod';
-import type { TrainConfig } from '../cli/trainConfig.js';
 import type { ControllerState } from '../methods/controller.js';
 import type { OptimizerState } from '../optim/optimizer.js';
 import { describeProblem, schemaProblem } from '../run/configSchema.js';
+import type { TrainConfig } from '../run/trainConfig.js';
 import type { EpochMetrics, FitProgress, PeriodMetrics } from '../train/callbacks.js';
 import { escapeControl, quoteValue } from '../util/safeText.js';
 

@@ -7,10 +7,10 @@ import type { Checkpoint } from '../checkpoint/checkpoint.js';
 import { listCheckpoints, loadLatestCheckpoint, removeTemporaryFiles } from '../checkpoint/checkpointDir.js';
 import { type DirectoryLock, lockDirectory } from '../checkpoint/directoryLock.js';
 import type { Checkpointing } from '../checkpoint/runState.js';
+import { resolveTrainConfig, type TrainConfig, type TrainFlags } from '../run/trainConfig.js';
 import { realPath } from '../util/files.js';
 import { escapeControl, quoteValue } from '../util/safeText.js';
 import { parsePositiveInteger } from './parsers.js';
-import { resolveTrainConfig, type TrainConfig, type TrainFlags } from './trainConfig.js';
 
 export const DEFAULT_SAVE_EVERY = 100;
 export const DEFAULT_KEEP = 3;
@@ -24,9 +24,6 @@ export interface CheckpointFlags {
 
 /** Options that are not part of the run config: they may differ between a run and its resumption. */
 const notConfig = new Set(['checkpointDir', 'saveEvery', 'keep', 'resume', 'json', 'metrics', 'progress']);
-
-/** Config keys whose flag has another name. */
-const configKeyOf: Readonly<Record<string, string>> = { bwdSparsity: 'backwardSparsity' };
 
 export function addCheckpointOptions(command: Command): Command {
   return command
@@ -136,7 +133,7 @@ function refuseContradictions(
     const name = option.attributeName();
     if (notConfig.has(name) || command.getOptionValueSource(name) !== 'cli') continue;
     const given = (flags as unknown as Record<string, unknown>)[name];
-    const saved = (config as unknown as Record<string, unknown>)[configKeyOf[name] ?? name];
+    const saved = (config as unknown as Record<string, unknown>)[name];
     if (JSON.stringify(given) !== JSON.stringify(saved)) {
       throw new Error(
         `${option.long} ${quoteValue(given)} contradicts the run being resumed (${escapeControl(file)} has ${quoteValue(saved ?? null)}): a resumed run keeps its config; drop ${option.long}`,

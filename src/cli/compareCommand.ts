@@ -1,7 +1,9 @@
 import { join } from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
 import { writeResults } from '../compare/writeResults.js';
-import { trainingMethodNames } from '../methods/registry.js';
+import { readsSparsity, trainingMethodNames } from '../methods/registry.js';
+import { describeResult, runTraining } from '../run/runTraining.js';
+import { flagsForMethod, resolveTrainConfig, type TrainConfig, type TrainFlags } from '../run/trainConfig.js';
 import { type TrainingSummary, writeSummary } from '../train/summary.js';
 import { makeDirectory, outputDirectory } from '../util/files.js';
 import { compareOnQueue, type SweepFlags } from './compareOnQueue.js';
@@ -12,13 +14,11 @@ import {
   parsePositiveNumber,
   parseSparsity,
 } from './parsers.js';
-import { describeResult, runTraining } from './runTraining.js';
 import { budgetSteps, CALIBRATION_STEPS } from './stepBudget.js';
-import { flagsForMethod, resolveTrainConfig, type TrainConfig, type TrainFlags } from './trainConfig.js';
 import { addTrainingOptions } from './trainingOptions.js';
 
 export interface CompareFlags
-  extends Omit<TrainFlags, 'method' | 'sparsity' | 'bwdSparsity' | 'seed'>,
+  extends Omit<TrainFlags, 'method' | 'sparsity' | 'backwardSparsity' | 'seed'>,
     SweepFlags {
   readonly methods: readonly string[];
   readonly sparsities: readonly number[];
@@ -46,6 +46,7 @@ export function compareCommand(io: CliIo): Command {
     new Command('compare').description(
       'train several methods and sparsities on equal terms and tabulate them',
     ),
+    { grid: true },
   )
     .option(
       '--methods <names>',
@@ -143,7 +144,7 @@ interface PlannedRun {
   label: string;
 }
 
-/** The runs in order: seed-major, then methods, then sparsities; dense once per seed. */
+/** The runs in order: seed-major, then methods, then sparsities; a method without a sparsity (dense) once per seed. */
 export function comparePlan(
   flags: Pick<CompareFlags, 'methods' | 'sparsities' | 'seeds' | 'firstSeed'>,
 ): PlannedRun[] {
@@ -151,8 +152,8 @@ export function comparePlan(
   for (let k = 0; k < flags.seeds; k++) {
     const seed = flags.firstSeed + k;
     for (const method of flags.methods) {
-      if (method === 'dense') {
-        runs.push({ method, seed, label: `dense-seed${seed}` });
+      if (!readsSparsity(method)) {
+        runs.push({ method, seed, label: `${method}-seed${seed}` });
         continue;
       }
       for (const sparsity of flags.sparsities)

@@ -2,10 +2,10 @@ import { join } from 'node:path';
 import { parseRedisUrl } from '../queue/redisUrl.js';
 import { checkSweepName } from '../queue/sweep.js';
 import { awaitSweep, collectSweep, enqueueSweep, openSweep } from '../queue/sweepQueue.js';
+import type { TrainConfig } from '../run/trainConfig.js';
 import { outputDirectory } from '../util/files.js';
 import { type CompareFlags, requireOut } from './compareCommand.js';
 import type { CliIo } from './io.js';
-import type { TrainConfig } from './trainConfig.js';
 
 export interface SweepFlags {
   readonly queue?: string;

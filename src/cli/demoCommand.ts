@@ -1,8 +1,9 @@
 import { Command } from 'commander';
+import { readsSparsity } from '../methods/registry.js';
+import { describeResult, runImageTraining } from '../run/runTraining.js';
+import type { TrainConfig } from '../run/trainConfig.js';
 import type { RunSummary } from '../train/summary.js';
 import type { CliIo } from './io.js';
-import { describeResult, runImageTraining } from './runTraining.js';
-import type { TrainConfig } from './trainConfig.js';
 
 /**
  * What `npm start` runs: the same MLP 784-1024-1024-10 on Fashion-MNIST trained twice, dense and with
@@ -63,7 +64,7 @@ export function sideBySide(summaries: readonly RunSummary[]): string {
     [
       '',
       ...summaries.map((s) =>
-        s.method === 'dense' ? 'dense' : `${s.method} ${percent(s.sparsity.modelSparsity)} sparse`,
+        readsSparsity(s.method) ? `${s.method} ${percent(s.sparsity.modelSparsity)} sparse` : s.method,
       ),
     ],
     ['test accuracy', ...summaries.map((s) => s.testAccuracy.toFixed(4))],

@@ -2,8 +2,8 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, normalize } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { describeResult } from '../run/runTraining.js';
 import type { TrainingSummary } from '../train/summary.js';
-import { describeResult } from './runTraining.js';
 import { cli } from './testing.js';
 
 const root = join(import.meta.dirname, '..', '..');

@@ -3,9 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { checkpointFileName } from '../checkpoint/checkpointDir.js';
+import { resolveTrainConfig } from '../run/trainConfig.js';
 import { type RunSummary, withoutTiming } from '../train/summary.js';
 import { cli, tinyTransformer } from './testing.js';
-import { resolveTrainConfig } from './trainConfig.js';
 
 const root = mkdtempSync(join(tmpdir(), 'topkast-spartan-cli-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));

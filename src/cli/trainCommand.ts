@@ -1,14 +1,16 @@
 import { Command, Option } from 'commander';
+import { checkpointedRun } from '../checkpoint/checkpointedRun.js';
 import { uncheckedNote } from '../checkpoint/checksummedFile.js';
 import { readInitWeights } from '../checkpoint/initWeights.js';
 import { trainingMethodNames } from '../methods/registry.js';
+import { describeResult, runTraining } from '../run/runTraining.js';
+import type { TrainFlags } from '../run/trainConfig.js';
 import { writeSummary } from '../train/summary.js';
 import { type NamedPath, outputDirectory, outputFile, refuseSharedPaths } from '../util/files.js';
 import { addCheckpointOptions, type CheckpointFlags, planFromFlags } from './checkpointFlags.js';
 import type { CliIo } from './io.js';
-import { parseNonNegativeInteger, parseSparsity } from './parsers.js';
-import { describeResult, runTraining } from './runTraining.js';
-import { DEFAULT_SPARSITY, type TrainFlags } from './trainConfig.js';
+import { describeMethods } from './methodFlags.js';
+import { parseNonNegativeInteger } from './parsers.js';
 import { addTrainingOptions } from './trainingOptions.js';
 
 interface TrainCommandFlags extends TrainFlags, CheckpointFlags {
@@ -30,17 +32,9 @@ export function trainCommand(io: CliIo): Command {
   )
     .option('--seed <n>', 'seed of initialisation and data order', parseNonNegativeInteger, 0)
     .addOption(
-      new Option('--method <name>', 'sparsity method').choices(trainingMethodNames()).default('dense'),
-    )
-    .option(
-      '--sparsity <s>',
-      `forward sparsity of the sparse layers (default: ${DEFAULT_SPARSITY})`,
-      parseSparsity,
-    )
-    .option(
-      '--bwd-sparsity <s>',
-      "Top-KAST's backward sparsity (default: the paper's pairing, 0.8→0.5, 0.9→0.8, 0.95→0.9)",
-      parseSparsity,
+      new Option('--method <name>', `sparsity method (${describeMethods()})`)
+        .choices(trainingMethodNames())
+        .default('dense'),
     )
     .option(
       '--init <file>',
@@ -69,12 +63,10 @@ export function trainCommand(io: CliIo): Command {
       ];
       refuseSharedPaths(written, read);
       const summary = runTraining(config, {
-        init,
         progress: flags.progress ? { stream: io.progress } : false,
         metricsFile: flags.metrics,
         announce: (line) => io.out(`${line}\n`),
-        checkpoint,
-        resume,
+        extension: checkpointedRun({ checkpoint, resume, init }),
       });
       if (flags.json !== undefined) writeSummary(flags.json, summary);
       io.out(`${describeResult(summary)}\n`);

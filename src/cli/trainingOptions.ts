@@ -1,35 +1,25 @@
 /**
  * The training flags `topkast train` and `topkast compare` share: data, model, optimizer, schedule, and the
- * settings every sparsity method reads (refresh interval, penalty, distribution, dense layers).
+ * flags of the methods' options (methodFlags.ts, from the method definitions); `grid`: compare's, whose runs
+ * set the sparsity themselves.
  */
 import { type Command, Option } from 'commander';
 import { datasetNames, textDatasetNames } from '../data/registry.js';
-import { distributionNames } from '../methods/distribution.js';
-import { budgetScopes, costModels } from '../methods/spartan.js';
-import {
-  activationNames,
-  modelNames,
-  optimizerNames,
-  scheduleNames,
-  softTopKNames,
-} from '../run/configSchema.js';
-import { annealShapes } from '../spartan/schedule.js';
+import { activationNames, modelNames, optimizerNames, scheduleNames } from '../run/configSchema.js';
+import { DEFAULT_EPOCHS, imageDefaults, optimizerDefaults, textDefaults } from '../run/trainConfig.js';
+import { methodFlags } from './methodFlags.js';
 import {
   parseHiddenSizes,
-  parseLayerList,
   parseNonNegativeNumber,
   parsePositiveInteger,
   parsePositiveNumber,
-  parseScale,
-  parseSparsity,
   parseUnitFraction,
 } from './parsers.js';
-import { DEFAULT_EPOCHS, imageDefaults, optimizerDefaults, textDefaults } from './trainConfig.js';
 
-export function addTrainingOptions(command: Command): Command {
+export function addTrainingOptions(command: Command, { grid = false } = {}): Command {
   const { sgd, adamw } = optimizerDefaults;
   const text = textDefaults;
-  return command
+  command
     .addOption(
       new Option('--dataset <name>', 'dataset: images, or text for a language model')
         .choices([...datasetNames, ...textDatasetNames])
@@ -107,72 +97,7 @@ export function addTrainingOptions(command: Command): Command {
       new Option('--schedule <name>', 'learning rate: constant, cosine decay to 0, or ×0.1 each third')
         .choices(scheduleNames)
         .default('cosine'),
-    )
-    .option(
-      '--refresh-interval <n>',
-      'steps between refreshes of the sparse sets (default: Top-KAST 1 with adamw, 100 with sgd; STE 1; others 100)',
-      parsePositiveInteger,
-    )
-    .option('--penalty <λ>', "Top-KAST's exploration penalty (default: 1e-4)", parseNonNegativeNumber)
-    .option(
-      '--exploration-scale <s>',
-      "Top-KAST: the optimizer's step on B \\ A (outside the forward set) times s, in (0, 1] (default: 1, the paper)",
-      parseScale,
-    )
-    .addOption(
-      new Option(
-        '--distribution <name>',
-        'how the sparsity is spread over layers (default: uniform; spartan: global)',
-      ).choices(distributionNames),
-    )
-    .option(
-      '--dense-layers <layers>',
-      'layers kept dense: names, first, last, or none (default: first,last; transformer: head, none when --tied)',
-      parseLayerList,
-    )
-    .option('--initial-sparsity <s>', "GMP's starting sparsity (default: 0)", parseSparsity)
-    .option(
-      '--pruning-start <f>',
-      "GMP's first pruning step, fraction of training (default: 0.1)",
-      parseUnitFraction,
-    )
-    .option(
-      '--pruning-end <f>',
-      "GMP's last pruning step, fraction of training (default: 0.6)",
-      parseUnitFraction,
-    )
-    .option('--drop-fraction <α>', "SET's and RigL's drop fraction (default: 0.3)", parseUnitFraction)
-    .option(
-      '--update-end <f>',
-      "SET's and RigL's end of mask updates, fraction of training (default: 0.75)",
-      parseUnitFraction,
-    )
-    .option('--beta-init <β>', "Spartan's sharpness at step 0 (default: 1)", parsePositiveNumber)
-    .option(
-      '--beta-target <β>',
-      "Spartan's final sharpness, times √(block size); it multiplies raw weight magnitudes (default: mlp 100, cnn 10, transformer 20)",
-      parsePositiveNumber,
-    )
-    .option('--block <b_out>x<b_in>', "Spartan's block shape, e.g. 4x4 (default: 1x1)")
-    .addOption(
-      new Option(
-        '--cost-model <name>',
-        "Spartan's entry costs: weights, or FLOPs (default: sparsity)",
-      ).choices(costModels),
-    )
-    .addOption(
-      new Option('--anneal <shape>', "Spartan's κ and β ramps (default: linear)").choices(annealShapes),
-    )
-    .addOption(
-      new Option(
-        '--budget-scope <scope>',
-        "Spartan's target: the whole model, dense layers counted, or the masked layers alone (default: model)",
-      ).choices(budgetScopes),
-    )
-    .addOption(
-      new Option(
-        '--soft-top-k <solver>',
-        "Spartan's solver: exact Newton, or the reference code's Sinkhorn loop (default: newton)",
-      ).choices(softTopKNames),
     );
+  for (const flag of methodFlags(grid)) command.addOption(flag);
+  return command;
 }

@@ -4,12 +4,12 @@ import { Command } from 'commander';
 import { parseRedisUrl } from '../queue/redisUrl.js';
 import type { ProcessorSettings } from '../queue/runJobProcessor.js';
 import { checkSweepName, queueConnection, type RunJob } from '../queue/sweep.js';
+import { describeResult } from '../run/runTraining.js';
 import { outputDirectory } from '../util/files.js';
 import { escapeControl } from '../util/safeText.js';
 import { DEFAULT_SAVE_EVERY } from './checkpointFlags.js';
 import type { CliIo } from './io.js';
 import { parsePositiveInteger } from './parsers.js';
-import { describeResult } from './runTraining.js';
 
 interface WorkerFlags {
   readonly queue: string;

@@ -1,4 +1,5 @@
 /** Dense training: no mask, the reference every comparison is measured against (spec/baselines.md). */
+import { defineMethod } from './definition.js';
 import type { Sets, SparsityMethod } from './method.js';
 
 export class Dense implements SparsityMethod {
@@ -27,3 +28,11 @@ export class Dense implements SparsityMethod {
     throw new Error('dense training has no sparse layers');
   }
 }
+
+export const denseDefinition = defineMethod({
+  name: 'dense',
+  description: 'dense training: every weight trained, the reference',
+  kind: 'sets',
+  reads: [],
+  create: () => new Dense(),
+});

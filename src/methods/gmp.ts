@@ -10,7 +10,10 @@
 import type { SparseWeight } from '../sparse/sparseWeight.js';
 import { selectTopK, selectTopKByMagnitude } from '../sparse/topk.js';
 import { checkDensity, checkFraction, checkInterval } from '../util/checks.js';
+import { refreshInterval, sparsity } from './commonOptions.js';
+import { defineMethod, option, reads } from './definition.js';
 import type { SelectionContext, Sets, SparsityMethod } from './method.js';
+import { kinds } from './optionKinds.js';
 import { gmpSparsity, isPruningStep, type PruningSchedule, updatesAfter, updatesAt } from './schedules.js';
 
 export interface GmpOptions {
@@ -115,3 +118,41 @@ export class GradualMagnitudePruning implements SparsityMethod {
     return { forward: kept, backward: kept };
   }
 }
+
+export const initialSparsity = option({
+  key: 'initialSparsity',
+  flag: '--initial-sparsity <s>',
+  help: "GMP's starting sparsity s_i",
+  what: "GMP's starting sparsity",
+  ...kinds.sparsity,
+});
+
+export const pruningStart = option({
+  key: 'pruningStart',
+  flag: '--pruning-start <f>',
+  help: "GMP's first pruning step, fraction of training",
+  what: "GMP's schedule",
+  ...kinds.fraction,
+});
+
+export const pruningEnd = option({
+  key: 'pruningEnd',
+  flag: '--pruning-end <f>',
+  help: "GMP's last pruning step, fraction of training",
+  what: "GMP's schedule",
+  ...kinds.fraction,
+});
+
+export const gmpDefinition = defineMethod({
+  name: 'gmp',
+  description: 'gradual magnitude pruning: dense start, cubic schedule to the final sparsity',
+  kind: 'sets',
+  reads: [
+    reads(sparsity),
+    reads(initialSparsity, { default: 0 }),
+    reads(pruningStart, { default: 0.1 }),
+    reads(pruningEnd, { default: 0.6 }),
+    reads(refreshInterval, { default: 100 }),
+  ],
+  create: (o) => new GradualMagnitudePruning(o),
+});

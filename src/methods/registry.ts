@@ -1,180 +1,148 @@
 /**
- * The method registry: a name → a factory from the common options. A new method is one new file plus one
- * line here. Set-based methods (method.ts) are `methodNames()`; Spartan, which trains dense weights behind a
- * soft mask (spartan.ts), joins them in `trainingMethodNames()`, the list the CLI offers.
+ * The method registry: the list of method definitions (definition.ts), and lookups by name. A new method is
+ * one new file exporting its definition plus one line in `methodDefinitions`; a library user adds one with
+ * `registerMethod`. The CLI flags, the run config, --help and saved configs are derived from this list.
  */
-import { Dense } from './dense.js';
-import { GradualMagnitudePruning } from './gmp.js';
+import { commonOptions, sparsity } from './commonOptions.js';
+import {
+  type MethodDefinition,
+  type MethodOption,
+  type MethodSettings,
+  settingsFor,
+  type TrainingMethod,
+} from './definition.js';
+import { denseDefinition } from './dense.js';
+import { gmpDefinition } from './gmp.js';
 import type { SparsityMethod } from './method.js';
-import { RigL } from './rigl.js';
-import { type DropAndGrowOptions, SparseEvolutionaryTraining } from './set.js';
-import { type BudgetScope, type CostModel, Spartan } from './spartan.js';
-import { StaticSparse } from './static.js';
-import { StraightThrough } from './ste.js';
-import { TopKast } from './topkast.js';
+import { riglDefinition } from './rigl.js';
+import { setDefinition } from './set.js';
+import { spartanDefinition } from './spartan.js';
+import { staticDefinition } from './static.js';
+import { steDefinition } from './ste.js';
+import { topkastDefinition } from './topkast.js';
+
+export { defaultBackwardSparsity } from './topkast.js';
+
+/** The built-in methods, in the order --help lists them. */
+export const builtInDefinitions = [
+  denseDefinition,
+  staticDefinition,
+  topkastDefinition,
+  gmpDefinition,
+  steDefinition,
+  setDefinition,
+  riglDefinition,
+  spartanDefinition,
+] as const;
+
+/** Every method a run may use: the built-in ones, then those registered. */
+export const methodDefinitions: MethodDefinition[] = [...builtInDefinitions];
 
 /**
- * The options every method factory receives; each reads the ones it needs and ignores the rest. A method's
- * `config` uses these keys, so createMethod(method.name, method.config) rebuilds the same method
- * (methodFromConfig).
+ * Adds a method for every later lookup (CLI flags, configs, summaries): its name must be new, and an option it
+ * shares with another method must be the same declared option (commonOptions.ts), not a second one.
  */
-export interface MethodOptions {
-  /** Forward sparsity of the sparse layers (the final one, for GMP). */
-  sparsity: number;
-  /** Top-KAST's backward sparsity (default: the paper's pairing, see defaultBackwardSparsity). */
-  backwardSparsity?: number;
-  /**
-   * Steps between set refreshes (Top-KAST: default 100; STE: default 1), pruning steps (GMP's Δt: default 100)
-   * or mask updates (SET, RigL: ΔT, default 100).
-   */
-  refreshInterval?: number;
-  /** Top-KAST's exploration penalty λ (default 1e-4). */
-  penalty?: number;
-  /** Top-KAST's step on B \ A relative to A's (default 1: the paper). */
-  explorationScale?: number;
-  /** GMP's initial sparsity s_i (default 0). */
-  initialSparsity?: number;
-  /** GMP's first pruning step t0, as a fraction of training (default 0.1). */
-  pruningStart?: number;
-  /** GMP's end of pruning, as a fraction of training (default 0.6). */
-  pruningEnd?: number;
-  /** SET's and RigL's drop fraction α at the first mask update, cosine-decayed after (default 0.3). */
-  dropFraction?: number;
-  /** SET's and RigL's T_end, the end of mask updates, as a fraction of training (default 0.75). */
-  updateEnd?: number;
-  /** Spartan's options (see SpartanOptions for their defaults). */
-  betaInit?: number;
-  betaTarget?: number;
-  block?: string;
-  costModel?: CostModel;
-  anneal?: 'linear' | 'cosine';
-  warmup?: number;
-  freeze?: number;
-  budgetScope?: BudgetScope;
-  solver?: 'newton' | 'sinkhorn';
+export function registerMethod(definition: MethodDefinition): void {
+  if (methodDefinitions.some((known) => known.name === definition.name)) {
+    throw new Error(`a method named ${definition.name} is registered already: choose another name`);
+  }
+  const byKey = new Map(allOptions().map((option) => [option.key, option]));
+  const byFlag = new Map(allOptions().map((option) => [option.flag.split(' ')[0], option]));
+  for (const { option } of definition.reads) {
+    const sameKey = byKey.get(option.key);
+    const sameFlag = byFlag.get(option.flag.split(' ')[0]);
+    if ((sameKey && sameKey !== option) || (sameFlag && sameFlag !== option)) {
+      throw new Error(
+        `method ${definition.name}: its option ${option.key} (${option.flag}) is declared again: read the existing option, or give it another key and flag`,
+      );
+    }
+  }
+  methodDefinitions.push(definition);
 }
 
-type MethodFactory = (options: MethodOptions) => SparsityMethod;
-
-const factories = new Map<string, MethodFactory>([
-  ['dense', () => new Dense()],
-  ['static', (o) => new StaticSparse({ sparsity: o.sparsity })],
-  [
-    'topkast',
-    (o) =>
-      new TopKast({
-        forwardSparsity: o.sparsity,
-        backwardSparsity: o.backwardSparsity ?? defaultBackwardSparsity(o.sparsity),
-        refreshInterval: o.refreshInterval,
-        penalty: o.penalty,
-        explorationScale: o.explorationScale,
-      }),
-  ],
-  [
-    'gmp',
-    (o) =>
-      new GradualMagnitudePruning({
-        sparsity: o.sparsity,
-        initialSparsity: o.initialSparsity,
-        pruningStart: o.pruningStart,
-        pruningEnd: o.pruningEnd,
-        refreshInterval: o.refreshInterval,
-      }),
-  ],
-  ['ste', (o) => new StraightThrough({ sparsity: o.sparsity, refreshInterval: o.refreshInterval })],
-  ['set', (o) => new SparseEvolutionaryTraining(dropAndGrowOptions(o))],
-  ['rigl', (o) => new RigL(dropAndGrowOptions(o))],
-]);
-
-function dropAndGrowOptions(o: MethodOptions): DropAndGrowOptions {
-  return {
-    sparsity: o.sparsity,
-    refreshInterval: o.refreshInterval,
-    dropFraction: o.dropFraction,
-    updateEnd: o.updateEnd,
-  };
+/** The definition of `name`; unknown names are an error that lists the known ones. */
+export function methodDefinition(name: string): MethodDefinition {
+  const definition = methodDefinitions.find((known) => known.name === name);
+  if (!definition)
+    throw new Error(`unknown method '${name}': use one of ${trainingMethodNames().join(', ')}`);
+  return definition;
 }
 
-/** Every registered method name, in registration order. */
+/** The set-based methods' names (method.ts), in registration order. */
 export function methodNames(): string[] {
-  return [...factories.keys()];
+  return methodDefinitions.filter((d) => d.kind === 'sets').map((d) => d.name);
 }
 
-/** Every method a run may use: the set-based ones and Spartan. */
+/** Every method a run may use: the set-based ones and the soft-mask ones (Spartan). */
 export function trainingMethodNames(): string[] {
-  return [...methodNames(), 'spartan'];
+  return methodDefinitions.map((d) => d.name);
 }
 
-/** Builds the named set-based method; unknown names are an error that lists the known ones. */
+/**
+ * Every option a method reads, each once: the common ones first (commonOptions.ts), then each method's own in
+ * registry order. The order of the run config's method keys.
+ */
+export function allOptions(): MethodOption[] {
+  const options: MethodOption[] = [...commonOptions];
+  for (const definition of methodDefinitions) {
+    for (const { option } of definition.reads) if (!options.includes(option)) options.push(option);
+  }
+  return options;
+}
+
+/** The names of the methods that read `option`. */
+export function readersOf(option: MethodOption): string[] {
+  return methodDefinitions.filter((d) => d.reads.some((use) => use.option === option)).map((d) => d.name);
+}
+
+/** Whether the method makes layers sparse, i.e. reads the sparsity (dense does not). */
+export function readsSparsity(name: string): boolean {
+  return readersOf(sparsity).includes(name);
+}
+
+/** Options the methods read, as the common options (from a run config, flags or a library caller). */
+export type MethodOptions = MethodSettings;
+
+/**
+ * Builds any method a run may use from the options given (the ones it does not read are ignored; those not
+ * given take the method's defaults).
+ */
+export function createTrainingMethod(name: string, options: MethodOptions): TrainingMethod {
+  const definition = methodDefinition(name);
+  return definition.create(settingsFor(definition, options));
+}
+
+/** Builds the named set-based method (method.ts). */
 export function createMethod(name: string, options: MethodOptions): SparsityMethod {
-  const factory = factories.get(name);
-  if (!factory) throw new Error(`unknown method '${name}': use one of ${methodNames().join(', ')}`);
-  return factory(options);
-}
-
-/** Builds any method a run may use, Spartan included. */
-export function createTrainingMethod(name: string, options: MethodOptions): SparsityMethod | Spartan {
-  if (name !== 'spartan') return createMethod(name, options);
-  return new Spartan({
-    sparsity: options.sparsity,
-    betaInit: options.betaInit,
-    betaTarget: options.betaTarget,
-    block: options.block,
-    costModel: options.costModel,
-    anneal: options.anneal,
-    warmup: options.warmup,
-    freeze: options.freeze,
-    budgetScope: options.budgetScope,
-    solver: options.solver,
-  });
-}
-
-/** Rebuilds a method from its name and `config` (a run summary's or a checkpoint's), which hold MethodOptions keys. */
-export function methodFromConfig(
-  name: string,
-  config: Readonly<Record<string, number | string | boolean>>,
-): SparsityMethod | Spartan {
-  const known = new Set<string>(optionNames);
-  const unknown = Object.keys(config).filter((key) => !known.has(key));
-  if (unknown.length > 0) {
+  const definition = methodDefinition(name);
+  if (definition.kind !== 'sets') {
     throw new Error(
-      `method ${name}: unknown option(s) ${unknown.join(', ')} in its config: use ${optionNames.join(', ')}`,
+      `${name} is not a set-based method: use createTrainingMethod, or one of ${methodNames().join(', ')}`,
     );
   }
-  return createTrainingMethod(name, config as unknown as MethodOptions);
+  return definition.create(settingsFor(definition, options)) as SparsityMethod;
 }
 
-const optionNames: readonly (keyof MethodOptions)[] = [
-  'sparsity',
-  'backwardSparsity',
-  'refreshInterval',
-  'penalty',
-  'explorationScale',
-  'initialSparsity',
-  'pruningStart',
-  'pruningEnd',
-  'dropFraction',
-  'updateEnd',
-  'betaInit',
-  'betaTarget',
-  'block',
-  'costModel',
-  'anneal',
-  'warmup',
-  'freeze',
-  'budgetScope',
-  'solver',
-];
-
 /**
- * Top-KAST's backward sparsity for a forward sparsity, as paired in the paper (80%→50%, 90%→80%, 95%→90%);
- * in between and elsewhere: the backward set twice the forward set's size, 1 − 2·(1 − S), floored at 0.
+ * Rebuilds a method from its name and `config` (a run summary's or a checkpoint's), which holds the keys of the
+ * options it reads, each value of its option's kind; another key or value is an error naming it.
  */
-export function defaultBackwardSparsity(forwardSparsity: number): number {
-  const paired = new Map([
-    [0.8, 0.5],
-    [0.9, 0.8],
-    [0.95, 0.9],
-  ]);
-  return paired.get(forwardSparsity) ?? Math.max(0, 1 - 2 * (1 - forwardSparsity));
+export function methodFromConfig(name: string, config: Readonly<Record<string, unknown>>): TrainingMethod {
+  const definition = methodDefinition(name);
+  const options = new Map(definition.reads.map((use) => [use.option.key, use.option]));
+  const unknown = Object.keys(config).filter((key) => !options.has(key));
+  if (unknown.length > 0) {
+    throw new Error(
+      `method ${name}: unknown option(s) ${unknown.join(', ')} in its config: use ${[...options.keys()].join(', ')}`,
+    );
+  }
+  for (const [key, value] of Object.entries(config)) {
+    const checked = options.get(key)?.schema.safeParse(value);
+    if (checked && !checked.success) {
+      throw new Error(
+        `method ${name}: its config's ${key} is ${JSON.stringify(value)}: ${checked.error.issues[0]?.message}`,
+      );
+    }
+  }
+  return definition.create(settingsFor(definition, config as MethodSettings));
 }

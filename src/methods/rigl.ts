@@ -6,8 +6,9 @@
  * weights start at 0 with zero optimizer state.
  */
 import type { SparseWeight } from '../sparse/sparseWeight.js';
+import { defineMethod } from './definition.js';
 import type { SelectionContext } from './method.js';
-import { SparseEvolutionaryTraining } from './set.js';
+import { dropAndGrowReads, SparseEvolutionaryTraining } from './set.js';
 
 export class RigL extends SparseEvolutionaryTraining {
   override readonly name: string = 'rigl';
@@ -30,3 +31,11 @@ export class RigL extends SparseEvolutionaryTraining {
     return scores;
   }
 }
+
+export const riglDefinition = defineMethod({
+  name: 'rigl',
+  description: 'RigL: drop the smallest |θ|, grow where the dense gradient is largest',
+  kind: 'sets',
+  reads: dropAndGrowReads,
+  create: (o) => new RigL(o),
+});

@@ -14,7 +14,10 @@ import { mergeAscending } from '../sparse/sortedIndices.js';
 import type { SparseWeight } from '../sparse/sparseWeight.js';
 import { selectTopK } from '../sparse/topk.js';
 import { checkDensity, checkFraction, checkInterval } from '../util/checks.js';
+import { enteringState, refreshInterval, sparsity } from './commonOptions.js';
+import { defineMethod, option, reads } from './definition.js';
 import type { SelectionContext, Sets, SparsityMethod } from './method.js';
+import { kinds } from './optionKinds.js';
 import { cosineDropFraction, isMaskUpdateStep, updatesAfter, updatesAt } from './schedules.js';
 import { randomSets, uniformScores } from './static.js';
 
@@ -105,3 +108,36 @@ export class SparseEvolutionaryTraining implements SparsityMethod {
     return uniformScores(weight.size, context.random);
   }
 }
+
+export const dropFraction = option({
+  key: 'dropFraction',
+  flag: '--drop-fraction <α>',
+  help: "SET's and RigL's drop fraction α at the first mask update, cosine-decayed after",
+  what: "SET's and RigL's drop fraction",
+  ...kinds.fraction,
+});
+
+export const updateEnd = option({
+  key: 'updateEnd',
+  flag: '--update-end <f>',
+  help: "SET's and RigL's end of mask updates T_end, fraction of training",
+  what: "SET's and RigL's schedule",
+  ...kinds.fraction,
+});
+
+/** The options SET and RigL read, with their defaults (ΔT 100, α 0.3, T_end 0.75). */
+export const dropAndGrowReads = [
+  reads(sparsity),
+  reads(refreshInterval, { default: 100 }),
+  reads(dropFraction, { default: 0.3 }),
+  reads(updateEnd, { default: 0.75 }),
+  reads(enteringState, { default: 'zero' }),
+] as const;
+
+export const setDefinition = defineMethod({
+  name: 'set',
+  description: 'sparse evolutionary training: drop the smallest |θ|, grow at random',
+  kind: 'sets',
+  reads: dropAndGrowReads,
+  create: (o) => new SparseEvolutionaryTraining(o),
+});

@@ -6,6 +6,8 @@ import type { SparseWeight } from '../sparse/sparseWeight.js';
 import { selectTopK } from '../sparse/topk.js';
 import { checkDensity } from '../util/checks.js';
 import type { Random } from '../util/random.js';
+import { sparsity } from './commonOptions.js';
+import { defineMethod, reads } from './definition.js';
 import type { SelectionContext, Sets, SparsityMethod } from './method.js';
 
 export class StaticSparse implements SparsityMethod {
@@ -59,3 +61,11 @@ export function uniformScores(size: number, random: Random): Float64Array {
   for (let i = 0; i < size; i++) scores[i] = random.next();
   return scores;
 }
+
+export const staticDefinition = defineMethod({
+  name: 'static',
+  description: 'a random mask drawn once from the seed, never changed',
+  kind: 'sets',
+  reads: [reads(sparsity)],
+  create: (o) => new StaticSparse({ sparsity: o.sparsity }),
+});

@@ -9,6 +9,8 @@
  * equal terms. The refresh interval defaults to 1: the straight-through estimator masks the current θ at
  * every step, so weights that grow past the threshold enter the forward pass at once.
  */
+import { refreshInterval, sparsity } from './commonOptions.js';
+import { defineMethod, reads } from './definition.js';
 import { TopKast } from './topkast.js';
 
 export interface SteOptions {
@@ -35,3 +37,11 @@ export class StraightThrough extends TopKast {
     return { sparsity: this.forwardSparsity, refreshInterval: this.refreshInterval };
   }
 }
+
+export const steDefinition = defineMethod({
+  name: 'ste',
+  description: 'straight-through magnitude masking: top-k of |θ| forward, a dense backward',
+  kind: 'sets',
+  reads: [reads(sparsity), reads(refreshInterval, { default: 1 })],
+  create: (o) => new StraightThrough(o),
+});

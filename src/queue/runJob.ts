@@ -7,8 +7,9 @@
 import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { listCheckpoints, loadLatestCheckpoint, removeTemporaryFiles } from '../checkpoint/checkpointDir.js';
+import { checkpointedRun } from '../checkpoint/checkpointedRun.js';
 import { LOCK_FILE_NAME, lockDirectory } from '../checkpoint/directoryLock.js';
-import { runTraining } from '../cli/runTraining.js';
+import { runTraining } from '../run/runTraining.js';
 import type { TrainingSummary } from '../train/summary.js';
 import { escapeControl } from '../util/safeText.js';
 import type { RunJobData } from './sweep.js';
@@ -46,14 +47,15 @@ export function runJob(data: RunJobData, options: RunJobOptions): TrainingSummar
   try {
     removeTemporaryFiles(dir);
     const checkpoint = { dir, saveEvery: options.saveEvery, keep: KEEP };
-    if (listCheckpoints(dir).length === 0) return runTraining(config, { progress, announce, checkpoint });
+    if (listCheckpoints(dir).length === 0)
+      return runTraining(config, { progress, announce, extension: checkpointedRun({ checkpoint }) });
     const resume = loadLatestCheckpoint(dir);
     if (JSON.stringify(resume.checkpoint.state.config) !== JSON.stringify(config)) {
       throw new Error(
         `${escapeControl(resume.file)} holds a run of another config than job ${label}: remove ${escapeControl(dir)} or use another --sweep name`,
       );
     }
-    return runTraining(config, { progress, announce, checkpoint, resume });
+    return runTraining(config, { progress, announce, extension: checkpointedRun({ checkpoint, resume }) });
   } finally {
     lock.release();
   }

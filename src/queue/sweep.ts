@@ -6,7 +6,7 @@
 import type { Job, QueueBaseOptions } from 'bullmq';
 import { z } from 'zod';
 import { savedTrainConfig } from '../checkpoint/savedConfig.js';
-import type { TrainConfig } from '../cli/trainConfig.js';
+import type { TrainConfig } from '../run/trainConfig.js';
 import type { TrainingSummary } from '../train/summary.js';
 import { escapeControl } from '../util/safeText.js';
 import type { RedisAddress } from './redisUrl.js';

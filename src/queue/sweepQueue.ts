@@ -5,9 +5,9 @@
  */
 import { join } from 'node:path';
 import { type JobType, Queue } from 'bullmq';
-import type { TrainConfig } from '../cli/trainConfig.js';
 import { type FailedRun, writeResults } from '../compare/writeResults.js';
 import { asTrainingSummary } from '../report/summaryShape.js';
+import type { TrainConfig } from '../run/trainConfig.js';
 import { type TrainingSummary, writeSummary } from '../train/summary.js';
 import { makeDirectory } from '../util/files.js';
 import type { RedisAddress } from './redisUrl.js';

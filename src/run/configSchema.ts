@@ -2,52 +2,33 @@
  * The schema of a run's configuration (zod): one entry per option, with its type and range. It is the one
  * check of a config wherever it comes from: the flags of `topkast train` and `topkast compare` (each given
  * value, by its flag's name), the config saved in a checkpoint or export (the whole object, unknown keys
- * refused), and a queued job's configuration. A new option is one new entry here (a test checks that every
- * key the CLI resolves has one).
+ * refused), and a queued job's configuration. A new run setting is one new entry here, a method's option one
+ * in its definition (a test checks that every key the CLI resolves has one).
  *
  * The ranges keep a run inside what the machine can do (steps: the per-step timing array; widths: memory)
  * and every number finite; combinations (a flag of the other kind of model, momentum with AdamW, ...) are
- * checked where the config is resolved (src/cli/trainConfig.ts).
+ * checked where the config is resolved (src/run/trainConfig.ts). The method options' entries come from their
+ * definitions (src/methods/definition.ts), so a method registered later has its keys here too.
  */
 import { z } from 'zod';
 import { datasetNames, textDatasetNames } from '../data/catalog.js';
-import { distributionNames } from '../methods/distribution.js';
-import { trainingMethodNames } from '../methods/registry.js';
-import { budgetScopes, costModels } from '../methods/spartan.js';
-import { parseBlockDims } from '../spartan/blockLayout.js';
-import { annealShapes } from '../spartan/schedule.js';
+import type { ModelKind } from '../methods/definition.js';
+import { configLimits, countKind, kinds } from '../methods/optionKinds.js';
+import { allOptions, trainingMethodNames } from '../methods/registry.js';
 import { quoteValue } from '../util/safeText.js';
+
+export { configLimits } from '../methods/optionKinds.js';
 
 export const optimizerNames = ['sgd', 'adamw'] as const;
 export const scheduleNames = ['constant', 'cosine', 'step'] as const;
 export const activationNames = ['relu', 'gelu'] as const;
-export const modelNames = ['mlp', 'cnn', 'transformer'] as const;
-export const softTopKNames = ['newton', 'sinkhorn'] as const;
-
-/** The largest values a run takes. */
-export const configLimits = {
-  /** A run records each step's time (8 bytes a step). */
-  steps: 10_000_000,
-  epochs: 100_000,
-  batchSize: 65_536,
-  /** Hidden widths, the transformer's width and context. */
-  width: 65_536,
-  /** Hidden layers of an mlp, transformer blocks, attention heads, dense layer names. */
-  count: 1_024,
-  evalChars: 1_000_000_000,
-  /** Learning rate, decays, penalty, β. */
-  magnitude: 1e9,
-} as const;
+export const modelNames = ['mlp', 'cnn', 'transformer'] as const satisfies readonly ModelKind[];
 
 const names = (list: readonly string[]) => z.enum(list as [string, ...string[]]);
-const count = (max: number) => z.number().int().min(1).max(max);
-const fraction = z.number().min(0).lt(1);
-const positive = z.number().gt(0).max(configLimits.magnitude);
-const nonNegative = z.number().min(0).max(configLimits.magnitude);
-const layerName = z.string().regex(/^[A-Za-z_][\w.]*$/, 'expected a layer name, first, last or none');
+const count = (max: number) => countKind(max).schema;
 
-/** One entry per config key (TrainConfig, src/cli/trainConfig.ts); optional where a config may leave it unset. */
-export const trainConfigFields = {
+/** The run's own settings (src/run/trainConfig.ts, RunSettings); optional where a config may leave it unset. */
+export const runConfigFields = {
   dataset: names([...datasetNames, ...textDatasetNames]),
   model: z.enum(modelNames),
   hidden: z.array(count(configLimits.width)).min(1).max(configLimits.count).optional(),
@@ -63,49 +44,32 @@ export const trainConfigFields = {
   steps: count(configLimits.steps).optional(),
   batchSize: count(configLimits.batchSize),
   optimizer: z.enum(optimizerNames),
-  lr: positive,
-  momentum: fraction,
+  lr: kinds.positive.schema,
+  momentum: kinds.fraction.schema,
   nesterov: z.boolean(),
-  weightDecay: nonNegative,
+  weightDecay: kinds.nonNegative.schema,
   schedule: z.enum(scheduleNames),
   seed: z.number().int().min(0),
-  method: names(trainingMethodNames()),
-  sparsity: fraction,
-  backwardSparsity: fraction.optional(),
-  refreshInterval: count(configLimits.steps).optional(),
-  penalty: nonNegative.optional(),
-  explorationScale: z.number().gt(0).max(1).optional(),
-  distribution: names(distributionNames),
-  denseLayers: z
-    .array(layerName)
-    .min(1)
-    .max(configLimits.count)
-    .refine(
-      (list) => !list.includes('none') || list.length === 1,
-      "'none' keeps no layer dense: give it alone",
-    ),
-  initialSparsity: fraction.optional(),
-  pruningStart: fraction.optional(),
-  pruningEnd: fraction.optional(),
-  dropFraction: fraction.optional(),
-  updateEnd: fraction.optional(),
-  betaInit: positive.optional(),
-  betaTarget: positive.optional(),
-  block: z
-    .string()
-    .max(32)
-    .refine((text) => isBlock(text), 'expected b_out×b_in, like 1x1 or 4x4')
-    .optional(),
-  costModel: names(costModels).optional(),
-  anneal: names(annealShapes).optional(),
-  budgetScope: names(budgetScopes).optional(),
-  softTopK: z.enum(softTopKNames).optional(),
 };
 
-/** A whole run config: every key of the schema, no other. */
-export const trainConfigSchema = z.strictObject(trainConfigFields);
+/**
+ * One entry per config key: the run's own settings, the method name, and every option of the registered
+ * methods (their definitions' schemas; required where every resolved config has the key: run-wide options with
+ * a run default).
+ */
+export function trainConfigFields(): Readonly<Record<string, z.ZodType>> {
+  const fields: Record<string, z.ZodType> = { ...runConfigFields, method: names(trainingMethodNames()) };
+  for (const option of allOptions()) {
+    const always = option.everyMethod === true && option.runDefault !== undefined;
+    fields[option.key] = always ? option.schema : option.schema.optional();
+  }
+  return fields;
+}
 
-export type TrainConfigKey = keyof typeof trainConfigFields;
+/** A whole run config: every key of the schema, no other. */
+export function trainConfigSchema(): z.ZodType {
+  return z.strictObject(trainConfigFields());
+}
 
 /** The first problem of a value against a schema: where (a dotted path, '' for the value itself), what was there, what was expected. */
 export interface SchemaProblem {
@@ -138,13 +102,4 @@ export function describeProblem(name: string, { path, found, message }: SchemaPr
   if (where === '') return message;
   if (found === undefined) return `${where}: ${message}`;
   return `${where} is ${quoteValue(found)}: ${message}`;
-}
-
-function isBlock(text: string): boolean {
-  try {
-    const { rows, cols } = parseBlockDims(text);
-    return rows <= configLimits.width && cols <= configLimits.width;
-  } catch {
-    return false;
-  }
 }

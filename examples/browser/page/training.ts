@@ -51,7 +51,7 @@ export function trainOnSubset(dataset: Dataset, steps: number, hidden = [256, 25
     seed: 1,
     method: 'topkast',
     sparsity: 0.9,
-    bwdSparsity: 0.8,
+    backwardSparsity: 0.8,
     distribution: 'uniform',
     denseLayers: ['last'],
   });

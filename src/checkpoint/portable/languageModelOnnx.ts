@@ -1,9 +1,10 @@
 /**
  * A language model's ONNX file, with the vocabulary it needs (read from its dataset: Node only).
  */
-import type { TrainConfig } from '../../cli/trainConfig.js';
+
 import { loadTextDataset } from '../../data/registry.js';
 import type { Transformer } from '../../nn/transformer.js';
+import type { TrainConfig } from '../../run/trainConfig.js';
 import type { InferenceFile } from '../exportModel.js';
 import { inferenceModel } from '../inferenceModel.js';
 import { savedTrainConfig } from '../savedConfig.js';

@@ -2,8 +2,8 @@
  * What every export of an image model shares: its layers with forward weights (layerGraph.ts), its input
  * contract (features, normalisation of the dataset it was trained on) and the metadata that records both.
  */
-import type { TrainConfig } from '../../cli/trainConfig.js';
 import { datasetInfo } from '../../data/catalog.js';
+import type { TrainConfig } from '../../run/trainConfig.js';
 import type { InferenceFile } from '../exportModel.js';
 import { inferenceModel } from '../inferenceModel.js';
 import { savedTrainConfig } from '../savedConfig.js';

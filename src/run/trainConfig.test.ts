@@ -49,7 +49,7 @@ describe('resolveTrainConfig', () => {
     expect(resolveTrainConfig(flags)).toMatchObject({ method: 'dense', sparsity: 0 });
     expect(resolveTrainConfig({ ...flags, method: 'topkast' })).toMatchObject({ sparsity: 0.9 });
     expect(
-      resolveTrainConfig({ ...flags, method: 'topkast', sparsity: 0.8, bwdSparsity: 0.5 }),
+      resolveTrainConfig({ ...flags, method: 'topkast', sparsity: 0.8, backwardSparsity: 0.5 }),
     ).toMatchObject({
       sparsity: 0.8,
       backwardSparsity: 0.5,
@@ -57,7 +57,7 @@ describe('resolveTrainConfig', () => {
     expect(() => resolveTrainConfig({ ...flags, sparsity: 0.9 })).toThrow(
       /--sparsity 0.9 with --method dense/,
     );
-    expect(() => resolveTrainConfig({ ...flags, method: 'static', bwdSparsity: 0.5 })).toThrow(
+    expect(() => resolveTrainConfig({ ...flags, method: 'static', backwardSparsity: 0.5 })).toThrow(
       /--bwd-sparsity is Top-KAST's backward set/,
     );
     expect(() => resolveTrainConfig({ ...flags, method: 'static', penalty: 1e-4 })).toThrow(
@@ -82,6 +82,38 @@ describe('resolveTrainConfig', () => {
     expect(config.explorationScale).toBe(0.1);
     expect(() => resolveTrainConfig({ ...flags, method: 'static', explorationScale: 0.1 })).toThrow(
       /--exploration-scale is Top-KAST's step on B \\ A: drop it, or use --method topkast/,
+    );
+  });
+
+  it('takes --entering-state for the methods whose backward set gains entries, and records it as given', () => {
+    expect(resolveTrainConfig({ ...flags, method: 'topkast', enteringState: 'mean' }).enteringState).toBe(
+      'mean',
+    );
+    expect(resolveTrainConfig({ ...flags, method: 'rigl' }).enteringState).toBeUndefined(); // the controller's zero
+    expect(() => resolveTrainConfig({ ...flags, method: 'gmp', enteringState: 'mean' })).toThrow(
+      '--entering-state is the optimizer state of entering entries: drop it, or use --method topkast or set or rigl',
+    );
+  });
+
+  it("keys Spartan's options as its config does, and fills β_target by model", () => {
+    const spartan = {
+      ...flags,
+      method: 'spartan',
+      distribution: undefined,
+      solver: 'sinkhorn' as const,
+      warmup: 0.1,
+      freeze: 0.5,
+    };
+    expect(resolveTrainConfig(spartan)).toMatchObject({
+      solver: 'sinkhorn',
+      warmup: 0.1,
+      freeze: 0.5,
+      betaTarget: 100,
+      distribution: 'global',
+    });
+    expect(resolveTrainConfig({ ...spartan, model: 'cnn', hidden: undefined }).betaTarget).toBe(10);
+    expect(() => resolveTrainConfig({ ...flags, method: 'topkast', freeze: 0.5 })).toThrow(
+      "--freeze is Spartan's freeze: drop it, or use --method spartan",
     );
   });
 });

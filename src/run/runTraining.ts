@@ -2,27 +2,29 @@
  * One training run from a resolved configuration: load the data, build the model, optimizer, schedule and
  * sparsity method, train, and summarise. An image classifier trains with fit (epochs, test accuracy), a
  * language model with fitText (steps on random windows, bits per character); everything around the loop
- * (method, optimizer, resume, progress, metrics, checkpoints, the summary's costs) is shared. Used by
- * `topkast train`, `topkast compare` and `topkast demo`.
+ * (method, optimizer, progress, metrics, the summary's costs) is shared. Used by `topkast train`, `compare`,
+ * `demo`, a queue worker and library callers. Checkpoints, resuming and --init weights come in through a
+ * RunExtension (src/checkpoint/checkpointedRun.ts), since run/ sits below checkpoint/.
  */
-import { type Checkpoint, encodeCheckpoint } from '../checkpoint/checkpoint.js';
-import { checkpointSaver } from '../checkpoint/checkpointSaver.js';
-import { type InitWeights, loadInitWeights } from '../checkpoint/initWeights.js';
-import { restoreModel } from '../checkpoint/modelTensors.js';
-import type { Checkpointing } from '../checkpoint/runState.js';
 import { inputSize, splitSize } from '../data/dataset.js';
 import { loadDataset, loadTextDataset } from '../data/registry.js';
 import { engine } from '../kernels/engine.js';
 import { type MethodController, sparsify } from '../methods/controller.js';
-import { createTrainingMethod, defaultBackwardSparsity } from '../methods/registry.js';
+import type { MethodSettings } from '../methods/definition.js';
+import { createTrainingMethod, readsSparsity } from '../methods/registry.js';
 import type { Module } from '../nn/module.js';
 import { AdamW } from '../optim/adamw.js';
 import type { Optimizer } from '../optim/optimizer.js';
 import { constantLr, cosineLr, type LrSchedule, stepLr } from '../optim/schedules.js';
 import { SGD } from '../optim/sgd.js';
-import { configLimits } from '../run/configSchema.js';
 import type { Trainable } from '../tensor/trainable.js';
-import type { Callbacks, FitProgress, PeriodMetrics } from '../train/callbacks.js';
+import type {
+  Callbacks,
+  EpochMetrics,
+  FitProgress,
+  PeriodMetrics,
+  TextPeriodMetrics,
+} from '../train/callbacks.js';
 import { finiteGuard } from '../train/finiteGuard.js';
 import { fit, planTraining } from '../train/fit.js';
 import { fitText } from '../train/fitText.js';
@@ -38,6 +40,7 @@ import {
   textRunSummary,
 } from '../train/summary.js';
 import { buildModel, buildTextModel } from './buildModel.js';
+import { configLimits } from './configSchema.js';
 import { DEFAULT_EPOCHS, type TrainConfig } from './trainConfig.js';
 
 export interface RunOptions {
@@ -47,12 +50,33 @@ export interface RunOptions {
   readonly metricsFile?: string;
   /** Receives one line describing the run before it starts. */
   readonly announce?: (line: string) => void;
-  /** Save checkpoints into `dir` (see checkpointSaver). */
-  readonly checkpoint?: Checkpointing & { readonly dir: string };
-  /** Continue the run this checkpoint (of `config`, read from `file`) saved, exactly where it stood. */
-  readonly resume?: { readonly checkpoint: Checkpoint; readonly file: string };
-  /** Start from these weights (`--init`) instead of the seed's initialisation. */
-  readonly init?: InitWeights;
+  /** What the caller adds around the run: starting weights, a resumed state, checkpoints. */
+  readonly extension?: RunExtension;
+}
+
+/** A run's model, optimizer and method controller, once built. */
+export interface BuiltRun {
+  readonly config: TrainConfig;
+  readonly model: Module;
+  readonly optimizer: Optimizer;
+  readonly controller: MethodController;
+}
+
+/**
+ * What a caller adds around a run, in the order the run calls it (src/checkpoint/checkpointedRun.ts: --init,
+ * --resume and saving checkpoints).
+ */
+export interface RunExtension {
+  /** The built model, before the method picks its sets from its weights (e.g. load starting weights). */
+  prepareModel?(model: Module): void;
+  /** Once model, optimizer and controller exist: restore their state; the progress the loop continues from. */
+  restore?<M extends PeriodMetrics>(run: BuiltRun): FitProgress<M> | undefined;
+  /** More callbacks of the loop, after progress and metrics. */
+  callbacks?<M extends PeriodMetrics>(run: BuiltRun): Callbacks<M>[];
+  /** Appended to the announcement (e.g. '; resuming from FILE at step 40'). */
+  readonly note?: string;
+  /** An error met before training started, reworded (e.g. naming the checkpoint being resumed). */
+  setupError?(error: unknown): Error;
 }
 
 /** A run of either kind: a language model for a transformer config, else an image classifier. */
@@ -82,7 +106,7 @@ export function runImageTraining(config: TrainConfig, options: RunOptions = {}):
   }
   const { model, name } = buildModel(config, inputSize(dataset), dataset.classes);
   const built = { model, name, dataset: dataset.name, totalSteps: plan.totalSteps };
-  const { run, result } = trainBuilt(config, options, built, (parts) =>
+  const { run, result } = trainBuilt(config, options, built, (parts: LoopParts<EpochMetrics>) =>
     fit({
       ...parts,
       dataset,
@@ -112,7 +136,7 @@ export function runTextTraining(config: TrainConfig, options: RunOptions = {}): 
   }
   const { model, name } = buildTextModel(config, dataset.vocabulary.length);
   const built = { model, name, dataset: dataset.name, totalSteps: steps };
-  const { run, result } = trainBuilt(config, options, built, (parts) =>
+  const { run, result } = trainBuilt(config, options, built, (parts: LoopParts<TextPeriodMetrics>) =>
     fitText({
       ...parts,
       dataset,
@@ -134,7 +158,7 @@ interface LoopParts<M extends PeriodMetrics> {
   readonly schedule: LrSchedule;
   readonly callbacks: readonly Callbacks<M>[];
   readonly hooks: MethodController;
-  readonly resume?: FitProgress;
+  readonly resume?: FitProgress<M>;
 }
 
 /**
@@ -149,49 +173,33 @@ function trainBuilt<M extends PeriodMetrics, R>(
   loop: (parts: LoopParts<M>) => R,
 ): { run: RunDescription; result: R } {
   const { model, totalSteps } = built;
+  const { extension } = options;
   let started = false;
   try {
-    if (options.init) loadInitWeights(model, options.init);
+    extension?.prepareModel?.(model);
     const method = methodOf(config);
     const controller = sparsify(model, {
       method,
       distribution: config.distribution,
       denseLayers: config.denseLayers,
+      enteringState: config.enteringState,
       totalSteps,
       seed: config.seed,
     });
     const optimizer = createOptimizer(config, model.trainables());
-    const { resume, checkpoint } = options;
-    if (resume) {
-      const { state, tensors } = resume.checkpoint;
-      restoreModel(model, tensors, resume.file);
-      optimizer.setState(state.optimizer);
-      controller.setState(state.controller);
-    }
+    const parts = { config, model, optimizer, controller };
+    const resume = extension?.restore?.<M>(parts);
     const callbacks: Callbacks<M>[] = [finiteGuard(model)];
     if (options.progress !== false) callbacks.push(progressReporter(options.progress));
     if (options.metricsFile !== undefined) {
-      const progress = resume?.checkpoint.state.progress;
-      const from = progress && { step: progress.step, periods: progress.history.length };
+      const from = resume && { step: resume.step, periods: resume.history.length };
       callbacks.push(metricsLog(options.metricsFile, { resume: from }));
     }
-    if (checkpoint) {
-      const { dir, saveEvery, keep } = checkpoint;
-      const encode = (progress: FitProgress<M>) =>
-        encodeCheckpoint(model, {
-          config,
-          progress,
-          optimizer: optimizer.getState(),
-          controller: controller.getState(),
-          checkpointing: { saveEvery, keep },
-        });
-      callbacks.push(checkpointSaver({ dir, saveEvery, keep, encode }));
-    }
+    callbacks.push(...(extension?.callbacks?.<M>(parts) ?? []));
     options.announce?.(
-      `${describeMethod(config)} ${built.name} on ${built.dataset} (${model.parameterCount().toLocaleString('en-US')} parameters): ` +
+      `${describeMethod(config, method.config)} ${built.name} on ${built.dataset} (${model.parameterCount().toLocaleString('en-US')} parameters): ` +
         `${config.optimizer} lr ${config.lr} ${config.schedule}, batch ${config.batchSize}, ${totalSteps} steps, seed ${config.seed}, ${engine().kernels.name} kernels` +
-        (resume ? `; resuming from ${resume.file} at step ${resume.checkpoint.state.progress.step}` : '') +
-        (options.init ? `; starting from the weights of ${options.init.source}` : ''),
+        (extension?.note ?? ''),
     );
     started = true;
     const result = loop({
@@ -200,7 +208,7 @@ function trainBuilt<M extends PeriodMetrics, R>(
       schedule: createSchedule(config, totalSteps),
       callbacks,
       hooks: controller,
-      resume: resume?.checkpoint.state.progress,
+      resume,
     });
     const run: RunDescription = {
       method: method.name,
@@ -214,26 +222,21 @@ function trainBuilt<M extends PeriodMetrics, R>(
     };
     return { run, result };
   } catch (error) {
-    throw options.resume && !started ? namingCheckpoint(error, options.resume.file) : error;
+    throw extension?.setupError && !started ? extension.setupError(error) : error;
   } finally {
     model.dispose?.();
   }
 }
 
-/** An error met while rebuilding a checkpoint's run (its config or state does not fit), naming the checkpoint. */
-function namingCheckpoint(error: unknown, file: string): Error {
-  const message = error instanceof Error ? error.message : String(error);
-  return new Error(message.includes(file) ? message : `cannot resume from ${file}: ${message}`);
-}
-
-/** 'dense', or e.g. 'topkast 90%/80%' (forward/backward sparsity) for a sparse method. */
-function describeMethod(config: TrainConfig): string {
-  if (config.method === 'dense') return 'dense';
+/**
+ * 'dense', or e.g. 'topkast 90%/80%': the method and its forward sparsity, and its backward sparsity where its
+ * config has one.
+ */
+function describeMethod(config: TrainConfig, methodConfig: Readonly<Record<string, unknown>>): string {
+  if (!readsSparsity(config.method)) return config.method;
   const percent = (s: number) => `${Math.round(s * 1000) / 10}%`;
-  const backward =
-    config.method === 'topkast'
-      ? `/${percent(config.backwardSparsity ?? defaultBackwardSparsity(config.sparsity))}`
-      : '';
+  const { backwardSparsity } = methodConfig;
+  const backward = typeof backwardSparsity === 'number' ? `/${percent(backwardSparsity)}` : '';
   return `${config.method} ${percent(config.sparsity)}${backward}`;
 }
 
@@ -257,27 +260,9 @@ function formatDuration(seconds: number): string {
   return seconds < 1 ? `${Math.round(seconds * 1000)} ms` : `${seconds.toFixed(1)} s`;
 }
 
-/** The run's sparsity method, from its configuration. */
+/** The run's sparsity method, from its configuration (the options its definition reads). */
 export function methodOf(config: TrainConfig) {
-  return createTrainingMethod(config.method, {
-    sparsity: config.sparsity,
-    backwardSparsity: config.backwardSparsity,
-    refreshInterval: config.refreshInterval,
-    penalty: config.penalty,
-    explorationScale: config.explorationScale,
-    initialSparsity: config.initialSparsity,
-    pruningStart: config.pruningStart,
-    pruningEnd: config.pruningEnd,
-    dropFraction: config.dropFraction,
-    updateEnd: config.updateEnd,
-    betaInit: config.betaInit,
-    betaTarget: config.betaTarget,
-    block: config.block,
-    costModel: config.costModel,
-    anneal: config.anneal,
-    budgetScope: config.budgetScope,
-    solver: config.softTopK,
-  });
+  return createTrainingMethod(config.method, config as unknown as MethodSettings);
 }
 
 /** The run's optimizer over the model's trainables. */
