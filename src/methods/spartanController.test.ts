@@ -250,6 +250,22 @@ describe('Spartan budgets', () => {
     ).toThrow(/needs c's uses per example .* build it with inputSize, or use --cost-model sparsity/);
   });
 
+  test('global: a layer the shared threshold starves keeps its best block, traded for the weakest kept one', () => {
+    const method = spartan({ sparsity: 0.75 });
+    const run = tinyRun({ method, optimizer: 'sgd', totalSteps: 20, distribution: 'global' });
+    const starved = run.model.trainables().find((t) => t.name === 'fc2.weight')!;
+    for (let i = 0; i < starved.values.length; i++) starved.values[i] *= 1e-4;
+    runSteps(run, 0, 16);
+    expect(run.controller.report().layers[1].forwardCount).toBe(0);
+    runSteps(run, 16, 20);
+    const { layers, softMask } = run.controller.report();
+    expect(softMask?.finalized).toBe(true);
+    expect(layers.map((l) => l.name)).toEqual(['fc1.weight', 'fc2.weight', 'out.weight']);
+    expect(layers[1].forwardCount).toBe(1);
+    expect(layers.reduce((n, l) => n + l.forwardCount, 0)).toBe(0.25 * (12 * 16 + 16 * 16 + 16 * 4));
+    run.dispose();
+  });
+
   test('a tensor the blocks do not divide falls back to 1×1 blocks with a warning', () => {
     const model = mlp({ inputs: 12, hidden: [16], outputs: 3, activation: 'relu', seed: 1 });
     const warnings: string[] = [];

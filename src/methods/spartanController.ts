@@ -336,9 +336,10 @@ export class SpartanController implements MethodController {
     return this.schedule.beta(step, layer.layout.blockSize) / this.schedule.beta(step, first);
   }
 
-  /** m ← m ⊙ h, fixed from now on and stored in each weight's state. */
+  /** m ← m ⊙ h, fixed from now on and stored in each weight's state (every layer keeping a block). */
   private freeze(): void {
     const { heap } = engine();
+    for (const group of this.groups) keepOneBlockPerLayer(group);
     for (const layer of this.layers) {
       const { weight, masks } = layer;
       let frozen = weight.state.get(FROZEN_MASK_KEY);
@@ -636,6 +637,45 @@ export class SpartanController implements MethodController {
     this.solver.dispose();
     for (const group of this.groups) if (group.costs) heap.free(group.costs);
     this.released = true;
+  }
+}
+
+/**
+ * A global budget ranks every masked entry together, so its hard mask can leave a layer no block at all, and a
+ * sparse layer needs at least one (SparseWeight refuses an empty forward set). Before the freeze, each such
+ * layer gets its block of largest value v' (ties to the lower index), at its soft value m, in place of the
+ * kept block of least value (ties to the higher index) among the layers that keep more than one: the kept
+ * block count stays exact. A layer alone in its group (uniform or ERK budgets) has nothing to trade with and
+ * keeps the one block on top of its budget.
+ */
+function keepOneBlockPerLayer(group: BudgetGroup): void {
+  const arrays = group.arrays!;
+  const { values, soft, effective } = arrays;
+  const span = (layer: MaskedLayer) => ({ at: layer.offset - group.offset, entries: layer.layout.entries });
+  const kept = (layer: MaskedLayer) => {
+    const { at, entries } = span(layer);
+    let count = 0;
+    for (let j = at; j < at + entries; j++) if (effective[j] !== 0) count++;
+    return count;
+  };
+  for (const starved of group.layers.filter((layer) => kept(layer) === 0)) {
+    const { at, entries } = span(starved);
+    let best = at;
+    for (let j = at + 1; j < at + entries; j++) if (values[j] > values[best]) best = j;
+    let weakest = -1;
+    for (const layer of group.layers) {
+      if (kept(layer) < 2) continue;
+      const range = span(layer);
+      for (let j = range.at; j < range.at + range.entries; j++) {
+        if (effective[j] !== 0 && (weakest < 0 || values[j] <= values[weakest])) weakest = j;
+      }
+    }
+    if (weakest >= 0) effective[weakest] = 0;
+    // A soft value that underflowed to 0 would leave the layer empty still: the smallest normal float32 then.
+    effective[best] = Math.max(soft[best], 2 ** -126);
+  }
+  for (const layer of group.layers) {
+    if (!layer.direct) layer.layout.broadcast(effective, span(layer).at, layer.masks.effective);
   }
 }
 
