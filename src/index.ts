@@ -31,16 +31,23 @@ export {
 export { type TextBatch, TextBatcher } from './data/textBatches.js';
 export { bitsPerCharacter, decodeTokens, encodeText, type TextDataset } from './data/textDataset.js';
 // Engine: the shared-memory heap and the kernels.
-export { type BackendName, createEngine, type Engine, engine, useEngine } from './kernels/engine.js';
+export {
+  type BackendName,
+  createEngine,
+  type Engine,
+  engine,
+  type KernelChoice,
+  kernelChoice,
+  setKernelChoice,
+  useEngine,
+} from './kernels/engine.js';
 export { enableRelaxedSimd } from './kernels/relaxedSimd.js';
 // Sparsity methods.
-export {
-  type MethodController,
-  type SoftMaskReport,
-  type SparsifyOptions,
-  SparsityController,
-  type SparsityReport,
-  sparsify,
+export type {
+  MethodController,
+  SoftMaskReport,
+  SparsityReport,
+  TrainingMethod,
 } from './methods/controller.js';
 export { type DistributionName, distributeCounts, erkDensities } from './methods/distribution.js';
 export type { LayerBudget, SelectionContext, Sets, SparsityMethod } from './methods/method.js';
@@ -52,8 +59,11 @@ export {
   methodNames,
   trainingMethodNames,
 } from './methods/registry.js';
+export { SetBasedController } from './methods/setBasedController.js';
+export { SetBasedMethod } from './methods/setBasedMethod.js';
+export { SoftMaskController } from './methods/softMaskController.js';
+export { type SparsifyOptions, sparsify } from './methods/sparsify.js';
 export { type BudgetScope, type CostModel, Spartan, type SpartanOptions } from './methods/spartan.js';
-export { SpartanController } from './methods/spartanController.js';
 export { TopKast, type TopKastOptions } from './methods/topkast.js';
 // Layers and models.
 export { GELU, ReLU } from './nn/activations.js';

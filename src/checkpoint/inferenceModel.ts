@@ -1,6 +1,6 @@
 import { buildModel, buildTextModel } from '../cli/buildModel.js';
 import type { TrainConfig } from '../cli/trainConfig.js';
-import { layersToSparsify } from '../methods/controller.js';
+import { layersToSparsify } from '../methods/sparsify.js';
 import type { Module } from '../nn/module.js';
 import { allModules, isSparsifiable } from '../nn/sparsifiable.js';
 import { escapeControl } from '../util/safeText.js';

@@ -9,7 +9,7 @@
  * made of letters, digits, '_' and '.'; optimizer state keys only those the config's optimizer and method keep.
  * Each error is one line naming the file and the tensor.
  */
-import { CHURN_REFERENCE_KEY, FROZEN_MASK_KEY } from '../methods/spartanController.js';
+import { CHURN_REFERENCE_KEY, FROZEN_MASK_KEY } from '../methods/softMaskController.js';
 import { firstNonFinite } from '../util/finite.js';
 import { escapeControl, quoteValue } from '../util/safeText.js';
 import { flatFromCsr } from './csrTensors.js';

@@ -11,8 +11,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { SparseWeight } from '../sparse/sparseWeight.js';
+import type { TrainingMethod } from './controller.js';
 import type { DistributionName } from './distribution.js';
-import type { SparsityMethod } from './method.js';
 import {
   createMethod,
   createTrainingMethod,
@@ -20,7 +20,7 @@ import {
   methodNames,
   trainingMethodNames,
 } from './registry.js';
-import type { Spartan } from './spartan.js';
+import type { SetBasedMethod } from './setBasedMethod.js';
 import {
   holds,
   type OptimizerChoice,
@@ -36,12 +36,12 @@ import {
 const totalSteps = 40;
 const sparsity = 0.75;
 
-function method(name: string): SparsityMethod {
+function method(name: string): SetBasedMethod {
   return createMethod(name, { sparsity, refreshInterval: 4 });
 }
 
 /** Any method a run may use (Spartan included, its target over the masked layers), with the same settings. */
-function anyMethod(name: string): SparsityMethod | Spartan {
+function anyMethod(name: string): TrainingMethod {
   return createTrainingMethod(name, { sparsity, refreshInterval: 4, budgetScope: 'masked' });
 }
 
@@ -127,7 +127,7 @@ function moment(weight: SparseWeight): WeightMoment {
  * method's enteringValue); entries that stayed in B kept their value and state; entries that entered start at
  * zero state. `before` is taken before the step, `updated` after the optimizer's update, before any refresh.
  */
-function checkStep(m: SparsityMethod, weight: SparseWeight, before: WeightMoment, updated: WeightMoment) {
+function checkStep(m: SetBasedMethod, weight: SparseWeight, before: WeightMoment, updated: WeightMoment) {
   const theta = weight.syncTheta();
   const next = weight.backwardIndices();
   let entered = 0;

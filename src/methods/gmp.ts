@@ -9,15 +9,9 @@
  */
 import type { SparseWeight } from '../sparse/sparseWeight.js';
 import { selectTopK, selectTopKByMagnitude } from '../sparse/topk.js';
-import {
-  checkDensity,
-  checkFraction,
-  checkInterval,
-  type SelectionContext,
-  type Sets,
-  type SparsityMethod,
-} from './method.js';
+import { checkFraction, checkInterval, type SelectionContext, type Sets } from './method.js';
 import { gmpSparsity, isPruningStep, type PruningSchedule, updatesAfter, updatesAt } from './schedules.js';
+import { SetBasedMethod } from './setBasedMethod.js';
 
 export interface GmpOptions {
   /** s_f, the final sparsity (e.g. 0.9). */
@@ -32,24 +26,20 @@ export interface GmpOptions {
   refreshInterval?: number;
 }
 
-export class GradualMagnitudePruning implements SparsityMethod {
+export class GradualMagnitudePruning extends SetBasedMethod {
   readonly name = 'gmp';
-  readonly sparse = true;
   readonly magnitudeRanked = true;
-  readonly enteringValue = 'theta';
-  readonly sparsity: number;
   readonly initialSparsity: number;
   readonly pruningStart: number;
   readonly pruningEnd: number;
   readonly refreshInterval: number;
 
   constructor(options: GmpOptions) {
-    this.sparsity = options.sparsity;
+    super(options.sparsity, 'gmp: final density (1 − sparsity)');
     this.initialSparsity = options.initialSparsity ?? 0;
     this.pruningStart = options.pruningStart ?? 0.1;
     this.pruningEnd = options.pruningEnd ?? 0.6;
     this.refreshInterval = options.refreshInterval ?? 100;
-    checkDensity(1 - this.sparsity, 'gmp: final density (1 − sparsity)');
     checkFraction(this.initialSparsity, 'gmp: initial sparsity s_i');
     if (this.initialSparsity > this.sparsity) {
       throw new Error(
@@ -66,7 +56,7 @@ export class GradualMagnitudePruning implements SparsityMethod {
     checkInterval(this.refreshInterval, 'gmp: pruning interval Δt');
   }
 
-  get config(): Readonly<Record<string, number>> {
+  override get config(): Readonly<Record<string, number>> {
     return {
       sparsity: this.sparsity,
       initialSparsity: this.initialSparsity,
@@ -87,12 +77,8 @@ export class GradualMagnitudePruning implements SparsityMethod {
     };
   }
 
-  forwardDensity(step: number, totalSteps: number): number {
+  override forwardDensity(step: number, totalSteps: number): number {
     return 1 - gmpSparsity(updatesAfter(step), this.schedule(totalSteps));
-  }
-
-  backwardDensity(step: number, totalSteps: number): number {
-    return this.forwardDensity(step, totalSteps);
   }
 
   /** Every entry at a dense start (or the top-(1 − s_i) of |θ| when pruning starts at step 0). */
@@ -101,12 +87,12 @@ export class GradualMagnitudePruning implements SparsityMethod {
     return { forward: kept, backward: kept };
   }
 
-  isRefreshStep(step: number, totalSteps: number): boolean {
+  override isRefreshStep(step: number, totalSteps: number): boolean {
     return isPruningStep(updatesAfter(step), this.schedule(totalSteps));
   }
 
   /** The budgeted count of largest |θ| among the active entries (A = B); inactive entries never return. */
-  selectSets(weight: SparseWeight, context: SelectionContext): Sets {
+  override selectSets(weight: SparseWeight, context: SelectionContext): Sets {
     const theta = weight.syncTheta();
     const active = weight.backwardIndices();
     const count = context.budget.forwardCount;

@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { engine } from '../kernels/engine.js';
+import { engine, setKernelChoice } from '../kernels/engine.js';
 import { mlp } from '../nn/mlp.js';
 import type { Module } from '../nn/module.js';
 import { AdamW } from '../optim/adamw.js';
 import { SparseWeight } from '../sparse/sparseWeight.js';
 import { Tensor } from '../tensor/tensor.js';
 import { trainStep } from '../train/trainStep.js';
-import { type SparsifyOptions, sparsify } from './controller.js';
 import { createMethod } from './registry.js';
+import { type SparsifyOptions, sparsify } from './sparsify.js';
 import { Spartan } from './spartan.js';
 import { runSteps, tinyRun } from './testing.js';
 
@@ -60,14 +60,15 @@ describe('memory report', () => {
   });
 
   it('counts masked dense weights and one dense gradient when layers run the dense kernels', () => {
+    const previous = setKernelChoice({ forwardDenseAbove: 0, backwardDenseAbove: 0 });
     const { model, controller } = trainedOneStep(
       createMethod('topkast', { sparsity: 0.9, backwardSparsity: 0.8 }),
-      { kernelChoice: { forwardDenseAbove: 0, backwardDenseAbove: 0 } },
     );
     const memory = controller.memory();
     // fc1 30·40 and fc2 40·40 masked weights held at once, and the larger dense gradient (fc2).
     expect(memory.stepBufferBytes).toBe(4 * (1200 + 1600) + 4 * 1600);
     expect(memory.totalBytes).toBe(heldBytes(model).held + 4 * 1600 + memory.stepBufferBytes);
+    setKernelChoice(previous);
     model.dispose();
   });
 

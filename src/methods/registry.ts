@@ -3,11 +3,13 @@
  * line here. Set-based methods (method.ts) are `methodNames()`; Spartan, which trains dense weights behind a
  * soft mask (spartan.ts), joins them in `trainingMethodNames()`, the list the CLI offers.
  */
+
+import type { TrainingMethod } from './controller.js';
 import { Dense } from './dense.js';
 import { GradualMagnitudePruning } from './gmp.js';
-import type { SparsityMethod } from './method.js';
 import { RigL } from './rigl.js';
 import { type DropAndGrowOptions, SparseEvolutionaryTraining } from './set.js';
+import type { SetBasedMethod } from './setBasedMethod.js';
 import { type BudgetScope, type CostModel, Spartan } from './spartan.js';
 import { StaticSparse } from './static.js';
 import { StraightThrough } from './ste.js';
@@ -54,7 +56,7 @@ export interface MethodOptions {
   solver?: 'newton' | 'sinkhorn';
 }
 
-type MethodFactory = (options: MethodOptions) => SparsityMethod;
+type MethodFactory = (options: MethodOptions) => SetBasedMethod;
 
 const factories = new Map<string, MethodFactory>([
   ['dense', () => new Dense()],
@@ -106,14 +108,14 @@ export function trainingMethodNames(): string[] {
 }
 
 /** Builds the named set-based method; unknown names are an error that lists the known ones. */
-export function createMethod(name: string, options: MethodOptions): SparsityMethod {
+export function createMethod(name: string, options: MethodOptions): SetBasedMethod {
   const factory = factories.get(name);
   if (!factory) throw new Error(`unknown method '${name}': use one of ${methodNames().join(', ')}`);
   return factory(options);
 }
 
 /** Builds any method a run may use, Spartan included. */
-export function createTrainingMethod(name: string, options: MethodOptions): SparsityMethod | Spartan {
+export function createTrainingMethod(name: string, options: MethodOptions): TrainingMethod {
   if (name !== 'spartan') return createMethod(name, options);
   return new Spartan({
     sparsity: options.sparsity,
@@ -133,7 +135,7 @@ export function createTrainingMethod(name: string, options: MethodOptions): Spar
 export function methodFromConfig(
   name: string,
   config: Readonly<Record<string, number | string | boolean>>,
-): SparsityMethod | Spartan {
+): TrainingMethod {
   const known = new Set<string>(optionNames);
   const unknown = Object.keys(config).filter((key) => !known.has(key));
   if (unknown.length > 0) {

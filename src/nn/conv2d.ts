@@ -1,5 +1,5 @@
-import { type SparseMatmulOptions, sparseMatmul } from '../sparse/sparseMatmul.js';
-import { SparseWeight } from '../sparse/sparseWeight.js';
+import { sparseMatmul } from '../sparse/sparseMatmul.js';
+import { SparseWeight, type SparseWeightSettings } from '../sparse/sparseWeight.js';
 import { addChannelBias } from '../tensor/ops/addChannelBias.js';
 import { im2col } from '../tensor/ops/im2col.js';
 import { matmul } from '../tensor/ops/matmul.js';
@@ -66,7 +66,6 @@ export class Conv2d implements Module, Sparsifiable {
   /** Hout·Wout for the constructor's inputSize; undefined without one. */
   readonly weightUses: number | undefined;
   private current: Parameter | SparseWeight;
-  private kernelChoice: SparseMatmulOptions = {};
   private transform: WeightTransform | null = null;
 
   constructor(options: Conv2dOptions) {
@@ -100,16 +99,18 @@ export class Conv2d implements Module, Sparsifiable {
     return [this.outputs, this.inputs, ...this.window.kernel];
   }
 
-  makeSparse(
-    forward: Int32Array,
-    backward: Int32Array,
-    kernelChoice: SparseMatmulOptions = {},
-  ): SparseWeight {
+  makeSparse(forward: Int32Array, backward: Int32Array, settings?: SparseWeightSettings): SparseWeight {
     if (this.current instanceof SparseWeight) throw new Error(`Conv2d ${this.name} is already sparse`);
     const [kh, kw] = this.window.kernel;
-    const sparse = moveToSparseWeight(this.current, this.outputs, this.inputs * kh * kw, forward, backward);
+    const sparse = moveToSparseWeight(
+      this.current,
+      this.outputs,
+      this.inputs * kh * kw,
+      forward,
+      backward,
+      settings,
+    );
     this.current = sparse;
-    this.kernelChoice = kernelChoice;
     this.transform = null;
     return sparse;
   }
@@ -132,9 +133,7 @@ export class Conv2d implements Module, Sparsifiable {
     const cols = im2col(x, this.window);
     const weight = this.current;
     const product =
-      weight instanceof SparseWeight
-        ? sparseMatmul(weight, cols, this.kernelChoice)
-        : matmul(this.denseWeight(weight), cols);
+      weight instanceof SparseWeight ? sparseMatmul(weight, cols) : matmul(this.denseWeight(weight), cols);
     const shape = [this.outputs, outHeight, outWidth, batch];
     return this.bias ? addChannelBias(product, this.bias.tensor, shape) : reshape(product, shape);
   }

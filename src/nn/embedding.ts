@@ -1,5 +1,4 @@
-import type { SparseMatmulOptions } from '../sparse/sparseMatmul.js';
-import { SparseWeight } from '../sparse/sparseWeight.js';
+import { SparseWeight, type SparseWeightSettings } from '../sparse/sparseWeight.js';
 import { embedding } from '../tensor/ops/embedding.js';
 import { sparseEmbedding } from '../tensor/ops/sparseEmbedding.js';
 import { Tensor } from '../tensor/tensor.js';
@@ -31,8 +30,6 @@ export class Embedding implements Module {
   readonly vocab: number;
   readonly dim: number;
   protected current: Parameter | SparseWeight;
-  /** When a sparse table's products may run on dense kernels (read by a tied output projection). */
-  kernelChoice: SparseMatmulOptions = {};
   /** Applied to the dense table before every use (lookup and tied output); see Sparsifiable. */
   protected transform: WeightTransform | null = null;
 
@@ -88,17 +85,11 @@ export class SparsifiableEmbedding extends Embedding implements Sparsifiable {
     return [this.vocab, this.dim];
   }
 
-  /** The kernel choice applies to a tied output projection's sparseMatmul (the lookup itself is a gather). */
-  makeSparse(
-    forward: Int32Array,
-    backward: Int32Array,
-    kernelChoice: SparseMatmulOptions = {},
-  ): SparseWeight {
+  makeSparse(forward: Int32Array, backward: Int32Array, settings?: SparseWeightSettings): SparseWeight {
     const dense = this.current;
     if (dense instanceof SparseWeight) throw new Error(`Embedding ${this.name} is already sparse`);
-    const sparse = moveToSparseWeight(dense, this.vocab, this.dim, forward, backward);
+    const sparse = moveToSparseWeight(dense, this.vocab, this.dim, forward, backward, settings);
     this.current = sparse;
-    this.kernelChoice = kernelChoice;
     this.transform = null;
     return sparse;
   }

@@ -1,5 +1,5 @@
-import { type SparseMatmulOptions, sparseMatmul } from '../sparse/sparseMatmul.js';
-import { SparseWeight } from '../sparse/sparseWeight.js';
+import { sparseMatmul } from '../sparse/sparseMatmul.js';
+import { SparseWeight, type SparseWeightSettings } from '../sparse/sparseWeight.js';
 import { addRowBiasInPlace } from '../tensor/ops/addRowBias.js';
 import { type Activation, biasActivation } from '../tensor/ops/biasActivation.js';
 import { gelu } from '../tensor/ops/gelu.js';
@@ -38,7 +38,6 @@ export class Linear implements Module, Sparsifiable, FusesActivation {
   readonly outputs: number;
   readonly bias: Parameter | null;
   private current: Parameter | SparseWeight;
-  private kernelChoice: SparseMatmulOptions = {};
   private transform: WeightTransform | null = null;
 
   constructor(options: LinearOptions) {
@@ -70,15 +69,10 @@ export class Linear implements Module, Sparsifiable, FusesActivation {
     return 1;
   }
 
-  makeSparse(
-    forward: Int32Array,
-    backward: Int32Array,
-    kernelChoice: SparseMatmulOptions = {},
-  ): SparseWeight {
+  makeSparse(forward: Int32Array, backward: Int32Array, settings?: SparseWeightSettings): SparseWeight {
     if (this.current instanceof SparseWeight) throw new Error(`Linear ${this.name} is already sparse`);
-    const sparse = moveToSparseWeight(this.current, this.outputs, this.inputs, forward, backward);
+    const sparse = moveToSparseWeight(this.current, this.outputs, this.inputs, forward, backward, settings);
     this.current = sparse;
-    this.kernelChoice = kernelChoice;
     this.transform = null;
     return sparse;
   }
@@ -110,9 +104,7 @@ export class Linear implements Module, Sparsifiable, FusesActivation {
       );
     }
     const weight = this.current;
-    return weight instanceof SparseWeight
-      ? sparseMatmul(weight, x, this.kernelChoice)
-      : matmul(this.denseWeight(weight), x);
+    return weight instanceof SparseWeight ? sparseMatmul(weight, x) : matmul(this.denseWeight(weight), x);
   }
 
   private denseWeight(weight: Parameter): Tensor {

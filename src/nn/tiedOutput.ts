@@ -25,14 +25,12 @@ export class TiedOutput implements Module {
   }
 
   forward(x: Tensor): Tensor {
-    const { weight, dim, kernelChoice } = this.embedding;
+    const { weight, dim } = this.embedding;
     if (x.shape.length !== 2 || x.shape[0] !== dim) {
       throw new Error(`TiedOutput ${this.name}: expects input [${dim}, batch], got ${formatShape(x.shape)}`);
     }
     const logits =
-      weight instanceof SparseWeight
-        ? sparseMatmul(weight, x, kernelChoice)
-        : matmul(this.embedding.denseTable(weight), x);
+      weight instanceof SparseWeight ? sparseMatmul(weight, x) : matmul(this.embedding.denseTable(weight), x);
     return addRowBiasInPlace(logits, this.bias.tensor);
   }
 

@@ -10,6 +10,7 @@ import {
   requireUnitInterval,
   stateArray,
   updateSegments,
+  withReplaced,
   zeroGrads,
 } from './optimizer.js';
 
@@ -29,7 +30,7 @@ export interface AdamWOptions {
  * state). The moments live in each trainable's state under 'firstMoment' and 'secondMoment'.
  */
 export class AdamW implements Optimizer {
-  readonly trainables: readonly Trainable[];
+  trainables: readonly Trainable[];
   readonly lr: number;
   readonly betas: readonly [number, number];
   readonly eps: number;
@@ -74,6 +75,10 @@ export class AdamW implements Optimizer {
       }
     }
     this.stepCount = t;
+  }
+
+  replaceTrainable(previous: Trainable, next: Trainable): void {
+    this.trainables = withReplaced('AdamW', this.trainables, previous, next);
   }
 
   zeroGrad(): void {

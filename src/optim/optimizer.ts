@@ -10,6 +10,11 @@ export interface OptimizerState {
 /** What the training loop needs from an optimizer. */
 export interface Optimizer {
   readonly trainables: readonly Trainable[];
+  /**
+   * Updates `next` from now on where it updated `previous`: a layer replaced its weight object (Spartan's
+   * finalize turns a dense Parameter into a SparseWeight). `next` brings its own state.
+   */
+  replaceTrainable(previous: Trainable, next: Trainable): void;
   /** One update of every trainable from its accumulated grads; `lr` overrides the base rate (schedules). */
   step(lr?: number): void;
   /** Sets every trainable's grads to zero (backward passes accumulate). */
@@ -28,6 +33,19 @@ export function checkTrainables(optimizer: string, trainables: readonly Trainabl
     names.add(trainable.name);
     checkSizes(optimizer, trainable);
   }
+}
+
+/** The list with `next` in place of `previous` (Optimizer.replaceTrainable); throws if `previous` is not in it. */
+export function withReplaced(
+  optimizer: string,
+  trainables: readonly Trainable[],
+  previous: Trainable,
+  next: Trainable,
+): Trainable[] {
+  const at = trainables.indexOf(previous);
+  if (at < 0) throw new Error(`${optimizer}: ${previous.name} is not one of the trainables it updates`);
+  checkSizes(optimizer, next);
+  return trainables.map((trainable, i) => (i === at ? next : trainable));
 }
 
 /** Throws unless grads have as many entries as values. */

@@ -10,6 +10,7 @@ import {
   requireUnitInterval,
   stateArray,
   updateSegments,
+  withReplaced,
   zeroGrads,
 } from './optimizer.js';
 
@@ -28,7 +29,7 @@ export interface SgdOptions {
  * θ −= lr · (nesterov ? g + μ·v : v). The velocity lives in each trainable's state under 'velocity'.
  */
 export class SGD implements Optimizer {
-  readonly trainables: readonly Trainable[];
+  trainables: readonly Trainable[];
   readonly lr: number;
   readonly momentum: number;
   readonly nesterov: boolean;
@@ -66,6 +67,10 @@ export class SGD implements Optimizer {
       }
     }
     this.stepCount++;
+  }
+
+  replaceTrainable(previous: Trainable, next: Trainable): void {
+    this.trainables = withReplaced('SGD', this.trainables, previous, next);
   }
 
   zeroGrad(): void {

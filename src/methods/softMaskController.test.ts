@@ -12,10 +12,10 @@ import { recordTape } from '../tensor/tape.js';
 import { Tensor } from '../tensor/tensor.js';
 import { randomTensor, weightedSum } from '../tensor/testing.js';
 import { Random } from '../util/random.js';
-import { sparsify } from './controller.js';
 import { createMethod, createTrainingMethod, methodFromConfig } from './registry.js';
+import { FROZEN_MASK_KEY } from './softMaskController.js';
+import { sparsify } from './sparsify.js';
 import { Spartan, type SpartanOptions } from './spartan.js';
-import { FROZEN_MASK_KEY } from './spartanController.js';
 import { restoreRun, runStep, runSteps, snapshotRun, tinyRun } from './testing.js';
 
 const totalSteps = 40;
@@ -122,6 +122,25 @@ describe('Spartan through training', () => {
         }
       }
     }
+    run.dispose();
+  });
+
+  test("finalize hands the optimizer the layers' new SparseWeights in place of the Parameters", () => {
+    const run = tinyRun({ method: spartan(), optimizer: 'adamw', totalSteps: 10 });
+    const before = run.optimizer.trainables;
+    runSteps(run, 0, 10);
+    const after = run.optimizer.trainables;
+    const current = run.model.trainables();
+    expect(after.every((t, i) => t === current[i])).toBe(true);
+    expect(after.filter((t) => t instanceof SparseWeight).map((t) => t.name)).toEqual([
+      'fc1.weight',
+      'fc2.weight',
+      'out.weight',
+    ]);
+    after.forEach((t, i) => {
+      expect(t === before[i]).toBe(!t.name.endsWith('.weight'));
+    });
+    run.optimizer.step(0.01); // updates the sparse layers: no stale Parameter left
     run.dispose();
   });
 

@@ -1,5 +1,6 @@
 /**
- * Runs Spartan through training (Tai, Tian, Lim, arXiv:2205.14107, Algorithm 1; spec/spartan.md).
+ * The soft-mask controller: runs Spartan through training (Tai, Tian, Lim, arXiv:2205.14107, Algorithm 1;
+ * spec/spartan.md).
  *
  * Every masked layer keeps its dense weight W and routes it through softMaskedWeight: W_eff = W ⊙ m ⊙ h.
  * For each step t (0-based) of T:
@@ -16,7 +17,8 @@
  * No buffer is allocated per step (only views and a few small objects): the group arrays and the masks live
  * from the first step to the freeze, the solver's scratch to the end.
  *   afterUpdate(T−1)  finalize: W ← W ⊙ m, and each layer becomes an ordinary sparse layer (forward set =
- *                     backward set = the kept weights): evaluation, checkpoints and export are sparse.
+ *                     backward set = the kept weights): evaluation, checkpoints and export are sparse. The
+ *                     optimizer's list follows: each new SparseWeight replaces the Parameter it came from.
  *
  * Weights, gradients and optimizer state are dense while training, as published; the summary's memory says so.
  *
@@ -29,7 +31,6 @@ import type { Module } from '../nn/module.js';
 import { Parameter } from '../nn/parameter.js';
 import type { Sparsifiable } from '../nn/sparsifiable.js';
 import { overlap } from '../sparse/sortedIndices.js';
-import type { SparseMatmulOptions } from '../sparse/sparseMatmul.js';
 import { SparseWeight } from '../sparse/sparseWeight.js';
 import { BlockLayout } from '../spartan/blockLayout.js';
 import type { ValueSource } from '../spartan/hardThreshold.js';
@@ -37,19 +38,19 @@ import { SpartanSchedule } from '../spartan/schedule.js';
 import { softMaskedWeight, type WeightMasks } from '../spartan/softMaskedWeight.js';
 import { softTopK } from '../spartan/softTopK.js';
 import { SoftTopKSolver } from '../spartan/softTopKSolver.js';
-import type {
-  ChurnRecord,
-  ControllerState,
-  LayerReport,
-  MethodController,
-  SoftMaskReport,
-  SoftMaskState,
-  SparsityReport,
+import {
+  ControllerBase,
+  type ControllerOptions,
+  type ControllerState,
+  copyChurn,
+  type LayerReport,
+  type SoftMaskReport,
+  type SoftMaskState,
+  type TrainableList,
 } from './controller.js';
-import type { DistributionName } from './distribution.js';
 import { type MemoryReport, trainablesMemory, withTotal } from './memoryReport.js';
-import type { Spartan } from './spartan.js';
 import { maskedDensity, tensorDensities } from './spartanBudget.js';
+import type { SpartanSettings } from './spartanSettings.js';
 
 /** The state key under which a frozen layer keeps m ⊙ h (saved and restored with the optimizer state). */
 export const FROZEN_MASK_KEY = 'spartanMask';
@@ -101,26 +102,12 @@ interface BudgetGroup {
   solution: { budget: number; beta: number; slope: number } | null;
 }
 
-export interface SpartanControllerOptions {
-  readonly distribution: DistributionName;
-  readonly totalSteps: number;
-  readonly kernelChoice?: SparseMatmulOptions;
-  /** Receives warnings (a tensor whose shape the blocks do not divide); default console.warn. */
-  readonly warn?: (message: string) => void;
-}
-
-export class SpartanController implements MethodController {
-  readonly method: Spartan;
-  readonly model: Module;
-  readonly distribution: DistributionName;
-  readonly totalSteps: number;
+export class SoftMaskController extends ControllerBase<SpartanSettings> {
   readonly schedule: SpartanSchedule;
-  readonly churn: ChurnRecord[] = [];
   /** Messages about the run's setup (block fall-backs), also given to options.warn. */
   readonly warnings: string[] = [];
   private readonly layers: MaskedLayer[];
   private readonly groups: BudgetGroup[];
-  private readonly kernelChoice: SparseMatmulOptions | undefined;
   private readonly solver = new SoftTopKSolver();
   /** ∂L/∂v_j of the blocked layers' entries (scratch of afterBackward; empty when every block is 1×1). */
   private readonly entryGradient: Float64Array;
@@ -137,17 +124,14 @@ export class SpartanController implements MethodController {
   };
   private trainingMemory: MemoryReport | null = null;
 
+  /** Masks `modules` (distribution default 'global': one budget over every masked tensor). */
   constructor(
-    method: Spartan,
+    method: SpartanSettings,
     model: Module,
     modules: readonly (Module & Sparsifiable)[],
-    options: SpartanControllerOptions,
+    options: ControllerOptions,
   ) {
-    this.method = method;
-    this.model = model;
-    this.distribution = options.distribution;
-    this.totalSteps = options.totalSteps;
-    this.kernelChoice = options.kernelChoice;
+    super(method, model, options.distribution ?? 'global', options.totalSteps);
     this.schedule = new SpartanSchedule({
       betaInit: method.betaInit,
       betaTarget: method.betaTarget,
@@ -235,8 +219,8 @@ export class SpartanController implements MethodController {
     }
   }
 
-  afterUpdate(step: number): void {
-    if (step === this.totalSteps - 1 && !this.finalized) this.finalize();
+  afterUpdate(step: number, trainables: TrainableList): void {
+    if (step === this.totalSteps - 1 && !this.finalized) this.finalize(trainables);
   }
 
   /**
@@ -365,8 +349,8 @@ export class SpartanController implements MethodController {
     layer.module.setWeightTransform((w) => softMaskedWeight(w, masks));
   }
 
-  /** W ← W ⊙ m, and each layer becomes sparse on its kept weights. */
-  private finalize(): void {
+  /** W ← W ⊙ m, and each layer becomes sparse on its kept weights, in the optimizer's list too. */
+  private finalize(trainables: TrainableList): void {
     if (!this.frozen) this.freeze();
     this.trainingMemory = this.memory();
     for (const layer of this.layers) {
@@ -375,7 +359,7 @@ export class SpartanController implements MethodController {
       engine().kernels.mul(weight.values, mask, weight.values, mask.length);
       const kept = keptWeights(mask);
       module.setWeightTransform(null);
-      module.makeSparse(kept, kept, this.kernelChoice);
+      trainables.replaceTrainable(weight, module.makeSparse(kept, kept));
     }
     this.releaseScratch();
     this.finalized = true;
@@ -400,7 +384,7 @@ export class SpartanController implements MethodController {
 
   getState(): ControllerState {
     return {
-      churn: this.churn.map((record) => ({ step: record.step, forwardChurn: [...record.forwardChurn] })),
+      churn: copyChurn(this.churn),
       trainingFlops: 0,
       denseFlops: 0,
       softMask: { ...this.soft },
@@ -409,7 +393,7 @@ export class SpartanController implements MethodController {
 
   /** After restoreModel: a weight whose state holds a frozen mask resumes frozen on it. */
   setState(state: ControllerState): void {
-    this.churn.splice(0, this.churn.length, ...state.churn);
+    this.restoreChurn(state.churn);
     if (state.softMask) this.soft = { ...state.softMask };
     const frozen = this.layers.map((layer) => layer.weight.state.get(FROZEN_MASK_KEY));
     if (frozen.every((mask) => mask !== undefined)) {
@@ -426,35 +410,6 @@ export class SpartanController implements MethodController {
     }
   }
 
-  report(): SparsityReport {
-    const layers = this.layerReports();
-    const byName = new Map(layers.map((layer) => [layer.name, layer]));
-    let totalParameters = 0;
-    let forwardActive = 0;
-    let backwardActive = 0;
-    for (const trainable of this.model.trainables()) {
-      const layer = byName.get(trainable.name);
-      totalParameters += layer ? layer.shape[0] * layer.shape[1] : trainable.values.length;
-      forwardActive += layer ? layer.forwardCount : trainable.values.length;
-      backwardActive += layer ? layer.backwardCount : trainable.values.length;
-    }
-    return {
-      method: this.method.name,
-      config: this.method.config,
-      distribution: this.distribution,
-      totalParameters,
-      forwardActive,
-      backwardActive,
-      modelSparsity: 1 - forwardActive / totalParameters,
-      layers,
-      relativeTrainingFlops: this.relativeTrainingFlops(),
-      executedTrainingFlops: this.executedTrainingFlops(),
-      churn: this.churn.map((record) => ({ step: record.step, forwardChurn: [...record.forwardChurn] })),
-      memory: this.memory(),
-      softMask: this.softMaskReport(),
-    };
-  }
-
   /** 1: Spartan's products are dense while it trains (its forward pass is hard-sparse only in its values). */
   relativeTrainingFlops(): number {
     return 1;
@@ -465,7 +420,7 @@ export class SpartanController implements MethodController {
     return 1;
   }
 
-  private layerReports(): LayerReport[] {
+  layerReports(): LayerReport[] {
     return this.layers.map(({ module, layout, masks }) => {
       const { weight } = module;
       const size = layout.rows * layout.cols;
@@ -482,7 +437,7 @@ export class SpartanController implements MethodController {
     });
   }
 
-  private softMaskReport(): SoftMaskReport {
+  protected override softMaskReport(): SoftMaskReport {
     const { beta, kappa, errorSum, errorMax, errorLast, steps } = this.soft;
     return {
       beta,
