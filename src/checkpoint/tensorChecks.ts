@@ -15,7 +15,10 @@ import { escapeControl, quoteValue } from '../util/safeText.js';
 import { flatFromCsr } from './csrTensors.js';
 import type { NamedTensor } from './safetensors.js';
 
-/** The state keys each optimizer keeps (src/optim), and those a method keeps in its weights' state. */
+/**
+ * The state keys each optimizer keeps (src/optim), and those Spartan kept in its weights' state in checkpoints
+ * written before its masks became controller state (still read: softMaskController.ts).
+ */
 const stateKeys = {
   sgd: ['velocity'],
   adamw: ['firstMoment', 'secondMoment'],

@@ -18,6 +18,7 @@ import type { Trainable } from '../nn/trainable.js';
 import { SparseWeight } from '../sparse/sparseWeight.js';
 import type { DistributionName } from './distribution.js';
 import type { EnteringState } from './enteringState.js';
+import type { PackedMask } from './maskState.js';
 import type { MemoryReport } from './memoryReport.js';
 
 /** A method a run may train with: its settings as data, and how it attaches to a model's layers. */
@@ -161,6 +162,16 @@ export interface ControllerState {
   denseFlops: number;
   /** Spartan's last β and κ and its running budget-error statistics. */
   softMask?: SoftMaskState;
+  /** Spartan's masks that steps do not recompute, per masked layer (maskState.ts). */
+  masks?: SoftMaskArrays;
+}
+
+/** The masks a Spartan run carries across a checkpoint (absent in checkpoints that kept them in the weights' state). */
+export interface SoftMaskArrays {
+  /** The hard mask at the last churn record (kept entries only), until the layers become sparse. */
+  churnReference: PackedMask[] | null;
+  /** The frozen m ⊙ h from the freeze until the layers become sparse. */
+  frozen: PackedMask[] | null;
 }
 
 /**

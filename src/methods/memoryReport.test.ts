@@ -117,8 +117,9 @@ describe("Spartan's memory", () => {
         (sum, t) => sum + [t.values, t.grads, ...t.state.values()].reduce((s, a) => s + a.byteLength, 0),
         0,
       );
-    // Three float32 entry arrays: block values v, soft mask m and m ⊙ h (a 1×1 layer's masks are views of them).
-    expect(before.hotBytes).toBe(held + 12 * masked);
+    // The churn reference (the hard mask at step 0, float32 per weight, the controller's) and three float32
+    // entry arrays: block values v, soft mask m and m ⊙ h (a 1×1 layer's masks are views of them).
+    expect(before.hotBytes).toBe(held + 4 * masked + 12 * masked);
     // The solver's histogram (2·(4·2048 + 4) floats), its 16384-value sample and its band (1/16 of the entries);
     // no layer has blocks, so there is no float64 entry gradient; nothing is allocated per step.
     expect(before.scratchBytes).toBe(4 * (2 * (4 * 2048 + 4) + 16384 + Math.ceil(masked / 16)));

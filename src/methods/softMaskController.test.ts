@@ -1,4 +1,5 @@
 import { describe, expect, test } from 'vitest';
+import { engine } from '../kernels/engine.js';
 import { cnn } from '../nn/cnn.js';
 import { Conv2d } from '../nn/conv2d.js';
 import { Linear } from '../nn/linear.js';
@@ -12,8 +13,9 @@ import { recordTape } from '../tensor/tape.js';
 import { Tensor } from '../tensor/tensor.js';
 import { randomTensor, weightedSum } from '../tensor/testing.js';
 import { Random } from '../util/random.js';
+import { unpackMask } from './maskState.js';
 import { createMethod, createTrainingMethod, methodFromConfig } from './registry.js';
-import { FROZEN_MASK_KEY } from './softMaskController.js';
+import { CHURN_REFERENCE_KEY, FROZEN_MASK_KEY } from './softMaskController.js';
 import { sparsify } from './sparsify.js';
 import { Spartan, type SpartanOptions } from './spartan.js';
 import { restoreRun, runStep, runSteps, snapshotRun, tinyRun } from './testing.js';
@@ -175,7 +177,7 @@ describe('Spartan through training', () => {
     const original = tinyRun({ method: spartan(), optimizer: 'adamw', totalSteps });
     runSteps(original, 0, at);
     const snapshot = snapshotRun(original);
-    expect(snapshot.trainables.some((t) => t.state.has(FROZEN_MASK_KEY))).toBe(true);
+    expect(snapshot.controller.masks?.frozen).toHaveLength(3);
     const continued = runSteps(original, at, totalSteps);
     const restored = tinyRun({ method: spartan(), optimizer: 'adamw', totalSteps });
     restoreRun(restored, snapshot);
@@ -323,13 +325,50 @@ describe('Spartan settings', () => {
     expect(() => spartan({ block: '4by4' })).toThrow(/like 1x1, 4x4/);
   });
 
-  test('a frozen mask lives in the weight state, beside the optimizer moments', () => {
-    const run = tinyRun({ method: spartan(), optimizer: 'adamw', totalSteps: 10 });
-    runSteps(run, 0, 9);
-    const weights = run.model
+  test("the masks are the controller's state, none in the optimizer's; old checkpoints' state still resumes", () => {
+    const original = tinyRun({ method: spartan(), optimizer: 'adamw', totalSteps });
+    runSteps(original, 0, 35);
+    const snapshot = snapshotRun(original);
+    const keys = new Set(snapshot.trainables.flatMap((t) => [...t.state.keys()]));
+    expect([...keys].sort()).toEqual(['firstMoment', 'secondMoment']);
+    const { masks } = snapshot.controller;
+    expect(masks?.churnReference).toHaveLength(3);
+    // The layout before the move: both masks dense in each weight's state, none in the controller state.
+    const legacy = tinyRun({ method: spartan(), optimizer: 'adamw', totalSteps });
+    const weights = legacy.model
       .trainables()
       .filter((t) => t instanceof Parameter && t.name.endsWith('.weight'));
-    for (const weight of weights) expect(weight.state.has(FROZEN_MASK_KEY)).toBe(true);
+    weights.forEach((weight, l) => {
+      for (const [key, packed] of [
+        [FROZEN_MASK_KEY, masks!.frozen![l]],
+        [CHURN_REFERENCE_KEY, masks!.churnReference![l]],
+      ] as const) {
+        const dense = engine().heap.allocF32(weight.values.length);
+        unpackMask(packed, dense, key);
+        snapshot.trainables[legacy.model.trainables().indexOf(weight)].state.set(key, dense);
+      }
+    });
+    restoreRun(legacy, { ...snapshot, controller: { ...snapshot.controller, masks: undefined } });
+    expect(runSteps(legacy, 35, totalSteps)).toEqual(runSteps(original, 35, totalSteps));
+    expect(legacy.controller.report()).toEqual(original.controller.report());
+    for (const weight of legacy.model.trainables()) expect(weight.state.has(FROZEN_MASK_KEY)).toBe(false);
+    original.dispose();
+    legacy.dispose();
+  });
+
+  test('a controller state whose masks do not fit the layers is refused with a clear error', () => {
+    const run = tinyRun({ method: spartan(), optimizer: 'adamw', totalSteps });
+    runSteps(run, 0, 35);
+    const state = run.controller.getState();
+    const [, ...rest] = state.masks!.frozen!;
+    expect(() => run.controller.setState({ ...state, masks: { ...state.masks!, frozen: rest } })).toThrow(
+      /frozen masks are not one per masked layer \(3\)/,
+    );
+    const bytes = (...b: number[]) => btoa(String.fromCharCode(...b));
+    const outside = { indices: bytes(0, 0, 1, 0), values: bytes(0, 0, 0x80, 0x3f) }; // index 65536, value 1
+    expect(() =>
+      run.controller.setState({ ...state, masks: { ...state.masks!, frozen: [outside, ...rest] } }),
+    ).toThrow(/fc1.weight's frozen mask: kept index 65536 is out of order or outside the weight/);
     run.dispose();
   });
 });

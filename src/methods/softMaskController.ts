@@ -8,8 +8,8 @@
  *                     and hard mask h (SoftTopKSolver: float32 arrays in the kernel heap, one per budget group,
  *                     of which a 1×1 layer's masks are views; a blocked layer gets m and m ⊙ h broadcast).
  *                     At t = ⌊f·T⌋ the masks are computed once more and frozen: m ← m ⊙ h, kept in the
- *                     weight's state ("spartanMask", so checkpoints carry it), and from then on W_eff = W ⊙ m
- *                     with ∂L/∂W = ∂L/∂W_eff ⊙ m.
+ *                     controller's state (getState carries it into checkpoints, maskState.ts), and from then
+ *                     on W_eff = W ⊙ m with ∂L/∂W = ∂L/∂W_eff ⊙ m.
  *   afterBackward(t)  before the freeze, the soft top-k path: γ_j = Σ_{i∈j} (∂L/∂W_eff ⊙ W)_i, the implicit
  *                     gradient ∂L/∂v_j = β a_j (γ_j / c_j − s) (the float64 reference is softTopKBackward), and
  *                     ∂L/∂w_i += sign(w_i)·∂L/∂v_j; a 1×1 layer's backward already added the γ term.
@@ -44,18 +44,22 @@ import {
   type ControllerState,
   copyChurn,
   type LayerReport,
+  type SoftMaskArrays,
   type SoftMaskReport,
   type SoftMaskState,
   type TrainableList,
 } from './controller.js';
+import { type PackedMask, packMask, unpackMask } from './maskState.js';
 import { type MemoryReport, trainablesMemory, withTotal } from './memoryReport.js';
 import { maskedDensity, tensorDensities } from './spartanBudget.js';
 import type { SpartanSettings } from './spartanSettings.js';
 
-/** The state key under which a frozen layer keeps m ⊙ h (saved and restored with the optimizer state). */
+/**
+ * The state keys under which checkpoints written before the masks moved into the controller's state kept a
+ * frozen layer's m ⊙ h and the hard mask at the last churn record in the weight's state: setState takes them
+ * from there, so those checkpoints still resume.
+ */
 export const FROZEN_MASK_KEY = 'spartanMask';
-
-/** The state key of the hard mask at the last churn record. */
 export const CHURN_REFERENCE_KEY = 'spartanChurnReference';
 
 /** Churn is recorded at most this many times over a run (every ⌈T / 100⌉ steps before the freeze). */
@@ -111,6 +115,10 @@ export class SoftMaskController extends ControllerBase<SpartanSettings> {
   private readonly solver = new SoftTopKSolver();
   /** ∂L/∂v_j of the blocked layers' entries (scratch of afterBackward; empty when every block is 1×1). */
   private readonly entryGradient: Float64Array;
+  /** Per layer, the frozen m ⊙ h (heap), from the freeze until the layers become sparse. */
+  private readonly frozenMasks: (Float32Array | null)[];
+  /** Per layer, the hard mask (1 kept, 0 not; heap) at the last churn record, until the layers become sparse. */
+  private readonly churnReferences: (Float32Array | null)[];
   private frozen = false;
   private finalized = false;
   private released = false;
@@ -155,6 +163,8 @@ export class SoftMaskController extends ControllerBase<SpartanSettings> {
     });
     const blocked = this.layers.filter((layer) => !layer.direct);
     this.entryGradient = new Float64Array(blocked.reduce((n, layer) => Math.max(n, layer.layout.entries), 0));
+    this.frozenMasks = this.layers.map(() => null);
+    this.churnReferences = this.layers.map(() => null);
     this.groups = this.budgetGroups();
     for (const group of this.groups) this.allocateArrays(group);
     this.computeMasks(0, false);
@@ -320,20 +330,16 @@ export class SoftMaskController extends ControllerBase<SpartanSettings> {
     return this.schedule.beta(step, layer.layout.blockSize) / this.schedule.beta(step, first);
   }
 
-  /** m ← m ⊙ h, fixed from now on and stored in each weight's state (every layer keeping a block). */
+  /** m ← m ⊙ h, fixed from now on and kept in the controller's state (every layer keeping a block). */
   private freeze(): void {
     const { heap } = engine();
     for (const group of this.groups) keepOneBlockPerLayer(group);
-    for (const layer of this.layers) {
-      const { weight, masks } = layer;
-      let frozen = weight.state.get(FROZEN_MASK_KEY);
-      if (!frozen) {
-        frozen = heap.allocF32(weight.values.length);
-        weight.state.set(FROZEN_MASK_KEY, frozen);
-      }
-      frozen.set(masks.effective);
+    this.layers.forEach((layer, l) => {
+      this.frozenMasks[l] ??= heap.allocF32(layer.weight.values.length);
+      const frozen = this.frozenMasks[l];
+      frozen.set(layer.masks.effective);
       this.useFrozenMask(layer, frozen);
-    }
+    });
     for (const group of this.groups) this.freeArrays(group);
     this.frozen = true;
   }
@@ -360,54 +366,117 @@ export class SoftMaskController extends ControllerBase<SpartanSettings> {
       const kept = keptWeights(mask);
       module.setWeightTransform(null);
       trainables.replaceTrainable(weight, module.makeSparse(kept, kept));
+      layer.masks = NO_MASKS;
     }
+    this.releaseMasks();
     this.releaseScratch();
     this.finalized = true;
   }
 
+  /** The frozen masks and churn references (the layers are sparse, or the run stopped). */
+  private releaseMasks(): void {
+    const { heap } = engine();
+    for (const masks of [this.frozenMasks, this.churnReferences]) {
+      masks.forEach((mask, l) => {
+        if (mask) heap.free(mask);
+        masks[l] = null;
+      });
+    }
+  }
+
   /**
    * Churn since the last record: per layer, the fraction of the kept weights that were not kept then. The last
-   * record's hard mask (1 kept, 0 not) lives in the weight's state, so a resumed run records the same churn.
+   * record's hard mask is controller state, so a resumed run records the same churn.
    */
   private recordChurn(step: number): void {
     const churn: number[] = [];
-    for (const { weight, masks } of this.layers) {
+    this.layers.forEach(({ masks }, l) => {
       const now = keptWeights(masks.effective);
-      const reference = weight.state.get(CHURN_REFERENCE_KEY);
+      const reference = this.churnReferences[l];
       if (reference) churn.push(changedFraction(keptWeights(reference), now));
       const next = reference ?? engine().heap.allocF32(masks.effective.length);
       for (let i = 0; i < next.length; i++) next[i] = masks.effective[i] === 0 ? 0 : 1;
-      weight.state.set(CHURN_REFERENCE_KEY, next);
-    }
+      this.churnReferences[l] = next;
+    });
     if (churn.length > 0) this.churn.push({ step, forwardChurn: churn });
   }
 
+  /** The run's progress as plain data: churn, the soft-mask figures, and the masks steps do not recompute. */
   getState(): ControllerState {
+    const pack = (masks: (Float32Array | null)[], withValues: boolean): PackedMask[] | null =>
+      masks.every((mask) => mask !== null) ? masks.map((mask) => packMask(mask!, withValues)) : null;
+    const masks: SoftMaskArrays = {
+      churnReference: pack(this.churnReferences, false),
+      frozen: pack(this.frozenMasks, true),
+    };
     return {
       churn: copyChurn(this.churn),
       trainingFlops: 0,
       denseFlops: 0,
       softMask: { ...this.soft },
+      masks,
     };
   }
 
-  /** After restoreModel: a weight whose state holds a frozen mask resumes frozen on it. */
+  /**
+   * After restoreModel: the churn, figures and masks of getState(); frozen masks resume the run frozen. A
+   * checkpoint written before the masks were controller state holds them in the weights' state instead
+   * (FROZEN_MASK_KEY, CHURN_REFERENCE_KEY): they are taken from there.
+   */
   setState(state: ControllerState): void {
     this.restoreChurn(state.churn);
     if (state.softMask) this.soft = { ...state.softMask };
-    const frozen = this.layers.map((layer) => layer.weight.state.get(FROZEN_MASK_KEY));
-    if (frozen.every((mask) => mask !== undefined)) {
+    const masks = state.masks ?? this.takeLegacyMasks();
+    this.restoreMasks(this.churnReferences, masks.churnReference, 'churn reference');
+    this.restoreMasks(this.frozenMasks, masks.frozen, 'frozen mask');
+    if (masks.frozen) {
       this.layers.forEach((layer, l) => {
-        this.useFrozenMask(layer, frozen[l]!);
+        this.useFrozenMask(layer, this.frozenMasks[l]!);
       });
       for (const group of this.groups) this.freeArrays(group);
       this.frozen = true;
-    } else if (frozen.some((mask) => mask !== undefined)) {
-      throw new Error('spartan: the checkpoint holds frozen masks for some layers only: it is inconsistent');
     } else if (this.frozen) {
       for (const group of this.groups) this.allocateArrays(group);
       this.frozen = false;
     }
+  }
+
+  /** Sets each layer's mask from `packed` (one per layer), or frees them all when it is null. */
+  private restoreMasks(masks: (Float32Array | null)[], packed: PackedMask[] | null, what: string): void {
+    if (packed !== null && (!Array.isArray(packed) || packed.length !== this.layers.length)) {
+      throw new Error(
+        `spartan: the checkpoint's ${what}s are not one per masked layer (${this.layers.length}): the controller state is not one topkast writes`,
+      );
+    }
+    const { heap } = engine();
+    this.layers.forEach((layer, l) => {
+      if (packed === null) {
+        if (masks[l]) heap.free(masks[l]!);
+        masks[l] = null;
+        return;
+      }
+      masks[l] ??= heap.allocF32(layer.weight.values.length);
+      unpackMask(packed[l], masks[l], `spartan: ${layer.weight.name}'s ${what}`);
+    });
+  }
+
+  /** The masks of a checkpoint that kept them in the weights' state, moved out of it (see setState). */
+  private takeLegacyMasks(): SoftMaskArrays {
+    const take = (key: string): PackedMask[] | null => {
+      const arrays = this.layers.map((layer) => layer.weight.state.get(key));
+      if (arrays.some((array) => array !== undefined) && !arrays.every((array) => array !== undefined)) {
+        throw new Error(`spartan: the checkpoint holds ${key} for some layers only: it is inconsistent`);
+      }
+      this.layers.forEach((layer) => {
+        const array = layer.weight.state.get(key);
+        if (array) engine().heap.free(array);
+        layer.weight.state.delete(key);
+      });
+      return arrays[0] === undefined
+        ? null
+        : arrays.map((array) => packMask(array!, key === FROZEN_MASK_KEY));
+    };
+    return { churnReference: take(CHURN_REFERENCE_KEY), frozen: take(FROZEN_MASK_KEY) };
   }
 
   /** 1: Spartan's products are dense while it trains (its forward pass is hard-sparse only in its values). */
@@ -453,7 +522,7 @@ export class SoftMaskController extends ControllerBase<SpartanSettings> {
 
   /**
    * The most the run holds while it trains (MemoryReport), which is before the freeze: every parameter's
-   * values, gradients and state (the churn reference included) and the controller's float32 entry arrays in
+   * values, gradients and optimizer state, the churn references, and the controller's float32 entry arrays in
    * the kernel heap — v, m and m ⊙ h per entry, ∂L/∂m when a budget group has blocked layers, and a blocked
    * layer's three per-weight masks — which the frozen mask replaces at the freeze (hot); the entry costs c when
    * they are not all 1, the float64 entry gradient and the soft top-k solver's scratch (scratch). Nothing is
@@ -464,15 +533,7 @@ export class SoftMaskController extends ControllerBase<SpartanSettings> {
   memory(): MemoryReport {
     if (this.trainingMemory) return this.trainingMemory;
     const memory = trainablesMemory(this.model);
-    for (const trainable of this.model.trainables()) {
-      if (trainable instanceof SparseWeight) continue;
-      const bytes = 4 * trainable.values.length;
-      if (trainable.state.has(FROZEN_MASK_KEY)) {
-        memory.hotBytes -= bytes;
-        memory.denseEquivalentBytes -= bytes;
-      }
-      if (trainable.state.has(CHURN_REFERENCE_KEY)) memory.denseEquivalentBytes -= bytes;
-    }
+    for (const reference of this.churnReferences) memory.hotBytes += reference?.byteLength ?? 0;
     let scratchBytes = this.entryGradient.byteLength;
     for (const group of this.groups) {
       const blocked = group.layers.filter((layer) => !layer.direct);
@@ -582,6 +643,7 @@ export class SoftMaskController extends ControllerBase<SpartanSettings> {
   dispose(): void {
     for (const layer of this.layers) if (layer.masks.maskUpstream && !layer.direct) freeMasks(layer.masks);
     for (const group of this.groups) this.freeArrays(group);
+    this.releaseMasks();
     this.releaseScratch();
   }
 
