@@ -4,7 +4,7 @@
  * Top-KAST on conv2 and fc1 (conv1 and out stay dense, as in the paper), refresh interval 100.
  */
 import { type Engine, engine } from '../src/kernels/engine.js';
-import { sparsify } from '../src/methods/controller.js';
+import { sparsify } from '../src/methods/sparsify.js';
 import { cnn } from '../src/nn/cnn.js';
 import { SGD } from '../src/optim/sgd.js';
 import { Tensor } from '../src/tensor/tensor.js';

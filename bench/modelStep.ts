@@ -4,8 +4,8 @@
  */
 import { type Engine, useEngine } from '../src/kernels/engine.js';
 import type { MethodController } from '../src/methods/controller.js';
-import type { SparsityMethod } from '../src/methods/method.js';
 import { createMethod } from '../src/methods/registry.js';
+import type { SetBasedMethod } from '../src/methods/setBasedMethod.js';
 import type { Module } from '../src/nn/module.js';
 import type { Optimizer } from '../src/optim/optimizer.js';
 import type { Tensor } from '../src/tensor/tensor.js';
@@ -20,7 +20,7 @@ export const STEPS_WITHOUT_REFRESH = 10;
 export const TOTAL_STEPS = 1_000_000;
 
 /** Top-KAST at the given forward and backward sparsity with the benchmarks' refresh interval; null: dense. */
-export function topkastOrDense(sparsity: { forward: number; backward: number } | null): SparsityMethod {
+export function topkastOrDense(sparsity: { forward: number; backward: number } | null): SetBasedMethod {
   if (!sparsity) return createMethod('dense', { sparsity: 0 });
   return createMethod('topkast', {
     sparsity: sparsity.forward,

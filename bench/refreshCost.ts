@@ -9,7 +9,7 @@
  * transformer (TRANSFORMER_BENCH, AdamW, block projections sparse). Target (issue 11): N = 1 ≤ 1.1 × N = 100.
  */
 import { engine } from '../src/kernels/engine.js';
-import { sparsify } from '../src/methods/controller.js';
+import { sparsify } from '../src/methods/sparsify.js';
 import { TopKast } from '../src/methods/topkast.js';
 import { mlp } from '../src/nn/mlp.js';
 import type { Module } from '../src/nn/module.js';

@@ -1,5 +1,5 @@
 /**
- * Spartan's soft top-k on 1M entries at β = 10, 100 and 1000, as SpartanController runs it every step:
+ * Spartan's soft top-k on 1M entries at β = 10, 100 and 1000, as SoftMaskController runs it every step:
  * SoftTopKSolver (src/spartan/softTopKSolver.ts, WebAssembly SIMD) on float32 values in the kernel heap,
  * writing m and m ⊙ h in place. Median wall time of a whole solve (the hard mask's radix passes, the sampled
  * start, the Halley passes) and the mask passes it took; next to it the float64 TypeScript reference

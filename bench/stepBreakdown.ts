@@ -6,8 +6,8 @@
  * kernel (the tape, bookkeeping, refreshes' JavaScript, allocation).
  */
 import { createEngine, engine, useEngine } from '../src/kernels/engine.js';
-import { sparsify } from '../src/methods/controller.js';
 import { createMethod } from '../src/methods/registry.js';
+import { sparsify } from '../src/methods/sparsify.js';
 import { mlp } from '../src/nn/mlp.js';
 import type { Module } from '../src/nn/module.js';
 import { transformer } from '../src/nn/transformer.js';

@@ -4,8 +4,9 @@
  * one period), or with Spartan before its freeze, in our engine (modelStep.ts).
  */
 import { type Engine, engine, useEngine } from '../src/kernels/engine.js';
-import { sparsify } from '../src/methods/controller.js';
+import type { TrainingMethod } from '../src/methods/controller.js';
 import type { MemoryReport } from '../src/methods/memoryReport.js';
+import { sparsify } from '../src/methods/sparsify.js';
 import { Spartan } from '../src/methods/spartan.js';
 import { mlp } from '../src/nn/mlp.js';
 import { AdamW } from '../src/optim/adamw.js';
@@ -32,7 +33,7 @@ export interface TrainingStepCase {
   spartan?: boolean;
 }
 
-function methodOf({ sparsity, spartan }: TrainingStepCase) {
+function methodOf({ sparsity, spartan }: TrainingStepCase): TrainingMethod {
   if (sparsity && spartan) {
     return new Spartan({ sparsity: sparsity.forward, betaTarget: 100, budgetScope: 'masked' });
   }

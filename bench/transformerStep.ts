@@ -10,7 +10,7 @@
  * paying: so 80%/0% runs its weight gradients densely.
  */
 import { type Engine, engine } from '../src/kernels/engine.js';
-import { sparsify } from '../src/methods/controller.js';
+import { sparsify } from '../src/methods/sparsify.js';
 import { transformer } from '../src/nn/transformer.js';
 import { AdamW } from '../src/optim/adamw.js';
 import { Tensor } from '../src/tensor/tensor.js';

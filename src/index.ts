@@ -45,16 +45,23 @@ export {
   type TextDataset,
 } from './data/textDataset.js';
 // Engine: the shared-memory heap and the kernels.
-export { type BackendName, createEngine, type Engine, engine, useEngine } from './kernels/engine.js';
+export {
+  type BackendName,
+  createEngine,
+  type Engine,
+  engine,
+  type KernelChoice,
+  kernelChoice,
+  setKernelChoice,
+  useEngine,
+} from './kernels/engine.js';
 // Sparsity methods: each a definition (its options, flags and defaults) in a registry a library user extends.
 export * as commonOptions from './methods/commonOptions.js';
-export {
-  type MethodController,
-  type SoftMaskReport,
-  type SparsifyOptions,
-  SparsityController,
-  type SparsityReport,
-  sparsify,
+export type {
+  MethodController,
+  SoftMaskReport,
+  SparsityReport,
+  TrainingMethod,
 } from './methods/controller.js';
 export {
   defineMethod,
@@ -78,8 +85,11 @@ export {
   registerMethod,
   trainingMethodNames,
 } from './methods/registry.js';
+export { SetBasedController } from './methods/setBasedController.js';
+export { SetBasedMethod } from './methods/setBasedMethod.js';
+export { SoftMaskController } from './methods/softMaskController.js';
+export { type SparsifyOptions, sparsify } from './methods/sparsify.js';
 export { type BudgetScope, type CostModel, Spartan, type SpartanOptions } from './methods/spartan.js';
-export { SpartanController } from './methods/spartanController.js';
 export { TopKast, type TopKastOptions } from './methods/topkast.js';
 // Layers and models.
 export { GELU, ReLU } from './nn/activations.js';

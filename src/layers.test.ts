@@ -33,10 +33,6 @@ const ORDER = [
  */
 const ALLOWED_UPWARD = new Set<string>([]);
 const ALLOWED_CIRCLES = new Set([
-  // A definition creates SparsityMethod | Spartan until Spartan joins the one method contract (helper ctrl).
-  'methods/commonOptions.ts, methods/definition.ts, methods/spartan.ts',
-  // The set-based and soft-mask controllers split apart (issue #17 item 2, helper ctrl).
-  'methods/controller.ts, methods/spartanController.ts',
   // Comparisons on the job queue (issue #18, helper queue).
   'cli/compareCommand.ts, cli/compareOnQueue.ts',
 ]);

@@ -1,4 +1,4 @@
-import { layersToSparsify } from '../methods/controller.js';
+import { layersToSparsify } from '../methods/sparsify.js';
 import type { Module } from '../nn/module.js';
 import { allModules, isSparsifiable } from '../nn/sparsifiable.js';
 import { buildModel, buildTextModel } from '../run/buildModel.js';

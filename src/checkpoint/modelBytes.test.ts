@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cli } from '../cli/testing.js';
 import { loadFashionMnistSubset } from '../data/registry.js';
-import { sparsify } from '../methods/controller.js';
+import { sparsify } from '../methods/sparsify.js';
 import { buildModel } from '../run/buildModel.js';
 import { methodOf, runTraining } from '../run/runTraining.js';
 import { resolveTrainConfig } from '../run/trainConfig.js';

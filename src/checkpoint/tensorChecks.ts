@@ -9,13 +9,17 @@
  * made of letters, digits, '_' and '.'; optimizer state keys only those the config's optimizer and method keep.
  * Each error is one line naming the file and the tensor.
  */
-import { CHURN_REFERENCE_KEY, FROZEN_MASK_KEY } from '../methods/spartanController.js';
+
+import { CHURN_REFERENCE_KEY, FROZEN_MASK_KEY } from '../methods/softMaskController.js';
 import { firstNonFinite } from '../util/checks.js';
 import { escapeControl, quoteValue } from '../util/safeText.js';
 import { flatFromCsr } from './csrTensors.js';
 import type { NamedTensor } from './safetensors.js';
 
-/** The state keys each optimizer keeps (src/optim), and those a method keeps in its weights' state. */
+/**
+ * The state keys each optimizer keeps (src/optim), and those Spartan kept in its weights' state in checkpoints
+ * written before its masks became controller state (still read: softMaskController.ts).
+ */
 const stateKeys = {
   sgd: ['velocity'],
   adamw: ['firstMoment', 'secondMoment'],

@@ -10,7 +10,7 @@ import { inputSize } from '../data/dataset.js';
 import { loadDataset, loadTextDataset } from '../data/registry.js';
 import { TextBatcher } from '../data/textBatches.js';
 import { engine } from '../kernels/engine.js';
-import { sparsify } from '../methods/controller.js';
+import { sparsify } from '../methods/sparsify.js';
 import type { Module } from '../nn/module.js';
 import { buildModel, buildTextModel } from '../run/buildModel.js';
 import { createOptimizer, methodOf } from '../run/runTraining.js';

@@ -111,6 +111,34 @@ export function useEngine(next: Engine): void {
   current = next;
 }
 
+/**
+ * When a sparse weight's products run the dense kernels on its masked weights instead of the sparse ones
+ * (src/sparse/sparseMatmul.ts): above these densities, |A|/n for the forward pass and input gradient, |B|/n
+ * for the weight gradient. Same numbers up to summation order. The default, 0.5 for both, is the crossover
+ * `npm run bench` measured (1024×1024 weight, batch 128): the sparse kernels run at about half the dense
+ * kernel's GFLOP/s, so at density 0.5 they are 1.1–1.3× faster than dense and at density 1 about 0.6×.
+ */
+export interface KernelChoice {
+  readonly forwardDenseAbove: number;
+  readonly backwardDenseAbove: number;
+}
+
+export const DEFAULT_KERNEL_CHOICE: KernelChoice = { forwardDenseAbove: 0.5, backwardDenseAbove: 0.5 };
+
+let kernelSetting: KernelChoice = DEFAULT_KERNEL_CHOICE;
+
+/** The process-wide kernel choice (an engine setting, whichever engine is in use). */
+export function kernelChoice(): KernelChoice {
+  return kernelSetting;
+}
+
+/** Changes the kernel choice (omitted fields: the default) and returns the one it replaces. */
+export function setKernelChoice(choice: Partial<KernelChoice>): KernelChoice {
+  const previous = kernelSetting;
+  kernelSetting = { ...DEFAULT_KERNEL_CHOICE, ...choice };
+  return previous;
+}
+
 function envThreads(): number {
   const value = typeof process !== 'undefined' ? process.env.TOPKAST_THREADS : undefined;
   if (value === undefined || value === '') return 1;

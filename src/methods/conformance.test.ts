@@ -7,7 +7,7 @@
  * Every set-based method besides: keeps exact counts, keeps A ⊆ B, leaves entries outside B bit-identical and
  * starts entering entries at zero optimizer state. Spartan has no sets while it trains (dense weights behind a
  * soft mask); its own invariants (exact hard budget, whole blocks, freeze, finalize) are in
- * spartanController.test.ts.
+ * softMaskController.test.ts.
  */
 import { describeConformance } from './conformanceSuite.js';
 import { methodNames, trainingMethodNames } from './registry.js';

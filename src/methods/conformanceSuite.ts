@@ -8,26 +8,26 @@
  * Every set-based method besides: keeps exact counts, keeps A ⊆ B, leaves entries outside B bit-identical and
  * starts entering entries at zero optimizer state. Spartan has no sets while it trains (dense weights behind a
  * soft mask); its own invariants (exact hard budget, whole blocks, freeze, finalize) are in
- * spartanController.test.ts.
+ * softMaskController.test.ts.
  */
 import { describe, expect, it } from 'vitest';
 import type { SparseWeight } from '../sparse/sparseWeight.js';
 import { runLosses, runStep, runSteps } from '../train/testing.js';
+import type { TrainingMethod } from './controller.js';
 import type { DistributionName } from './distribution.js';
-import type { SparsityMethod } from './method.js';
 import { createMethod, createTrainingMethod, methodFromConfig } from './registry.js';
-import type { Spartan } from './spartan.js';
+import type { SetBasedMethod } from './setBasedMethod.js';
 import { holds, type OptimizerChoice, restoreRun, snapshotRun, type TinyRun, tinyRun } from './testing.js';
 
 const totalSteps = 40;
 const sparsity = 0.75;
 
-function method(name: string): SparsityMethod {
+function method(name: string): SetBasedMethod {
   return createMethod(name, { sparsity, refreshInterval: 4 });
 }
 
 /** Any method a run may use (Spartan included, its target over the masked layers), with the same settings. */
-function anyMethod(name: string): SparsityMethod | Spartan {
+function anyMethod(name: string): TrainingMethod {
   return createTrainingMethod(name, { sparsity, refreshInterval: 4, budgetScope: 'masked' });
 }
 
@@ -113,7 +113,7 @@ function moment(weight: SparseWeight): WeightMoment {
  * method's enteringValue); entries that stayed in B kept their value and state; entries that entered start at
  * zero state. `before` is taken before the step, `updated` after the optimizer's update, before any refresh.
  */
-function checkStep(m: SparsityMethod, weight: SparseWeight, before: WeightMoment, updated: WeightMoment) {
+function checkStep(m: SetBasedMethod, weight: SparseWeight, before: WeightMoment, updated: WeightMoment) {
   const theta = weight.syncTheta();
   const next = weight.backwardIndices();
   let entered = 0;

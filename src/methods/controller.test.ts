@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import type { Linear } from '../nn/linear.js';
 import { mlp } from '../nn/mlp.js';
 import { SparseWeight } from '../sparse/sparseWeight.js';
-import { sparsify } from './controller.js';
 import { createMethod } from './registry.js';
+import { sparsify } from './sparsify.js';
 
 const model = () => mlp({ inputs: 20, hidden: [30, 30], outputs: 5, activation: 'relu', seed: 1 });
 const weightOf = (m: ReturnType<typeof model>, i: number) => (m.modules[i] as Linear).weight;

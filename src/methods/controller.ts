@@ -1,45 +1,53 @@
 /**
- * Applies a sparsity method to a model and runs it through training: the one place where methods, layer
- * distributions and sparse weights meet.
+ * The contract between a training method and the run (../../shared/DESIGN.md, "Sparsity methods"): a method
+ * (`TrainingMethod`) attaches to a model's chosen layers and returns the controller that runs it through
+ * training; every controller has the same step hooks, report and checkpointable state. Two kinds implement it:
+ * the set-based controller (setBasedController.ts: Top-KAST and the baselines choose sets A ⊆ B of
+ * SparseWeights) and the soft-mask controller (softMaskController.ts: Spartan trains dense weights behind a
+ * soft top-k mask and makes them sparse at the end). `sparsify` (sparsify.ts) chooses the layers.
  *
- * `sparsify` walks the model, finds the layers whose weight may be sparse (Linear, and any Sparsifiable
- * layer), and switches the chosen ones to SparseWeights whose sets the method chose from the initial
- * weights, in place. During training the loop calls, for each step t (0-based):
- *   beforeStep(t)       — arm dense-gradient capture if the method wants it this step (RigL);
- *   afterBackward(t)    — add the method's gradient term (Top-KAST's exploration penalty) to B's gradients;
- *   afterUpdate(t)      — refresh the sets when the method's schedule says so, and count the step's FLOPs.
+ * During training the loop calls, for each step t (0-based) (src/train/trainStep.ts):
+ *   beforeStep(t)               — what the step must record or compute first (RigL's dense gradient, Spartan's masks);
+ *   afterBackward(t)            — extra gradient terms (Top-KAST's exploration penalty, Spartan's soft top-k path);
+ *   afterUpdate(t, trainables)  — refresh the sets when due; a layer whose weight object is replaced (Spartan's
+ *                                 finalize) is replaced in the optimizer's list too.
  */
-
-import { engine } from '../kernels/engine.js';
 import type { Module } from '../nn/module.js';
-import { allModules, isSparsifiable, type Sparsifiable } from '../nn/sparsifiable.js';
-import { overlap } from '../sparse/sortedIndices.js';
-import type { SparseMatmulOptions } from '../sparse/sparseMatmul.js';
+import type { Sparsifiable } from '../nn/sparsifiable.js';
 import { SparseWeight } from '../sparse/sparseWeight.js';
-import { Random } from '../util/random.js';
-import { type DistributionName, distributeCounts } from './distribution.js';
-import { type EnteringState, setEnteringState } from './enteringState.js';
-import { type MemoryReport, setBasedMemory } from './memoryReport.js';
-import type { LayerBudget, SelectionContext, SparsityMethod } from './method.js';
-import { Spartan } from './spartan.js';
-import { SpartanController } from './spartanController.js';
-import { stepFlops } from './trainingFlops.js';
+import type { Trainable } from '../tensor/trainable.js';
+import type { DistributionName } from './distribution.js';
+import type { EnteringState } from './enteringState.js';
+import type { PackedMask } from './maskState.js';
+import type { MemoryReport } from './memoryReport.js';
 
-export interface SparsifyOptions {
-  method: SparsityMethod | Spartan;
-  /** How the overall density is split across the sparse layers (default 'uniform'; Spartan: 'global'). */
-  distribution?: DistributionName;
+/** A method a run may train with: its settings as data, and how it attaches to a model's layers. */
+export interface TrainingMethod<Controller extends MethodController = MethodController> {
+  /** The registry name ('topkast', 'rigl', 'spartan', ...). */
+  readonly name: string;
+  /** The method's options as plain data (for the run summary and checkpoints). */
+  readonly config: Readonly<Record<string, number | string | boolean>>;
+  /** Whether the method makes layers sparse at all ('dense' does not). */
+  readonly sparse: boolean;
   /**
-   * Layers kept dense: names ('fc1'), 'first', 'last', or 'none'. Default ['first', 'last'], as in the paper's
-   * ImageNet runs (biases and normalisation parameters are always dense).
+   * Takes over `layers` (the model's layers sparsify chose; none for a method that is not sparse) and returns
+   * the controller that runs the method through training.
    */
-  denseLayers?: readonly string[];
-  /** Total training steps (the schedules of GMP, SET and RigL depend on it). */
+  createController(
+    model: Module,
+    layers: readonly (Module & Sparsifiable)[],
+    options: ControllerOptions,
+  ): Controller;
+}
+
+/** What sparsify passes on to a method's controller. */
+export interface ControllerOptions {
+  /** How the overall density is split across the sparse layers (default: the method's own). */
+  distribution?: DistributionName;
+  /** Total training steps (the methods' schedules depend on it). */
   totalSteps: number;
   /** Seed of the method's own random draws (static masks, SET's regrowth). */
   seed: number;
-  /** When sparse layers fall back to dense kernels (see SparseMatmulOptions). */
-  kernelChoice?: SparseMatmulOptions;
   /**
    * The optimizer state of an entry entering B (spec/topkast.md step 5): 'zero' (default), or 'mean', each
    * state array's mean over the entries that stayed in B (e.g. Adam's second moment at the layer's typical
@@ -48,6 +56,29 @@ export interface SparsifyOptions {
   enteringState?: EnteringState;
   /** Receives setup warnings (Spartan's block fall-backs); default console.warn. */
   warn?: (message: string) => void;
+}
+
+/** The optimizer's list of what it updates, as a controller may change it (see Optimizer). */
+export interface TrainableList {
+  /** Updates `next` from now on where it updated `previous` (a layer replaced its weight object). */
+  replaceTrainable(previous: Trainable, next: Trainable): void;
+}
+
+/** What a run's method controller does: the step hooks, its report, and checkpointable state. */
+export interface MethodController {
+  readonly method: { readonly name: string };
+  beforeStep(step: number): void;
+  afterBackward(step: number): void;
+  afterUpdate(step: number, trainables: TrainableList): void;
+  report(): SparsityReport;
+  /** Bytes the run holds for the model now (see MemoryReport). */
+  memory(): MemoryReport;
+  /** Training FLOPs so far relative to dense training: what the sets require. */
+  relativeTrainingFlops(): number;
+  /** Training FLOPs so far relative to dense training: what the kernels that ran cost. */
+  executedTrainingFlops(): number;
+  getState(): ControllerState;
+  setState(state: ControllerState): void;
 }
 
 /** One sparse layer's state as the run summary reports it. */
@@ -105,23 +136,6 @@ export interface SoftMaskReport {
   memoryNote: string;
 }
 
-/** What a run's method controller does: the step hooks, its report, and checkpointable state. */
-export interface MethodController {
-  readonly method: { readonly name: string };
-  beforeStep(step: number): void;
-  afterBackward(step: number): void;
-  afterUpdate(step: number): void;
-  report(): SparsityReport;
-  /** Bytes the run holds for the model now (see MemoryReport). */
-  memory(): MemoryReport;
-  /** Training FLOPs so far relative to dense training: what the sets require. */
-  relativeTrainingFlops(): number;
-  /** Training FLOPs so far relative to dense training: what the kernels that ran cost. */
-  executedTrainingFlops(): number;
-  getState(): ControllerState;
-  setState(state: ControllerState): void;
-}
-
 /** What a Spartan run carries across a checkpoint besides its weights and their state. */
 export interface SoftMaskState {
   beta: number;
@@ -139,7 +153,7 @@ export interface ChurnRecord {
   forwardChurn: number[];
 }
 
-/** What SparsityController.getState returns. */
+/** What a controller's getState returns: plain data (a checkpoint's metadata). */
 export interface ControllerState {
   churn: ChurnRecord[];
   trainingFlops: number;
@@ -148,158 +162,65 @@ export interface ControllerState {
   denseFlops: number;
   /** Spartan's last β and κ and its running budget-error statistics. */
   softMask?: SoftMaskState;
+  /** Spartan's masks that steps do not recompute, per masked layer (maskState.ts). */
+  masks?: SoftMaskArrays;
 }
 
-export class SparsityController implements MethodController {
-  readonly method: SparsityMethod;
-  readonly model: Module;
-  /** The sparse weights, in forward order. */
-  readonly weights: readonly SparseWeight[];
-  readonly distribution: DistributionName;
-  readonly totalSteps: number;
+/** The masks a Spartan run carries across a checkpoint (absent in checkpoints that kept them in the weights' state). */
+export interface SoftMaskArrays {
+  /** The hard mask at the last churn record (kept entries only), until the layers become sparse. */
+  churnReference: PackedMask[] | null;
+  /** The frozen m ⊙ h from the freeze until the layers become sparse. */
+  frozen: PackedMask[] | null;
+}
+
+/**
+ * What both controllers share: the method, the model, the refresh history, and the run summary's view of the
+ * sparsity (report) built from the controller's per-layer reports.
+ */
+export abstract class ControllerBase<Method extends Pick<TrainingMethod, 'name' | 'config'>>
+  implements MethodController
+{
   readonly churn: ChurnRecord[] = [];
-  private readonly random: Random;
-  private readonly kernelChoice: SparseMatmulOptions | undefined;
-  private readonly enteringState: EnteringState;
-  private trainingFlops = 0;
-  private executedFlops = 0;
-  private denseFlops = 0;
 
-  constructor(method: SparsityMethod, model: Module, weights: SparseWeight[], options: SparsifyOptions) {
-    this.method = method;
-    this.model = model;
-    this.weights = weights;
-    this.distribution = options.distribution ?? 'uniform';
-    this.totalSteps = options.totalSteps;
-    this.random = new Random(options.seed).fork('sparsity');
-    this.kernelChoice = options.kernelChoice;
-    this.enteringState = options.enteringState ?? 'zero';
+  constructor(
+    readonly method: Method,
+    readonly model: Module,
+    readonly distribution: DistributionName,
+    readonly totalSteps: number,
+  ) {}
+
+  abstract beforeStep(step: number): void;
+  abstract afterBackward(step: number): void;
+  abstract afterUpdate(step: number, trainables: TrainableList): void;
+  abstract memory(): MemoryReport;
+  abstract relativeTrainingFlops(): number;
+  abstract executedTrainingFlops(): number;
+  abstract getState(): ControllerState;
+  abstract setState(state: ControllerState): void;
+  /** Per masked or sparse layer: its shape, kept counts and densities. */
+  abstract layerReports(): LayerReport[];
+
+  /** The method's own figures besides the common ones (Spartan's soft mask); none by default. */
+  protected softMaskReport(): SoftMaskReport | undefined {
+    return undefined;
   }
 
-  /** Arms dense-gradient capture on every sparse weight when the method needs it at this step. */
-  beforeStep(step: number): void {
-    if (!this.method.needsDenseGradient?.(step, this.totalSteps)) return;
-    for (const weight of this.weights) weight.denseGradient ??= engine().heap.allocF32(weight.size);
-  }
-
-  /** Adds the method's gradient term to each sparse weight's gradients. */
-  afterBackward(_step: number): void {
-    const { method } = this;
-    if (!method.addGradientTerm) return;
-    for (const weight of this.weights) method.addGradientTerm(weight, weight.forwardCount / weight.size);
-  }
-
-  /**
-   * Counts the step's FLOPs, then refreshes the sets if the method's schedule says so, or after the last step
-   * when the method wants its final sets from the final θ.
-   */
-  afterUpdate(step: number): void {
-    this.countStepFlops();
-    const { method, totalSteps } = this;
-    const atEnd = method.refreshAtEnd === true && step === totalSteps - 1;
-    if (atEnd || method.isRefreshStep(step, totalSteps)) this.refresh(step);
-    for (const weight of this.weights) {
-      if (weight.denseGradient) engine().heap.free(weight.denseGradient);
-      weight.denseGradient = null;
-    }
-  }
-
-  /** Recomputes every sparse layer's sets with the budgets of the method's densities after `step`. */
-  refresh(step: number): void {
-    const { weights } = this;
-    const budgets = layerBudgets(this.method, this.distribution, weights, step, this.totalSteps);
-    const forwardChurn: number[] = [];
-    weights.forEach((weight, l) => {
-      const context = this.context(weight, budgets[l], step);
-      const forwardBefore = weight.forwardCount;
-      const backwardBefore = this.enteringState === 'zero' ? null : weight.backwardIndices().slice();
-      let kept: number;
-      if (this.method.refreshSets) {
-        kept = weight.forwardCount - this.method.refreshSets(weight, context);
-      } else {
-        const before = weight.forwardIndices().slice();
-        const sets = this.method.selectSets(weight, context);
-        weight.setSets(sets.forward, sets.backward, this.method.enteringValue);
-        kept = overlap(before, weight.forwardIndices());
-      }
-      // Both paths leave entering entries at zero state; another entering state is set on top, the same way.
-      if (backwardBefore) setEnteringState(weight, backwardBefore, this.enteringState);
-      forwardChurn.push(1 - kept / Math.max(1, forwardBefore));
-    });
-    this.churn.push({ step, forwardChurn });
-  }
-
-  /**
-   * The controller's own progress, as plain data (checkpoints): the refresh history and the FLOPs counted so
-   * far. The rest of a run's method state is the method's config, the step and the sets the weights hold.
-   */
-  getState(): ControllerState {
-    return {
-      churn: this.churn.map((record) => ({ step: record.step, forwardChurn: [...record.forwardChurn] })),
-      trainingFlops: this.trainingFlops,
-      executedFlops: this.executedFlops,
-      denseFlops: this.denseFlops,
-    };
-  }
-
-  /** Restores a state from getState(); the sets themselves are restored into the weights separately. */
-  setState(state: ControllerState): void {
-    const finite = (x: unknown) => typeof x === 'number' && Number.isFinite(x) && x >= 0;
-    const valid =
-      finite(state?.trainingFlops) &&
-      (state.executedFlops === undefined || finite(state.executedFlops)) &&
-      finite(state?.denseFlops) &&
-      Array.isArray(state.churn) &&
-      state.churn.every(
-        (r) =>
-          Number.isInteger(r?.step) &&
-          Array.isArray(r.forwardChurn) &&
-          r.forwardChurn.length === this.weights.length &&
-          r.forwardChurn.every(finite),
-      );
-    if (!valid) {
-      throw new Error(
-        `SparsityController.setState: expected { churn, trainingFlops, denseFlops } from getState() of a controller with ${this.weights.length} sparse weights`,
-      );
-    }
-    this.churn.splice(
-      0,
-      this.churn.length,
-      ...state.churn.map((r) => ({ step: r.step, forwardChurn: [...r.forwardChurn] })),
-    );
-    this.trainingFlops = state.trainingFlops;
-    this.executedFlops = state.executedFlops ?? state.trainingFlops;
-    this.denseFlops = state.denseFlops;
-  }
-
-  /** Per-layer shapes, kept counts and densities. */
-  layerReports(): LayerReport[] {
-    return this.weights.map((weight) => ({
-      name: weight.name,
-      shape: [weight.rows, weight.cols],
-      forwardCount: weight.forwardCount,
-      backwardCount: weight.backwardCount,
-      forwardDensity: weight.forwardCount / weight.size,
-      backwardDensity: weight.backwardCount / weight.size,
-    }));
-  }
-
-  /** The run summary's view of the sparsity: counts, per-layer densities, FLOPs and memory. */
+  /** The run summary's view of the sparsity: counts, per-layer densities, FLOPs, churn and memory. */
   report(): SparsityReport {
+    const layers = this.layerReports();
+    const byName = new Map(layers.map((layer) => [layer.name, layer]));
     let totalParameters = 0;
     let forwardActive = 0;
     let backwardActive = 0;
     for (const trainable of this.model.trainables()) {
-      if (trainable instanceof SparseWeight) {
-        totalParameters += trainable.size;
-        forwardActive += trainable.forwardCount;
-        backwardActive += trainable.backwardCount;
-      } else {
-        totalParameters += trainable.values.length;
-        forwardActive += trainable.values.length;
-        backwardActive += trainable.values.length;
-      }
+      const layer = byName.get(trainable.name);
+      const size = trainable instanceof SparseWeight ? trainable.size : trainable.values.length;
+      totalParameters += layer ? layer.shape[0] * layer.shape[1] : size;
+      forwardActive += layer ? layer.forwardCount : size;
+      backwardActive += layer ? layer.backwardCount : size;
     }
+    const softMask = this.softMaskReport();
     return {
       method: this.method.name,
       config: this.method.config,
@@ -308,170 +229,22 @@ export class SparsityController implements MethodController {
       forwardActive,
       backwardActive,
       modelSparsity: 1 - forwardActive / totalParameters,
-      layers: this.layerReports(),
+      layers,
       relativeTrainingFlops: this.relativeTrainingFlops(),
       executedTrainingFlops: this.executedTrainingFlops(),
-      churn: this.churn.map((record) => ({ step: record.step, forwardChurn: [...record.forwardChurn] })),
+      churn: copyChurn(this.churn),
       memory: this.memory(),
+      ...(softMask ? { softMask } : {}),
     };
   }
 
-  /** Bytes the run holds for the model (MemoryReport): weights, θ, indices, top-k scratch, step buffers. */
-  memory(): MemoryReport {
-    return setBasedMemory(this.model, {
-      distribution: this.distribution,
-      kernelChoice: this.kernelChoice,
-      denseGradients: this.method.needsDenseGradient !== undefined,
-    });
-  }
-
-  /** Training FLOPs so far that the sets require, relative to dense training (1 before any step: the sets now). */
-  relativeTrainingFlops(): number {
-    if (this.denseFlops > 0) return this.trainingFlops / this.denseFlops;
-    const now = stepFlops(this.model, this.kernelChoice);
-    return now.theoretical / now.dense;
-  }
-
-  /** Training FLOPs so far of the kernels that ran, relative to dense training. */
-  executedTrainingFlops(): number {
-    if (this.denseFlops > 0) return this.executedFlops / this.denseFlops;
-    const now = stepFlops(this.model, this.kernelChoice);
-    return now.executed / now.dense;
-  }
-
-  /** Adds this step's FLOPs (the sets and dense gradients it ran with) to the run's counts. */
-  private countStepFlops(): void {
-    const { theoretical, executed, dense } = stepFlops(this.model, this.kernelChoice);
-    this.trainingFlops += theoretical;
-    this.executedFlops += executed;
-    this.denseFlops += dense;
-  }
-
-  private context(weight: SparseWeight, budget: LayerBudget, step: number): SelectionContext {
-    return {
-      step,
-      totalSteps: this.totalSteps,
-      budget,
-      random: this.random.fork(`${weight.name}@${step}`),
-      denseGradient: weight.denseGradient,
-    };
+  /** Replaces the refresh history with a copy of `churn` (from getState). */
+  protected restoreChurn(churn: readonly ChurnRecord[]): void {
+    this.churn.splice(0, this.churn.length, ...copyChurn(churn));
   }
 }
 
-/**
- * Makes the model's chosen layers sparse, in place, with the method's initial sets, and returns the controller
- * that runs the method through training. A method that is not sparse ('dense') leaves every layer dense.
- */
-export function sparsify(
-  model: Module,
-  options: SparsifyOptions & { method: SparsityMethod },
-): SparsityController;
-export function sparsify(model: Module, options: SparsifyOptions & { method: Spartan }): SpartanController;
-export function sparsify(model: Module, options: SparsifyOptions): MethodController;
-export function sparsify(model: Module, options: SparsifyOptions): MethodController {
-  const { method } = options;
-  const chosen = layersToSparsify(model, options.denseLayers);
-  if (!method.sparse) return new SparsityController(method as SparsityMethod, model, [], options);
-  if (chosen.length === 0) {
-    throw new Error(
-      `method ${method.name} has no layer to make sparse: every layer is listed in --dense-layers; keep at least one sparse (e.g. --dense-layers none)`,
-    );
-  }
-  if (method instanceof Spartan) {
-    return new SpartanController(method, model, chosen, {
-      distribution: options.distribution ?? 'global',
-      totalSteps: options.totalSteps,
-      kernelChoice: options.kernelChoice,
-      warn: options.warn,
-    });
-  }
-  const distribution = options.distribution ?? 'uniform';
-  if (distribution === 'global' && !method.magnitudeRanked) {
-    throw new Error(
-      `--distribution global ranks weights by magnitude across layers, which ${method.name} does not do (its masks are random): use uniform or erk`,
-    );
-  }
-  const shapes = chosen.map((layer) => ({ dims: layer.weightDims }));
-  const magnitudes = chosen.map((layer) => layer.weight.values);
-  const forwardCounts = distributeCounts(
-    distribution,
-    shapes,
-    method.forwardDensity(-1, options.totalSteps),
-    magnitudes,
-  );
-  const backwardCounts = distributeCounts(
-    distribution,
-    shapes,
-    method.backwardDensity(-1, options.totalSteps),
-    magnitudes,
-  );
-  const random = new Random(options.seed).fork('sparsity');
-  const weights = chosen.map((layer, l) => {
-    const budget = {
-      forwardCount: forwardCounts[l],
-      backwardCount: Math.max(forwardCounts[l], backwardCounts[l]),
-    };
-    const sets = method.initialSets(layer.weight.values, {
-      step: -1,
-      totalSteps: options.totalSteps,
-      budget,
-      random: random.fork(`${layer.weight.name}@init`),
-      denseGradient: null,
-    });
-    const weight = layer.makeSparse(sets.forward, sets.backward, options.kernelChoice);
-    weight.decay = method.sparseWeightDecay ?? true;
-    weight.updateScale = method.backwardOnlyUpdateScale ?? 1;
-    return weight;
-  });
-  return new SparsityController(method, model, weights, options);
-}
-
-/** The layer budgets of the method's densities after `step`, through the distribution. */
-function layerBudgets(
-  method: SparsityMethod,
-  distribution: DistributionName,
-  weights: readonly SparseWeight[],
-  step: number,
-  totalSteps: number,
-): LayerBudget[] {
-  const shapes = weights.map((w) => ({ dims: [w.rows, w.cols] }));
-  const magnitudes = distribution === 'global' ? weights.map((w) => w.syncTheta()) : undefined;
-  const forward = distributeCounts(distribution, shapes, method.forwardDensity(step, totalSteps), magnitudes);
-  const backward = distributeCounts(
-    distribution,
-    shapes,
-    method.backwardDensity(step, totalSteps),
-    magnitudes,
-  );
-  return forward.map((f, l) => ({ forwardCount: f, backwardCount: Math.max(f, backward[l]) }));
-}
-
-/** Resolves 'first', 'last' and names against the model's sparsifiable layers; unknown names are an error. */
-/**
- * The layers a sparse method makes sparse: every sparsifiable layer but those `denseLayers` (--dense-layers:
- * first, last, none or layer names; default first and last) keeps dense.
- */
-export function layersToSparsify(
-  model: Module,
-  denseLayers: readonly string[] = ['first', 'last'],
-): (Module & Sparsifiable)[] {
-  const candidates = allModules(model).filter(isSparsifiable);
-  const keepDense = denseLayerNames(candidates, denseLayers);
-  return candidates.filter((layer) => !keepDense.has(layer.name));
-}
-
-function denseLayerNames(layers: readonly Sparsifiable[], requested: readonly string[]): Set<string> {
-  const names = new Set<string>();
-  for (const entry of requested) {
-    if (entry === 'none') continue;
-    if (entry === 'first' && layers.length > 0) names.add(layers[0].name);
-    else if (entry === 'last' && layers.length > 0) names.add(layers[layers.length - 1].name);
-    else if (layers.some((l) => l.name === entry)) names.add(entry);
-    else {
-      throw new Error(
-        `--dense-layers: no layer is named '${entry}': use first, last, none, or one of ${layers.map((l) => l.name).join(', ')}`,
-      );
-    }
-  }
-  return names;
+/** A deep copy of a refresh history. */
+export function copyChurn(churn: readonly ChurnRecord[]): ChurnRecord[] {
+  return churn.map((record) => ({ step: record.step, forwardChurn: [...record.forwardChurn] }));
 }

@@ -18,8 +18,7 @@
  *   when the flag is not given (Spartan's β_target by model); undefined falls back to `default`.
  */
 import type { z } from 'zod';
-import type { SparsityMethod } from './method.js';
-import type { Spartan } from './spartan.js';
+import type { TrainingMethod } from './controller.js';
 
 /** What an option's value may be. */
 export type OptionValue = number | string | boolean | readonly string[];
@@ -34,9 +33,6 @@ export interface RunContext {
   /** A transformer whose token embedding is also its output projection. */
   readonly tied: boolean;
 }
-
-/** A method object a definition creates: set-based (method.ts), or Spartan's soft mask. */
-export type TrainingMethod = SparsityMethod | Spartan;
 
 /** One option: its config key, flag, help, value kind and, for run-wide ones, their run default. */
 export interface MethodOption<K extends string = string, T extends OptionValue = OptionValue> {

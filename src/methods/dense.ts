@@ -1,30 +1,21 @@
 /** Dense training: no mask, the reference every comparison is measured against (spec/baselines.md). */
 import { defineMethod } from './definition.js';
-import type { Sets, SparsityMethod } from './method.js';
+import type { Sets } from './method.js';
+import { SetBasedMethod } from './setBasedMethod.js';
 
-export class Dense implements SparsityMethod {
+export class Dense extends SetBasedMethod {
   readonly name = 'dense';
-  readonly config = {};
-  readonly sparse = false;
-  readonly enteringValue = 'theta';
+  override readonly sparse = false;
 
-  forwardDensity(): number {
-    return 1;
+  constructor() {
+    super(0);
   }
 
-  backwardDensity(): number {
-    return 1;
+  override get config(): Readonly<Record<string, number>> {
+    return {};
   }
 
   initialSets(): Sets {
-    throw new Error('dense training has no sparse layers');
-  }
-
-  isRefreshStep(): boolean {
-    return false;
-  }
-
-  selectSets(): Sets {
     throw new Error('dense training has no sparse layers');
   }
 }

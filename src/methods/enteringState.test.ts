@@ -5,9 +5,9 @@ import { AdamW } from '../optim/adamw.js';
 import { SparseWeight } from '../sparse/sparseWeight.js';
 import { Tensor } from '../tensor/tensor.js';
 import { trainStep } from '../train/trainStep.js';
-import { sparsify } from './controller.js';
 import { setEnteringState } from './enteringState.js';
 import { createMethod } from './registry.js';
+import { sparsify } from './sparsify.js';
 
 /** A 2×5 weight with B = {0, 2, 4, 7, 9} (A = {0, 4}) and a momentum array 1, 2, 3, 4, 5 in entry order. */
 function weightWithState(): SparseWeight {

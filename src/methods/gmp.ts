@@ -9,12 +9,13 @@
  */
 import type { SparseWeight } from '../sparse/sparseWeight.js';
 import { selectTopK, selectTopKByMagnitude } from '../sparse/topk.js';
-import { checkDensity, checkFraction, checkInterval } from '../util/checks.js';
+import { checkFraction, checkInterval } from '../util/checks.js';
 import { refreshInterval, sparsity } from './commonOptions.js';
 import { defineMethod, option, reads } from './definition.js';
-import type { SelectionContext, Sets, SparsityMethod } from './method.js';
+import type { SelectionContext, Sets } from './method.js';
 import { kinds } from './optionKinds.js';
 import { gmpSparsity, isPruningStep, type PruningSchedule, updatesAfter, updatesAt } from './schedules.js';
+import { SetBasedMethod } from './setBasedMethod.js';
 
 export interface GmpOptions {
   /** s_f, the final sparsity (e.g. 0.9). */
@@ -29,24 +30,20 @@ export interface GmpOptions {
   refreshInterval?: number;
 }
 
-export class GradualMagnitudePruning implements SparsityMethod {
+export class GradualMagnitudePruning extends SetBasedMethod {
   readonly name = 'gmp';
-  readonly sparse = true;
   readonly magnitudeRanked = true;
-  readonly enteringValue = 'theta';
-  readonly sparsity: number;
   readonly initialSparsity: number;
   readonly pruningStart: number;
   readonly pruningEnd: number;
   readonly refreshInterval: number;
 
   constructor(options: GmpOptions) {
-    this.sparsity = options.sparsity;
+    super(options.sparsity, 'gmp: final density (1 − sparsity)');
     this.initialSparsity = options.initialSparsity ?? 0;
     this.pruningStart = options.pruningStart ?? 0.1;
     this.pruningEnd = options.pruningEnd ?? 0.6;
     this.refreshInterval = options.refreshInterval ?? 100;
-    checkDensity(1 - this.sparsity, 'gmp: final density (1 − sparsity)');
     checkFraction(this.initialSparsity, 'gmp: initial sparsity s_i');
     if (this.initialSparsity > this.sparsity) {
       throw new Error(
@@ -63,7 +60,7 @@ export class GradualMagnitudePruning implements SparsityMethod {
     checkInterval(this.refreshInterval, 'gmp: pruning interval Δt');
   }
 
-  get config(): Readonly<Record<string, number>> {
+  override get config(): Readonly<Record<string, number>> {
     return {
       sparsity: this.sparsity,
       initialSparsity: this.initialSparsity,
@@ -84,12 +81,8 @@ export class GradualMagnitudePruning implements SparsityMethod {
     };
   }
 
-  forwardDensity(step: number, totalSteps: number): number {
+  override forwardDensity(step: number, totalSteps: number): number {
     return 1 - gmpSparsity(updatesAfter(step), this.schedule(totalSteps));
-  }
-
-  backwardDensity(step: number, totalSteps: number): number {
-    return this.forwardDensity(step, totalSteps);
   }
 
   /** Every entry at a dense start (or the top-(1 − s_i) of |θ| when pruning starts at step 0). */
@@ -98,12 +91,12 @@ export class GradualMagnitudePruning implements SparsityMethod {
     return { forward: kept, backward: kept };
   }
 
-  isRefreshStep(step: number, totalSteps: number): boolean {
+  override isRefreshStep(step: number, totalSteps: number): boolean {
     return isPruningStep(updatesAfter(step), this.schedule(totalSteps));
   }
 
   /** The budgeted count of largest |θ| among the active entries (A = B); inactive entries never return. */
-  selectSets(weight: SparseWeight, context: SelectionContext): Sets {
+  override selectSets(weight: SparseWeight, context: SelectionContext): Sets {
     const theta = weight.syncTheta();
     const active = weight.backwardIndices();
     const count = context.budget.forwardCount;

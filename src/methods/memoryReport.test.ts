@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { engine } from '../kernels/engine.js';
+import { engine, setKernelChoice } from '../kernels/engine.js';
 import { mlp } from '../nn/mlp.js';
 import type { Module } from '../nn/module.js';
 import { AdamW } from '../optim/adamw.js';
@@ -7,8 +7,8 @@ import { SparseWeight } from '../sparse/sparseWeight.js';
 import { Tensor } from '../tensor/tensor.js';
 import { runSteps } from '../train/testing.js';
 import { trainStep } from '../train/trainStep.js';
-import { type SparsifyOptions, sparsify } from './controller.js';
 import { createMethod } from './registry.js';
+import { type SparsifyOptions, sparsify } from './sparsify.js';
 import { Spartan } from './spartan.js';
 import { tinyRun } from './testing.js';
 
@@ -61,14 +61,15 @@ describe('memory report', () => {
   });
 
   it('counts masked dense weights and one dense gradient when layers run the dense kernels', () => {
+    const previous = setKernelChoice({ forwardDenseAbove: 0, backwardDenseAbove: 0 });
     const { model, controller } = trainedOneStep(
       createMethod('topkast', { sparsity: 0.9, backwardSparsity: 0.8 }),
-      { kernelChoice: { forwardDenseAbove: 0, backwardDenseAbove: 0 } },
     );
     const memory = controller.memory();
     // fc1 30·40 and fc2 40·40 masked weights held at once, and the larger dense gradient (fc2).
     expect(memory.stepBufferBytes).toBe(4 * (1200 + 1600) + 4 * 1600);
     expect(memory.totalBytes).toBe(heldBytes(model).held + 4 * 1600 + memory.stepBufferBytes);
+    setKernelChoice(previous);
     model.dispose();
   });
 
@@ -117,8 +118,9 @@ describe("Spartan's memory", () => {
         (sum, t) => sum + [t.values, t.grads, ...t.state.values()].reduce((s, a) => s + a.byteLength, 0),
         0,
       );
-    // Three float32 entry arrays: block values v, soft mask m and m ⊙ h (a 1×1 layer's masks are views of them).
-    expect(before.hotBytes).toBe(held + 12 * masked);
+    // The churn reference (the hard mask at step 0, float32 per weight, the controller's) and three float32
+    // entry arrays: block values v, soft mask m and m ⊙ h (a 1×1 layer's masks are views of them).
+    expect(before.hotBytes).toBe(held + 4 * masked + 12 * masked);
     // The solver's histogram (2·(4·2048 + 4) floats), its 16384-value sample and its band (1/16 of the entries);
     // no layer has blocks, so there is no float64 entry gradient; nothing is allocated per step.
     expect(before.scratchBytes).toBe(4 * (2 * (4 * 2048 + 4) + 16384 + Math.ceil(masked / 16)));

@@ -4,7 +4,7 @@
  * every figure, sparse and dense alike: both runs hold the same ones.
  */
 import type { Module } from '../nn/module.js';
-import { denseKernelChoice, type SparseMatmulOptions } from '../sparse/sparseMatmul.js';
+import { denseKernelChoice } from '../sparse/sparseMatmul.js';
 import { SparseWeight, type SparseWeightMemory } from '../sparse/sparseWeight.js';
 import type { DistributionName } from './distribution.js';
 import { weightProducts } from './trainingFlops.js';
@@ -48,7 +48,6 @@ export function trainablesMemory(model: Module): MemoryReport {
 
 export interface SetBasedMemoryOptions {
   distribution: DistributionName;
-  kernelChoice?: SparseMatmulOptions;
   /** Whether the method forms every sparse layer's dense gradient on some steps (RigL). */
   denseGradients: boolean;
 }
@@ -69,7 +68,7 @@ export function setBasedMemory(model: Module, options: SetBasedMemoryOptions): M
   let denseGradient = 0;
   for (const { weight } of weightProducts(model)) {
     if (!(weight instanceof SparseWeight)) continue;
-    const dense = denseKernelChoice(weight, options.kernelChoice);
+    const dense = denseKernelChoice(weight);
     if (dense.forward) maskedWeights += 4 * weight.size;
     if (dense.backward) denseGradient = Math.max(denseGradient, 4 * weight.size);
   }

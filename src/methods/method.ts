@@ -1,5 +1,7 @@
 /**
- * The sparsity-method contract (../../shared/DESIGN.md, "Sparsity methods"; modelled on JaxPruner and optax).
+ * The set-based method contract (../../shared/DESIGN.md, "Sparsity methods"; modelled on JaxPruner and optax):
+ * what the set-based controller (setBasedController.ts) asks of Top-KAST and the baselines. The methods share
+ * a small base (setBasedMethod.ts) and override one or two of its rules.
  *
  * A method decides, for each sparse weight, the forward set A and the backward set B ⊇ A, when they are
  * refreshed, and optionally an extra gradient term. The axes stay apart:
@@ -35,11 +37,6 @@ export interface SelectionContext {
   budget: LayerBudget;
   /** A generator seeded from the run's seed, the layer and the step: same inputs, same draws. */
   random: Random;
-  /**
-   * The dense gradient dL/dW of this step's batch at every entry (rows·cols), when the method asked for one
-   * with `needsDenseGradient`; null otherwise.
-   */
-  denseGradient: Float32Array | null;
 }
 
 /** The value an entry takes when it enters the backward set. */
@@ -65,7 +62,10 @@ export interface SparsityMethod {
   initialSets(theta: Float32Array, context: SelectionContext): Sets;
   /** Whether the sets are recomputed after the update of `step` (0-based). */
   isRefreshStep(step: number, totalSteps: number): boolean;
-  /** The new sets at a refresh step, from the weight's current state (call weight.syncTheta() for θ). */
+  /**
+   * The new sets at a refresh step, from the weight's current state (weight.syncTheta() for θ; the step's
+   * weight.denseGradient when the method asked for it with `needsDenseGradient`).
+   */
   selectSets(weight: SparseWeight, context: SelectionContext): Sets;
   /**
    * Optional, in place of selectSets + setSets: refreshes the weight's sets itself (e.g. incrementally) to
@@ -95,6 +95,9 @@ export interface SparsityMethod {
   readonly backwardOnlyUpdateScale?: number;
   /** Adds the method's own gradient term to B's gradients, before the optimizer's update (optional). */
   addGradientTerm?(weight: SparseWeight, forwardDensity: number): void;
-  /** Whether the step's backward pass must also produce the dense gradient of each sparse weight (RigL). */
+  /**
+   * Whether the step's backward pass must also produce the dense gradient of each sparse weight (RigL): the
+   * controller requests it from every weight before the step and releases it after the refresh.
+   */
   needsDenseGradient?(step: number, totalSteps: number): boolean;
 }

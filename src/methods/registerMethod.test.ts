@@ -17,9 +17,10 @@ import type { RunSummary } from '../train/summary.js';
 import { refreshInterval, sparsity } from './commonOptions.js';
 import { describeConformance } from './conformanceSuite.js';
 import { defineMethod, option, reads } from './definition.js';
-import type { SelectionContext, Sets, SparsityMethod } from './method.js';
+import type { SelectionContext, Sets } from './method.js';
 import { kinds } from './optionKinds.js';
 import { methodFromConfig, registerMethod } from './registry.js';
+import { SetBasedMethod } from './setBasedMethod.js';
 import { randomSets, uniformScores } from './static.js';
 
 interface RandomRegrowthOptions {
@@ -32,34 +33,26 @@ interface RandomRegrowthOptions {
  * Random regrowth at every refresh: A = B keeps the ⌊keepFraction·|A|⌋ entries of A with the largest |θ| and
  * draws the rest of its budget uniformly at random among the other entries.
  */
-class RandomRegrowth implements SparsityMethod {
+class RandomRegrowth extends SetBasedMethod {
   readonly name = 'toy';
-  readonly sparse = true;
-  readonly enteringValue = 'theta';
 
-  constructor(readonly options: RandomRegrowthOptions) {}
+  constructor(readonly options: RandomRegrowthOptions) {
+    super(options.sparsity);
+  }
 
-  get config(): Readonly<Record<string, number>> {
+  override get config(): Readonly<Record<string, number>> {
     return { ...this.options };
-  }
-
-  forwardDensity(): number {
-    return 1 - this.options.sparsity;
-  }
-
-  backwardDensity(): number {
-    return 1 - this.options.sparsity;
   }
 
   initialSets(theta: Float32Array, context: SelectionContext): Sets {
     return randomSets(theta.length, context);
   }
 
-  isRefreshStep(step: number): boolean {
+  override isRefreshStep(step: number): boolean {
     return (step + 1) % this.options.refreshInterval === 0;
   }
 
-  selectSets(weight: SparseWeight, context: SelectionContext): Sets {
+  override selectSets(weight: SparseWeight, context: SelectionContext): Sets {
     const theta = weight.syncTheta();
     const count = context.budget.forwardCount;
     const keep = Math.floor(this.options.keepFraction * count);

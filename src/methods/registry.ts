@@ -4,18 +4,13 @@
  * `registerMethod`. The CLI flags, the run config, --help and saved configs are derived from this list.
  */
 import { commonOptions, sparsity } from './commonOptions.js';
-import {
-  type MethodDefinition,
-  type MethodOption,
-  type MethodSettings,
-  settingsFor,
-  type TrainingMethod,
-} from './definition.js';
+import type { TrainingMethod } from './controller.js';
+import { type MethodDefinition, type MethodOption, type MethodSettings, settingsFor } from './definition.js';
 import { denseDefinition } from './dense.js';
 import { gmpDefinition } from './gmp.js';
-import type { SparsityMethod } from './method.js';
 import { riglDefinition } from './rigl.js';
 import { setDefinition } from './set.js';
+import type { SetBasedMethod } from './setBasedMethod.js';
 import { spartanDefinition } from './spartan.js';
 import { staticDefinition } from './static.js';
 import { steDefinition } from './ste.js';
@@ -113,14 +108,14 @@ export function createTrainingMethod(name: string, options: MethodOptions): Trai
 }
 
 /** Builds the named set-based method (method.ts). */
-export function createMethod(name: string, options: MethodOptions): SparsityMethod {
+export function createMethod(name: string, options: MethodOptions): SetBasedMethod {
   const definition = methodDefinition(name);
   if (definition.kind !== 'sets') {
     throw new Error(
       `${name} is not a set-based method: use createTrainingMethod, or one of ${methodNames().join(', ')}`,
     );
   }
-  return definition.create(settingsFor(definition, options)) as SparsityMethod;
+  return definition.create(settingsFor(definition, options)) as SetBasedMethod;
 }
 
 /**

@@ -1,13 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { runStep } from '../train/testing.js';
 import { Random } from '../util/random.js';
+import type { SparsityMethod } from './method.js';
 import { createMethod } from './registry.js';
 import { RigL } from './rigl.js';
 import { dropAndGrowWeight, firstUpdate, tinyRun } from './testing.js';
 
 describe('rigl', () => {
   it('asks for the dense gradient on its mask-update steps only', () => {
-    const rigl = createMethod('rigl', { sparsity: 0.9 });
+    const rigl: SparsityMethod = createMethod('rigl', { sparsity: 0.9 });
     const asks = Array.from({ length: 400 }, (_, s) => s).filter((s) => rigl.needsDenseGradient?.(s, 400));
     expect(asks).toEqual([99, 199]);
   });
@@ -20,11 +21,14 @@ describe('rigl', () => {
     gradient[0] = 5; // just dropped, but its gradient is the largest: it grows back
     gradient[7] = -3;
     gradient[9] = 1;
-    const sets = rigl.selectSets(weight, firstUpdate(new Random(0), gradient));
+    weight.requestDenseGradient();
+    weight.denseGradient!.set(gradient);
+    const sets = rigl.selectSets(weight, firstUpdate(new Random(0)));
     expect(Array.from(sets.forward)).toEqual([0, 4, 6, 7, 8, 10, 12, 14, 16, 18]);
     weight.setSets(sets.forward, sets.backward, rigl.enteringValue);
     expect(weight.syncTheta()[0]).toBeCloseTo(0.1, 7);
     expect(weight.theta[7]).toBe(0);
+    weight.releaseDenseGradient();
     expect(() => rigl.selectSets(weight, firstUpdate(new Random(0)))).toThrow(
       /no dense gradient.*beforeStep/,
     );

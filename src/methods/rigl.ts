@@ -18,9 +18,9 @@ export class RigL extends SparseEvolutionaryTraining {
     return this.isRefreshStep(step, totalSteps);
   }
 
-  /** |dL/dW| at every entry, from the step's dense gradient. */
+  /** |dL/dW| at every entry, from the step's dense gradient (the weight holds it on update steps). */
   protected override growScores(weight: SparseWeight, context: SelectionContext): Float32Array {
-    const gradient = context.denseGradient;
+    const gradient = weight.denseGradient;
     if (!gradient) {
       throw new Error(
         `rigl: layer ${weight.name} has no dense gradient at step ${context.step}: call the controller's beforeStep(step) before the step's forward pass`,

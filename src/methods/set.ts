@@ -13,12 +13,13 @@
 import { mergeAscending } from '../sparse/sortedIndices.js';
 import type { SparseWeight } from '../sparse/sparseWeight.js';
 import { selectTopK } from '../sparse/topk.js';
-import { checkDensity, checkFraction, checkInterval } from '../util/checks.js';
+import { checkFraction, checkInterval } from '../util/checks.js';
 import { enteringState, refreshInterval, sparsity } from './commonOptions.js';
 import { defineMethod, option, reads } from './definition.js';
-import type { SelectionContext, Sets, SparsityMethod } from './method.js';
+import type { EnteringValue, SelectionContext, Sets } from './method.js';
 import { kinds } from './optionKinds.js';
 import { cosineDropFraction, isMaskUpdateStep, updatesAfter, updatesAt } from './schedules.js';
+import { SetBasedMethod } from './setBasedMethod.js';
 import { randomSets, uniformScores } from './static.js';
 
 export interface DropAndGrowOptions {
@@ -33,27 +34,24 @@ export interface DropAndGrowOptions {
 }
 
 /** The drop-and-grow family: SET with random growth; subclasses choose another grow score. */
-export class SparseEvolutionaryTraining implements SparsityMethod {
+export class SparseEvolutionaryTraining extends SetBasedMethod {
   readonly name: string = 'set';
-  readonly sparse = true;
-  readonly enteringValue = 'zero';
-  readonly sparsity: number;
+  override readonly enteringValue: EnteringValue = 'zero';
   readonly refreshInterval: number;
   readonly dropFraction: number;
   readonly updateEnd: number;
 
   constructor(options: DropAndGrowOptions) {
-    this.sparsity = options.sparsity;
+    super(options.sparsity);
     this.refreshInterval = options.refreshInterval ?? 100;
     this.dropFraction = options.dropFraction ?? 0.3;
     this.updateEnd = options.updateEnd ?? 0.75;
-    checkDensity(1 - this.sparsity, 'density (1 − sparsity)');
     checkInterval(this.refreshInterval, 'mask update interval ΔT');
     checkFraction(this.dropFraction, 'drop fraction α');
     checkFraction(this.updateEnd, 'end of mask updates T_end (fraction of training)');
   }
 
-  get config(): Readonly<Record<string, number>> {
+  override get config(): Readonly<Record<string, number>> {
     return {
       sparsity: this.sparsity,
       refreshInterval: this.refreshInterval,
@@ -62,19 +60,11 @@ export class SparseEvolutionaryTraining implements SparsityMethod {
     };
   }
 
-  forwardDensity(): number {
-    return 1 - this.sparsity;
-  }
-
-  backwardDensity(): number {
-    return 1 - this.sparsity;
-  }
-
   initialSets(theta: Float32Array, context: SelectionContext): Sets {
     return randomSets(theta.length, context);
   }
 
-  isRefreshStep(step: number, totalSteps: number): boolean {
+  override isRefreshStep(step: number, totalSteps: number): boolean {
     return isMaskUpdateStep(updatesAfter(step), this.refreshInterval, updatesAt(this.updateEnd, totalSteps));
   }
 
@@ -87,7 +77,7 @@ export class SparseEvolutionaryTraining implements SparsityMethod {
    * Drop, then grow: the survivors are the largest |θ| among the active entries, ⌊f_t·|A|⌋ fewer than the
    * budget; the grown entries are the largest grow scores among the rest, as many as the budget lacks.
    */
-  selectSets(weight: SparseWeight, context: SelectionContext): Sets {
+  override selectSets(weight: SparseWeight, context: SelectionContext): Sets {
     const theta = weight.syncTheta();
     const active = weight.forwardIndices();
     const target = context.budget.forwardCount;

@@ -11,7 +11,18 @@
  */
 import type { DistributionName, TensorShape } from './distribution.js';
 import { erkDensities } from './distribution.js';
-import type { BudgetScope } from './spartan.js';
+
+/** "sparsity": an entry costs its weight count; "flops": times the layer's uses per example (conv: Hout·Wout). */
+export type CostModel = 'sparsity' | 'flops';
+export const costModels: readonly CostModel[] = ['sparsity', 'flops'];
+
+/**
+ * "model" (the spec's whole-model target): the masked layers' κ is lowered so that the whole model, biases and
+ * dense layers counted, reaches the target sparsity. "masked": the target applies to the masked layers alone
+ * (as Top-KAST's and the baselines' --sparsity does), for comparisons at equal kept counts.
+ */
+export type BudgetScope = 'model' | 'masked';
+export const budgetScopes: readonly BudgetScope[] = ['model', 'masked'];
 
 /** κ of the masked tensors for a target sparsity over the `scope`. */
 export function maskedDensity(

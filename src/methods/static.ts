@@ -2,50 +2,23 @@
  * Static sparsity (spec/baselines.md): a random mask with the layer's density, drawn once at initialisation
  * from the run's seed, never changed. Backward set = forward set.
  */
-import type { SparseWeight } from '../sparse/sparseWeight.js';
 import { selectTopK } from '../sparse/topk.js';
-import { checkDensity } from '../util/checks.js';
 import type { Random } from '../util/random.js';
 import { sparsity } from './commonOptions.js';
 import { defineMethod, reads } from './definition.js';
-import type { SelectionContext, Sets, SparsityMethod } from './method.js';
+import type { SelectionContext, Sets } from './method.js';
+import { SetBasedMethod } from './setBasedMethod.js';
 
-export class StaticSparse implements SparsityMethod {
+/** The base's static mask, with random initial sets. */
+export class StaticSparse extends SetBasedMethod {
   readonly name = 'static';
-  readonly sparse = true;
-  readonly enteringValue = 'theta';
-  readonly sparsity: number;
 
   constructor(options: { sparsity: number }) {
-    checkDensity(1 - options.sparsity, 'density (1 − sparsity)');
-    this.sparsity = options.sparsity;
-  }
-
-  get config(): Readonly<Record<string, number>> {
-    return { sparsity: this.sparsity };
-  }
-
-  forwardDensity(): number {
-    return 1 - this.sparsity;
-  }
-
-  backwardDensity(): number {
-    return 1 - this.sparsity;
+    super(options.sparsity);
   }
 
   initialSets(theta: Float32Array, context: SelectionContext): Sets {
     return randomSets(theta.length, context);
-  }
-
-  isRefreshStep(): boolean {
-    return false;
-  }
-
-  selectSets(weight: SparseWeight): Sets {
-    return {
-      forward: weight.forwardIndices().slice(),
-      backward: weight.backwardIndices().slice(),
-    };
   }
 }
 

@@ -34,7 +34,7 @@ export class StraightThrough extends TopKast {
   }
 
   override get config(): Readonly<Record<string, number>> {
-    return { sparsity: this.forwardSparsity, refreshInterval: this.refreshInterval };
+    return { sparsity: this.sparsity, refreshInterval: this.refreshInterval };
   }
 }
 

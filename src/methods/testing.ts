@@ -3,26 +3,19 @@
  * of a run that can be restored into a fresh model. Stepping a tiny run through trainStep is
  * ../train/testing.ts's (the train layer sits above this one).
  */
-import { engine } from '../kernels/engine.js';
+import { engine, type KernelChoice, setKernelChoice } from '../kernels/engine.js';
 import { mlp } from '../nn/mlp.js';
 import type { Module } from '../nn/module.js';
 import { AdamW } from '../optim/adamw.js';
 import type { Optimizer, OptimizerState } from '../optim/optimizer.js';
 import { SGD } from '../optim/sgd.js';
-import type { SparseMatmulOptions } from '../sparse/sparseMatmul.js';
 import { SparseWeight } from '../sparse/sparseWeight.js';
 import { Tensor } from '../tensor/tensor.js';
 import { Random } from '../util/random.js';
-import {
-  type ControllerState,
-  type MethodController,
-  type SparsityController,
-  sparsify,
-} from './controller.js';
+import type { ControllerState, MethodController, TrainingMethod } from './controller.js';
 import type { DistributionName } from './distribution.js';
-import type { SparsityMethod } from './method.js';
-import type { Spartan } from './spartan.js';
-import type { SpartanController } from './spartanController.js';
+import type { SetBasedController } from './setBasedController.js';
+import { sparsify } from './sparsify.js';
 
 export type OptimizerChoice = 'sgd' | 'sgd-momentum' | 'adamw';
 
@@ -31,8 +24,8 @@ export interface Batch {
   labels: Int32Array;
 }
 
-export interface TinyRunOptions {
-  method: SparsityMethod | Spartan;
+export interface TinyRunOptions<Controller extends MethodController = MethodController> {
+  method: TrainingMethod<Controller>;
   optimizer: OptimizerChoice;
   totalSteps: number;
   /** Default ['none']: every layer sparse. */
@@ -43,14 +36,17 @@ export interface TinyRunOptions {
   /** Default [12, 16, 16, 4]. */
   widths?: readonly number[];
   learningRate?: number;
-  /** Which kernels sparse layers run (default: the sparse ones); `denseKernels` runs dense ones on masks. */
-  kernelChoice?: SparseMatmulOptions;
+  /**
+   * The engine's kernel choice while the run lives (default: the sparse kernels at these densities);
+   * `denseKernels` runs dense ones on masks.
+   */
+  kernelChoice?: Partial<KernelChoice>;
 }
 
 /** Sparse layers on the dense kernels (masked weights): the numbers of a dense model with the same mask. */
-export const denseKernels: SparseMatmulOptions = { forwardDenseAbove: 0, backwardDenseAbove: 0 };
+export const denseKernels: KernelChoice = { forwardDenseAbove: 0, backwardDenseAbove: 0 };
 
-export interface TinyRun<Controller extends MethodController = SparsityController> {
+export interface TinyRun<Controller extends MethodController = SetBasedController> {
   model: Module;
   controller: Controller;
   optimizer: Optimizer;
@@ -59,12 +55,15 @@ export interface TinyRun<Controller extends MethodController = SparsityControlle
   dispose(): void;
 }
 
-/** A ReLU MLP made sparse by the method, its optimizer, and four fixed batches of 8 random examples. */
-export function tinyRun(options: TinyRunOptions & { method: SparsityMethod }): TinyRun;
-export function tinyRun(options: TinyRunOptions & { method: Spartan }): TinyRun<SpartanController>;
-export function tinyRun(options: TinyRunOptions): TinyRun<MethodController>;
-export function tinyRun(options: TinyRunOptions): TinyRun<MethodController> {
+/**
+ * A ReLU MLP made sparse by the method, its optimizer, and four fixed batches of 8 random examples; the
+ * engine's kernel choice is the options' until dispose().
+ */
+export function tinyRun<Controller extends MethodController>(
+  options: TinyRunOptions<Controller>,
+): TinyRun<Controller> {
   const seed = options.seed ?? 1;
+  const previousChoice = setKernelChoice(options.kernelChoice ?? {});
   const [inputs, ...rest] = options.widths ?? [12, 16, 16, 4];
   const outputs = rest[rest.length - 1];
   const model = mlp({ inputs, hidden: rest.slice(0, -1), outputs, activation: 'relu', seed });
@@ -74,7 +73,6 @@ export function tinyRun(options: TinyRunOptions): TinyRun<MethodController> {
     denseLayers: options.denseLayers ?? ['none'],
     totalSteps: options.totalSteps,
     seed,
-    kernelChoice: options.kernelChoice,
   });
   const learningRate = options.learningRate ?? (options.optimizer === 'adamw' ? 0.01 : 0.05);
   const optimizer = createOptimizer(model, options.optimizer, learningRate);
@@ -86,6 +84,7 @@ export function tinyRun(options: TinyRunOptions): TinyRun<MethodController> {
     batches,
     learningRate,
     dispose() {
+      setKernelChoice(previousChoice);
       model.dispose?.();
       for (const batch of batches) {
         batch.x.dispose();
@@ -179,12 +178,6 @@ export function dropAndGrowWeight(): SparseWeight {
 }
 
 /** The context of the first mask update (step 99 of 400: t = 100, T_end = 300, f = 0.15·(1 + cos(π/3)) = 0.225). */
-export function firstUpdate(random: Random, denseGradient: Float32Array | null = null) {
-  return {
-    step: 99,
-    totalSteps: 400,
-    budget: { forwardCount: 10, backwardCount: 10 },
-    random,
-    denseGradient,
-  };
+export function firstUpdate(random: Random) {
+  return { step: 99, totalSteps: 400, budget: { forwardCount: 10, backwardCount: 10 }, random };
 }

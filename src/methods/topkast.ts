@@ -29,9 +29,10 @@ import { selectTopKByMagnitude } from '../sparse/topk.js';
 import { checkDensity } from '../util/checks.js';
 import { enteringState, refreshInterval, sparsity } from './commonOptions.js';
 import { defineMethod, option, reads } from './definition.js';
-import type { LayerBudget, SelectionContext, Sets, SparsityMethod } from './method.js';
+import type { LayerBudget, SelectionContext, Sets } from './method.js';
 import { kinds } from './optionKinds.js';
 import { isRefreshPeriod } from './schedules.js';
+import { SetBasedMethod } from './setBasedMethod.js';
 
 export interface TopKastOptions {
   /** Forward sparsity S = 1 − D (e.g. 0.9). */
@@ -54,14 +55,11 @@ export interface TopKastOptions {
   explorationScale?: number;
 }
 
-export class TopKast implements SparsityMethod {
+export class TopKast extends SetBasedMethod {
   readonly name: string = 'topkast';
-  readonly sparse = true;
-  readonly enteringValue = 'theta';
   readonly sparseWeightDecay: boolean = false;
   readonly magnitudeRanked = true;
   readonly refreshAtEnd = true;
-  readonly forwardSparsity: number;
   readonly backwardSparsity: number;
   readonly refreshInterval: number;
   readonly penalty: number;
@@ -70,14 +68,13 @@ export class TopKast implements SparsityMethod {
 
   constructor(options: TopKastOptions) {
     const { forwardSparsity, backwardSparsity } = options;
-    checkDensity(1 - forwardSparsity, 'forward density (1 − sparsity)');
+    super(forwardSparsity, 'forward density (1 − sparsity)');
     checkDensity(1 - backwardSparsity, 'backward density (1 − backward sparsity)');
     if (backwardSparsity > forwardSparsity) {
       throw new Error(
         `backward sparsity ${backwardSparsity} is above forward sparsity ${forwardSparsity}: the backward set must contain the forward set, so use a backward sparsity ≤ the forward sparsity`,
       );
     }
-    this.forwardSparsity = forwardSparsity;
     this.backwardSparsity = backwardSparsity;
     this.refreshInterval = options.refreshInterval ?? 100;
     this.penalty = options.penalty ?? 1e-4;
@@ -97,9 +94,9 @@ export class TopKast implements SparsityMethod {
   }
 
   /** Keyed like MethodOptions, so createMethod('topkast', config) rebuilds this method. */
-  get config(): Readonly<Record<string, number | string | boolean>> {
+  override get config(): Readonly<Record<string, number | string | boolean>> {
     return {
-      sparsity: this.forwardSparsity,
+      sparsity: this.sparsity,
       backwardSparsity: this.backwardSparsity,
       refreshInterval: this.refreshInterval,
       penalty: this.penalty,
@@ -112,11 +109,7 @@ export class TopKast implements SparsityMethod {
     return this.explorationScale;
   }
 
-  forwardDensity(): number {
-    return 1 - this.forwardSparsity;
-  }
-
-  backwardDensity(): number {
+  override backwardDensity(): number {
     return 1 - this.backwardSparsity;
   }
 
@@ -124,11 +117,11 @@ export class TopKast implements SparsityMethod {
     return magnitudeSets(theta, context.budget);
   }
 
-  isRefreshStep(step: number): boolean {
+  override isRefreshStep(step: number): boolean {
     return isRefreshPeriod(step, this.refreshInterval);
   }
 
-  selectSets(weight: SparseWeight, context: SelectionContext): Sets {
+  override selectSets(weight: SparseWeight, context: SelectionContext): Sets {
     return magnitudeSets(weight.syncTheta(), context.budget);
   }
 
@@ -140,17 +133,10 @@ export class TopKast implements SparsityMethod {
   /** grads += λ·θ on A and (λ/D)·θ on B \ A, with D the layer's forward density. */
   addGradientTerm(weight: SparseWeight, forwardDensity: number): void {
     if (this.penalty === 0) return;
-    const { values, grads, forwardCount } = weight;
     const { axpy } = engine().kernels;
-    // Entries 0..|A|−1 are A, the rest B \ A (SparseWeight's entry order).
-    axpy({ alpha: this.penalty, x: values, y: grads, n: forwardCount });
-    const rest = values.length - forwardCount;
-    axpy({
-      alpha: this.penalty / forwardDensity,
-      x: values.subarray(forwardCount),
-      y: grads.subarray(forwardCount),
-      n: rest,
-    });
+    const rest = weight.backwardOnlyValues;
+    axpy({ alpha: this.penalty, x: weight.forwardValues, y: weight.forwardGrads, n: weight.forwardCount });
+    axpy({ alpha: this.penalty / forwardDensity, x: rest, y: weight.backwardOnlyGrads, n: rest.length });
   }
 }
 

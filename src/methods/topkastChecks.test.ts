@@ -5,19 +5,18 @@
  * must agree bit for bit; on the sparse kernels up to summation order.
  */
 import { describe, expect, it } from 'vitest';
-import { engine } from '../kernels/engine.js';
+import { engine, type KernelChoice } from '../kernels/engine.js';
 import { Linear } from '../nn/linear.js';
 import { mlp } from '../nn/mlp.js';
 import type { Module } from '../nn/module.js';
 import { SGD } from '../optim/sgd.js';
-import type { SparseMatmulOptions } from '../sparse/sparseMatmul.js';
 import { SparseWeight } from '../sparse/sparseWeight.js';
 import { selectTopKByMagnitude } from '../sparse/topk.js';
 import type { Trainable } from '../tensor/trainable.js';
 import { runStep } from '../train/testing.js';
 import { type StepHooks, trainStep } from '../train/trainStep.js';
-import type { SparsityMethod } from './method.js';
 import { createMethod } from './registry.js';
+import type { SetBasedMethod } from './setBasedMethod.js';
 import { type Batch, denseKernels, holds, type OptimizerChoice, tinyRun } from './testing.js';
 import { TopKast } from './topkast.js';
 
@@ -61,7 +60,7 @@ function trainDense(model: Module, trainables: Trainable[], batches: Batch[], ho
 }
 
 /** Trains Top-KAST (or any method) on tinyRun's model with plain SGD; returns the run and its losses. */
-function trainSparse(method: SparsityMethod, kernelChoice?: SparseMatmulOptions) {
+function trainSparse(method: SetBasedMethod, kernelChoice?: KernelChoice) {
   const run = tinyRun({ method, optimizer: 'sgd', totalSteps: steps, learningRate: lr, kernelChoice });
   const losses = Array.from({ length: steps }, (_, step) => runStep(run, step));
   return { run, losses };
@@ -76,7 +75,7 @@ function expectClose(actual: ArrayLike<number>, expected: ArrayLike<number>, tol
   expect(worst).toBeLessThan(tolerance);
 }
 
-const kernelCases: { kernels: string; choice?: SparseMatmulOptions; exact: boolean }[] = [
+const kernelCases: { kernels: string; choice?: KernelChoice; exact: boolean }[] = [
   { kernels: 'dense kernels on the masks', choice: denseKernels, exact: true },
   { kernels: 'sparse kernels', exact: false },
 ];

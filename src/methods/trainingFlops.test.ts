@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import { setKernelChoice } from '../kernels/engine.js';
 import { cnn } from '../nn/cnn.js';
 import { transformer } from '../nn/transformer.js';
 import type { SparseWeight } from '../sparse/sparseWeight.js';
-import { sparsify } from './controller.js';
 import { createMethod } from './registry.js';
+import { sparsify } from './sparsify.js';
 import { stepFlops } from './trainingFlops.js';
 
 const topkast = () => createMethod('topkast', { sparsity: 0.9, backwardSparsity: 0.8 });
@@ -27,15 +28,16 @@ describe('training FLOPs per use', () => {
 
   it('counts products that run the dense kernels as dense in the executed figure only', () => {
     const model = cnn({ inputShape: [1, 28, 28], classes: 10, seed: 1 });
-    const kernelChoice = { forwardDenseAbove: 0.05, backwardDenseAbove: 0.5 };
-    const controller = sparsify(model, { method: topkast(), totalSteps: 10, seed: 0, kernelChoice });
+    const previous = setKernelChoice({ forwardDenseAbove: 0.05, backwardDenseAbove: 0.5 });
+    const controller = sparsify(model, { method: topkast(), totalSteps: 10, seed: 0 });
     const [conv2, fc1] = controller.weights;
-    const flops = stepFlops(model, kernelChoice);
+    const flops = stepFlops(model);
     // A at density 0.1 > 0.05 runs densely (forward and input gradient); B at 0.2 stays sparse.
     const executed = (w: SparseWeight, uses: number) => uses * (4 * w.size + 2 * w.backwardCount);
     expect(flops.executed).toBe(6 * 288 * 784 + executed(conv2, 196) + executed(fc1, 1) + 6 * 1280);
     expect(flops.theoretical).toBeLessThan(flops.executed);
     expect(controller.report().executedTrainingFlops).toBeCloseTo(flops.executed / flops.dense, 12);
+    setKernelChoice(previous);
     model.dispose();
   });
 

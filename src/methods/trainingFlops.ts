@@ -20,7 +20,7 @@ import type { Module } from '../nn/module.js';
 import type { Parameter } from '../nn/parameter.js';
 import { allModules, isSparsifiable } from '../nn/sparsifiable.js';
 import { TiedOutput } from '../nn/tiedOutput.js';
-import { denseKernelChoice, type SparseMatmulOptions } from '../sparse/sparseMatmul.js';
+import { denseKernelChoice } from '../sparse/sparseMatmul.js';
 import { SparseWeight } from '../sparse/sparseWeight.js';
 
 /** FLOPs of one training step per example column. */
@@ -54,10 +54,8 @@ export function weightProducts(model: Module): WeightProduct[] {
 }
 
 /** One step's FLOPs of the model's weight and attention products, per example column (see the file comment). */
-export function stepFlops(model: Module, kernelChoice: SparseMatmulOptions = {}): StepFlops {
-  const parts: StepFlops[] = weightProducts(model).map(({ weight, uses }) =>
-    productFlops(weight, uses, kernelChoice),
-  );
+export function stepFlops(model: Module): StepFlops {
+  const parts: StepFlops[] = weightProducts(model).map(({ weight, uses }) => productFlops(weight, uses));
   for (const module of allModules(model)) {
     if (module instanceof Embedding) parts.push(gatherFlops(module.weight));
     else if (module instanceof CausalSelfAttention) {
@@ -73,16 +71,12 @@ export function stepFlops(model: Module, kernelChoice: SparseMatmulOptions = {})
 }
 
 /** A weight product used `uses` times per column: forward, input gradient and weight gradient. */
-function productFlops(
-  weight: Parameter | SparseWeight,
-  uses: number,
-  kernelChoice: SparseMatmulOptions,
-): StepFlops {
+function productFlops(weight: Parameter | SparseWeight, uses: number): StepFlops {
   const n = weight instanceof SparseWeight ? weight.size : weight.values.length;
   const dense = 6 * n * uses;
   if (!(weight instanceof SparseWeight)) return { theoretical: dense, executed: dense, dense };
   const denseGradient = weight.denseGradient ? 2 * n * uses : 0;
-  const kernels = denseKernelChoice(weight, kernelChoice);
+  const kernels = denseKernelChoice(weight);
   const forwardAndInput = 4 * uses * (kernels.forward ? n : weight.forwardCount);
   const weightGradient = 2 * uses * (kernels.backward ? n : weight.backwardCount);
   return {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { engine } from '../kernels/engine.js';
-import { sparsify } from '../methods/controller.js';
 import { createMethod } from '../methods/registry.js';
+import { sparsify } from '../methods/sparsify.js';
 import { SGD } from '../optim/sgd.js';
 import { SparseWeight } from '../sparse/sparseWeight.js';
 import { recordTape } from '../tensor/tape.js';

@@ -1,5 +1,4 @@
-import type { SparseMatmulOptions } from '../sparse/sparseMatmul.js';
-import type { SparseWeight } from '../sparse/sparseWeight.js';
+import type { SparseWeight, SparseWeightSettings } from '../sparse/sparseWeight.js';
 import { addChannelBias } from '../tensor/ops/addChannelBias.js';
 import { im2col } from '../tensor/ops/im2col.js';
 import { reshape } from '../tensor/ops/reshape.js';
@@ -100,12 +99,8 @@ export class Conv2d implements Module, Sparsifiable {
     return [this.outputs, this.inputs, ...this.window.kernel];
   }
 
-  makeSparse(
-    forward: Int32Array,
-    backward: Int32Array,
-    kernelChoice: SparseMatmulOptions = {},
-  ): SparseWeight {
-    return this.layerWeight.makeSparse(forward, backward, kernelChoice);
+  makeSparse(forward: Int32Array, backward: Int32Array, settings?: SparseWeightSettings): SparseWeight {
+    return this.layerWeight.makeSparse(forward, backward, settings);
   }
 
   setWeightTransform(transform: WeightTransform | null): void {

@@ -1,6 +1,5 @@
 import { sparseEmbedding } from '../sparse/sparseEmbedding.js';
-import type { SparseMatmulOptions } from '../sparse/sparseMatmul.js';
-import { SparseWeight } from '../sparse/sparseWeight.js';
+import { SparseWeight, type SparseWeightSettings } from '../sparse/sparseWeight.js';
 import { embedding } from '../tensor/ops/embedding.js';
 import { Tensor } from '../tensor/tensor.js';
 import type { Trainable } from '../tensor/trainable.js';
@@ -93,12 +92,8 @@ export class SparsifiableEmbedding extends Embedding implements Sparsifiable {
   }
 
   /** The kernel choice applies to a tied output projection's sparseMatmul (the lookup itself is a gather). */
-  makeSparse(
-    forward: Int32Array,
-    backward: Int32Array,
-    kernelChoice: SparseMatmulOptions = {},
-  ): SparseWeight {
-    return this.table.makeSparse(forward, backward, kernelChoice);
+  makeSparse(forward: Int32Array, backward: Int32Array, settings?: SparseWeightSettings): SparseWeight {
+    return this.table.makeSparse(forward, backward, settings);
   }
 
   setWeightTransform(transform: WeightTransform | null): void {

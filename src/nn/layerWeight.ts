@@ -1,5 +1,5 @@
-import { type SparseMatmulOptions, sparseMatmul } from '../sparse/sparseMatmul.js';
-import { SparseWeight } from '../sparse/sparseWeight.js';
+import { sparseMatmul } from '../sparse/sparseMatmul.js';
+import { SparseWeight, type SparseWeightSettings } from '../sparse/sparseWeight.js';
 import { matmul } from '../tensor/ops/matmul.js';
 import type { Tensor } from '../tensor/tensor.js';
 import type { Parameter } from './parameter.js';
@@ -19,8 +19,6 @@ export class LayerWeight {
   private readonly rows: number;
   private readonly cols: number;
   private current: Parameter | SparseWeight;
-  /** When a sparse weight's products may run on dense kernels. */
-  private kernelChoice: SparseMatmulOptions = {};
   private transform: WeightTransform | null = null;
 
   constructor(options: { parameter: Parameter; rows: number; cols: number; owner: string; noun?: string }) {
@@ -36,12 +34,11 @@ export class LayerWeight {
     return this.current;
   }
 
-  /** Moves the dense weight into a SparseWeight with the given sets (flat indices of the matrix). */
-  makeSparse(
-    forward: Int32Array,
-    backward: Int32Array,
-    kernelChoice: SparseMatmulOptions = {},
-  ): SparseWeight {
+  /**
+   * Moves the dense weight into a SparseWeight with the given sets (flat indices of the matrix) and optimizer
+   * settings.
+   */
+  makeSparse(forward: Int32Array, backward: Int32Array, settings?: SparseWeightSettings): SparseWeight {
     const parameter = this.current;
     if (parameter instanceof SparseWeight) throw new Error(`${this.owner} is already sparse`);
     const { rows, cols } = this;
@@ -52,10 +49,10 @@ export class LayerWeight {
       theta: parameter.values,
       forward,
       backward,
+      settings,
     });
     parameter.dispose();
     this.current = sparse;
-    this.kernelChoice = kernelChoice;
     this.transform = null;
     return sparse;
   }
@@ -76,9 +73,7 @@ export class LayerWeight {
   /** W·x [rows, n] for x [cols, n]: sparseMatmul on a sparse weight, matmul on the (transformed) dense one. */
   times(x: Tensor): Tensor {
     const weight = this.current;
-    return weight instanceof SparseWeight
-      ? sparseMatmul(weight, x, this.kernelChoice)
-      : matmul(this.dense(weight), x);
+    return weight instanceof SparseWeight ? sparseMatmul(weight, x) : matmul(this.dense(weight), x);
   }
 
   dispose(): void {

@@ -1,5 +1,4 @@
-import type { SparseMatmulOptions } from '../sparse/sparseMatmul.js';
-import type { SparseWeight } from '../sparse/sparseWeight.js';
+import type { SparseWeight, SparseWeightSettings } from '../sparse/sparseWeight.js';
 import { addRowBiasInPlace } from '../tensor/ops/addRowBias.js';
 import { type Activation, biasActivation } from '../tensor/ops/biasActivation.js';
 import { gelu } from '../tensor/ops/gelu.js';
@@ -70,12 +69,8 @@ export class Linear implements Module, Sparsifiable, FusesActivation {
     return 1;
   }
 
-  makeSparse(
-    forward: Int32Array,
-    backward: Int32Array,
-    kernelChoice: SparseMatmulOptions = {},
-  ): SparseWeight {
-    return this.layerWeight.makeSparse(forward, backward, kernelChoice);
+  makeSparse(forward: Int32Array, backward: Int32Array, settings?: SparseWeightSettings): SparseWeight {
+    return this.layerWeight.makeSparse(forward, backward, settings);
   }
 
   setWeightTransform(transform: WeightTransform | null): void {

@@ -4,8 +4,7 @@
  * nested models (attention blocks, residual blocks) need no surgery: the controller walks the module tree,
  * finds these layers, and calls makeSparse.
  */
-import type { SparseMatmulOptions } from '../sparse/sparseMatmul.js';
-import type { SparseWeight } from '../sparse/sparseWeight.js';
+import type { SparseWeight, SparseWeightSettings } from '../sparse/sparseWeight.js';
 import type { Tensor } from '../tensor/tensor.js';
 import type { Module } from './module.js';
 import type { Parameter } from './parameter.js';
@@ -25,9 +24,9 @@ export interface Sparsifiable {
   readonly weight: Parameter | SparseWeight;
   /**
    * Moves the dense weight into a SparseWeight (θ = the current dense values) with the given sets (flat
-   * indices of the [rows × cols] weight matrix); the dense Parameter is disposed.
+   * indices of the [rows × cols] weight matrix) and optimizer settings; the dense Parameter is disposed.
    */
-  makeSparse(forward: Int32Array, backward: Int32Array, kernelChoice?: SparseMatmulOptions): SparseWeight;
+  makeSparse(forward: Int32Array, backward: Int32Array, settings?: SparseWeightSettings): SparseWeight;
   /**
    * Routes the dense weight through `transform` in every forward pass from now on (null: use it as it is).
    * Only a dense weight can be transformed: a sparse layer refuses.

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { useEngine } from '../kernels/engine.js';
-import { sparsify } from '../methods/controller.js';
 import { createMethod } from '../methods/registry.js';
+import { sparsify } from '../methods/sparsify.js';
 import { AdamW } from '../optim/adamw.js';
 import { SparseWeight } from '../sparse/sparseWeight.js';
 import { gradientCheck } from '../tensor/gradientCheck.js';

@@ -11,6 +11,11 @@ export interface OptimizerState {
 /** What the training loop needs from an optimizer. */
 export interface Optimizer {
   readonly trainables: readonly Trainable[];
+  /**
+   * Updates `next` from now on where it updated `previous`: a layer replaced its weight object (Spartan's
+   * finalize turns a dense Parameter into a SparseWeight). `next` brings its own state.
+   */
+  replaceTrainable(previous: Trainable, next: Trainable): void;
   /** One update of every trainable from its accumulated grads; `lr` overrides the base rate (schedules). */
   step(lr?: number): void;
   /** Sets every trainable's grads to zero (backward passes accumulate). */
@@ -29,6 +34,19 @@ function checkTrainables(optimizer: string, trainables: readonly Trainable[]): v
     names.add(trainable.name);
     checkSizes(optimizer, trainable);
   }
+}
+
+/** The list with `next` in place of `previous` (Optimizer.replaceTrainable); throws if `previous` is not in it. */
+export function withReplaced(
+  optimizer: string,
+  trainables: readonly Trainable[],
+  previous: Trainable,
+  next: Trainable,
+): Trainable[] {
+  const at = trainables.indexOf(previous);
+  if (at < 0) throw new Error(`${optimizer}: ${previous.name} is not one of the trainables it updates`);
+  checkSizes(optimizer, next);
+  return trainables.map((trainable, i) => (i === at ? next : trainable));
 }
 
 /** Throws unless grads have as many entries as values. */
@@ -74,7 +92,7 @@ export function updateSegments(trainable: Trainable): { split: number; scale: nu
  * trainable. A subclass says what one update of one trainable is; the step allocates nothing.
  */
 export abstract class FusedOptimizer implements Optimizer {
-  readonly trainables: readonly Trainable[];
+  trainables: readonly Trainable[];
   readonly lr: number;
   /** Steps taken so far; the step running is stepCount + 1. */
   protected stepCount = 0;
@@ -111,6 +129,10 @@ export abstract class FusedOptimizer implements Optimizer {
   /** The trainable's state array under `key`, created zeroed on first use (see stateArray). */
   protected state(trainable: Trainable, key: string): Float32Array {
     return stateArray(this.label, trainable, key);
+  }
+
+  replaceTrainable(previous: Trainable, next: Trainable): void {
+    this.trainables = withReplaced(this.label, this.trainables, previous, next);
   }
 
   zeroGrad(): void {

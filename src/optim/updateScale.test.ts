@@ -15,8 +15,8 @@ function weight(updateScale: number): SparseWeight {
     theta,
     forward: Int32Array.from([0, 3, 7, 12, 20]),
     backward: Int32Array.from([0, 1, 3, 5, 7, 9, 12, 14, 17, 20, 22, 23]),
+    settings: { updateScale },
   });
-  w.updateScale = updateScale;
   return w;
 }
 

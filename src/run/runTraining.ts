@@ -9,9 +9,10 @@
 import { inputSize, splitSize } from '../data/dataset.js';
 import { loadDataset, loadTextDataset } from '../data/registry.js';
 import { engine } from '../kernels/engine.js';
-import { type MethodController, sparsify } from '../methods/controller.js';
+import type { MethodController } from '../methods/controller.js';
 import type { MethodSettings } from '../methods/definition.js';
 import { createTrainingMethod, readsSparsity } from '../methods/registry.js';
+import { sparsify } from '../methods/sparsify.js';
 import type { Module } from '../nn/module.js';
 import { AdamW } from '../optim/adamw.js';
 import type { Optimizer } from '../optim/optimizer.js';

@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { type Engine, engine, useEngine } from '../kernels/engine.js';
+import { type Engine, engine, setKernelChoice, useEngine } from '../kernels/engine.js';
 import { matmul } from '../tensor/ops/matmul.js';
 import { recordTape } from '../tensor/tape.js';
 import { Tensor } from '../tensor/tensor.js';
@@ -32,10 +32,12 @@ function randomSparseWeight(
 function runSparse(weight: SparseWeight, x: Tensor, upstream: Tensor, denseAbove = 1) {
   weight.grads.fill(0);
   x.grad?.fill(0);
+  const previous = setKernelChoice({ forwardDenseAbove: denseAbove, backwardDenseAbove: denseAbove });
   const { tape, result } = recordTape(() => {
-    const y = sparseMatmul(weight, x, { forwardDenseAbove: denseAbove, backwardDenseAbove: denseAbove });
+    const y = sparseMatmul(weight, x);
     return { y: Float32Array.from(y.data), loss: weightedSum(y, upstream) };
   });
+  setKernelChoice(previous);
   tape.backward(result.loss);
   const out = { y: result.y, dx: Float32Array.from(x.grad ?? []), dw: Float32Array.from(weight.grads) };
   tape.dispose();

@@ -7,47 +7,32 @@
  * entries of B \ A receive gradient although their forward value is zero. Entries outside B get
  * none, and cost nothing.
  *
- * When the weight asks for its dense gradient (weight.denseGradient, RigL's grow steps), the full dY·Xᵀ is
- * accumulated there too.
+ * While the weight holds a requested dense gradient (weight.denseGradient, RigL's grow steps), the full dY·Xᵀ
+ * is accumulated there too.
  *
- * The engine may run a dense kernel instead, on the masked weights, when the density is above `denseAbove`
- * (the measured crossover where the dense kernel is faster): same numbers up to summation order.
+ * The engine may run a dense kernel instead, on the masked weights, when the density is above the engine's
+ * kernel choice (engine.ts, KernelChoice: the measured crossover where the dense kernel is faster): same
+ * numbers up to summation order.
  */
-import { engine } from '../kernels/engine.js';
+import { engine, kernelChoice } from '../kernels/engine.js';
 import { createOutput, recordBackward } from '../tensor/tape.js';
 import { formatShape, type Tensor } from '../tensor/tensor.js';
 import type { SparseWeight } from './sparseWeight.js';
 
 /**
- * The density above which the dense kernels are faster than the sparse ones, measured by `npm run bench`
- * (1024×1024 weight, batch 128): the sparse kernels run at about half the dense kernel's GFLOP/s, so at
- * density 0.5 they are 1.1–1.3× faster than dense and at density 1 about 0.6×.
+ * Which of a weight's products run on the dense kernels under the engine's kernel choice: `forward` (forward
+ * and input gradient, on A) and `backward` (the weight gradient, on B). The FLOP and memory figures read the
+ * same decision.
  */
-export const DENSE_KERNEL_CROSSOVER = 0.5;
-
-/** When to use the dense kernels on masked weights instead of the sparse ones. */
-export interface SparseMatmulOptions {
-  /** Forward density (|A| / n) above which the forward and input gradient run densely (default: the crossover). */
-  forwardDenseAbove?: number;
-  /** Backward density (|B| / n) above which the weight gradient runs densely (default: the crossover). */
-  backwardDenseAbove?: number;
-}
-
-/**
- * Which of a weight's products run on the dense kernels: `forward` (forward and input gradient, on A) and
- * `backward` (the weight gradient, on B). The FLOP and memory figures read the same decision.
- */
-export function denseKernelChoice(
-  weight: SparseWeight,
-  options: SparseMatmulOptions = {},
-): { forward: boolean; backward: boolean } {
+export function denseKernelChoice(weight: SparseWeight): { forward: boolean; backward: boolean } {
+  const { forwardDenseAbove, backwardDenseAbove } = kernelChoice();
   return {
-    forward: weight.forwardCount / weight.size > (options.forwardDenseAbove ?? DENSE_KERNEL_CROSSOVER),
-    backward: weight.backwardCount / weight.size > (options.backwardDenseAbove ?? DENSE_KERNEL_CROSSOVER),
+    forward: weight.forwardCount / weight.size > forwardDenseAbove,
+    backward: weight.backwardCount / weight.size > backwardDenseAbove,
   };
 }
 
-export function sparseMatmul(weight: SparseWeight, x: Tensor, options: SparseMatmulOptions = {}): Tensor {
+export function sparseMatmul(weight: SparseWeight, x: Tensor): Tensor {
   const { rows, cols } = weight;
   if (x.shape.length !== 2 || x.shape[0] !== cols) {
     throw new Error(
@@ -56,7 +41,7 @@ export function sparseMatmul(weight: SparseWeight, x: Tensor, options: SparseMat
   }
   const batch = x.shape[1];
   const { kernels, sparse, heap } = engine();
-  const { forward: forwardDense, backward: backwardDense } = denseKernelChoice(weight, options);
+  const { forward: forwardDense, backward: backwardDense } = denseKernelChoice(weight);
   const y = createOutput('sparseMatmul', [rows, batch], [x], { trainableInput: true, overwritten: true });
   const maskedWeights = forwardDense ? heap.allocF32(weight.size) : null;
   const A = weight.forwardSet;
@@ -104,11 +89,12 @@ export function sparseMatmul(weight: SparseWeight, x: Tensor, options: SparseMat
             accumulate: true,
           });
       }
-      if (weight.denseGradient) {
+      const { denseGradient } = weight;
+      if (denseGradient) {
         kernels.matmulNT({
           a: dy,
           b: x.data,
-          c: weight.denseGradient,
+          c: denseGradient,
           m: rows,
           k: batch,
           n: cols,
@@ -121,15 +107,14 @@ export function sparseMatmul(weight: SparseWeight, x: Tensor, options: SparseMat
         weight.accumulateDenseGrad(denseGrad);
         heap.free(denseGrad);
       } else {
-        // B = A followed by B \ A in entry order: one sampled product into each part of the gradient.
-        const { grads, forwardCount } = weight;
+        // One sampled product into A's part of the gradient, one into B \ A's.
         const R = weight.backwardOnlySet;
         sparse.sddmm({
           rowOffsets: A.rowOffsets,
           columnIndices: A.columnIndices,
           dy,
           x: x.data,
-          out: grads.subarray(0, forwardCount),
+          out: weight.forwardGrads,
           rows,
           batch,
           accumulate: true,
@@ -139,7 +124,7 @@ export function sparseMatmul(weight: SparseWeight, x: Tensor, options: SparseMat
           columnIndices: R.columnIndices,
           dy,
           x: x.data,
-          out: grads.subarray(forwardCount),
+          out: weight.backwardOnlyGrads,
           rows,
           batch,
           accumulate: true,

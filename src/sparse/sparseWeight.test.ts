@@ -61,6 +61,35 @@ describe('SparseWeight', () => {
     w.dispose();
   });
 
+  it("exposes A's and B \\ A's values and gradients as views, and writes θ back once per change", () => {
+    const w = weight();
+    expect(Array.from(w.backwardOnlyValues)).toEqual(Array.from([0.5, 0.6, 0.45], Math.fround));
+    w.grads.set([1, 2, 3, 4, 5]);
+    expect(Array.from(w.forwardGrads)).toEqual([1, 2]);
+    expect(Array.from(w.backwardOnlyGrads)).toEqual([3, 4, 5]);
+    expect(w.backwardOnlyGrads.buffer).toBe(w.grads.buffer);
+    w.values[2] = 0.125; // an optimizer step on B \ A's first entry (flat index 2)
+    expect(w.syncTheta()[2]).toBe(0.125);
+    w.theta[2] = -1; // θ written behind the weight's back: the values were not handed out since the write-back
+    expect(w.syncTheta()[2]).toBe(-1);
+    expect(w.backwardOnlyValues[0]).toBe(0.125); // handed out: the next syncTheta writes them back
+    expect(w.syncTheta()[2]).toBe(0.125);
+    w.dispose();
+  });
+
+  it('forms a dense gradient only while one is requested', () => {
+    const w = weight();
+    expect(w.denseGradient).toBeNull();
+    w.requestDenseGradient();
+    const gradient = w.denseGradient!;
+    expect(Array.from(gradient)).toEqual(new Array(10).fill(0));
+    w.requestDenseGradient();
+    expect(w.denseGradient).toBe(gradient);
+    w.releaseDenseGradient();
+    expect(w.denseGradient).toBeNull();
+    w.dispose();
+  });
+
   it('refuses a forward set outside the backward set and an empty forward set', () => {
     expect(
       () =>

@@ -18,7 +18,14 @@
  * Between refreshes, B's `values` are the truth and θ is stale on B; entries outside B (the set C) live only
  * in θ and never change. `setSets` is the one place where sets change: it writes B's values back into θ,
  * rebuilds the patterns, reads the values of the new B from θ, and carries the optimizer state of entries that
- * stay in B; entries that enter B start from zero state.
+ * stay in B; entries that enter B start from zero state. The write-back (`syncTheta`) happens once per change
+ * of the values: handing out B's values (the optimizer takes them every step) marks θ stale, and a refresh
+ * that reads θ several times (budgets, selection, setSets) writes it back the first time only.
+ *
+ * Hand-offs: a method that needs the dense gradient dL/dW of a step (RigL's grow step) asks the weight for it
+ * (`requestDenseGradient` before the forward pass, `releaseDenseGradient` after); the products fill it. A
+ * method's gradient term reads A's and B \ A's values and gradients through their views (`forwardValues`,
+ * `forwardGrads`, `backwardOnlyValues`, `backwardOnlyGrads`), never the entry order itself.
  */
 import { engine } from '../kernels/engine.js';
 import type { Heap } from '../kernels/heap.js';
@@ -37,8 +44,22 @@ export interface SparseWeightOptions {
   forward: Int32Array;
   /** Flat indices of the backward set B ⊇ A, strictly ascending. */
   backward: Int32Array;
-  /** Whether optimizer weight decay applies (default false: see SparseWeight.decay). */
+  /** How the optimizer treats the weight (SparseWeightSettings). */
+  settings?: SparseWeightSettings;
+}
+
+/** How the optimizer treats a sparse weight, fixed when it is built (the method's choice). */
+export interface SparseWeightSettings {
+  /**
+   * Whether the optimizer's weight decay applies to B's entries (default false: Top-KAST's exploration penalty
+   * replaces it, spec step 4; methods without a penalty of their own turn it on).
+   */
   decay?: boolean;
+  /**
+   * The optimizer's step on B \ A's entries relative to its step on A's (Trainable.updateScale; Top-KAST's
+   * explorationScale); default 1, every entry of B takes the same step.
+   */
+  updateScale?: number;
 }
 
 /**
@@ -64,21 +85,10 @@ export class SparseWeight implements Trainable {
   readonly cols: number;
   /** The master copy (stale on B between refreshes: call `syncTheta` for an up-to-date copy). */
   readonly theta: Float32Array;
-  /**
-   * Whether the optimizer's weight decay applies to B's entries (Trainable). False by default: Top-KAST's
-   * exploration penalty replaces it (spec step 4); methods without a penalty of their own turn it on.
-   */
-  decay: boolean;
-  /**
-   * When set (a heap array of rows·cols zeros), the next backward pass also accumulates the dense gradient
-   * dL/dW at every entry into it: the one place a method may see gradients outside B (RigL's grow step).
-   */
-  denseGradient: Float32Array | null = null;
-  /**
-   * The optimizer's step on B \ A's entries is this times its step on A's (Trainable.updateScale; Top-KAST's
-   * explorationScale). 1 by default: every entry of B takes the same step.
-   */
-  updateScale = 1;
+  /** Whether the optimizer's weight decay applies to B's entries (Trainable; SparseWeightSettings.decay). */
+  readonly decay: boolean;
+  /** The optimizer's step on B \ A relative to A's (Trainable; SparseWeightSettings.updateScale). */
+  readonly updateScale: number;
 
   private forwardPattern!: CsrPattern;
   private backwardOnlyPattern!: CsrPattern;
@@ -86,6 +96,16 @@ export class SparseWeight implements Trainable {
   private sortedBackward: Int32Array | null = null;
   private entryValues!: Float32Array;
   private entryGrads!: Float32Array;
+  /** Views of A's and B \ A's parts of the values and gradients, made once per set change. */
+  private parts!: {
+    forwardValues: Float32Array;
+    forwardGrads: Float32Array;
+    restValues: Float32Array;
+    restGrads: Float32Array;
+  };
+  /** Whether θ holds B's values (no write-back needed): true from a write-back until the values are handed out. */
+  private thetaCurrent = false;
+  private requestedDenseGradient: Float32Array | null = null;
   private readonly optimizerState = new Map<string, Float32Array>();
   private readonly heap: Heap;
   /** What makes the next magnitude refresh incremental (null until the first; dropped when sets or θ change). */
@@ -102,7 +122,8 @@ export class SparseWeight implements Trainable {
     this.rows = rows;
     this.cols = cols;
     this.theta = Float32Array.from(theta);
-    this.decay = options.decay ?? false;
+    this.decay = options.settings?.decay ?? false;
+    this.updateScale = options.settings?.updateScale ?? 1;
     this.heap = engine().heap;
     this.install(this.buildSets(options.forward, options.backward));
   }
@@ -133,8 +154,9 @@ export class SparseWeight implements Trainable {
     return this.sortedBackward;
   }
 
-  /** B's live values in entry order (Trainable). */
+  /** B's live values in entry order (Trainable); whoever takes them may change them, so θ counts as stale. */
   get values(): Float32Array {
+    this.thetaCurrent = false;
     return this.entryValues;
   }
 
@@ -148,9 +170,48 @@ export class SparseWeight implements Trainable {
     return this.optimizerState;
   }
 
-  /** A's live values: the first forwardCount entries of `values` (a view). */
+  /** A's live values: the first forwardCount entries of `values` (a view; θ counts as stale, as for `values`). */
   get forwardValues(): Float32Array {
-    return this.entryValues.subarray(0, this.forwardCount);
+    this.thetaCurrent = false;
+    return this.parts.forwardValues;
+  }
+
+  /** A's gradients (a view of `grads`). */
+  get forwardGrads(): Float32Array {
+    return this.parts.forwardGrads;
+  }
+
+  /** B \ A's live values (a view of `values`; θ counts as stale, as for `values`). */
+  get backwardOnlyValues(): Float32Array {
+    this.thetaCurrent = false;
+    return this.parts.restValues;
+  }
+
+  /** B \ A's gradients (a view of `grads`). */
+  get backwardOnlyGrads(): Float32Array {
+    return this.parts.restGrads;
+  }
+
+  /**
+   * The dense gradient dL/dW of the step at every entry (rows·cols), while one is requested (RigL's grow
+   * steps: the one place a method sees gradients outside B); null otherwise.
+   */
+  get denseGradient(): Float32Array | null {
+    return this.requestedDenseGradient;
+  }
+
+  /**
+   * Asks the next backward passes to also accumulate the dense gradient dL/dW (`denseGradient`, zeros from
+   * now); call before the step's forward pass. Already requested: nothing changes.
+   */
+  requestDenseGradient(): void {
+    this.requestedDenseGradient ??= this.heap.allocF32(this.size);
+  }
+
+  /** Frees the dense gradient (the products stop forming it). */
+  releaseDenseGradient(): void {
+    if (this.requestedDenseGradient) this.heap.free(this.requestedDenseGradient);
+    this.requestedDenseGradient = null;
   }
 
   get size(): number {
@@ -170,10 +231,15 @@ export class SparseWeight implements Trainable {
     return this.entries.length;
   }
 
-  /** Writes B's live values into θ and returns θ, now the current value of every entry. */
+  /**
+   * Writes B's live values into θ, unless it holds them already (nothing handed out the values since the last
+   * write-back), and returns θ, now the current value of every entry.
+   */
   syncTheta(): Float32Array {
+    if (this.thetaCurrent) return this.theta;
     const { entries, entryValues, theta } = this;
     for (let p = 0; p < entries.length; p++) theta[entries[p]] = entryValues[p];
+    this.thetaCurrent = true;
     return this.theta;
   }
 
@@ -243,6 +309,7 @@ export class SparseWeight implements Trainable {
     this.dropMagnitudeRefresh();
     const { entries, entryValues } = this;
     for (let p = 0; p < entries.length; p++) entryValues[p] = theta[entries[p]];
+    this.thetaCurrent = true;
   }
 
   /**
@@ -293,8 +360,7 @@ export class SparseWeight implements Trainable {
 
   /** Returns every heap array to the heap; the weight must not be used afterwards. */
   dispose(): void {
-    if (this.denseGradient) this.heap.free(this.denseGradient);
-    this.denseGradient = null;
+    this.releaseDenseGradient();
     for (const array of this.optimizerState.values()) this.heap.free(array);
     this.optimizerState.clear();
     this.dropMagnitudeRefresh();
@@ -315,6 +381,14 @@ export class SparseWeight implements Trainable {
     this.entryValues = this.heap.allocF32(n, false);
     for (let p = 0; p < n; p++) this.entryValues[p] = this.theta[sets.entries[p]];
     this.entryGrads = this.heap.allocF32(n);
+    const split = sets.forwardPattern.columnIndices.length;
+    this.parts = {
+      forwardValues: this.entryValues.subarray(0, split),
+      forwardGrads: this.entryGrads.subarray(0, split),
+      restValues: this.entryValues.subarray(split),
+      restGrads: this.entryGrads.subarray(split),
+    };
+    this.thetaCurrent = true;
   }
 
   /** Frees the patterns, values and gradients (not the optimizer state). */

@@ -39,7 +39,7 @@ export interface ImplicitGradient {
  * Backward, straight-through on h, in one pass (kernels.spartanMaskBackward): ∂L/∂W += ∂L/∂W_eff ⊙ m (the
  * direct path), and per weight ∂L/∂W_eff ⊙ W goes to `maskUpstream` (for 1×1 blocks, `implicit` instead:
  * the same pass adds what of the soft top-k path needs no global sum, see spartanSoftMaskBackward): summed over a block j it is ∂L/∂m_j, which the soft top-k's implicit
- * gradient turns into the second path to W (SpartanController.afterBackward). That path needs every layer's
+ * gradient turns into the second path to W (SoftMaskController.afterBackward). That path needs every layer's
  * ∂L/∂m when the budget is global, so it runs after the whole backward pass, not here.
  */
 export function softMaskedWeight(weight: Tensor, masks: WeightMasks): Tensor {

@@ -5,7 +5,7 @@ import { goldenSamplePosition, SAMPLE_SIZE, sampledShift } from './sampledShift.
 
 /**
  * Spartan's soft top-k on float32 entries in the kernel heap, in place and without allocating: the fast
- * version of softTopK (softTopK.ts, the float64 reference) that SpartanController runs every step (Tai, Tian,
+ * version of softTopK (softTopK.ts, the float64 reference) that SoftMaskController runs every step (Tai, Tian,
  * Lim, arXiv:2205.14107, §3.2; spec/spartan.md, "Soft top-k (forward)"):
  *
  *   m_j = σ(β(u_j − τ) + μ),  u_j = v_j / c_j,  μ such that Σ_j c_j m_j = K,

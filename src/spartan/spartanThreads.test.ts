@@ -6,7 +6,7 @@ import type { Kernels } from '../kernels/kernels.js';
 import { ThreadPool } from '../kernels/threadsPool.js';
 import { SPARTAN_CHUNK, threadedSpartanKernels } from '../kernels/threadsSpartan.js';
 import { instantiateWasmKernels } from '../kernels/wasm.js';
-import { sparsify } from '../methods/controller.js';
+import { sparsify } from '../methods/sparsify.js';
 import { Spartan } from '../methods/spartan.js';
 import { mlp } from '../nn/mlp.js';
 import { SGD } from '../optim/sgd.js';

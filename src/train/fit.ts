@@ -25,7 +25,7 @@ export interface FitOptions {
   readonly callbacks?: readonly Callbacks[];
   /** Examples per forward pass when evaluating (default 1000). */
   readonly evalBatchSize?: number;
-  /** A sparsity method's step hooks (its SparsityController); none for dense training. */
+  /** A training method's step hooks (its controller); none for dense training. */
   readonly hooks?: StepHooks;
   /**
    * Continue a run from where it stood (a checkpoint's FitProgress): the model, optimizer and hooks must

@@ -16,9 +16,9 @@ export function runStep(run: TinyRun<MethodController>, step: number, beforeRefr
   const hooks: StepHooks = {
     beforeStep: (t) => controller.beforeStep(t),
     afterBackward: (t) => controller.afterBackward(t),
-    afterUpdate: (t) => {
+    afterUpdate: (t, optimizer) => {
       beforeRefresh?.();
-      controller.afterUpdate(t);
+      controller.afterUpdate(t, optimizer);
     },
   };
   const batch = run.batches[step % run.batches.length];

@@ -6,7 +6,8 @@
  *   tape.backward(loss)                       gradients: dense on dense parameters, on B for sparse weights
  *   hooks.afterBackward(t)                    extra gradient terms (Top-KAST's exploration penalty)
  *   optimizer.step(lr); optimizer.zeroGrad()
- *   hooks.afterUpdate(t)                      refresh the sparse sets when due
+ *   hooks.afterUpdate(t, optimizer)           refresh the sparse sets when due; a weight object the method
+ *                                             replaces (Spartan's finalize) is replaced in the optimizer too
  *   tape.dispose()                            every temporary back to the heap
  *
  * A non-finite loss stops before the update, so the weights stay as they were after the last good step.
@@ -17,11 +18,11 @@ import { softmaxCrossEntropy } from '../tensor/ops/softmaxCrossEntropy.js';
 import { recordTape } from '../tensor/tape.js';
 import type { Tensor } from '../tensor/tensor.js';
 
-/** What a sparsity method hooks into a step (SparsityController implements it). */
+/** What a training method hooks into a step (every method controller implements it). */
 export interface StepHooks {
   beforeStep(step: number): void;
   afterBackward(step: number): void;
-  afterUpdate(step: number): void;
+  afterUpdate(step: number, optimizer: Optimizer): void;
 }
 
 export interface TrainStepInput {
@@ -55,7 +56,7 @@ export function trainStep({ model, optimizer, x, labels, step, lr, hooks }: Trai
     hooks?.afterBackward(step);
     optimizer.step(lr);
     optimizer.zeroGrad();
-    hooks?.afterUpdate(step);
+    hooks?.afterUpdate(step, optimizer);
     return value;
   } finally {
     tape.dispose();

@@ -1,4 +1,5 @@
 import { describe, expect, test } from 'vitest';
+import { engine } from '../kernels/engine.js';
 import { cnn } from '../nn/cnn.js';
 import { Conv2d } from '../nn/conv2d.js';
 import { Linear } from '../nn/linear.js';
@@ -13,10 +14,11 @@ import { Tensor } from '../tensor/tensor.js';
 import { randomTensor, weightedSum } from '../tensor/testing.js';
 import { runStep, runSteps } from '../train/testing.js';
 import { Random } from '../util/random.js';
-import { sparsify } from './controller.js';
+import { unpackMask } from './maskState.js';
 import { createMethod, createTrainingMethod, methodFromConfig } from './registry.js';
+import { CHURN_REFERENCE_KEY, FROZEN_MASK_KEY } from './softMaskController.js';
+import { sparsify } from './sparsify.js';
 import { Spartan, type SpartanOptions } from './spartan.js';
-import { FROZEN_MASK_KEY } from './spartanController.js';
 import { restoreRun, snapshotRun, tinyRun } from './testing.js';
 
 const totalSteps = 40;
@@ -126,6 +128,25 @@ describe('Spartan through training', () => {
     run.dispose();
   });
 
+  test("finalize hands the optimizer the layers' new SparseWeights in place of the Parameters", () => {
+    const run = tinyRun({ method: spartan(), optimizer: 'adamw', totalSteps: 10 });
+    const before = run.optimizer.trainables;
+    runSteps(run, 0, 10);
+    const after = run.optimizer.trainables;
+    const current = run.model.trainables();
+    expect(after.every((t, i) => t === current[i])).toBe(true);
+    expect(after.filter((t) => t instanceof SparseWeight).map((t) => t.name)).toEqual([
+      'fc1.weight',
+      'fc2.weight',
+      'out.weight',
+    ]);
+    after.forEach((t, i) => {
+      expect(t === before[i]).toBe(!t.name.endsWith('.weight'));
+    });
+    run.optimizer.step(0.01); // updates the sparse layers: no stale Parameter left
+    run.dispose();
+  });
+
   test('the masks stop moving at the freeze; the finalized sparse model computes what W ⊙ m did', () => {
     const run = tinyRun({ method: spartan(), optimizer: 'sgd-momentum', totalSteps });
     runSteps(run, 0, 33);
@@ -157,7 +178,7 @@ describe('Spartan through training', () => {
     const original = tinyRun({ method: spartan(), optimizer: 'adamw', totalSteps });
     runSteps(original, 0, at);
     const snapshot = snapshotRun(original);
-    expect(snapshot.trainables.some((t) => t.state.has(FROZEN_MASK_KEY))).toBe(true);
+    expect(snapshot.controller.masks?.frozen).toHaveLength(3);
     const continued = runSteps(original, at, totalSteps);
     const restored = tinyRun({ method: spartan(), optimizer: 'adamw', totalSteps });
     restoreRun(restored, snapshot);
@@ -251,6 +272,22 @@ describe('Spartan budgets', () => {
     ).toThrow(/needs c's uses per example .* build it with inputSize, or use --cost-model sparsity/);
   });
 
+  test('global: a layer the shared threshold starves keeps its best block, traded for the weakest kept one', () => {
+    const method = spartan({ sparsity: 0.75 });
+    const run = tinyRun({ method, optimizer: 'sgd', totalSteps: 20, distribution: 'global' });
+    const starved = run.model.trainables().find((t) => t.name === 'fc2.weight')!;
+    for (let i = 0; i < starved.values.length; i++) starved.values[i] *= 1e-4;
+    runSteps(run, 0, 16);
+    expect(run.controller.report().layers[1].forwardCount).toBe(0);
+    runSteps(run, 16, 20);
+    const { layers, softMask } = run.controller.report();
+    expect(softMask?.finalized).toBe(true);
+    expect(layers.map((l) => l.name)).toEqual(['fc1.weight', 'fc2.weight', 'out.weight']);
+    expect(layers[1].forwardCount).toBe(1);
+    expect(layers.reduce((n, l) => n + l.forwardCount, 0)).toBe(0.25 * (12 * 16 + 16 * 16 + 16 * 4));
+    run.dispose();
+  });
+
   test('a tensor the blocks do not divide falls back to 1×1 blocks with a warning', () => {
     const model = mlp({ inputs: 12, hidden: [16], outputs: 3, activation: 'relu', seed: 1 });
     const warnings: string[] = [];
@@ -289,13 +326,50 @@ describe('Spartan settings', () => {
     expect(() => spartan({ block: '4by4' })).toThrow(/like 1x1, 4x4/);
   });
 
-  test('a frozen mask lives in the weight state, beside the optimizer moments', () => {
-    const run = tinyRun({ method: spartan(), optimizer: 'adamw', totalSteps: 10 });
-    runSteps(run, 0, 9);
-    const weights = run.model
+  test("the masks are the controller's state, none in the optimizer's; old checkpoints' state still resumes", () => {
+    const original = tinyRun({ method: spartan(), optimizer: 'adamw', totalSteps });
+    runSteps(original, 0, 35);
+    const snapshot = snapshotRun(original);
+    const keys = new Set(snapshot.trainables.flatMap((t) => [...t.state.keys()]));
+    expect([...keys].sort()).toEqual(['firstMoment', 'secondMoment']);
+    const { masks } = snapshot.controller;
+    expect(masks?.churnReference).toHaveLength(3);
+    // The layout before the move: both masks dense in each weight's state, none in the controller state.
+    const legacy = tinyRun({ method: spartan(), optimizer: 'adamw', totalSteps });
+    const weights = legacy.model
       .trainables()
       .filter((t) => t instanceof Parameter && t.name.endsWith('.weight'));
-    for (const weight of weights) expect(weight.state.has(FROZEN_MASK_KEY)).toBe(true);
+    weights.forEach((weight, l) => {
+      for (const [key, packed] of [
+        [FROZEN_MASK_KEY, masks!.frozen![l]],
+        [CHURN_REFERENCE_KEY, masks!.churnReference![l]],
+      ] as const) {
+        const dense = engine().heap.allocF32(weight.values.length);
+        unpackMask(packed, dense, key);
+        snapshot.trainables[legacy.model.trainables().indexOf(weight)].state.set(key, dense);
+      }
+    });
+    restoreRun(legacy, { ...snapshot, controller: { ...snapshot.controller, masks: undefined } });
+    expect(runSteps(legacy, 35, totalSteps)).toEqual(runSteps(original, 35, totalSteps));
+    expect(legacy.controller.report()).toEqual(original.controller.report());
+    for (const weight of legacy.model.trainables()) expect(weight.state.has(FROZEN_MASK_KEY)).toBe(false);
+    original.dispose();
+    legacy.dispose();
+  });
+
+  test('a controller state whose masks do not fit the layers is refused with a clear error', () => {
+    const run = tinyRun({ method: spartan(), optimizer: 'adamw', totalSteps });
+    runSteps(run, 0, 35);
+    const state = run.controller.getState();
+    const [, ...rest] = state.masks!.frozen!;
+    expect(() => run.controller.setState({ ...state, masks: { ...state.masks!, frozen: rest } })).toThrow(
+      /frozen masks are not one per masked layer \(3\)/,
+    );
+    const bytes = (...b: number[]) => btoa(String.fromCharCode(...b));
+    const outside = { indices: bytes(0, 0, 1, 0), values: bytes(0, 0, 0x80, 0x3f) }; // index 65536, value 1
+    expect(() =>
+      run.controller.setState({ ...state, masks: { ...state.masks!, frozen: [outside, ...rest] } }),
+    ).toThrow(/fc1.weight's frozen mask: kept index 65536 is out of order or outside the weight/);
     run.dispose();
   });
 });

@@ -1,5 +1,6 @@
 /**
- * Runs Spartan through training (Tai, Tian, Lim, arXiv:2205.14107, Algorithm 1; spec/spartan.md).
+ * The soft-mask controller: runs Spartan through training (Tai, Tian, Lim, arXiv:2205.14107, Algorithm 1;
+ * spec/spartan.md).
  *
  * Every masked layer keeps its dense weight W and routes it through softMaskedWeight: W_eff = W ⊙ m ⊙ h.
  * For each step t (0-based) of T:
@@ -7,8 +8,8 @@
  *                     and hard mask h (SoftTopKSolver: float32 arrays in the kernel heap, one per budget group,
  *                     of which a 1×1 layer's masks are views; a blocked layer gets m and m ⊙ h broadcast).
  *                     At t = ⌊f·T⌋ the masks are computed once more and frozen: m ← m ⊙ h, kept in the
- *                     weight's state ("spartanMask", so checkpoints carry it), and from then on W_eff = W ⊙ m
- *                     with ∂L/∂W = ∂L/∂W_eff ⊙ m.
+ *                     controller's state (getState carries it into checkpoints, maskState.ts), and from then
+ *                     on W_eff = W ⊙ m with ∂L/∂W = ∂L/∂W_eff ⊙ m.
  *   afterBackward(t)  before the freeze, the soft top-k path: γ_j = Σ_{i∈j} (∂L/∂W_eff ⊙ W)_i, the implicit
  *                     gradient ∂L/∂v_j = β a_j (γ_j / c_j − s) (the float64 reference is softTopKBackward), and
  *                     ∂L/∂w_i += sign(w_i)·∂L/∂v_j; a 1×1 layer's backward already added the γ term.
@@ -16,7 +17,8 @@
  * No buffer is allocated per step (only views and a few small objects): the group arrays and the masks live
  * from the first step to the freeze, the solver's scratch to the end.
  *   afterUpdate(T−1)  finalize: W ← W ⊙ m, and each layer becomes an ordinary sparse layer (forward set =
- *                     backward set = the kept weights): evaluation, checkpoints and export are sparse.
+ *                     backward set = the kept weights): evaluation, checkpoints and export are sparse. The
+ *                     optimizer's list follows: each new SparseWeight replaces the Parameter it came from.
  *
  * Weights, gradients and optimizer state are dense while training, as published; the summary's memory says so.
  *
@@ -29,7 +31,6 @@ import type { Module } from '../nn/module.js';
 import { Parameter } from '../nn/parameter.js';
 import type { Sparsifiable } from '../nn/sparsifiable.js';
 import { overlap } from '../sparse/sortedIndices.js';
-import type { SparseMatmulOptions } from '../sparse/sparseMatmul.js';
 import { SparseWeight } from '../sparse/sparseWeight.js';
 import { BlockLayout } from '../spartan/blockLayout.js';
 import type { ValueSource } from '../spartan/hardThreshold.js';
@@ -37,24 +38,28 @@ import { SpartanSchedule } from '../spartan/schedule.js';
 import { softMaskedWeight, type WeightMasks } from '../spartan/softMaskedWeight.js';
 import { softTopK } from '../spartan/softTopK.js';
 import { SoftTopKSolver } from '../spartan/softTopKSolver.js';
-import type {
-  ChurnRecord,
-  ControllerState,
-  LayerReport,
-  MethodController,
-  SoftMaskReport,
-  SoftMaskState,
-  SparsityReport,
+import {
+  ControllerBase,
+  type ControllerOptions,
+  type ControllerState,
+  copyChurn,
+  type LayerReport,
+  type SoftMaskArrays,
+  type SoftMaskReport,
+  type SoftMaskState,
+  type TrainableList,
 } from './controller.js';
-import type { DistributionName } from './distribution.js';
+import { type PackedMask, packMask, unpackMask } from './maskState.js';
 import { type MemoryReport, trainablesMemory, withTotal } from './memoryReport.js';
-import type { Spartan } from './spartan.js';
 import { maskedDensity, tensorDensities } from './spartanBudget.js';
+import type { SpartanSettings } from './spartanSettings.js';
 
-/** The state key under which a frozen layer keeps m ⊙ h (saved and restored with the optimizer state). */
+/**
+ * The state keys under which checkpoints written before the masks moved into the controller's state kept a
+ * frozen layer's m ⊙ h and the hard mask at the last churn record in the weight's state: setState takes them
+ * from there, so those checkpoints still resume.
+ */
 export const FROZEN_MASK_KEY = 'spartanMask';
-
-/** The state key of the hard mask at the last churn record. */
 export const CHURN_REFERENCE_KEY = 'spartanChurnReference';
 
 /** Churn is recorded at most this many times over a run (every ⌈T / 100⌉ steps before the freeze). */
@@ -101,29 +106,19 @@ interface BudgetGroup {
   solution: { budget: number; beta: number; slope: number } | null;
 }
 
-export interface SpartanControllerOptions {
-  readonly distribution: DistributionName;
-  readonly totalSteps: number;
-  readonly kernelChoice?: SparseMatmulOptions;
-  /** Receives warnings (a tensor whose shape the blocks do not divide); default console.warn. */
-  readonly warn?: (message: string) => void;
-}
-
-export class SpartanController implements MethodController {
-  readonly method: Spartan;
-  readonly model: Module;
-  readonly distribution: DistributionName;
-  readonly totalSteps: number;
+export class SoftMaskController extends ControllerBase<SpartanSettings> {
   readonly schedule: SpartanSchedule;
-  readonly churn: ChurnRecord[] = [];
   /** Messages about the run's setup (block fall-backs), also given to options.warn. */
   readonly warnings: string[] = [];
   private readonly layers: MaskedLayer[];
   private readonly groups: BudgetGroup[];
-  private readonly kernelChoice: SparseMatmulOptions | undefined;
   private readonly solver = new SoftTopKSolver();
   /** ∂L/∂v_j of the blocked layers' entries (scratch of afterBackward; empty when every block is 1×1). */
   private readonly entryGradient: Float64Array;
+  /** Per layer, the frozen m ⊙ h (heap), from the freeze until the layers become sparse. */
+  private readonly frozenMasks: (Float32Array | null)[];
+  /** Per layer, the hard mask (1 kept, 0 not; heap) at the last churn record, until the layers become sparse. */
+  private readonly churnReferences: (Float32Array | null)[];
   private frozen = false;
   private finalized = false;
   private released = false;
@@ -137,17 +132,14 @@ export class SpartanController implements MethodController {
   };
   private trainingMemory: MemoryReport | null = null;
 
+  /** Masks `modules` (distribution default 'global': one budget over every masked tensor). */
   constructor(
-    method: Spartan,
+    method: SpartanSettings,
     model: Module,
     modules: readonly (Module & Sparsifiable)[],
-    options: SpartanControllerOptions,
+    options: ControllerOptions,
   ) {
-    this.method = method;
-    this.model = model;
-    this.distribution = options.distribution;
-    this.totalSteps = options.totalSteps;
-    this.kernelChoice = options.kernelChoice;
+    super(method, model, options.distribution ?? 'global', options.totalSteps);
     this.schedule = new SpartanSchedule({
       betaInit: method.betaInit,
       betaTarget: method.betaTarget,
@@ -171,6 +163,8 @@ export class SpartanController implements MethodController {
     });
     const blocked = this.layers.filter((layer) => !layer.direct);
     this.entryGradient = new Float64Array(blocked.reduce((n, layer) => Math.max(n, layer.layout.entries), 0));
+    this.frozenMasks = this.layers.map(() => null);
+    this.churnReferences = this.layers.map(() => null);
     this.groups = this.budgetGroups();
     for (const group of this.groups) this.allocateArrays(group);
     this.computeMasks(0, false);
@@ -244,8 +238,8 @@ export class SpartanController implements MethodController {
     }
   }
 
-  afterUpdate(step: number): void {
-    if (step === this.totalSteps - 1 && !this.finalized) this.finalize();
+  afterUpdate(step: number, trainables: TrainableList): void {
+    if (step === this.totalSteps - 1 && !this.finalized) this.finalize(trainables);
   }
 
   /**
@@ -350,19 +344,16 @@ export class SpartanController implements MethodController {
     return this.schedule.beta(step, layer.layout.blockSize) / this.schedule.beta(step, first);
   }
 
-  /** m ← m ⊙ h, fixed from now on and stored in each weight's state. */
+  /** m ← m ⊙ h, fixed from now on and kept in the controller's state (every layer keeping a block). */
   private freeze(): void {
     const { heap } = engine();
-    for (const layer of this.layers) {
-      const { weight, masks } = layer;
-      let frozen = weight.state.get(FROZEN_MASK_KEY);
-      if (!frozen) {
-        frozen = heap.allocF32(weight.values.length);
-        weight.state.set(FROZEN_MASK_KEY, frozen);
-      }
-      frozen.set(masks.effective);
+    for (const group of this.groups) keepOneBlockPerLayer(group);
+    this.layers.forEach((layer, l) => {
+      this.frozenMasks[l] ??= heap.allocF32(layer.weight.values.length);
+      const frozen = this.frozenMasks[l];
+      frozen.set(layer.masks.effective);
       this.useFrozenMask(layer, frozen);
-    }
+    });
     for (const group of this.groups) this.freeArrays(group);
     this.frozen = true;
   }
@@ -378,8 +369,8 @@ export class SpartanController implements MethodController {
     layer.module.setWeightTransform((w) => softMaskedWeight(w, masks));
   }
 
-  /** W ← W ⊙ m, and each layer becomes sparse on its kept weights. */
-  private finalize(): void {
+  /** W ← W ⊙ m, and each layer becomes sparse on its kept weights, in the optimizer's list too. */
+  private finalize(trainables: TrainableList): void {
     if (!this.frozen) this.freeze();
     this.trainingMemory = this.memory();
     for (const layer of this.layers) {
@@ -388,84 +379,118 @@ export class SpartanController implements MethodController {
       engine().kernels.mul({ a: weight.values, b: mask, out: weight.values, n: mask.length });
       const kept = keptWeights(mask);
       module.setWeightTransform(null);
-      module.makeSparse(kept, kept, this.kernelChoice);
+      trainables.replaceTrainable(weight, module.makeSparse(kept, kept));
+      layer.masks = NO_MASKS;
     }
+    this.releaseMasks();
     this.releaseScratch();
     this.finalized = true;
   }
 
+  /** The frozen masks and churn references (the layers are sparse, or the run stopped). */
+  private releaseMasks(): void {
+    const { heap } = engine();
+    for (const masks of [this.frozenMasks, this.churnReferences]) {
+      masks.forEach((mask, l) => {
+        if (mask) heap.free(mask);
+        masks[l] = null;
+      });
+    }
+  }
+
   /**
    * Churn since the last record: per layer, the fraction of the kept weights that were not kept then. The last
-   * record's hard mask (1 kept, 0 not) lives in the weight's state, so a resumed run records the same churn.
+   * record's hard mask is controller state, so a resumed run records the same churn.
    */
   private recordChurn(step: number): void {
     const churn: number[] = [];
-    for (const { weight, masks } of this.layers) {
+    this.layers.forEach(({ masks }, l) => {
       const now = keptWeights(masks.effective);
-      const reference = weight.state.get(CHURN_REFERENCE_KEY);
+      const reference = this.churnReferences[l];
       if (reference) churn.push(changedFraction(keptWeights(reference), now));
       const next = reference ?? engine().heap.allocF32(masks.effective.length);
       for (let i = 0; i < next.length; i++) next[i] = masks.effective[i] === 0 ? 0 : 1;
-      weight.state.set(CHURN_REFERENCE_KEY, next);
-    }
+      this.churnReferences[l] = next;
+    });
     if (churn.length > 0) this.churn.push({ step, forwardChurn: churn });
   }
 
+  /** The run's progress as plain data: churn, the soft-mask figures, and the masks steps do not recompute. */
   getState(): ControllerState {
+    const pack = (masks: (Float32Array | null)[], withValues: boolean): PackedMask[] | null =>
+      masks.every((mask) => mask !== null) ? masks.map((mask) => packMask(mask!, withValues)) : null;
+    const masks: SoftMaskArrays = {
+      churnReference: pack(this.churnReferences, false),
+      frozen: pack(this.frozenMasks, true),
+    };
     return {
-      churn: this.churn.map((record) => ({ step: record.step, forwardChurn: [...record.forwardChurn] })),
+      churn: copyChurn(this.churn),
       trainingFlops: 0,
       denseFlops: 0,
       softMask: { ...this.soft },
+      masks,
     };
   }
 
-  /** After restoreModel: a weight whose state holds a frozen mask resumes frozen on it. */
+  /**
+   * After restoreModel: the churn, figures and masks of getState(); frozen masks resume the run frozen. A
+   * checkpoint written before the masks were controller state holds them in the weights' state instead
+   * (FROZEN_MASK_KEY, CHURN_REFERENCE_KEY): they are taken from there.
+   */
   setState(state: ControllerState): void {
-    this.churn.splice(0, this.churn.length, ...state.churn);
+    this.restoreChurn(state.churn);
     if (state.softMask) this.soft = { ...state.softMask };
-    const frozen = this.layers.map((layer) => layer.weight.state.get(FROZEN_MASK_KEY));
-    if (frozen.every((mask) => mask !== undefined)) {
+    const masks = state.masks ?? this.takeLegacyMasks();
+    this.restoreMasks(this.churnReferences, masks.churnReference, 'churn reference');
+    this.restoreMasks(this.frozenMasks, masks.frozen, 'frozen mask');
+    if (masks.frozen) {
       this.layers.forEach((layer, l) => {
-        this.useFrozenMask(layer, frozen[l]!);
+        this.useFrozenMask(layer, this.frozenMasks[l]!);
       });
       for (const group of this.groups) this.freeArrays(group);
       this.frozen = true;
-    } else if (frozen.some((mask) => mask !== undefined)) {
-      throw new Error('spartan: the checkpoint holds frozen masks for some layers only: it is inconsistent');
     } else if (this.frozen) {
       for (const group of this.groups) this.allocateArrays(group);
       this.frozen = false;
     }
   }
 
-  report(): SparsityReport {
-    const layers = this.layerReports();
-    const byName = new Map(layers.map((layer) => [layer.name, layer]));
-    let totalParameters = 0;
-    let forwardActive = 0;
-    let backwardActive = 0;
-    for (const trainable of this.model.trainables()) {
-      const layer = byName.get(trainable.name);
-      totalParameters += layer ? layer.shape[0] * layer.shape[1] : trainable.values.length;
-      forwardActive += layer ? layer.forwardCount : trainable.values.length;
-      backwardActive += layer ? layer.backwardCount : trainable.values.length;
+  /** Sets each layer's mask from `packed` (one per layer), or frees them all when it is null. */
+  private restoreMasks(masks: (Float32Array | null)[], packed: PackedMask[] | null, what: string): void {
+    if (packed !== null && (!Array.isArray(packed) || packed.length !== this.layers.length)) {
+      throw new Error(
+        `spartan: the checkpoint's ${what}s are not one per masked layer (${this.layers.length}): the controller state is not one topkast writes`,
+      );
     }
-    return {
-      method: this.method.name,
-      config: this.method.config,
-      distribution: this.distribution,
-      totalParameters,
-      forwardActive,
-      backwardActive,
-      modelSparsity: 1 - forwardActive / totalParameters,
-      layers,
-      relativeTrainingFlops: this.relativeTrainingFlops(),
-      executedTrainingFlops: this.executedTrainingFlops(),
-      churn: this.churn.map((record) => ({ step: record.step, forwardChurn: [...record.forwardChurn] })),
-      memory: this.memory(),
-      softMask: this.softMaskReport(),
+    const { heap } = engine();
+    this.layers.forEach((layer, l) => {
+      if (packed === null) {
+        if (masks[l]) heap.free(masks[l]!);
+        masks[l] = null;
+        return;
+      }
+      masks[l] ??= heap.allocF32(layer.weight.values.length);
+      unpackMask(packed[l], masks[l], `spartan: ${layer.weight.name}'s ${what}`);
+    });
+  }
+
+  /** The masks of a checkpoint that kept them in the weights' state, moved out of it (see setState). */
+  private takeLegacyMasks(): SoftMaskArrays {
+    const take = (key: string): PackedMask[] | null => {
+      const arrays = this.layers.map((layer) => layer.weight.state.get(key));
+      if (arrays.some((array) => array !== undefined) && !arrays.every((array) => array !== undefined)) {
+        throw new Error(`spartan: the checkpoint holds ${key} for some layers only: it is inconsistent`);
+      }
+      this.layers.forEach((layer) => {
+        const array = layer.weight.state.get(key);
+        if (array) engine().heap.free(array);
+        layer.weight.state.delete(key);
+      });
+      return arrays[0] === undefined
+        ? null
+        : arrays.map((array) => packMask(array!, key === FROZEN_MASK_KEY));
     };
+    return { churnReference: take(CHURN_REFERENCE_KEY), frozen: take(FROZEN_MASK_KEY) };
   }
 
   /** 1: Spartan's products are dense while it trains (its forward pass is hard-sparse only in its values). */
@@ -478,7 +503,7 @@ export class SpartanController implements MethodController {
     return 1;
   }
 
-  private layerReports(): LayerReport[] {
+  layerReports(): LayerReport[] {
     return this.layers.map(({ module, layout, masks }) => {
       const { weight } = module;
       const size = layout.rows * layout.cols;
@@ -495,7 +520,7 @@ export class SpartanController implements MethodController {
     });
   }
 
-  private softMaskReport(): SoftMaskReport {
+  protected override softMaskReport(): SoftMaskReport {
     const { beta, kappa, errorSum, errorMax, errorLast, steps } = this.soft;
     return {
       beta,
@@ -511,7 +536,7 @@ export class SpartanController implements MethodController {
 
   /**
    * The most the run holds while it trains (MemoryReport), which is before the freeze: every parameter's
-   * values, gradients and state (the churn reference included) and the controller's float32 entry arrays in
+   * values, gradients and optimizer state, the churn references, and the controller's float32 entry arrays in
    * the kernel heap — v, m and m ⊙ h per entry, ∂L/∂m when a budget group has blocked layers, and a blocked
    * layer's three per-weight masks — which the frozen mask replaces at the freeze (hot); the entry costs c when
    * they are not all 1, the float64 entry gradient and the soft top-k solver's scratch (scratch). Nothing is
@@ -522,15 +547,7 @@ export class SpartanController implements MethodController {
   memory(): MemoryReport {
     if (this.trainingMemory) return this.trainingMemory;
     const memory = trainablesMemory(this.model);
-    for (const trainable of this.model.trainables()) {
-      if (trainable instanceof SparseWeight) continue;
-      const bytes = 4 * trainable.values.length;
-      if (trainable.state.has(FROZEN_MASK_KEY)) {
-        memory.hotBytes -= bytes;
-        memory.denseEquivalentBytes -= bytes;
-      }
-      if (trainable.state.has(CHURN_REFERENCE_KEY)) memory.denseEquivalentBytes -= bytes;
-    }
+    for (const reference of this.churnReferences) memory.hotBytes += reference?.byteLength ?? 0;
     let scratchBytes = this.entryGradient.byteLength;
     for (const group of this.groups) {
       const blocked = group.layers.filter((layer) => !layer.direct);
@@ -640,6 +657,7 @@ export class SpartanController implements MethodController {
   dispose(): void {
     for (const layer of this.layers) if (layer.masks.maskUpstream && !layer.direct) freeMasks(layer.masks);
     for (const group of this.groups) this.freeArrays(group);
+    this.releaseMasks();
     this.releaseScratch();
   }
 
@@ -650,6 +668,45 @@ export class SpartanController implements MethodController {
     this.solver.dispose();
     for (const group of this.groups) if (group.costs) heap.free(group.costs);
     this.released = true;
+  }
+}
+
+/**
+ * A global budget ranks every masked entry together, so its hard mask can leave a layer no block at all, and a
+ * sparse layer needs at least one (SparseWeight refuses an empty forward set). Before the freeze, each such
+ * layer gets its block of largest value v' (ties to the lower index), at its soft value m, in place of the
+ * kept block of least value (ties to the higher index) among the layers that keep more than one: the kept
+ * block count stays exact. A layer alone in its group (uniform or ERK budgets) has nothing to trade with and
+ * keeps the one block on top of its budget.
+ */
+function keepOneBlockPerLayer(group: BudgetGroup): void {
+  const arrays = group.arrays!;
+  const { values, soft, effective } = arrays;
+  const span = (layer: MaskedLayer) => ({ at: layer.offset - group.offset, entries: layer.layout.entries });
+  const kept = (layer: MaskedLayer) => {
+    const { at, entries } = span(layer);
+    let count = 0;
+    for (let j = at; j < at + entries; j++) if (effective[j] !== 0) count++;
+    return count;
+  };
+  for (const starved of group.layers.filter((layer) => kept(layer) === 0)) {
+    const { at, entries } = span(starved);
+    let best = at;
+    for (let j = at + 1; j < at + entries; j++) if (values[j] > values[best]) best = j;
+    let weakest = -1;
+    for (const layer of group.layers) {
+      if (kept(layer) < 2) continue;
+      const range = span(layer);
+      for (let j = range.at; j < range.at + range.entries; j++) {
+        if (effective[j] !== 0 && (weakest < 0 || values[j] <= values[weakest])) weakest = j;
+      }
+    }
+    if (weakest >= 0) effective[weakest] = 0;
+    // A soft value that underflowed to 0 would leave the layer empty still: the smallest normal float32 then.
+    effective[best] = Math.max(soft[best], 2 ** -126);
+  }
+  for (const layer of group.layers) {
+    if (!layer.direct) layer.layout.broadcast(effective, span(layer).at, layer.masks.effective);
   }
 }
 
