@@ -10,7 +10,7 @@ import { checkpointSaver } from '../checkpoint/checkpointSaver.js';
 import { type InitWeights, loadInitWeights } from '../checkpoint/initWeights.js';
 import { restoreModel } from '../checkpoint/modelTensors.js';
 import type { Checkpointing } from '../checkpoint/runState.js';
-import { inputSize, splitSize } from '../data/dataset.js';
+import { type Dataset, inputSize, splitSize } from '../data/dataset.js';
 import { loadDataset, loadTextDataset } from '../data/registry.js';
 import { engine } from '../kernels/engine.js';
 import { type MethodController, sparsify } from '../methods/controller.js';
@@ -53,6 +53,8 @@ export interface RunOptions {
   readonly resume?: { readonly checkpoint: Checkpoint; readonly file: string };
   /** Start from these weights (`--init`) instead of the seed's initialisation. */
   readonly init?: InitWeights;
+  /** An image classifier's dataset, already loaded (a worker's shared copy), instead of loading config.dataset. */
+  readonly dataset?: Dataset;
 }
 
 /** A run of either kind: a language model for a transformer config, else an image classifier. */
@@ -64,7 +66,10 @@ export function runTraining(config: TrainConfig, options: RunOptions = {}): Trai
 
 /** An image classifier (mlp or cnn) trained with fit for epochs; reports test accuracy. */
 export function runImageTraining(config: TrainConfig, options: RunOptions = {}): RunSummary {
-  const dataset = loadDataset(config.dataset);
+  const dataset = options.dataset ?? loadDataset(config.dataset);
+  if (dataset.name !== config.dataset) {
+    throw new Error(`runImageTraining: given dataset ${dataset.name} for a run on ${config.dataset}`);
+  }
   const trainSize = splitSize(dataset.train);
   if (config.batchSize > trainSize) {
     throw new Error(
