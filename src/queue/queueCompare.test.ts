@@ -50,7 +50,7 @@ describe.skipIf(redisServer === undefined)('compare on a queue (BullMQ on a real
       });
     } catch {}
     redis = await startRedis();
-  }, 60_000);
+  }, 300_000); // tsc takes minutes on a loaded machine
   afterAll(async () => {
     for (const worker of workers) worker.kill('SIGKILL');
     await redis?.stop();
@@ -98,10 +98,19 @@ describe.skipIf(redisServer === undefined)('compare on a queue (BullMQ on a real
     return cli('compare', ...args, '--queue', redis.url, '--namespace', namespace, '--sweep', sweep);
   }
 
-  /** Collects `sweep` of `namespace` into a new directory and checks it equals the local compare. */
-  async function collectEqualsLocal(namespace: string, sweep: string): Promise<void> {
+  /**
+   * Collects `sweep` of `namespace` into a new directory (doing `meanwhile` while compare waits) and checks it
+   * equals the local compare; returns what compare wrote to stderr.
+   */
+  async function collectEqualsLocal(
+    namespace: string,
+    sweep: string,
+    meanwhile: () => Promise<void> = async () => {},
+  ): Promise<string> {
     const collected = join(root, `collected-${namespace}`);
-    const collect = await compareOnQueue(namespace, sweep, '--collect', '--out', collected);
+    const collecting = compareOnQueue(namespace, sweep, '--collect', '--out', collected);
+    await meanwhile();
+    const collect = await collecting;
     expect(collect.code, collect.err).toBe(0);
     expect(collect.err).toContain(`sweep ${sweep}: 3/3 done, 0 running, 0 failed`);
     const local = localCompare();
@@ -118,7 +127,10 @@ describe.skipIf(redisServer === undefined)('compare on a queue (BullMQ on a real
     const keys = new Redis(redis.port, '127.0.0.1');
     expect(await keys.keys(`${KEY_PREFIX}:${namespace}:${sweep}/*`)).toEqual([]);
     expect(await keys.exists(sweepKey(namespace, sweep))).toBe(0);
+    const events = await keys.xrange(`${KEY_PREFIX}:${namespace}:events`, '-', '+');
+    expect(JSON.stringify(events)).not.toContain(`${sweep}/`);
     await keys.quit();
+    return collect.err;
   }
 
   /** Queues the grid as `sweep` of `namespace` and returns at once. */
@@ -205,6 +217,24 @@ describe.skipIf(redisServer === undefined)('compare on a queue (BullMQ on a real
     expect(worker.log()).toContain('working on the sweeps of namespace shared');
     expect(worker.log()).not.toContain('third');
   }, 60_000);
+
+  it('keeps a sweep while Redis goes away mid-run and comes back: workers and compare wait, say so, finish', async () => {
+    localCompare();
+    await queueGrid('a', 'away');
+    const flags = ['--lock-seconds', '30'];
+    const workers = [startWorker('a', flags), startWorker('a', flags)];
+    const err = await collectEqualsLocal('a', 'away', async () => {
+      await until(() => workers.some((w) => /\] step 47\/400/.test(w.log())), 'a run under way');
+      await redis.bounce(3000);
+    });
+    const waiting = new RegExp(`waiting for Redis at redis://127.0.0.1:${redis.port}/0 \\(attempt \\d+\\)`);
+    expect(err).toMatch(waiting);
+    for (const worker of workers) {
+      expect(worker.log()).toMatch(waiting);
+      expect(worker.log()).not.toContain('taken again');
+      worker.child.kill('SIGTERM');
+    }
+  }, 120_000);
 
   it('fails a run with a bad config or a diverging one once, with its error, and lists it', async () => {
     await queueGrid('b', 'bad', [...grid, '--methods', 'dense']);

@@ -124,7 +124,8 @@ export async function awaitSweep(sweep: Sweep, report: (line: string) => void, p
 /**
  * Writes the finished sweep into `out` as a local compare would (runs/<label>.json, results.json, results.md,
  * failed runs listed with their errors), in the grid's order, then removes the sweep's jobs and keys from
- * Redis. Returns the table and the failed runs.
+ * Redis, and the namespace's event log, so no copy of its results stays there. Returns the table and the
+ * failed runs.
  */
 export async function collectSweep(
   sweep: Sweep,
@@ -156,6 +157,8 @@ export async function collectSweep(
   const markdown = writeResults(out, summaries, failed);
   for (const job of jobs) await job.remove();
   await (await queue.client).del(sweepKey(queue.name, name));
+  // BullMQ's event log (for QueueEvents listeners, which topkast has none of) holds each run's summary.
+  await queue.trimEvents(0);
   return { markdown, failed };
 }
 
