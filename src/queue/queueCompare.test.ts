@@ -280,7 +280,9 @@ describe.skipIf(redisServer === undefined)('compare on a queue (BullMQ on a real
     const worker = startWorker('late', [], url);
     let late: TestRedis | undefined;
     const starting = (async () => {
+      // Up once both have tried and are waiting (a loaded machine can take seconds to start the worker).
       await new Promise((resolve) => setTimeout(resolve, 1500));
+      await until(() => worker.log().includes('waiting for Redis'), 'the worker to wait for Redis');
       late = await startRedis(port, 'hunter2');
     })();
     const collect = await cli(
