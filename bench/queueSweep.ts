@@ -3,8 +3,11 @@
  * same grid as one local sequential `topkast compare`, each as the CLI runs (child processes), wall-clock
  * from the command's start to its results; interleaved (local, queued, local, queued, …), minimum of each.
  * Target (issue #18): queued ≤ 0.55× local on a quiet 2-core machine.
+ *
+ * Beside them, the bound no queue can beat on this machine: the grid split in two local compares (one seed
+ * each) running at once, no Redis; queued / split is what the queue itself costs.
  */
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -33,16 +36,40 @@ export interface QueueSweepResult {
   readonly localSeconds: number;
   readonly queuedSeconds: number;
   readonly ratio: number;
+  /** The grid as two local compares of one seed each, at once. */
+  readonly splitSeconds: number;
+  readonly splitRatio: number;
 }
 
-function timed(args: readonly string[]): number {
-  const started = performance.now();
-  const result = spawnSync(process.execPath, [main, ...args], {
+/** The grid, with its --seeds replaced by `seeds` from `firstSeed`. */
+function gridOfSeeds(seeds: number, firstSeed: number): string[] {
+  const at = QUEUE_GRID.indexOf('--seeds');
+  const grid = [...QUEUE_GRID];
+  grid.splice(at, 2, '--seeds', String(seeds), '--first-seed', String(firstSeed));
+  return grid;
+}
+
+/** `topkast ARGS` on one thread; resolves once it exited successfully. */
+function topkast(args: readonly string[]): Promise<void> {
+  const child = spawn(process.execPath, [main, ...args], {
     stdio: ['ignore', 'ignore', 'pipe'],
     env: { ...process.env, TOPKAST_THREADS: '1' },
   });
-  if (result.status !== 0)
-    throw new Error(`topkast ${args[0]} failed: ${result.stderr.toString().slice(-300)}`);
+  let err = '';
+  child.stderr?.on('data', (chunk: Buffer) => {
+    err = (err + chunk.toString()).slice(-300);
+  });
+  return new Promise((resolve, reject) =>
+    child.on('exit', (code) =>
+      code === 0 ? resolve() : reject(new Error(`topkast ${args[0]} failed: ${err}`)),
+    ),
+  );
+}
+
+/** Seconds until every command has finished, all started at once. */
+async function timed(...commands: (readonly string[])[]): Promise<number> {
+  const started = performance.now();
+  await Promise.all(commands.map(topkast));
   return (performance.now() - started) / 1000;
 }
 
@@ -51,21 +78,29 @@ export async function benchQueueSweep(repeats = 2, workers = 2): Promise<QueueSw
   const redis = await startRedis();
   const local: number[] = [];
   const queued: number[] = [];
+  const split: number[] = [];
   try {
     for (let r = 0; r < repeats; r++) {
-      local.push(timed(['compare', ...QUEUE_GRID, '--out', join(root, `local-${r}`)]));
+      local.push(await timed(['compare', ...QUEUE_GRID, '--out', join(root, `local-${r}`)]));
       const sweep = `bench-${r}`;
       const children: ChildProcess[] = [];
       for (let w = 0; w < workers; w++) {
-        const args = ['worker', '--queue', redis.url, '--sweep', sweep, '--threads', '1'];
+        const args = ['worker', '--queue', redis.url, '--threads', '1'];
         children.push(spawn(process.execPath, [main, ...args], { stdio: 'ignore' }));
       }
       try {
         const args = ['compare', ...QUEUE_GRID, '--queue', redis.url, '--sweep', sweep];
-        queued.push(timed([...args, '--out', join(root, `queued-${r}`)]));
+        queued.push(await timed([...args, '--out', join(root, `queued-${r}`)]));
       } finally {
         for (const child of children) child.kill('SIGKILL');
       }
+      const halves = [0, 1].map((seed) => [
+        'compare',
+        ...gridOfSeeds(1, seed),
+        '--out',
+        join(root, `split-${r}-${seed}`),
+      ]);
+      split.push(await timed(...halves));
     }
   } finally {
     await redis.stop();
@@ -73,5 +108,14 @@ export async function benchQueueSweep(repeats = 2, workers = 2): Promise<QueueSw
   }
   const localSeconds = Math.min(...local);
   const queuedSeconds = Math.min(...queued);
-  return { runs: 12, workers, localSeconds, queuedSeconds, ratio: queuedSeconds / localSeconds };
+  const splitSeconds = Math.min(...split);
+  return {
+    runs: 12,
+    workers,
+    localSeconds,
+    queuedSeconds,
+    ratio: queuedSeconds / localSeconds,
+    splitSeconds,
+    splitRatio: splitSeconds / localSeconds,
+  };
 }

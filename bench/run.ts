@@ -204,13 +204,16 @@ async function main(): Promise<void> {
     const sweep = await benchQueueSweep();
     report.queueSweep = { grid: QUEUE_GRID.join(' '), ...sweep };
     console.log(
-      `\ncompare of ${sweep.runs} runs (${QUEUE_GRID.join(' ')}): local sequential against ${sweep.workers} workers on a local Redis, one thread each (target ≤ 0.55×)`,
+      `\ncompare of ${sweep.runs} runs (${QUEUE_GRID.join(' ')}): local sequential against ${sweep.workers} workers on a local Redis, one thread each (target ≤ 0.55×), and against the grid split in two local compares at once (no queue: what two cores give)`,
     );
     console.table([
       {
         'local s': sweep.localSeconds.toFixed(1),
         'queued s': sweep.queuedSeconds.toFixed(1),
         'queued / local': sweep.ratio.toFixed(3),
+        'split s': sweep.splitSeconds.toFixed(1),
+        'split / local': sweep.splitRatio.toFixed(3),
+        'queued / split': (sweep.queuedSeconds / sweep.splitSeconds).toFixed(3),
       },
     ]);
   }

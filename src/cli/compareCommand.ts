@@ -68,7 +68,11 @@ export function compareCommand(io: CliIo): Command {
       '--queue <url>',
       'run the grid on `topkast worker`s through Redis (BullMQ): redis://[user:password@]HOST[:PORT][/DB], rediss:// for TLS',
     )
-    .option('--sweep <name>', "with --queue: the sweep's name (its runs, its workers, its collection)")
+    .option('--sweep <name>', "with --queue: the sweep's name (its runs and their collection)")
+    .option(
+      '--namespace <name>',
+      "with --queue: the queue whose workers (topkast worker --namespace) take the sweep's runs (default: default)",
+    )
     .option('--detach', 'with --queue: queue the runs and return at once')
     .option('--collect', 'with --queue: wait for a queued sweep and write its results to --out')
     .action(async (flags: CompareFlags) => {

@@ -1,7 +1,8 @@
 /**
- * A throwaway `redis-server` (tests, the queue benchmark): on a free loopback port (127.0.0.1 only), no
- * persistence, in a temporary directory; `stop` ends it. `redisServer` is undefined when Debian's
- * redis-server is not installed (tests then skip, saying so; .ci/run installs it).
+ * A throwaway `redis-server` (tests, the queue benchmark): on a free loopback port (127.0.0.1 only), in a
+ * temporary directory, saving its data only when it is shut down (`bounce`: Redis going away and coming back
+ * with its data); `stop` ends it for good. `redisServer` is undefined when Debian's redis-server is not
+ * installed (tests then skip, saying so; .ci/run installs it).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
@@ -15,6 +16,8 @@ export const redisServer = candidates.find((file) => existsSync(file));
 export interface TestRedis {
   readonly port: number;
   readonly url: string;
+  /** Shuts the server down (saving its data), and starts it again on the same port and data `downMs` later. */
+  bounce(downMs: number): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -32,22 +35,35 @@ export async function freePort(): Promise<number> {
  * connections.
  */
 export async function startRedis(port?: number, password?: string): Promise<TestRedis> {
-  if (redisServer === undefined)
-    throw new Error('redis-server is not installed: apt-get install redis-server');
   const chosen = port ?? (await freePort());
   const dir = mkdtempSync(join(tmpdir(), 'topkast-redis-'));
-  const args = [
-    '--port',
-    String(chosen),
-    '--bind',
-    '127.0.0.1',
-    '--save',
-    '',
-    '--appendonly',
-    'no',
-    '--dir',
-    dir,
-  ];
+  let server = await spawnServer(chosen, dir, password);
+  return {
+    port: chosen,
+    url: `redis://127.0.0.1:${chosen}`,
+    bounce: async (downMs) => {
+      await server.end('SIGTERM');
+      await new Promise((resolve) => setTimeout(resolve, downMs));
+      server = await spawnServer(chosen, dir, password);
+    },
+    stop: async () => {
+      await server.end('SIGKILL');
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** redis-server on `port` keeping its data in `dir` (saved on SIGTERM, read at start), once it is ready. */
+async function spawnServer(
+  port: number,
+  dir: string,
+  password?: string,
+): Promise<{ end(signal: NodeJS.Signals): Promise<void> }> {
+  if (redisServer === undefined)
+    throw new Error('redis-server is not installed: apt-get install redis-server');
+  // A save point an hour away: no save while a test runs, but a shutdown saves.
+  const args = ['--port', String(port), '--bind', '127.0.0.1', '--save', '3600 1', '--appendonly', 'no'];
+  args.push('--dir', dir);
   if (password !== undefined) args.push('--requirepass', password);
   const server: ChildProcess = spawn(redisServer, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   let log = '';
@@ -60,12 +76,9 @@ export async function startRedis(port?: number, password?: string): Promise<Test
   });
   const exited = new Promise((resolve) => server.on('exit', resolve));
   return {
-    port: chosen,
-    url: `redis://127.0.0.1:${chosen}`,
-    stop: async () => {
-      server.kill('SIGKILL');
+    end: async (signal) => {
+      server.kill(signal);
       await exited;
-      rmSync(dir, { recursive: true, force: true });
     },
   };
 }

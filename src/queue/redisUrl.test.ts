@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseRedisUrl } from './redisUrl.js';
-import { checkJobData, checkSweepName } from './sweep.js';
+import { checkJobData, checkName } from './sweep.js';
 
 describe('parseRedisUrl', () => {
   it('reads host, port, database and credentials, and shows none of the credentials', () => {
@@ -43,23 +43,30 @@ describe('parseRedisUrl', () => {
 });
 
 describe('sweeps and jobs', () => {
-  it('takes sweep names that are safe as Redis key parts', () => {
-    expect(checkSweepName('paper-table_2.v1')).toBe('paper-table_2.v1');
-    for (const bad of ['', 'a:b', 'a b', '-x', 'x'.repeat(65), 'a\nb']) {
-      expect(() => checkSweepName(bad)).toThrow(/is not a sweep name: use up to 64 letters/);
+  it('takes sweep and namespace names that are safe as Redis key parts and job ids', () => {
+    expect(checkName('paper-table_2.v1', '--sweep')).toBe('paper-table_2.v1');
+    for (const bad of ['', 'a:b', 'a/b', 'a b', '-x', 'x'.repeat(65), 'a\nb']) {
+      expect(() => checkName(bad, '--sweep')).toThrow(/^--sweep .* is not a name: use up to 64 letters/);
+      expect(() => checkName(bad, '--namespace')).toThrow(/^--namespace .* is not a name/);
     }
   });
 
   it('refuses a job that is not a topkast run, or whose config the schema refuses', () => {
     expect(() => checkJobData({ hello: 1 }, '7')).toThrow('job 7 is not a topkast run');
-    expect(() => checkJobData({ index: 3, total: 3, label: 'a', config: {} }, '7')).toThrow(
+    expect(() => checkJobData({ sweep: 's', index: 3, total: 3, label: 'a', config: {} }, '7')).toThrow(
       'job 7 is not a topkast run',
     );
-    expect(() => checkJobData({ index: 0, total: 1, label: '../x', config: {} }, '7')).toThrow(
+    expect(() => checkJobData({ sweep: 's', index: 0, total: 1, label: '../x', config: {} }, '7')).toThrow(
+      'job 7 is not a topkast run',
+    );
+    expect(() => checkJobData({ sweep: 'a/b', index: 0, total: 1, label: 'a', config: {} }, '7')).toThrow(
       'job 7 is not a topkast run',
     );
     expect(() =>
-      checkJobData({ index: 0, total: 1, label: 'a', config: { dataset: 'mnist', rm: '-rf' } }, '7'),
+      checkJobData(
+        { sweep: 's', index: 0, total: 1, label: 'a', config: { dataset: 'mnist', rm: '-rf' } },
+        '7',
+      ),
     ).toThrow(/^job a: its run config is not valid/);
   });
 });

@@ -1,14 +1,16 @@
 /**
- * BullMQ's sandboxed processor of a sweep's jobs (run in a worker thread of `topkast worker`, so the worker's
- * own event loop keeps renewing the job's lock while training runs synchronously here). The settings come
- * from the worker through workerData; the job's data is checked before anything runs.
+ * BullMQ's sandboxed processor of a namespace's jobs (run in a worker thread of `topkast worker`, so the
+ * worker's own event loop keeps renewing the job's lock while training runs synchronously here; the thread is
+ * kept for the next job). The settings come from the worker through workerData; the job's data is checked
+ * before anything runs; an image run trains on the worker's shared copy of its dataset (sharedDatasets.ts).
  */
 import { workerData } from 'node:worker_threads';
 import type { SandboxedJob } from 'bullmq';
+import { isDatasetName } from '../data/registry.js';
 import { enableRelaxedSimd } from '../kernels/relaxedSimd.js';
 import type { TrainingSummary } from '../train/summary.js';
-import { escapeControl } from '../util/safeText.js';
 import { runJob } from './runJob.js';
+import { sharedDataset } from './sharedDatasets.js';
 import { checkJobData } from './sweep.js';
 
 /** What `topkast worker` hands its processor threads. */
@@ -22,13 +24,12 @@ enableRelaxedSimd();
 export default async function processRunJob(job: SandboxedJob): Promise<TrainingSummary> {
   const settings = workerData as ProcessorSettings;
   const data = checkJobData(job.data, job.id ?? job.name);
-  const tag = `[${job.queueName} ${data.index + 1}/${data.total} ${data.label}]`;
-  // Each line goes to the worker's log and is the job's progress on the queue.
-  const log = (line: string) => {
-    process.stderr.write(`${tag} ${escapeControl(line)}\n`);
-    void job.updateProgress({ line });
-  };
+  // Each line is the job's progress on the queue, which the worker prints as it comes (runJobLine): this
+  // thread's own stderr would only flush once the run ends and the thread is idle again.
+  const log = (line: string) => void job.updateProgress({ line });
   const lostWorker = job.attemptsStarted > 1 || job.stalledCounter > 0;
   log(lostWorker ? 'taken again (its worker was lost)' : 'taken');
-  return runJob(data, { sweep: job.queueName, ...settings, lostWorker, log });
+  const name = data.config.dataset;
+  const dataset = isDatasetName(name) ? await sharedDataset(name) : undefined;
+  return runJob(data, { namespace: job.queueName, ...settings, lostWorker, log, dataset });
 }

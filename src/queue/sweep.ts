@@ -1,7 +1,9 @@
 /**
- * A sweep on the queue: one BullMQ queue per sweep name (Redis keys `topkast:<sweep>:…`, so two users' sweeps on
- * one Redis never meet), one job per run of the grid, whose data is the run's whole resolved configuration.
- * Workers check that data like any other input (the config schema, src/run/configSchema.ts) before running it.
+ * A sweep on the queue: one BullMQ queue per namespace (Redis keys `topkast:<namespace>:…`), which every
+ * `topkast worker` of that namespace takes runs from, whatever their sweep; one job per run of a grid, its id
+ * `<sweep>/<label>` (a sweep name is refused while it holds runs, so two sweeps never meet), its data the run's
+ * whole resolved configuration. Users who want their own workers take their own namespace. Workers check a
+ * job's data like any other input (the config schema, src/run/configSchema.ts) before running it.
  */
 import type { Job, QueueBaseOptions } from 'bullmq';
 import { z } from 'zod';
@@ -11,23 +13,42 @@ import type { TrainingSummary } from '../train/summary.js';
 import { escapeControl } from '../util/safeText.js';
 import type { RedisAddress } from './redisUrl.js';
 
-/** Redis key prefix of every sweep. */
+/** Redis key prefix of every namespace. */
 export const KEY_PREFIX = 'topkast';
 
-const sweepNamePattern = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
+/** The namespace of `compare --queue` and `worker` without --namespace. */
+export const DEFAULT_NAMESPACE = 'default';
 
-/** Checks a --sweep name: letters, digits, `_`, `.`, `-`, up to 64. */
-export function checkSweepName(name: string): string {
-  if (!sweepNamePattern.test(name)) {
+const namePattern = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
+
+/** A run's label (compare's `<method>-<sparsity>-seed<k>`): safe as a file name and in a job id. */
+export const labelPattern = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/;
+
+/** Checks a --sweep or --namespace name: letters, digits, `_`, `.`, `-`, up to 64. */
+export function checkName(name: string, flag: '--sweep' | '--namespace'): string {
+  if (!namePattern.test(name)) {
     throw new Error(
-      `--sweep ${escapeControl(JSON.stringify(name))} is not a sweep name: use up to 64 letters, digits, '_', '.' or '-', starting with a letter or digit`,
+      `${flag} ${escapeControl(JSON.stringify(name))} is not a name: use up to 64 letters, digits, '_', '.' or '-', starting with a letter or digit`,
     );
   }
   return name;
 }
 
-/** What a job carries: where it sits in the grid, its label (runs/<label>.json) and its config. */
+/** A run's job id: `<sweep>/<label>` (neither holds a '/'). */
+export function runJobId(sweep: string, label: string): string {
+  return `${sweep}/${label}`;
+}
+
+/** The Redis list of a sweep's run labels in grid order (beside BullMQ's keys; job ids never hold ':'). */
+export function sweepKey(namespace: string, sweep: string): string {
+  return `${KEY_PREFIX}:${namespace}:sweep:${sweep}`;
+}
+
+/**
+ * What a job carries: its sweep, where it sits in the grid, its label (runs/<label>.json) and its config.
+ */
 export interface RunJobData {
+  readonly sweep: string;
   readonly index: number;
   readonly total: number;
   readonly label: string;
@@ -35,9 +56,10 @@ export interface RunJobData {
 }
 
 const jobDataSchema = z.strictObject({
+  sweep: z.string().regex(namePattern),
   index: z.number().int().min(0),
   total: z.number().int().min(1),
-  label: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/),
+  label: z.string().regex(labelPattern),
   config: z.unknown(),
 });
 
@@ -46,7 +68,7 @@ export function jobPlace(data: unknown, jobName: string): Omit<RunJobData, 'conf
   const parsed = jobDataSchema.safeParse(data);
   if (!parsed.success || parsed.data.index >= parsed.data.total) {
     throw new Error(
-      `job ${escapeControl(jobName)} is not a topkast run (index, total, label, config): enqueue runs with topkast compare --queue`,
+      `job ${escapeControl(jobName)} is not a topkast run (sweep, index, total, label, config): enqueue runs with topkast compare --queue`,
     );
   }
   return parsed.data;

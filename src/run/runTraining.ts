@@ -6,7 +6,7 @@
  * `demo`, a queue worker and library callers. Checkpoints, resuming and --init weights come in through a
  * RunExtension (src/checkpoint/checkpointedRun.ts), since run/ sits below checkpoint/.
  */
-import { inputSize, splitSize } from '../data/dataset.js';
+import { type Dataset, inputSize, splitSize } from '../data/dataset.js';
 import { loadDataset, loadTextDataset } from '../data/registry.js';
 import { engine } from '../kernels/engine.js';
 import type { MethodController } from '../methods/controller.js';
@@ -51,6 +51,8 @@ export interface RunOptions {
   readonly metricsFile?: string;
   /** Receives one line describing the run before it starts. */
   readonly announce?: (line: string) => void;
+  /** An image classifier's dataset, already loaded (a worker's shared copy), instead of loading config.dataset. */
+  readonly dataset?: Dataset;
   /** What the caller adds around the run: starting weights, a resumed state, checkpoints. */
   readonly extension?: RunExtension;
 }
@@ -89,7 +91,10 @@ export function runTraining(config: TrainConfig, options: RunOptions = {}): Trai
 
 /** An image classifier (mlp or cnn) trained with fit for epochs; reports test accuracy. */
 export function runImageTraining(config: TrainConfig, options: RunOptions = {}): RunSummary {
-  const dataset = loadDataset(config.dataset);
+  const dataset = options.dataset ?? loadDataset(config.dataset);
+  if (dataset.name !== config.dataset) {
+    throw new Error(`runImageTraining: given dataset ${dataset.name} for a run on ${config.dataset}`);
+  }
   const trainSize = splitSize(dataset.train);
   if (config.batchSize > trainSize) {
     throw new Error(
