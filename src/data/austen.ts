@@ -11,7 +11,8 @@ import { fileURLToPath } from 'node:url';
 import { gunzipSync } from 'node:zlib';
 import { buildTextDataset, type TextDataset } from './textDataset.js';
 
-const SHIPPED_FILE = join('data', 'austen', 'austen.txt.gz');
+/** The shipped file's path from the package root (a function, so loading this module touches no node:path). */
+const shippedPath = (): string => join('data', 'austen', 'austen.txt.gz');
 
 export interface AustenLoadOptions {
   /** The gzip-compressed text; default: the file shipped with the package. */
@@ -28,11 +29,11 @@ export function loadAusten(options: AustenLoadOptions = {}): TextDataset {
 function shippedFile(): string {
   let dir = dirname(fileURLToPath(import.meta.url));
   for (let up = 0; up < 5; up++) {
-    const candidate = join(dir, SHIPPED_FILE);
+    const candidate = join(dir, shippedPath());
     if (existsSync(candidate)) return candidate;
     dir = dirname(dir);
   }
   throw new Error(
-    `austen: ${SHIPPED_FILE} was not found above ${fileURLToPath(import.meta.url)}; restore it from the repository or pass { file }`,
+    `austen: ${shippedPath()} was not found above ${fileURLToPath(import.meta.url)}; restore it from the repository or pass { file }`,
   );
 }

