@@ -293,7 +293,7 @@ export function createOptimizer(config: TrainConfig, trainables: readonly Traina
 }
 
 /** constant; cosine decay to 0 over the run; step: ×0.1 after each third of the run. */
-function createSchedule(config: TrainConfig, totalSteps: number): LrSchedule {
+export function createSchedule(config: TrainConfig, totalSteps: number): LrSchedule {
   switch (config.schedule) {
     case 'constant':
       return constantLr(config.lr);
