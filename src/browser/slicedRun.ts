@@ -11,7 +11,6 @@
  * Everything here is platform-neutral: the worker (trainerWorker.ts) runs it, and so can Node.
  */
 import { buildModel } from '../cli/buildModel.js';
-import { createOptimizer, createSchedule, methodOf } from '../cli/runTraining.js';
 import { DEFAULT_EPOCHS, resolveTrainConfig, type TrainConfig } from '../cli/trainConfig.js';
 import { type Dataset, inputSize, splitSize } from '../data/dataset.js';
 import { engine } from '../kernels/engine.js';
@@ -19,6 +18,7 @@ import { type MethodController, sparsify } from '../methods/controller.js';
 import type { Module } from '../nn/module.js';
 import type { Optimizer } from '../optim/optimizer.js';
 import type { LrSchedule } from '../optim/schedules.js';
+import { createOptimizer, createSchedule, methodOf } from '../run/runParts.js';
 import { SparseWeight } from '../sparse/sparseWeight.js';
 import type { Callbacks, EpochMetrics, FitProgress, TrainPlan } from '../train/callbacks.js';
 import { evaluate } from '../train/evaluate.js';
@@ -36,7 +36,7 @@ import type {
   StepRecord,
 } from './trainerMessages.js';
 
-const DEFAULT_PICTURE: PictureSize = { maxHeight: 48, maxWidth: 96 };
+const DEFAULT_PICTURE: PictureSize = { maxHeight: 64, maxWidth: 112 };
 
 /** Thrown by the slice's callback to end a slice; never escapes SlicedRun. */
 class SliceEnd extends Error {}

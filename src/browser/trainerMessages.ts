@@ -18,7 +18,7 @@ import type { MaskPicture, PictureSize } from './maskPicture.js';
  */
 export interface BrowserRunConfig {
   readonly flags: TrainFlags;
-  /** The picture of the first sparse layer's mask (default 48 × 96 cells at most). */
+  /** The picture of the first sparse layer's mask (default 64 × 112 cells at most). */
   readonly picture?: PictureSize;
   /** Milliseconds of training between progress messages (default 100). */
   readonly sliceMs?: number;

@@ -14,14 +14,12 @@ import { inputSize, splitSize } from '../data/dataset.js';
 import { loadDataset, loadTextDataset } from '../data/registry.js';
 import { engine } from '../kernels/engine.js';
 import { type MethodController, sparsify } from '../methods/controller.js';
-import { createTrainingMethod, defaultBackwardSparsity } from '../methods/registry.js';
+import { defaultBackwardSparsity } from '../methods/registry.js';
 import type { Module } from '../nn/module.js';
-import type { Trainable } from '../nn/trainable.js';
-import { AdamW } from '../optim/adamw.js';
 import type { Optimizer } from '../optim/optimizer.js';
-import { constantLr, cosineLr, type LrSchedule, stepLr } from '../optim/schedules.js';
-import { SGD } from '../optim/sgd.js';
+import type { LrSchedule } from '../optim/schedules.js';
 import { configLimits } from '../run/configSchema.js';
+import { createOptimizer, createSchedule, methodOf } from '../run/runParts.js';
 import type { Callbacks, FitProgress, PeriodMetrics } from '../train/callbacks.js';
 import { finiteGuard } from '../train/finiteGuard.js';
 import { fit, planTraining } from '../train/fit.js';
@@ -255,51 +253,4 @@ export function describeResult(summary: TrainingSummary): string {
 /** A duration for people: "850 ms" under a second (where one decimal of seconds would read "0.0 s"), else "12.3 s". */
 function formatDuration(seconds: number): string {
   return seconds < 1 ? `${Math.round(seconds * 1000)} ms` : `${seconds.toFixed(1)} s`;
-}
-
-/** The run's sparsity method, from its configuration. */
-export function methodOf(config: TrainConfig) {
-  return createTrainingMethod(config.method, {
-    sparsity: config.sparsity,
-    backwardSparsity: config.backwardSparsity,
-    refreshInterval: config.refreshInterval,
-    penalty: config.penalty,
-    explorationScale: config.explorationScale,
-    initialSparsity: config.initialSparsity,
-    pruningStart: config.pruningStart,
-    pruningEnd: config.pruningEnd,
-    dropFraction: config.dropFraction,
-    updateEnd: config.updateEnd,
-    betaInit: config.betaInit,
-    betaTarget: config.betaTarget,
-    block: config.block,
-    costModel: config.costModel,
-    anneal: config.anneal,
-    budgetScope: config.budgetScope,
-    solver: config.softTopK,
-  });
-}
-
-/** The run's optimizer over the model's trainables. */
-export function createOptimizer(config: TrainConfig, trainables: readonly Trainable[]): Optimizer {
-  if (config.optimizer === 'adamw')
-    return new AdamW(trainables, { lr: config.lr, weightDecay: config.weightDecay });
-  return new SGD(trainables, {
-    lr: config.lr,
-    momentum: config.momentum,
-    nesterov: config.nesterov,
-    weightDecay: config.weightDecay,
-  });
-}
-
-/** constant; cosine decay to 0 over the run; step: ×0.1 after each third of the run. */
-export function createSchedule(config: TrainConfig, totalSteps: number): LrSchedule {
-  switch (config.schedule) {
-    case 'constant':
-      return constantLr(config.lr);
-    case 'cosine':
-      return cosineLr({ lr: config.lr, totalSteps });
-    case 'step':
-      return stepLr({ lr: config.lr, stepSize: Math.max(1, Math.ceil(totalSteps / 3)), gamma: 0.1 });
-  }
 }

@@ -12,12 +12,12 @@ import { TextBatcher } from '../data/textBatches.js';
 import { engine } from '../kernels/engine.js';
 import { sparsify } from '../methods/controller.js';
 import type { Module } from '../nn/module.js';
+import { createOptimizer, methodOf } from '../run/runParts.js';
 import { Tensor } from '../tensor/tensor.js';
 import { median } from '../train/median.js';
 import { trainStep } from '../train/trainStep.js';
 import { Random } from '../util/random.js';
 import { buildModel, buildTextModel } from './buildModel.js';
-import { createOptimizer, methodOf } from './runTraining.js';
 import type { TrainConfig } from './trainConfig.js';
 
 export const CALIBRATION_STEPS = 20;
