@@ -9,8 +9,8 @@
  * A file with no checksum (written by another tool) is read only where the caller allows it
  * (`{ required: false }`: evaluation, sampling, --init), and says so (`checksummed: false`).
  */
-import { createHash } from 'node:crypto';
 import { escapeControl } from '../util/safeText.js';
+import { sha256 } from '../util/sha256.js';
 import {
   decodeLayout,
   encodeSafetensors,
@@ -53,9 +53,9 @@ export function contentsDigest(
     metadata: Object.entries(metadata).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
     tensors: byName.map(({ name, dtype, shape }) => [name, dtype, shape]),
   };
-  const hash = createHash('sha256').update(JSON.stringify(summary));
+  const hash = sha256().update(JSON.stringify(summary));
   for (const { data } of byName) hash.update(new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
-  return hash.digest('hex');
+  return hash.hex();
 }
 
 /**
@@ -99,8 +99,8 @@ export function uncheckedNote(source: string, checksummed: boolean): string {
 /** topkast 0.1.0's checksum: the header's compact JSON without the checksum entry, then the data section. */
 function layoutDigest(header: Record<string, unknown>, data: Uint8Array): string {
   const { checksum: _stored, ...rest } = header.__metadata__ as Record<string, string>;
-  return createHash('sha256')
+  return sha256()
     .update(JSON.stringify({ ...header, __metadata__: rest }))
     .update(data)
-    .digest('hex');
+    .hex();
 }
