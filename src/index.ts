@@ -4,6 +4,21 @@
  * else is internal.
  */
 
+// Training in a browser: a run in a dedicated worker (serveTrainer) driven from the page (WorkerTrainer).
+export { type MaskPicture, maskPicture, type PictureSize } from './browser/maskPicture.js';
+export { SlicedRun } from './browser/slicedRun.js';
+export type {
+  BrowserRunConfig,
+  LayerDensity,
+  RunFinished,
+  RunProgress,
+  RunStarted,
+  StepRecord,
+  TrainerEvent,
+  TrainerRequest,
+} from './browser/trainerMessages.js';
+export { serveTrainer, type TrainerPort } from './browser/trainerWorker.js';
+export { type TrainerListeners, type WorkerLike, WorkerTrainer } from './browser/workerTrainer.js';
 // Interchange: safetensors; image models to ONNX and TensorFlow.js, the transformer to ONNX.
 export { exportOnnx } from './checkpoint/portable/exportOnnx.js';
 export { exportTransformerOnnx } from './checkpoint/portable/exportOnnxTransformer.js';

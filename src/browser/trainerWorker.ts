@@ -1,5 +1,5 @@
 /**
- * The worker side of the browser trainer: `serveTrainer(self)` in a dedicated worker's module makes it train
+ * The worker side of the browser trainer: `serveTrainer()` in a dedicated worker's module makes it train
  * what the page's WorkerTrainer asks. The run (SlicedRun) advances in slices of about sliceMs milliseconds;
  * between slices the worker yields to its event loop with a zero timer, so pause, resume and stop arrive
  * within one slice. (Not a MessageChannel message, which is sooner: Node, and browsers are free to, drain a
@@ -21,8 +21,11 @@ export interface TrainerPort {
 
 const DEFAULT_SLICE_MS = 100;
 
-/** Answers a page's start, pause, resume and stop requests on `port`, for one run. */
-export function serveTrainer(port: TrainerPort): void {
+/**
+ * Answers a page's start, pause, resume and stop requests on `port` (default: the worker's own global scope),
+ * for one run.
+ */
+export function serveTrainer(port: TrainerPort = globalThis as unknown as TrainerPort): void {
   let run: SlicedRun | undefined;
   let started = false;
   let sliceMs = DEFAULT_SLICE_MS;

@@ -6,7 +6,7 @@
  *   const trainer = new WorkerTrainer(worker, { onProgress: (p) => draw(p) });
  *   const done = await trainer.start({ flags: { dataset: 'fashion-mnist', method: 'topkast', ... } }, dataset);
  *
- * where trainer.worker.ts is `serveTrainer(self)`. pause(), resume() and stop() take effect after the slice
+ * where trainer.worker.ts is `serveTrainer()`. pause(), resume() and stop() take effect after the slice
  * of steps in progress (about 100 ms); a stopped run still resolves, evaluated where it stood. A worker
  * trains one run.
  */
