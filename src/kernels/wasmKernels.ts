@@ -214,14 +214,13 @@ type View = Float32Array | Int32Array | Float64Array;
 export function viewPointer(memory: WebAssembly.Memory): (view: View, count: number, name: string) => Ptr {
   const known = new Set<ArrayBufferLike>([memory.buffer]);
   const initialBytes = memory.buffer.byteLength;
-  // Not `instanceof SharedArrayBuffer`: browsers hide that global on pages that are not cross-origin isolated,
-  // where shared wasm memory still works.
-  const sharedPrototype = Object.getPrototypeOf(memory.buffer);
+  // The memory's own buffer class: a page that is not cross-origin isolated has no SharedArrayBuffer global.
+  const SharedBuffer = memory.buffer.constructor as typeof SharedArrayBuffer;
   const isMemoryBuffer = (buffer: ArrayBufferLike): boolean => {
     if (known.has(buffer)) return true;
     const bytes = buffer.byteLength;
     const fits =
-      Object.getPrototypeOf(buffer) === sharedPrototype &&
+      buffer instanceof SharedBuffer &&
       bytes % 65536 === 0 &&
       bytes >= initialBytes &&
       bytes <= memory.buffer.byteLength;
