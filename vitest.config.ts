@@ -3,7 +3,6 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['src/**/*.test.ts', 'bench/**/*.test.ts', 'examples/**/*.test.ts', 'site/**/*.test.ts'],
-    exclude: ['**/node_modules/**', 'site/dist/**'],
     testTimeout: 60_000,
     pool: 'forks',
   },
