@@ -8,6 +8,22 @@
  * Kernel threads (createEngine's `threads`) are Node's worker threads: a page runs the engine on one thread.
  */
 
+// Interchange: safetensors (ONNX and TensorFlow.js: `topkast/portable`).
+// Training in a browser: a run in a dedicated worker (serveTrainer) driven from the page (WorkerTrainer).
+export { type MaskPicture, maskPicture, type PictureSize } from './browser/maskPicture.js';
+export { SlicedRun } from './browser/slicedRun.js';
+export type {
+  BrowserRunConfig,
+  LayerDensity,
+  RunFinished,
+  RunProgress,
+  RunStarted,
+  StepRecord,
+  TrainerEvent,
+  TrainerRequest,
+} from './browser/trainerMessages.js';
+export { serveTrainer, type TrainerPort } from './browser/trainerWorker.js';
+export { type TrainerListeners, type WorkerLike, WorkerTrainer } from './browser/workerTrainer.js';
 // Persistence in memory: checkpoints and exports as the bytes of their files (IndexedDB, a download).
 export { type Checkpoint, decodeCheckpoint, encodeCheckpoint } from './checkpoint/checkpoint.js';
 export type { InferenceFile, Storage } from './checkpoint/exportModel.js';
@@ -15,7 +31,6 @@ export { inferenceModel, type RebuiltModel } from './checkpoint/inferenceModel.j
 export { decodeModelFile, encodeModelExport } from './checkpoint/modelBytes.js';
 export { modelTensors, restoreModel } from './checkpoint/modelTensors.js';
 export type { Checkpointing, RunState } from './checkpoint/runState.js';
-// Interchange: safetensors (ONNX and TensorFlow.js: `topkast/portable`).
 export {
   type Dtype,
   decodeSafetensors,

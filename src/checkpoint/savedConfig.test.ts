@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { methodOf } from '../run/runTraining.js';
+import { methodOf } from '../run/runParts.js';
 import { savedTrainConfig } from './savedConfig.js';
 
 /** The run config of a Spartan checkpoint written by topkast 0e52e69 (its solver under the old key softTopK). */

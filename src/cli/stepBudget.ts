@@ -13,7 +13,7 @@ import { engine } from '../kernels/engine.js';
 import { sparsify } from '../methods/sparsify.js';
 import type { Module } from '../nn/module.js';
 import { buildModel, buildTextModel } from '../run/buildModel.js';
-import { createOptimizer, methodOf } from '../run/runTraining.js';
+import { createOptimizer, methodOf } from '../run/runParts.js';
 import type { TrainConfig } from '../run/trainConfig.js';
 import { Tensor } from '../tensor/tensor.js';
 import { median } from '../train/median.js';

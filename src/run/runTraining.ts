@@ -10,15 +10,11 @@ import { type Dataset, inputSize, splitSize } from '../data/dataset.js';
 import { loadDataset, loadTextDataset } from '../data/registry.js';
 import { engine } from '../kernels/engine.js';
 import type { MethodController } from '../methods/controller.js';
-import type { MethodSettings } from '../methods/definition.js';
-import { createTrainingMethod, readsSparsity } from '../methods/registry.js';
+import { readsSparsity } from '../methods/registry.js';
 import { sparsify } from '../methods/sparsify.js';
 import type { Module } from '../nn/module.js';
-import { AdamW } from '../optim/adamw.js';
 import type { Optimizer } from '../optim/optimizer.js';
-import { constantLr, cosineLr, type LrSchedule, stepLr } from '../optim/schedules.js';
-import { SGD } from '../optim/sgd.js';
-import type { Trainable } from '../tensor/trainable.js';
+import type { LrSchedule } from '../optim/schedules.js';
 import type {
   Callbacks,
   EpochMetrics,
@@ -42,6 +38,7 @@ import {
 } from '../train/summary.js';
 import { buildModel, buildTextModel } from './buildModel.js';
 import { configLimits } from './configSchema.js';
+import { createOptimizer, createSchedule, methodOf } from './runParts.js';
 import { DEFAULT_EPOCHS, type TrainConfig } from './trainConfig.js';
 
 export interface RunOptions {
@@ -264,33 +261,4 @@ export function describeResult(summary: TrainingSummary): string {
 /** A duration for people: "850 ms" under a second (where one decimal of seconds would read "0.0 s"), else "12.3 s". */
 function formatDuration(seconds: number): string {
   return seconds < 1 ? `${Math.round(seconds * 1000)} ms` : `${seconds.toFixed(1)} s`;
-}
-
-/** The run's sparsity method, from its configuration (the options its definition reads). */
-export function methodOf(config: TrainConfig) {
-  return createTrainingMethod(config.method, config as unknown as MethodSettings);
-}
-
-/** The run's optimizer over the model's trainables. */
-export function createOptimizer(config: TrainConfig, trainables: readonly Trainable[]): Optimizer {
-  if (config.optimizer === 'adamw')
-    return new AdamW(trainables, { lr: config.lr, weightDecay: config.weightDecay });
-  return new SGD(trainables, {
-    lr: config.lr,
-    momentum: config.momentum,
-    nesterov: config.nesterov,
-    weightDecay: config.weightDecay,
-  });
-}
-
-/** constant; cosine decay to 0 over the run; step: ×0.1 after each third of the run. */
-function createSchedule(config: TrainConfig, totalSteps: number): LrSchedule {
-  switch (config.schedule) {
-    case 'constant':
-      return constantLr(config.lr);
-    case 'cosine':
-      return cosineLr({ lr: config.lr, totalSteps });
-    case 'step':
-      return stepLr({ lr: config.lr, stepSize: Math.max(1, Math.ceil(totalSteps / 3)), gamma: 0.1 });
-  }
 }
