@@ -8,23 +8,19 @@
  * trains the same way (one kernel thread per worker). Skipped, with a message, only outside CI when
  * /usr/bin/chromium is missing.
  *
- * The data: the shipped subset (data/fashion-mnist-subset), else one made now from the `fashion-mnist`
- * package in the same format (4,000 training and 1,000 test images).
+ * The data: the shipped subset (data/fashion-mnist-subset: 4,000 training and 1,000 test images).
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { extname, join, normalize } from 'node:path';
-import { gunzipSync, gzipSync } from 'node:zlib';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeInferenceFile } from '../src/checkpoint/exportModel.js';
 import { inferenceModel } from '../src/checkpoint/inferenceModel.js';
-import { decodeSafetensors, encodeSafetensors } from '../src/checkpoint/safetensors.js';
-import type { Dataset } from '../src/data/dataset.js';
-import { fashionMnistSource, loadFashionMnist } from '../src/data/fashionMnist.js';
+import { fashionMnistSubset } from '../src/data/fashionMnistSubset.js';
 import { evaluate } from '../src/train/evaluate.js';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -36,49 +32,12 @@ const SHIPPED_DATA = join(
   '..',
   'data',
   'fashion-mnist-subset',
-  'fashion-mnist-subset.safetensors.gz',
+  'fashion-mnist-subset.bin.gz',
 );
 
-/**
- * A subset file in the demo's format, made from the `fashion-mnist` package: the first 400 training and the
- * first 100 test images of each class of our split (the classes lie in order, 6,000 and 1,000 images each).
- */
-function makeSubset(file: string): void {
-  const full = loadFashionMnist();
-  const firstOfEachClass = (split: Dataset['train'], per: number, classSize: number) => {
-    const images = new Uint8Array(10 * per * 784);
-    const labels = new Uint8Array(10 * per);
-    for (let c = 0; c < 10; c++) {
-      images.set(split.images.subarray(c * classSize * 784, (c * classSize + per) * 784), c * per * 784);
-      labels.fill(c, c * per, (c + 1) * per);
-    }
-    return { images, labels };
-  };
-  const train = firstOfEachClass(full.train, 400, 6000);
-  const test = firstOfEachClass(full.test, 100, 1000);
-  const u8 = (name: string, data: Uint8Array, shape: number[]) => ({
-    name,
-    dtype: 'U8' as const,
-    shape,
-    data,
-  });
-  const bytes = encodeSafetensors(
-    [
-      u8('train.images', train.images, [4000, 784]),
-      u8('train.labels', train.labels, [4000]),
-      u8('test.images', test.images, [1000, 784]),
-      u8('test.labels', test.labels, [1000]),
-    ],
-    {},
-  );
-  writeFileSync(file, gzipSync(bytes));
-}
-
-/** The test split of a subset file, as the page reads it. */
-function subsetTest(file: string): Dataset['test'] {
-  const { tensors } = decodeSafetensors(new Uint8Array(gunzipSync(readFileSync(file))), file);
-  const get = (name: string) => tensors.find((t) => t.name === name)!.data as Uint8Array;
-  return { images: get('test.images'), labels: get('test.labels') };
+/** The subset file as the page reads it. */
+function subset(file: string) {
+  return fashionMnistSubset(readFileSync(file), file);
 }
 
 const types: Record<string, string> = {
@@ -115,13 +74,12 @@ function serve(root: string, isolated: boolean): Promise<Server> {
 describe.skipIf(skip)('the demo page in headless Chromium', () => {
   const dir = mkdtempSync(join(tmpdir(), 'topkast-demo-'));
   const out = join(dir, 'site');
-  const data = existsSync(SHIPPED_DATA) ? SHIPPED_DATA : join(dir, 'subset.safetensors.gz');
+  const data = SHIPPED_DATA;
   let server: Server;
   let isolatedServer: Server;
   let browser: Browser;
 
   beforeAll(async () => {
-    if (data !== SHIPPED_DATA) makeSubset(data);
     process.env.TOPKAST_DEMO_DATA = data;
     await build({
       configFile: join(import.meta.dirname, 'vite.config.ts'),
@@ -197,12 +155,12 @@ describe.skipIf(skip)('the demo page in headless Chromium', () => {
         ]),
       ),
     );
-    const test = subsetTest(data);
+    const { test, normalization } = await subset(data);
     downloads.forEach((bytes, i) => {
       const { model } = inferenceModel(decodeInferenceFile(Uint8Array.from(bytes), 'download'), 'download');
       const { accuracy } = evaluate(model, test, {
         inputSize: 784,
-        normalization: fashionMnistSource.normalization,
+        normalization,
       });
       model.dispose?.();
       expect(accuracy.toFixed(4)).toBe(results[i]!.accuracy.toFixed(4));

@@ -13,7 +13,7 @@ import { defineConfig, type Plugin } from 'vite';
 import { DATA_FILE_NAME } from './src/dataFile.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const DEFAULT_DATA = join(here, '..', 'data', 'fashion-mnist-subset', 'fashion-mnist-subset.safetensors.gz');
+const DEFAULT_DATA = join(here, '..', 'data', 'fashion-mnist-subset', 'fashion-mnist-subset.bin.gz');
 
 /** Serves the subset in development and emits it into the build. */
 function demoData(file: string): Plugin {

@@ -9,21 +9,6 @@
  */
 
 // Interchange: safetensors (ONNX and TensorFlow.js: `topkast/portable`).
-// Training in a browser: a run in a dedicated worker (serveTrainer) driven from the page (WorkerTrainer).
-export { type MaskPicture, maskPicture, type PictureSize } from './browser/maskPicture.js';
-export { SlicedRun } from './browser/slicedRun.js';
-export type {
-  BrowserRunConfig,
-  LayerDensity,
-  RunFinished,
-  RunProgress,
-  RunStarted,
-  StepRecord,
-  TrainerEvent,
-  TrainerRequest,
-} from './browser/trainerMessages.js';
-export { serveTrainer, type TrainerPort } from './browser/trainerWorker.js';
-export { type TrainerListeners, type WorkerLike, WorkerTrainer } from './browser/workerTrainer.js';
 // Persistence in memory: checkpoints and exports as the bytes of their files (IndexedDB, a download).
 export { type Checkpoint, decodeCheckpoint, encodeCheckpoint } from './checkpoint/checkpoint.js';
 export type { InferenceFile, Storage } from './checkpoint/exportModel.js';

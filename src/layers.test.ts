@@ -21,6 +21,7 @@ const ORDER = [
   'train',
   'run',
   'checkpoint',
+  'browser',
   'compare',
   'report',
   'queue',

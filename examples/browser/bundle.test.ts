@@ -1,5 +1,5 @@
 /**
- * The main entry and `topkast/portable` are platform-neutral: bundled for the browser they import no Node
+ * The main entry, `topkast/portable` and `topkast/browser` are platform-neutral: bundled for the browser they import no Node
  * built-in (at module load or later), and the main entry stays within the size a page can afford (every export
  * kept, as a library build keeps them; a page's own bundle keeps only what it uses). `topkast/node` is where
  * the Node-only parts went.
@@ -23,6 +23,12 @@ describe('the browser bundle', () => {
     const bundle = await bundleForBrowser(join(src, 'portable.ts'));
     expect(bundle.nodeImports).toEqual([]);
     expect(bundle.code).toContain('onnx');
+  });
+
+  it('of topkast/browser (the worker trainer) imports no Node built-in either', async () => {
+    const bundle = await bundleForBrowser(join(src, 'browser', 'index.ts'));
+    expect(bundle.nodeImports).toEqual([]);
+    expect(bundle.code).toContain('WorkerTrainer');
   });
 
   it('of topkast/node does import Node built-ins (the check sees them)', async () => {

@@ -38,7 +38,7 @@ function methodLabel(select: HTMLSelectElement): string {
 function settings() {
   const value = (id: string) => element<HTMLInputElement | HTMLSelectElement>(id).value;
   const common = {
-    dataset: 'fashion-mnist',
+    dataset: 'fashion-mnist-subset',
     hidden: [Number(value('hidden'))],
     epochs: Number(value('epochs')),
     batchSize: 100,

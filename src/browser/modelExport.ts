@@ -4,8 +4,7 @@
  * them as a download and `topkast eval --model` reads them.
  */
 import { decodeCheckpoint, encodeCheckpoint } from '../checkpoint/checkpoint.js';
-import { checkpointInferenceFile, exportModel } from '../checkpoint/exportModel.js';
-import { portableModel, weightShapes } from '../checkpoint/portable/portableModel.js';
+import { encodeModelExport } from '../checkpoint/modelBytes.js';
 import type { MethodController } from '../methods/controller.js';
 import type { Module } from '../nn/module.js';
 import type { Optimizer } from '../optim/optimizer.js';
@@ -33,7 +32,5 @@ export function exportTrainedModel(run: TrainedRun): Uint8Array {
     }),
     source,
   );
-  const portable = portableModel(checkpointInferenceFile(checkpoint, source), source);
-  const layout = portable && { shapes: weightShapes(portable.layers), metadata: portable.metadata };
-  return exportModel(checkpoint, 'csr', source, layout ?? undefined);
+  return encodeModelExport(checkpoint, 'csr', source);
 }
