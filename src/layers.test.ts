@@ -28,16 +28,6 @@ const ORDER = [
   'cli',
 ];
 
-/**
- * Known violations that other work of this session removes; the lead empties this list when it lands. An
- * entry that no longer occurs fails the test, so the list cannot go stale.
- */
-const ALLOWED_UPWARD = new Set<string>([]);
-const ALLOWED_CIRCLES = new Set([
-  // Comparisons on the job queue (issue #18, helper queue).
-  'cli/compareCommand.ts, cli/compareOnQueue.ts',
-]);
-
 const SRC = import.meta.dirname;
 
 /**
@@ -126,14 +116,11 @@ describe('the layer order', () => {
     const upward = [...graph].flatMap(([file, targets]) =>
       targets.filter((target) => layerOf(target) > layerOf(file)).map((target) => `${file} -> ${target}`),
     );
-    expect(upward.filter((edge) => !ALLOWED_UPWARD.has(edge))).toEqual([]);
-    expect([...ALLOWED_UPWARD].filter((edge) => !upward.includes(edge))).toEqual([]);
+    expect(upward).toEqual([]);
   });
 
   it('no files import each other in a circle', () => {
-    const found = circles(graph).map((component) => component.join(', '));
-    expect(found.filter((circle) => !ALLOWED_CIRCLES.has(circle))).toEqual([]);
-    expect([...ALLOWED_CIRCLES].filter((circle) => !found.includes(circle))).toEqual([]);
+    expect(circles(graph).map((component) => component.join(', '))).toEqual([]);
   });
 
   it("every folder's README.md says what lives there and what it may import", () => {

@@ -6,7 +6,7 @@ import { describeResult, runTraining } from '../run/runTraining.js';
 import { flagsForMethod, resolveTrainConfig, type TrainConfig, type TrainFlags } from '../run/trainConfig.js';
 import { type TrainingSummary, writeSummary } from '../train/summary.js';
 import { makeDirectory, outputDirectory } from '../util/files.js';
-import { compareOnQueue, type SweepFlags } from './compareOnQueue.js';
+import { compareOnQueue, requireOut, type SweepFlags } from './compareOnQueue.js';
 import type { CliIo } from './io.js';
 import {
   parseNonNegativeInteger,
@@ -119,13 +119,6 @@ export function compareCommand(io: CliIo): Command {
 }
 
 /** --out, which a comparison that writes results needs. */
-export function requireOut(flags: Pick<CompareFlags, 'out'>): string {
-  if (flags.out === undefined) {
-    throw new Error('compare needs --out DIR: where to write the runs and the results table');
-  }
-  return flags.out;
-}
-
 /** Every run of the grid with its resolved config (the config a local run uses and a queued job carries). */
 export function plannedRuns(
   flags: CompareFlags,

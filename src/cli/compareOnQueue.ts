@@ -4,7 +4,6 @@ import { checkName, DEFAULT_NAMESPACE } from '../queue/sweep.js';
 import { awaitSweep, collectSweep, enqueueSweep, openSweep } from '../queue/sweepQueue.js';
 import type { TrainConfig } from '../run/trainConfig.js';
 import { outputDirectory } from '../util/files.js';
-import { type CompareFlags, requireOut } from './compareCommand.js';
 import type { CliIo } from './io.js';
 
 export interface SweepFlags {
@@ -15,14 +14,23 @@ export interface SweepFlags {
   readonly collect?: boolean;
 }
 
+/** compare's --out, which every compare but a detached one needs. */
+export function requireOut(flags: { readonly out?: string }): string {
+  if (flags.out === undefined) {
+    throw new Error('compare needs --out DIR: where to write the runs and the results table');
+  }
+  return flags.out;
+}
+
 /**
  * compare on a queue: the grid's runs (their configs resolved and checked first) become jobs of sweep NAME in
- * the queue of --namespace (default: `default`), which every `topkast worker` of that namespace serves; then, unless --detach, wait with progress and write --out as a local compare does. --collect only waits
+ * the queue of --namespace (default: `default`), which every `topkast worker` of that namespace serves;
+ * then, unless --detach, wait with progress and write --out as a local compare does. --collect only waits
  * and writes. The sweep is removed from Redis once its results are written; failed runs are listed in
  * results.md and make the command fail after writing.
  */
 export async function compareOnQueue(
-  flags: CompareFlags,
+  flags: SweepFlags & { readonly out?: string },
   plan: () => { label: string; config: TrainConfig }[],
   io: CliIo,
 ): Promise<void> {
