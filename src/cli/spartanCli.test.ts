@@ -67,7 +67,7 @@ describe('topkast train --method spartan', () => {
     expect(summary.testAccuracy).toBeGreaterThan(0.3);
   });
 
-  it('resumes before and after the freeze to the same summary as the run that was not interrupted', async () => {
+  it('resumes before and after the freeze to the same summary as the run that was not interrupted, and exports the finished run', async () => {
     const dir = join(root, 'full');
     const full = join(root, 'full.json');
     expect(
@@ -83,6 +83,12 @@ describe('topkast train --method spartan', () => {
       expect(resumed.err).toBe('');
       expect(withoutTiming(summaryOf(file))).toEqual(withoutTiming(summaryOf(full)));
     }
+    // The last checkpoint, written after finalize, holds the sparse layers' optimizer state: it exports.
+    const model = join(root, 'spartan.safetensors');
+    expect((await cli('export', '--from', dir, '--format', 'csr', '--out', model)).err).toBe('');
+    const evaluated = await cli('eval', '--model', model);
+    expect(evaluated.err).toBe('');
+    expect(evaluated.out).toContain(`test accuracy ${summaryOf(full).testAccuracy.toFixed(4)}`);
   });
 
   it('masks every attention and feed-forward projection of a transformer in blocks', async () => {

@@ -369,7 +369,11 @@ export class SoftMaskController extends ControllerBase<SpartanSettings> {
     layer.module.setWeightTransform((w) => softMaskedWeight(w, masks));
   }
 
-  /** W ← W ⊙ m, and each layer becomes sparse on its kept weights, in the optimizer's list too. */
+  /**
+   * W ← W ⊙ m, and each layer becomes sparse on its kept weights, in the optimizer's list too. The kept
+   * entries carry their optimizer state over (A = B = the kept entries, in ascending order), so the final
+   * checkpoint holds a complete sparse run that resumes and exports like any other.
+   */
   private finalize(trainables: TrainableList): void {
     if (!this.frozen) this.freeze();
     this.trainingMemory = this.memory();
@@ -378,8 +382,11 @@ export class SoftMaskController extends ControllerBase<SpartanSettings> {
       const mask = layer.masks.effective;
       engine().kernels.mul({ a: weight.values, b: mask, out: weight.values, n: mask.length });
       const kept = keptWeights(mask);
+      const state = keptState(weight, kept);
       module.setWeightTransform(null);
-      trainables.replaceTrainable(weight, module.makeSparse(kept, kept));
+      const sparse = module.makeSparse(kept, kept);
+      for (const [key, values] of state) sparse.state.set(key, values);
+      trainables.replaceTrainable(weight, sparse);
       layer.masks = NO_MASKS;
     }
     this.releaseMasks();
@@ -742,6 +749,19 @@ function keptWeights(mask: Float32Array): Int32Array {
   const kept = new Int32Array(keptCount(mask));
   for (let i = 0, k = 0; i < mask.length; i++) if (mask[i] !== 0) kept[k++] = i;
   return kept;
+}
+
+/** The dense weight's optimizer state at the kept entries (ascending flat indices), in new heap arrays. */
+function keptState(weight: Parameter, kept: Int32Array): Map<string, Float32Array> {
+  const { heap } = engine();
+  const state = new Map<string, Float32Array>();
+  for (const key of weight.state.keys()) {
+    const values = heap.allocF32(kept.length);
+    const dense = weight.state.get(key) as Float32Array;
+    for (let i = 0; i < kept.length; i++) values[i] = dense[kept[i]];
+    state.set(key, values);
+  }
+  return state;
 }
 
 /** 1 − |a ∩ b| / |b| for ascending index lists (0 when b is empty). */
