@@ -22,8 +22,8 @@ import { decodeInferenceFile } from '../src/checkpoint/exportModel.js';
 import { inferenceModel } from '../src/checkpoint/inferenceModel.js';
 import { fashionMnistSubset } from '../src/data/fashionMnistSubset.js';
 import { evaluate } from '../src/train/evaluate.js';
+import { CHROMIUM, watchPage } from '../src/util/testing.js';
 
-const CHROMIUM = '/usr/bin/chromium';
 const skip = !existsSync(CHROMIUM) && !process.env.CI;
 if (skip) console.warn(`demo browser test skipped: ${CHROMIUM} is missing (apt-get install -y chromium)`);
 
@@ -106,13 +106,7 @@ describe.skipIf(skip)('the demo page in headless Chromium', () => {
   async function open(on: Server) {
     const origin = `http://127.0.0.1:${(on.address() as AddressInfo).port}`;
     const page = await browser.newPage();
-    const errors: string[] = [];
-    const requests: string[] = [];
-    page.on('console', (message) => {
-      if (message.type() === 'error') errors.push(message.text());
-    });
-    page.on('pageerror', (error) => errors.push(error.message));
-    page.on('request', (request) => requests.push(request.url()));
+    const { errors, requests } = watchPage(page);
     await page.goto(`${origin}/`);
     const start = page.getByTestId('start');
     await expect.poll(() => start.isEnabled(), { timeout: 20_000 }).toBe(true);

@@ -13,10 +13,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../cli/program.js';
 import { tinyTransformer } from '../cli/testing.js';
 import type { TextRunSummary } from '../train/summary.js';
+import { CHROMIUM, watchPage } from '../util/testing.js';
 import { compareLabel } from './reportRun.js';
 import { syntheticComparison } from './testing.js';
 
-const CHROMIUM = '/usr/bin/chromium';
 const skip = !existsSync(CHROMIUM) && !process.env.CI;
 if (skip) console.warn(`report browser tests skipped: ${CHROMIUM} is missing (apt-get install -y chromium)`);
 
@@ -83,13 +83,7 @@ describe.skipIf(skip)('the HTML report in headless Chromium', () => {
   /** Opens the page, measures every chart, and keeps a screenshot beside the system's temporary files. */
   async function render(file: string, screenshot: string): Promise<RenderedPage> {
     const page = await context.newPage();
-    const errors: string[] = [];
-    const requests: string[] = [];
-    page.on('console', (message) => {
-      if (message.type() === 'error') errors.push(message.text());
-    });
-    page.on('pageerror', (error) => errors.push(error.message));
-    page.on('request', (request) => requests.push(request.url()));
+    const { errors, requests } = watchPage(page);
     await page.goto(pathToFileURL(file).href);
     const charts = await page.$$eval('svg.chart', (svgs) =>
       svgs.map((svg) => {
