@@ -14,18 +14,17 @@
 import { type Dataset, inputSize, splitSize } from '../data/dataset.js';
 import { engine } from '../kernels/engine.js';
 import type { MethodController } from '../methods/controller.js';
-import { sparsify } from '../methods/sparsify.js';
 import type { Module } from '../nn/module.js';
 import type { Optimizer } from '../optim/optimizer.js';
 import type { LrSchedule } from '../optim/schedules.js';
 import { buildModel } from '../run/buildModel.js';
-import { createOptimizer, createSchedule, methodOf } from '../run/runParts.js';
-import { DEFAULT_EPOCHS, resolveTrainConfig, type TrainConfig } from '../run/trainConfig.js';
+import { createOptimizer, createSchedule, planImageRun, sparsifyRun } from '../run/runParts.js';
+import { resolveTrainConfig, type TrainConfig } from '../run/trainConfig.js';
 import { SparseWeight } from '../sparse/sparseWeight.js';
 import type { Callbacks, EpochMetrics, FitProgress, TrainPlan } from '../train/callbacks.js';
 import { evaluate } from '../train/evaluate.js';
 import { finiteGuard } from '../train/finiteGuard.js';
-import { type FitResult, fit, planTraining } from '../train/fit.js';
+import { type FitResult, fit } from '../train/fit.js';
 import { median } from '../train/median.js';
 import { type MaskPicture, maskPicture, type PictureSize } from './maskPicture.js';
 import { exportTrainedModel } from './modelExport.js';
@@ -64,18 +63,12 @@ export class SlicedRun {
     this.dataset = dataset;
     this.config = resolveTrainConfig(config.flags);
     this.picture = config.picture ?? DEFAULT_PICTURE;
-    this.plan = planOf(this.config, splitSize(dataset.train));
+    this.plan = planImageRun(this.config, splitSize(dataset.train), dataset.name);
     const { model, name } = buildModel(this.config, inputSize(dataset), dataset.classes);
     this.model = model;
     this.modelName = name;
     try {
-      this.controller = sparsify(model, {
-        method: methodOf(this.config),
-        distribution: this.config.distribution,
-        denseLayers: this.config.denseLayers,
-        totalSteps: this.plan.totalSteps,
-        seed: this.config.seed,
-      });
+      this.controller = sparsifyRun(model, this.config, this.plan.totalSteps);
       this.optimizer = createOptimizer(this.config, model.trainables());
       this.schedule = createSchedule(this.config, this.plan.totalSteps);
     } catch (error) {
@@ -220,18 +213,4 @@ export class SlicedRun {
     this.pictured = forward.slice();
     return picture;
   }
-}
-
-/** The run's epochs and steps, as `topkast train` plans them for a dataset of `trainSize` examples. */
-function planOf(config: TrainConfig, trainSize: number): TrainPlan {
-  const { batchSize, steps } = config;
-  if (batchSize > trainSize) {
-    throw new Error(
-      `batch size ${batchSize} is larger than the ${trainSize} training examples: use a batch of ${trainSize} or less`,
-    );
-  }
-  const epochs =
-    config.epochs ??
-    (steps === undefined ? DEFAULT_EPOCHS : Math.ceil(steps / Math.floor(trainSize / batchSize)));
-  return planTraining({ trainSize, batchSize, epochs, maxSteps: steps });
 }

@@ -9,9 +9,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cli } from '../cli/testing.js';
 import { loadFashionMnistSubset } from '../data/registry.js';
-import { sparsify } from '../methods/sparsify.js';
 import { buildModel } from '../run/buildModel.js';
-import { methodOf } from '../run/runParts.js';
+import { sparsifyRun } from '../run/runParts.js';
 import { runTraining } from '../run/runTraining.js';
 import { resolveTrainConfig } from '../run/trainConfig.js';
 import { evaluate } from '../train/evaluate.js';
@@ -67,13 +66,7 @@ describe('checkpoints and exports as bytes', () => {
     const checkpoint = decodeCheckpoint(fileBytes, 'step 12');
     expect(checkpoint.state.progress.step).toBe(12);
     const { model } = buildModel(checkpoint.state.config, 784, 10);
-    sparsify(model, {
-      method: methodOf(config),
-      distribution: config.distribution,
-      denseLayers: config.denseLayers,
-      totalSteps: 12,
-      seed: config.seed,
-    });
+    sparsifyRun(model, config, 12);
     restoreModel(model, checkpoint.tensors, 'step 12');
     expect(Buffer.compare(encodeCheckpoint(model, checkpoint.state), fileBytes)).toBe(0);
     const portable = withoutNodeCrypto(() => encodeCheckpoint(model, checkpoint.state));

@@ -10,10 +10,9 @@ import { inputSize } from '../data/dataset.js';
 import { loadDataset, loadTextDataset } from '../data/registry.js';
 import { TextBatcher } from '../data/textBatches.js';
 import { engine } from '../kernels/engine.js';
-import { sparsify } from '../methods/sparsify.js';
 import type { Module } from '../nn/module.js';
 import { buildModel, buildTextModel } from '../run/buildModel.js';
-import { createOptimizer, methodOf } from '../run/runParts.js';
+import { createOptimizer, sparsifyRun } from '../run/runParts.js';
 import type { TrainConfig } from '../run/trainConfig.js';
 import { Tensor } from '../tensor/tensor.js';
 import { median } from '../train/median.js';
@@ -49,13 +48,7 @@ function calibrationStepTimes(config: TrainConfig, count: number): number[] {
   const totalSteps = count + 2;
   const { model, nextBatch, dispose } = calibrationRun(config);
   try {
-    const hooks = sparsify(model, {
-      method: methodOf(config),
-      distribution: config.distribution,
-      denseLayers: config.denseLayers,
-      totalSteps,
-      seed: config.seed,
-    });
+    const hooks = sparsifyRun(model, config, totalSteps);
     const optimizer = createOptimizer(config, model.trainables());
     const times: number[] = [];
     for (let step = 0; step < totalSteps; step++) {

@@ -11,7 +11,6 @@ import { loadDataset, loadTextDataset } from '../data/registry.js';
 import { engine } from '../kernels/engine.js';
 import type { MethodController } from '../methods/controller.js';
 import { readsSparsity } from '../methods/registry.js';
-import { sparsify } from '../methods/sparsify.js';
 import type { Module } from '../nn/module.js';
 import type { Optimizer } from '../optim/optimizer.js';
 import type { LrSchedule } from '../optim/schedules.js';
@@ -23,7 +22,7 @@ import type {
   TextPeriodMetrics,
 } from '../train/callbacks.js';
 import { finiteGuard } from '../train/finiteGuard.js';
-import { fit, planTraining } from '../train/fit.js';
+import { fit } from '../train/fit.js';
 import { fitText } from '../train/fitText.js';
 import { metricsLog } from '../train/metricsLog.js';
 import { type ProgressOptions, progressReporter } from '../train/progress.js';
@@ -37,9 +36,8 @@ import {
   textRunSummary,
 } from '../train/summary.js';
 import { buildModel, buildTextModel } from './buildModel.js';
-import { configLimits } from './configSchema.js';
-import { createOptimizer, createSchedule, methodOf } from './runParts.js';
-import { DEFAULT_EPOCHS, type TrainConfig } from './trainConfig.js';
+import { createOptimizer, createSchedule, methodOf, planImageRun, sparsifyRun } from './runParts.js';
+import type { TrainConfig } from './trainConfig.js';
 
 export interface RunOptions {
   /** Progress display options, or false for none. */
@@ -92,21 +90,7 @@ export function runImageTraining(config: TrainConfig, options: RunOptions = {}):
   if (dataset.name !== config.dataset) {
     throw new Error(`runImageTraining: given dataset ${dataset.name} for a run on ${config.dataset}`);
   }
-  const trainSize = splitSize(dataset.train);
-  if (config.batchSize > trainSize) {
-    throw new Error(
-      `batch size ${config.batchSize} is larger than the ${trainSize} training examples of ${dataset.name}: use --batch-size ${trainSize} or less`,
-    );
-  }
-  const stepsPerEpoch = Math.floor(trainSize / config.batchSize);
-  const epochs =
-    config.epochs ?? (config.steps === undefined ? DEFAULT_EPOCHS : Math.ceil(config.steps / stepsPerEpoch));
-  const plan = planTraining({ trainSize, batchSize: config.batchSize, epochs, maxSteps: config.steps });
-  if (plan.totalSteps > configLimits.steps) {
-    throw new Error(
-      `--epochs ${epochs} of ${stepsPerEpoch} steps (--batch-size ${config.batchSize}) is ${plan.totalSteps} steps, above the ${configLimits.steps} a run takes: use fewer epochs, a larger batch, or --steps`,
-    );
-  }
+  const plan = planImageRun(config, splitSize(dataset.train), dataset.name);
   const { model, name } = buildModel(config, inputSize(dataset), dataset.classes);
   const built = { model, name, dataset: dataset.name, totalSteps: plan.totalSteps };
   const { run, result } = trainBuilt(config, options, built, (parts: LoopParts<EpochMetrics>) =>
@@ -181,14 +165,7 @@ function trainBuilt<M extends PeriodMetrics, R>(
   try {
     extension?.prepareModel?.(model);
     const method = methodOf(config);
-    const controller = sparsify(model, {
-      method,
-      distribution: config.distribution,
-      denseLayers: config.denseLayers,
-      enteringState: config.enteringState,
-      totalSteps,
-      seed: config.seed,
-    });
+    const controller = sparsifyRun(model, config, totalSteps, method);
     const optimizer = createOptimizer(config, model.trainables());
     const parts = { config, model, optimizer, controller };
     const resume = extension?.restore?.<M>(parts);
