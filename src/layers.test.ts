@@ -35,7 +35,7 @@ const SRC = import.meta.dirname;
  * (a method's conformance suite runs training steps), so only what ships is held to the layer order.
  */
 function isTestCode(name: string): boolean {
-  return name.endsWith('.test.ts') || name === 'testing.ts' || name === 'conformanceSuite.ts';
+  return name.endsWith('.test.ts') || name === 'testing.ts';
 }
 
 /** Every shipped source file under src (relative paths). */

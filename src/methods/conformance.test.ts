@@ -9,7 +9,7 @@
  * soft mask); its own invariants (exact hard budget, whole blocks, freeze, finalize) are in
  * softMaskController.test.ts.
  */
-import { describeConformance } from './conformanceSuite.js';
+import { describeConformance } from './conformance/testing.js';
 import { methodNames, trainingMethodNames } from './registry.js';
 
 describeConformance(trainingMethodNames(), methodNames());

@@ -15,7 +15,7 @@ import type { SparseWeight } from '../sparse/sparseWeight.js';
 import { selectTopK } from '../sparse/topk.js';
 import type { RunSummary } from '../train/summary.js';
 import { refreshInterval, sparsity } from './commonOptions.js';
-import { describeConformance } from './conformanceSuite.js';
+import { describeConformance } from './conformance/testing.js';
 import { defineMethod, option, reads } from './definition.js';
 import type { SelectionContext, Sets } from './method.js';
 import { kinds } from './optionKinds.js';

@@ -11,13 +11,13 @@
  * softMaskController.test.ts.
  */
 import { describe, expect, it } from 'vitest';
-import type { SparseWeight } from '../sparse/sparseWeight.js';
-import { runLosses, runStep, runSteps } from '../train/testing.js';
-import type { TrainingMethod } from './controller.js';
-import type { DistributionName } from './distribution.js';
-import { createMethod, createTrainingMethod, methodFromConfig } from './registry.js';
-import type { SetBasedMethod } from './setBasedMethod.js';
-import { holds, type OptimizerChoice, restoreRun, snapshotRun, type TinyRun, tinyRun } from './testing.js';
+import type { SparseWeight } from '../../sparse/sparseWeight.js';
+import { runLosses, runStep, runSteps } from '../../train/testing.js';
+import type { TrainingMethod } from '../controller.js';
+import type { DistributionName } from '../distribution.js';
+import { createMethod, createTrainingMethod, methodFromConfig } from '../registry.js';
+import type { SetBasedMethod } from '../setBasedMethod.js';
+import { holds, type OptimizerChoice, restoreRun, snapshotRun, type TinyRun, tinyRun } from '../testing.js';
 
 const totalSteps = 40;
 const sparsity = 0.75;
